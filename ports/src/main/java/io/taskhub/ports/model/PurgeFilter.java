@@ -1,0 +1,23 @@
+package io.taskhub.ports.model;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Which instances a bulk purge removes: created in [{@code createdFrom}, {@code createdTo}] and in one of
+ * {@code statuses}. Only terminal statuses are ever purged; the client narrows the set accordingly.
+ */
+public record PurgeFilter(Instant createdFrom, Instant createdTo, Set<RuntimeStatus> statuses) {
+    public PurgeFilter {
+        Objects.requireNonNull(createdFrom, "createdFrom");
+        statuses = statuses == null || statuses.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(statuses));
+    }
+
+    public boolean matches(InstanceMetadata m) {
+        return !m.createdAt().isBefore(createdFrom)
+                && (createdTo == null || !m.createdAt().isAfter(createdTo))
+                && statuses.contains(m.runtimeStatus());
+    }
+}

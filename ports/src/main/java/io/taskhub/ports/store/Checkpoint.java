@@ -1,0 +1,31 @@
+package io.taskhub.ports.store;
+
+import io.taskhub.ports.history.HistoryEvent;
+import io.taskhub.ports.model.InstanceMetadata;
+import java.util.List;
+
+/**
+ * Everything one orchestration step produced, committed atomically with the removal of the work item's
+ * messages.
+ *
+ * @param instance       the instance's new metadata (its {@code revision} is assigned by the store), or null to
+ *                       leave the instance row unchanged
+ * @param history        events to append to the current execution's history
+ * @param replaceHistory when true, {@code history} replaces the stored history (new execution, rewind)
+ * @param activityTasks  activities to schedule
+ * @param messages       messages for inboxes: this instance's own (timers, continue-as-new) or other
+ *                       instances' (sub-orchestration starts and results, events, termination)
+ */
+public record Checkpoint(InstanceMetadata instance, List<HistoryEvent> history, boolean replaceHistory,
+        List<ActivityTask> activityTasks, List<InstanceMessage> messages) {
+    public Checkpoint {
+        history = List.copyOf(history);
+        activityTasks = List.copyOf(activityTasks);
+        messages = List.copyOf(messages);
+    }
+
+    /** A step that only consumes its messages (they were duplicates or meant for an old execution). */
+    public static Checkpoint consumeOnly() {
+        return new Checkpoint(null, List.of(), false, List.of(), List.of());
+    }
+}

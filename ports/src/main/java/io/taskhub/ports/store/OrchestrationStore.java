@@ -1,0 +1,163 @@
+package io.taskhub.ports.store;
+
+import io.taskhub.ports.errors.InstanceAlreadyExistsException;
+import io.taskhub.ports.errors.InstanceNotFoundException;
+import io.taskhub.ports.errors.LockLostException;
+import io.taskhub.ports.errors.StorageException;
+import io.taskhub.ports.history.ExecutionStarted;
+import io.taskhub.ports.history.HistoryEvent;
+import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.model.InstancePage;
+import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.model.PurgeFilter;
+import io.taskhub.ports.model.PurgeResult;
+import io.taskhub.ports.model.RuntimeStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The driven port: storage for one task hub. Backends store and fetch; they never decide whether an
+ * operation is legal (callers pass the conditions, such as which statuses may be replaced or purged, and the
+ * store applies them atomically). Every method may also throw {@link StorageException} when the backend
+ * fails; such calls may be retried.
+ *
+ * <p>Thread safety: every method may be called concurrently from many threads and many processes.
+ */
+public interface OrchestrationStore {
+
+    String taskHubName();
+
+    /** Creates the task hub's tables, queues or rows if they do not exist; idempotent. */
+    void createTaskHubIfNotExists();
+
+    /** Deletes every instance, history event, message and task of this task hub; idempotent. */
+    void deleteTaskHub();
+
+    // ---- instances and messages ------------------------------------------------------------------------
+
+    /**
+     * Creates instance {@code instanceId} in status Pending from {@code started} and enqueues {@code started}
+     * as its first message (visible at {@code started.scheduledStartAt()} when set), atomically. When an
+     * instance with that id exists and its status is in {@code replaceableStatuses}, it is replaced: its
+     * history, inbox and activity tasks are deleted and it starts over as a new execution.
+     *
+     * @throws InstanceAlreadyExistsException an instance exists and its status is not replaceable
+     */
+    void createInstance(String instanceId, ExecutionStarted started, Set<RuntimeStatus> replaceableStatuses);
+
+    /**
+     * Appends messages to instances' inboxes, atomically. A start message for an instance that does not exist
+     * creates it as in {@link #createInstance}; for an existing instance it is enqueued when its execution id
+     * is the instance's current one, replaces the instance when the instance is terminal, and is dropped
+     * otherwise.
+     *
+     * @throws InstanceNotFoundException a non-start message names an instance that does not exist (nothing
+     *                                   is enqueued)
+     */
+    void sendMessages(List<InstanceMessage> messages);
+
+    /** The instance's metadata, or empty. */
+    Optional<InstanceMetadata> getInstance(String instanceId);
+
+    /** The current execution's history in order, or an empty list when the instance does not exist. */
+    List<HistoryEvent> getHistory(String instanceId);
+
+    /**
+     * One page of instances matching {@code query}, ordered by created time then instance id. Input, output
+     * and custom status are left null unless {@code query.fetchInputsAndOutputs()}. The continuation token
+     * is opaque, and paging with it neither skips nor repeats instances that existed when paging began.
+     */
+    InstancePage queryInstances(InstanceQuery query);
+
+    /** Counts the instances matching {@code query} (paging fields ignored) per runtime status. */
+    Map<RuntimeStatus, Long> countInstances(InstanceQuery query);
+
+    // ---- orchestration work items ------------------------------------------------------------------------
+
+    /**
+     * Claims the instance whose oldest visible message is the oldest among unlocked instances, locking it
+     * until {@code leaseDuration} from now, and returns up to {@code maxMessages} of its visible messages in
+     * arrival order. Never blocks; empty when nothing is ready. Two callers never hold the same instance.
+     */
+    Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration, int maxMessages);
+
+    /**
+     * Extends the lease.
+     *
+     * @throws LockLostException the lease expired and was claimed by another, or the instance was replaced
+     */
+    Lease renewOrchestrationWorkItem(OrchestrationWorkItem item, Duration leaseDuration);
+
+    /**
+     * Commits one orchestration step atomically: appends (or replaces) history, writes the instance row,
+     * schedules activity tasks, sends messages as {@link #sendMessages} does (except that messages to missing
+     * instances are dropped), deletes the work item's messages and releases the lock. Messages that arrived
+     * after the claim stay in the inbox.
+     *
+     * @throws LockLostException the lease expired or is held by someone else; nothing was changed
+     */
+    void completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint);
+
+    /**
+     * Releases the lock without consuming the messages; they become visible again after {@code retryDelay}
+     * with their dequeue count raised. A lost lease is ignored.
+     */
+    void abandonOrchestrationWorkItem(OrchestrationWorkItem item, Duration retryDelay);
+
+    // ---- activity work items ------------------------------------------------------------------------------
+
+    /** Claims the oldest visible activity task; never blocks; empty when none. */
+    Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration);
+
+    /** @throws LockLostException the lease expired and was claimed by another, or the task is gone */
+    Lease renewActivityWorkItem(ActivityWorkItem item, Duration leaseDuration);
+
+    /**
+     * Deletes the task and enqueues {@code result} (a TaskCompleted or TaskFailed message), atomically. A
+     * result for an instance that no longer exists is dropped.
+     *
+     * @throws LockLostException the lease expired or is held by someone else; nothing was changed
+     */
+    void completeActivityWorkItem(ActivityWorkItem item, InstanceMessage result);
+
+    /** Makes the task visible again after {@code retryDelay}; a lost lease is ignored. */
+    void abandonActivityWorkItem(ActivityWorkItem item, Duration retryDelay);
+
+    // ---- purge -----------------------------------------------------------------------------------------------
+
+    /**
+     * Deletes the instance with its history, inbox and tasks, if its status is in {@code allowedStatuses}.
+     *
+     * @return false when the instance does not exist or its status is not allowed (nothing deleted)
+     */
+    boolean purgeInstance(String instanceId, Set<RuntimeStatus> allowedStatuses);
+
+    /**
+     * Deletes up to {@code maxInstances} instances matching the filter, with their history, inboxes and
+     * tasks. {@code isComplete} is false when more matching instances may remain.
+     */
+    PurgeResult purgeInstances(PurgeFilter filter, int maxInstances);
+
+    // ---- wake-ups ----------------------------------------------------------------------------------------
+
+    /**
+     * Returns when new work may be ready (a message or task was enqueued or became visible) or after
+     * {@code maxWait}. Backends with notifications return promptly; the fallback is a sleep.
+     */
+    void awaitWork(Duration maxWait) throws InterruptedException;
+
+    /**
+     * Returns when instance {@code instanceId}'s revision may differ from {@code knownRevision} (at once if it
+     * already does, or the instance does not exist) or after {@code maxWait}.
+     */
+    void awaitInstanceChange(String instanceId, long knownRevision, Duration maxWait) throws InterruptedException;
+
+    /** The store's clock; all lease and visibility decisions use it. */
+    default Instant now() {
+        return Instant.now();
+    }
+}

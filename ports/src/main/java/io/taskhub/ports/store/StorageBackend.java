@@ -1,0 +1,16 @@
+package io.taskhub.ports.store;
+
+/**
+ * A configured storage backend (a database, a storage account, a file): the factory of per-task-hub stores.
+ * Each backend module binds one implementation in its Guice module.
+ */
+public interface StorageBackend extends AutoCloseable {
+    /** A short name for logs and the CLI, such as "sqlite" or "postgres". */
+    String name();
+
+    /** The store for one task hub; cheap to call repeatedly (implementations may cache). */
+    OrchestrationStore taskHub(String taskHubName);
+
+    @Override
+    void close();
+}
