@@ -1,0 +1,234 @@
+package io.taskhub.core.client;
+
+import io.taskhub.core.lifecycle.InstanceLifecycle;
+import io.taskhub.core.registry.OrchestrationRegistry;
+import io.taskhub.ports.client.InstanceStatus;
+import io.taskhub.ports.client.StartInstanceRequest;
+import io.taskhub.ports.client.StatusOptions;
+import io.taskhub.ports.client.TaskhubClient;
+import io.taskhub.ports.errors.InstanceNotFoundException;
+import io.taskhub.ports.errors.InvalidArgumentException;
+import io.taskhub.ports.history.EventRaised;
+import io.taskhub.ports.history.ExecutionResumed;
+import io.taskhub.ports.history.ExecutionRewound;
+import io.taskhub.ports.history.ExecutionStarted;
+import io.taskhub.ports.history.ExecutionSuspended;
+import io.taskhub.ports.history.ExecutionTerminated;
+import io.taskhub.ports.history.HistoryEvent;
+import io.taskhub.ports.json.JsonCodec;
+import io.taskhub.ports.model.InstanceIds;
+import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.model.InstancePage;
+import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.model.ManagementOperation;
+import io.taskhub.ports.model.PurgeFilter;
+import io.taskhub.ports.model.PurgeResult;
+import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.OrchestrationStore;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The instance-management client, written once over the storage SPI for every backend: it validates input,
+ * applies the lifecycle table, and turns each operation into stored messages that workers process in order.
+ */
+public final class DefaultTaskhubClient implements TaskhubClient {
+    static final int PURGE_CHUNK = 500;
+
+    private final OrchestrationStore store;
+    private final OrchestrationRegistry registry;
+
+    /** @param registry the known orchestrators, used to refuse unknown names at start; null accepts any name */
+    public DefaultTaskhubClient(OrchestrationStore store, OrchestrationRegistry registry) {
+        this.store = store;
+        this.registry = registry;
+    }
+
+    @Override
+    public String taskHub() {
+        return store.taskHubName();
+    }
+
+    @Override
+    public String startNew(StartInstanceRequest request) {
+        String name = request.name();
+        if (name == null || name.isBlank()) {
+            throw new InvalidArgumentException("An orchestrator name is required.");
+        }
+        if (registry != null) {
+            name = registry.canonicalOrchestratorName(name).orElseThrow(() -> new InvalidArgumentException(
+                    "No orchestrator named '" + request.name() + "' is registered. Known orchestrators: "
+                            + registry.orchestratorNames() + "."));
+        }
+        String instanceId = request.instanceId() == null ? InstanceIds.newId()
+                : InstanceIds.validate(request.instanceId());
+        String input = JsonCodec.requireValidJson(request.input());
+        ExecutionStarted started = new ExecutionStarted(store.now(), name, request.version(), input,
+                InstanceIds.newId(), null, request.startAt(), request.tags());
+        store.createInstance(instanceId, started, InstanceLifecycle.replaceableStatuses(request.reusePolicy()));
+        return instanceId;
+    }
+
+    @Override
+    public Optional<InstanceStatus> getStatus(String instanceId, StatusOptions options) {
+        return store.getInstance(instanceId).map(metadata -> {
+            InstanceMetadata shown = options.showInput() ? metadata : metadata.toBuilder().input(null).build();
+            List<HistoryEvent> history = options.showHistory() ? store.getHistory(instanceId) : null;
+            return new InstanceStatus(shown, history);
+        });
+    }
+
+    @Override
+    public InstancePage list(InstanceQuery query) {
+        return store.queryInstances(query);
+    }
+
+    @Override
+    public Map<RuntimeStatus, Long> countByStatus(InstanceQuery query) {
+        return store.countInstances(query);
+    }
+
+    @Override
+    public void raiseEvent(String instanceId, String eventName, String payload) {
+        if (eventName == null || eventName.isBlank()) {
+            throw new InvalidArgumentException("An event name is required.");
+        }
+        String json = JsonCodec.requireValidJson(payload);
+        send(instanceId, ManagementOperation.RAISE_EVENT, new EventRaised(store.now(), eventName, json));
+    }
+
+    @Override
+    public void terminate(String instanceId, String reason, boolean recursive) {
+        send(instanceId, ManagementOperation.TERMINATE, new ExecutionTerminated(store.now(), reason, recursive));
+    }
+
+    @Override
+    public void suspend(String instanceId, String reason) {
+        send(instanceId, ManagementOperation.SUSPEND, new ExecutionSuspended(store.now(), reason));
+    }
+
+    @Override
+    public void resume(String instanceId, String reason) {
+        send(instanceId, ManagementOperation.RESUME, new ExecutionResumed(store.now(), reason));
+    }
+
+    @Override
+    public void rewind(String instanceId, String reason) {
+        send(instanceId, ManagementOperation.REWIND, new ExecutionRewound(store.now(), reason));
+    }
+
+    private void send(String instanceId, ManagementOperation operation, HistoryEvent event) {
+        InstanceMetadata instance = existing(instanceId);
+        InstanceLifecycle.check(instanceId, operation, instance.runtimeStatus());
+        store.sendMessages(List.of(InstanceMessage.of(instanceId, event)));
+    }
+
+    @Override
+    public String restart(String instanceId, boolean newInstanceId) {
+        InstanceMetadata instance = existing(instanceId);
+        if (!newInstanceId) {
+            InstanceLifecycle.check(instanceId, ManagementOperation.RESTART, instance.runtimeStatus());
+        }
+        StartInstanceRequest again = new StartInstanceRequest(instance.name(), instance.input(),
+                newInstanceId ? null : instanceId, null, instance.version(), null, instance.tags());
+        return startNew(again);
+    }
+
+    @Override
+    public PurgeResult purge(String instanceId, boolean recursive) {
+        InstanceMetadata instance = existing(instanceId);
+        InstanceLifecycle.check(instanceId, ManagementOperation.PURGE, instance.runtimeStatus());
+        int deleted = 0;
+        if (recursive) {
+            deleted += purgeFinishedChildren(instanceId);
+        }
+        if (store.purgeInstance(instanceId, InstanceLifecycle.purgeableStatuses())) {
+            return new PurgeResult(deleted + 1, true);
+        }
+        // It changed between the check and the delete: report what it is now.
+        InstanceMetadata now = existing(instanceId);
+        InstanceLifecycle.check(instanceId, ManagementOperation.PURGE, now.runtimeStatus());
+        throw new IllegalStateException("purge of " + instanceId + " was refused by the store");
+    }
+
+    private int purgeFinishedChildren(String parentId) {
+        int deleted = 0;
+        String token = null;
+        do {
+            InstancePage page = store.queryInstances(InstanceQuery.builder().parentInstanceId(parentId)
+                    .fetchInputsAndOutputs(false).pageSize(InstanceQuery.MAX_PAGE_SIZE).continuationToken(token)
+                    .build());
+            for (InstanceMetadata child : page.instances()) {
+                deleted += purgeFinishedChildren(child.instanceId());
+                if (store.purgeInstance(child.instanceId(), InstanceLifecycle.purgeableStatuses())) {
+                    deleted++;
+                }
+            }
+            token = page.continuationToken();
+        } while (token != null);
+        return deleted;
+    }
+
+    @Override
+    public PurgeResult purge(PurgeFilter filter, Duration timeBudget) {
+        Set<RuntimeStatus> statuses = EnumSet.copyOf(InstanceLifecycle.purgeableStatuses());
+        if (!filter.statuses().isEmpty()) {
+            statuses.retainAll(filter.statuses());
+        }
+        if (statuses.isEmpty()) {
+            return PurgeResult.NONE;
+        }
+        PurgeFilter terminalOnly = new PurgeFilter(filter.createdFrom(), filter.createdTo(), statuses);
+        long deadline = System.nanoTime() + timeBudget.toNanos();
+        PurgeResult total = PurgeResult.NONE;
+        do {
+            total = total.plus(store.purgeInstances(terminalOnly, PURGE_CHUNK));
+        } while (!total.isComplete() && System.nanoTime() < deadline);
+        return total;
+    }
+
+    @Override
+    public Optional<InstanceMetadata> waitForCompletion(String instanceId, Duration timeout) {
+        return waitUntil(instanceId, timeout, m -> m.runtimeStatus().isTerminal());
+    }
+
+    @Override
+    public Optional<InstanceMetadata> waitForStart(String instanceId, Duration timeout) {
+        return waitUntil(instanceId, timeout, m -> m.runtimeStatus() != RuntimeStatus.Pending);
+    }
+
+    private Optional<InstanceMetadata> waitUntil(String instanceId, Duration timeout, Predicate<InstanceMetadata> done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<InstanceMetadata> current = store.getInstance(instanceId);
+            long remaining = deadline - System.nanoTime();
+            if (current.isEmpty() || done.test(current.get()) || remaining <= 0) {
+                return current;
+            }
+            try {
+                store.awaitInstanceChange(instanceId, current.get().revision(), Duration.ofNanos(remaining));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return current;
+            }
+        }
+    }
+
+    @Override
+    public void deleteTaskHub() {
+        store.deleteTaskHub();
+    }
+
+    private InstanceMetadata existing(String instanceId) {
+        if (instanceId == null || instanceId.isEmpty()) {
+            throw new InvalidArgumentException("An instance id is required.");
+        }
+        return store.getInstance(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
+    }
+}

@@ -1,0 +1,354 @@
+package io.taskhub.core.engine;
+
+import io.taskhub.ports.errors.LockLostException;
+import io.taskhub.ports.history.ContinueAsNew;
+import io.taskhub.ports.history.EventRaised;
+import io.taskhub.ports.history.ExecutionCompleted;
+import io.taskhub.ports.history.ExecutionRewound;
+import io.taskhub.ports.history.ExecutionStarted;
+import io.taskhub.ports.history.ExecutionTerminated;
+import io.taskhub.ports.history.HistoryEvent;
+import io.taskhub.ports.history.OrchestratorCompleted;
+import io.taskhub.ports.history.OrchestratorStarted;
+import io.taskhub.ports.history.SubOrchestrationCompleted;
+import io.taskhub.ports.history.SubOrchestrationFailed;
+import io.taskhub.ports.history.TaskScheduled;
+import io.taskhub.ports.history.TimerFired;
+import io.taskhub.ports.model.FailureDetails;
+import io.taskhub.ports.model.InstanceIds;
+import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.model.ParentInstance;
+import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.orchestration.Orchestrator;
+import io.taskhub.ports.store.ActivityTask;
+import io.taskhub.ports.store.Checkpoint;
+import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.ports.store.OrchestrationWorkItem;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Turns one orchestration work item into one atomic checkpoint: runs the orchestrator over the new events
+ * (from its cached session, or replaying stored history) and records what it did. Also handles what arrives
+ * for finished instances (rewind, late results) and poison work.
+ */
+public final class StepProcessor {
+    private final OrchestrationStore store;
+    private final Function<String, Optional<Orchestrator>> orchestrators;
+    private final SessionCache cache;
+    private final int poisonLimit;
+    private final Duration unwindGrace;
+
+    public StepProcessor(OrchestrationStore store, Function<String, Optional<Orchestrator>> orchestrators,
+            SessionCache cache, int poisonLimit, Duration unwindGrace) {
+        this.store = store;
+        this.orchestrators = orchestrators;
+        this.cache = cache;
+        this.poisonLimit = poisonLimit;
+        this.unwindGrace = unwindGrace;
+    }
+
+    /**
+     * Processes and commits the work item.
+     *
+     * @throws LockLostException when the lease was lost (nothing committed; another worker redoes the step)
+     */
+    public void process(OrchestrationWorkItem item) {
+        InstanceMetadata instance = item.instance();
+        Instant now = store.now();
+        List<InstanceMessage> messages = currentExecutionMessages(item);
+        if (instance.runtimeStatus().isTerminal()) {
+            OrchestrationSession rewound = processFinished(item, messages, now);
+            if (rewound != null) {
+                keepOrDiscard(rewound, instance.revision() + 1);
+            }
+            return;
+        }
+        if (item.dequeueCount() > poisonLimit) {
+            discard(cache.take(item.instanceId(), instance.executionId(), instance.revision()));
+            commit(item, poisoned(instance, item.dequeueCount(), now));
+            return;
+        }
+        OrchestrationSession session = cache.take(item.instanceId(), instance.executionId(), instance.revision());
+        if (session == null) {
+            session = OrchestrationSession.fromHistory(item.instanceId(), instance.executionId(),
+                    store.getHistory(item.instanceId()), orchestrators);
+        }
+        StepOutput step = new StepOutput(instance, now);
+        try {
+            runStep(session, messages, step);
+            commit(item, step.toCheckpoint());
+        } catch (RuntimeException | Error e) {
+            discard(session);
+            throw e;
+        }
+        keepOrDiscard(session, step.changesInstance() ? instance.revision() + 1 : instance.revision());
+    }
+
+    private void keepOrDiscard(OrchestrationSession session, long committedRevision) {
+        if (session.isFinished() || !cache.isEnabled()) {
+            discard(session);
+        } else {
+            session.setRevision(committedRevision);
+            cache.put(session);
+        }
+    }
+
+    private void discard(OrchestrationSession session) {
+        if (session != null) {
+            session.unwind(unwindGrace);
+        }
+    }
+
+    private void commit(OrchestrationWorkItem item, Checkpoint checkpoint) {
+        store.completeOrchestrationWorkItem(item, checkpoint);
+    }
+
+    /** Messages for another execution (an old one, after continue-as-new or replacement) are dropped. */
+    private static List<InstanceMessage> currentExecutionMessages(OrchestrationWorkItem item) {
+        String current = item.instance().executionId();
+        List<InstanceMessage> result = new ArrayList<>(item.messages().size());
+        for (InstanceMessage message : item.messages()) {
+            String target = message.event() instanceof ExecutionStarted s ? s.executionId() : message.executionId();
+            if (target == null || target.equals(current)) {
+                result.add(message);
+            }
+        }
+        return result;
+    }
+
+    // ---- a step of a running instance ------------------------------------------------------------------------
+
+    private void runStep(OrchestrationSession session, List<InstanceMessage> messages, StepOutput step) {
+        InstanceMetadata instance = step.instance;
+        if (!session.hasStarted() && messages.stream().noneMatch(InstanceMessage::isStart)) {
+            ExecutionTerminated early = firstOf(messages, ExecutionTerminated.class);
+            if (early != null) {
+                step.history.add(new OrchestratorStarted(step.now));
+                step.history.add(early);
+                terminate(session, step, early);
+            } else {
+                deferUntilStart(messages, step);
+            }
+            return;
+        }
+        List<HistoryEvent> accepted = new ArrayList<>();
+        accepted.add(new OrchestratorStarted(step.now));
+        for (InstanceMessage message : messages) {
+            HistoryEvent event = message.event();
+            if (event instanceof ExecutionStarted && session.hasStarted()) {
+                continue; // a redelivered start
+            }
+            if (session.accepts(event)) {
+                session.record(List.of(event));
+                accepted.add(event);
+            }
+        }
+        if (accepted.size() == 1 && !step.replacesHistory()) {
+            step.leaveInstanceUnchanged(); // only duplicates: consume them, run nothing
+            return;
+        }
+        step.history.addAll(accepted);
+        ExecutionTerminated termination = firstOf(accepted, ExecutionTerminated.class);
+        if (termination != null) {
+            terminate(session, step, termination);
+            return;
+        }
+        session.feed(accepted);
+        Optional<Outcome> outcome = session.runStep();
+        List<Action> actions = session.takeNewActions();
+        if (outcome.isEmpty() && !cache.isEnabled() && !session.unwind(unwindGrace)) {
+            outcome = Optional.of(new Outcome.Failed(new FailureDetails("OrchestratorUnwindCaught",
+                    "Orchestrator '" + instance.name() + "' caught Taskhub's internal unwind signal ("
+                            + OrchestratorUnwind.class.getName() + "). Orchestrator code must not catch Throwable or"
+                            + " Error: catch Exception instead.")));
+            actions = List.of();
+        }
+        int produced = step.history.size();
+        scheduleActions(actions, instance, step);
+        if (session.hasRunCode()) {
+            step.customStatus(session.customStatus());
+        }
+        outcome.ifPresent(o -> finish(o, instance, step));
+        step.history.add(new OrchestratorCompleted(step.now));
+        step.status(session.record(step.history.subList(produced, step.history.size())));
+    }
+
+    private void scheduleActions(List<Action> actions, InstanceMetadata instance, StepOutput step) {
+        for (Action action : actions) {
+            step.history.add(action.toEvent(step.now));
+            if (action instanceof Action.ScheduleTask task) {
+                step.activityTasks.add(new ActivityTask(instance.instanceId(), instance.executionId(), task.id(),
+                        task.name(), task.input()));
+            } else if (action instanceof Action.CreateTimer timer) {
+                step.messages.add(new InstanceMessage(instance.instanceId(), instance.executionId(),
+                        new TimerFired(timer.fireAt(), timer.id(), timer.fireAt()), timer.fireAt()));
+            } else if (action instanceof Action.CreateSubOrchestration child) {
+                ParentInstance parent = new ParentInstance(instance.instanceId(), instance.executionId(),
+                        instance.name(), child.id());
+                ExecutionStarted start = new ExecutionStarted(step.now, child.name(), null, child.input(),
+                        InstanceIds.newId(), parent, null, null);
+                step.messages.add(new InstanceMessage(child.instanceId(), start.executionId(), start, null));
+            } else if (action instanceof Action.SendEvent event) {
+                step.messages.add(InstanceMessage.of(event.instanceId(),
+                        new EventRaised(step.now, event.name(), event.input())));
+            }
+        }
+    }
+
+    private void finish(Outcome outcome, InstanceMetadata instance, StepOutput step) {
+        if (outcome instanceof Outcome.Completed completed) {
+            step.history.add(new ExecutionCompleted(step.now, RuntimeStatus.Completed, completed.result(), null));
+            step.complete(RuntimeStatus.Completed, completed.result(), null);
+            notifyParent(instance, new SubOrchestrationCompleted(step.now, taskIdInParent(instance),
+                    completed.result()), step);
+        } else if (outcome instanceof Outcome.Failed failed) {
+            step.history.add(new ExecutionCompleted(step.now, RuntimeStatus.Failed, null, failed.failure()));
+            step.complete(RuntimeStatus.Failed, null, failed.failure());
+            notifyParent(instance, new SubOrchestrationFailed(step.now, taskIdInParent(instance), failed.failure()),
+                    step);
+        } else if (outcome instanceof Outcome.ContinuedAsNew next) {
+            step.history.add(new ContinueAsNew(step.now, next.input()));
+            String executionId = InstanceIds.newId();
+            ExecutionStarted restart = new ExecutionStarted(step.now, instance.name(), instance.version(),
+                    next.input(), executionId, instance.parent(), null, instance.tags());
+            step.messages.add(new InstanceMessage(instance.instanceId(), executionId, restart, null));
+            for (EventRaised carried : next.carriedEvents()) {
+                step.messages.add(new InstanceMessage(instance.instanceId(), executionId, carried, null));
+            }
+            step.continueAsNew(executionId, next.input());
+        }
+    }
+
+    /** Ends the execution as Terminated; {@code step.history} already holds the step's accepted events. */
+    private void terminate(OrchestrationSession session, StepOutput step, ExecutionTerminated termination) {
+        InstanceMetadata instance = step.instance;
+        String reason = io.taskhub.core.json.JsonDataConverter.serialize(termination.reason());
+        step.history.add(new ExecutionCompleted(step.now, RuntimeStatus.Terminated, reason, null));
+        step.history.add(new OrchestratorCompleted(step.now));
+        step.complete(RuntimeStatus.Terminated, reason, null);
+        if (termination.recursive()) {
+            for (String child : session.openChildInstanceIds()) {
+                step.messages.add(InstanceMessage.of(child,
+                        new ExecutionTerminated(step.now, termination.reason(), true)));
+            }
+        }
+        notifyParent(instance, new SubOrchestrationFailed(step.now, taskIdInParent(instance),
+                new FailureDetails("Terminated", "Sub-orchestration '" + instance.instanceId()
+                        + "' was terminated: " + termination.reason())), step);
+        session.unwind(unwindGrace);
+    }
+
+    /** Before an execution starts (a scheduled start), other messages wait for it, in order. */
+    private static void deferUntilStart(List<InstanceMessage> messages, StepOutput step) {
+        Instant startAt = step.instance.scheduledStartAt() != null && step.instance.scheduledStartAt().isAfter(step.now)
+                ? step.instance.scheduledStartAt()
+                : step.now.plusSeconds(1);
+        for (InstanceMessage message : messages) {
+            step.messages.add(new InstanceMessage(message.instanceId(), step.instance.executionId(), message.event(),
+                    startAt));
+        }
+        step.leaveInstanceUnchanged();
+    }
+
+    private static void notifyParent(InstanceMetadata instance, HistoryEvent result, StepOutput step) {
+        ParentInstance parent = instance.parent();
+        if (parent != null) {
+            step.messages.add(new InstanceMessage(parent.instanceId(), parent.executionId(), result, null));
+        }
+    }
+
+    private static int taskIdInParent(InstanceMetadata instance) {
+        return instance.parent() == null ? 0 : instance.parent().taskId();
+    }
+
+    // ---- finished instances -------------------------------------------------------------------------------------
+
+    /** Rewinds a failed instance, records late results of a failed one, and drops everything else. */
+    private OrchestrationSession processFinished(OrchestrationWorkItem item, List<InstanceMessage> messages,
+            Instant now) {
+        InstanceMetadata instance = item.instance();
+        if (instance.runtimeStatus() != RuntimeStatus.Failed) {
+            commit(item, Checkpoint.consumeOnly());
+            return null;
+        }
+        List<HistoryEvent> history = store.getHistory(item.instanceId());
+        ExecutionRewound rewind = firstOf(messages, ExecutionRewound.class);
+        if (rewind == null) {
+            commit(item, lateResults(instance, history, messages, now));
+            return null;
+        }
+        HistoryRewind.Plan plan = HistoryRewind.plan(history);
+        OrchestrationSession session = OrchestrationSession.fromHistory(item.instanceId(), instance.executionId(),
+                plan.history(), orchestrators);
+        StepOutput step = new StepOutput(instance, now);
+        step.replaceHistory(plan.history());
+        step.reopen();
+        for (TaskScheduled rerun : plan.activitiesToRerun()) {
+            step.activityTasks.add(new ActivityTask(instance.instanceId(), instance.executionId(), rerun.taskId(),
+                    rerun.name(), rerun.input()));
+        }
+        for (String child : plan.childrenToRewind()) {
+            step.messages.add(InstanceMessage.of(child, new ExecutionRewound(now, rewind.reason())));
+        }
+        List<InstanceMessage> rest = new ArrayList<>();
+        for (InstanceMessage message : messages) {
+            if (!(message.event() instanceof ExecutionStarted)) {
+                rest.add(message);
+            }
+        }
+        try {
+            runStep(session, rest, step);
+            commit(item, step.toCheckpoint());
+        } catch (RuntimeException | Error e) {
+            discard(session);
+            throw e;
+        }
+        return session;
+    }
+
+    private Checkpoint lateResults(InstanceMetadata instance, List<HistoryEvent> history,
+            List<InstanceMessage> messages, Instant now) {
+        TaskLedger ledger = new TaskLedger();
+        ledger.recordAll(history);
+        List<HistoryEvent> late = new ArrayList<>();
+        for (InstanceMessage message : messages) {
+            HistoryEvent event = message.event();
+            if (TaskLedger.resultId(event).isPresent() && ledger.isAcceptable(event)) {
+                ledger.record(event);
+                late.add(event);
+            }
+        }
+        if (late.isEmpty()) {
+            return Checkpoint.consumeOnly();
+        }
+        // Kept so that a rewind can use results that arrived after the failure.
+        return new Checkpoint(instance.toBuilder().lastUpdatedAt(now).build(), late, false, List.of(), List.of());
+    }
+
+    private Checkpoint poisoned(InstanceMetadata instance, int dequeueCount, Instant now) {
+        FailureDetails failure = new FailureDetails("PoisonMessage", "Instance '" + instance.instanceId()
+                + "' could not complete a step after " + dequeueCount + " attempts (the limit is " + poisonLimit
+                + "); it was failed instead of retried forever. See the worker's log for the errors.");
+        StepOutput step = new StepOutput(instance, now);
+        step.history.add(new ExecutionCompleted(now, RuntimeStatus.Failed, null, failure));
+        step.complete(RuntimeStatus.Failed, null, failure);
+        notifyParent(instance, new SubOrchestrationFailed(now, taskIdInParent(instance), failure), step);
+        return step.toCheckpoint();
+    }
+
+    private static <T extends HistoryEvent> T firstOf(List<?> eventsOrMessages, Class<T> type) {
+        for (Object o : eventsOrMessages) {
+            Object event = o instanceof InstanceMessage m ? m.event() : o;
+            if (type.isInstance(event)) {
+                return type.cast(event);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,81 @@
+package io.taskhub.core.worker;
+
+import io.taskhub.core.json.JsonDataConverter;
+import io.taskhub.core.registry.OrchestrationRegistry;
+import io.taskhub.ports.history.HistoryEvent;
+import io.taskhub.ports.history.TaskCompleted;
+import io.taskhub.ports.history.TaskFailed;
+import io.taskhub.ports.model.FailureDetails;
+import io.taskhub.ports.orchestration.Activity;
+import io.taskhub.ports.orchestration.ActivityContext;
+import io.taskhub.ports.store.ActivityTask;
+import io.taskhub.ports.store.ActivityWorkItem;
+import io.taskhub.ports.store.InstanceMessage;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Runs one activity work item and turns its return value or exception into the result message. */
+final class ActivityRunner {
+    private final OrchestrationRegistry registry;
+    private final int poisonLimit;
+
+    ActivityRunner(OrchestrationRegistry registry, int poisonLimit) {
+        this.registry = registry;
+        this.poisonLimit = poisonLimit;
+    }
+
+    InstanceMessage run(ActivityWorkItem item, Instant now) {
+        ActivityTask task = item.task();
+        HistoryEvent result;
+        if (item.dequeueCount() > poisonLimit) {
+            result = new TaskFailed(now, task.taskId(), new FailureDetails("PoisonMessage", "Activity '"
+                    + task.name() + "' did not complete after " + item.dequeueCount() + " attempts (the limit is "
+                    + poisonLimit + "); the worker running it may have crashed each time."));
+        } else {
+            Optional<Activity> activity = registry.activity(task.name());
+            if (activity.isEmpty()) {
+                result = new TaskFailed(now, task.taskId(), new FailureDetails("ActivityNotFound",
+                        "No activity named '" + task.name() + "' is registered with this worker."));
+            } else {
+                result = invoke(activity.get(), task);
+            }
+        }
+        return new InstanceMessage(task.instanceId(), task.executionId(), result, null);
+    }
+
+    private static HistoryEvent invoke(Activity activity, ActivityTask task) {
+        try {
+            Object value = activity.run(new Context(task));
+            return new TaskCompleted(Instant.now(), task.taskId(), JsonDataConverter.serialize(value));
+        } catch (Exception e) {
+            return new TaskFailed(Instant.now(), task.taskId(), FailureDetails.from(e));
+        }
+    }
+
+    private record Context(ActivityTask task) implements ActivityContext {
+        @Override
+        public String name() {
+            return task.name();
+        }
+
+        @Override
+        public String instanceId() {
+            return task.instanceId();
+        }
+
+        @Override
+        public int taskId() {
+            return task.taskId();
+        }
+
+        @Override
+        public String rawInput() {
+            return task.input();
+        }
+
+        @Override
+        public <T> T getInput(Class<T> type) {
+            return JsonDataConverter.deserialize(task.input(), type);
+        }
+    }
+}

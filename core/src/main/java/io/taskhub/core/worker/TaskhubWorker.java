@@ -1,0 +1,196 @@
+package io.taskhub.core.worker;
+
+import io.taskhub.core.engine.SessionCache;
+import io.taskhub.core.engine.StepProcessor;
+import io.taskhub.core.registry.OrchestrationRegistry;
+import io.taskhub.ports.errors.LockLostException;
+import io.taskhub.ports.store.ActivityWorkItem;
+import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.ports.store.OrchestrationWorkItem;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs orchestrations and activities of one task hub: claims work from the store, processes it and commits
+ * it, with lease renewal, back-off on failure, a poison limit, and graceful shutdown (work in progress is
+ * finished or left to expire and be redone; nothing acknowledged is lost).
+ */
+public final class TaskhubWorker implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(TaskhubWorker.class.getName());
+
+    private final OrchestrationStore store;
+    private final WorkerOptions options;
+    private final SessionCache cache;
+    private final StepProcessor steps;
+    private final ActivityRunner activities;
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicInteger busy = new AtomicInteger();
+    private volatile boolean running;
+    private LeaseKeeper leases;
+
+    public TaskhubWorker(OrchestrationStore store, OrchestrationRegistry registry, WorkerOptions options) {
+        this.store = store;
+        this.options = options;
+        this.cache = new SessionCache(options.maxCachedInstances(), options.unwindGrace());
+        this.steps = new StepProcessor(store, registry::orchestrator, cache, options.poisonLimit(),
+                options.unwindGrace());
+        this.activities = new ActivityRunner(registry, options.poisonLimit());
+    }
+
+    public synchronized TaskhubWorker start() {
+        if (running) {
+            return this;
+        }
+        store.createTaskHubIfNotExists();
+        running = true;
+        leases = new LeaseKeeper(options.leaseDuration());
+        for (int i = 0; i < options.orchestrationConcurrency(); i++) {
+            threads.add(startThread("taskhub-orchestrations-" + i, this::orchestrationLoop));
+        }
+        for (int i = 0; i < options.activityConcurrency(); i++) {
+            threads.add(startThread("taskhub-activities-" + i, this::activityLoop));
+        }
+        return this;
+    }
+
+    private static Thread startThread(String name, Runnable loop) {
+        Thread thread = new Thread(loop, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    public String taskHub() {
+        return store.taskHubName();
+    }
+
+    public WorkerOptions options() {
+        return options;
+    }
+
+    private void orchestrationLoop() {
+        while (running) {
+            Optional<OrchestrationWorkItem> claimed = claim(() -> store.claimOrchestrationWorkItem(
+                    options.workerId(), options.leaseDuration(), options.maxMessagesPerStep()));
+            if (claimed.isEmpty()) {
+                continue;
+            }
+            OrchestrationWorkItem item = claimed.get();
+            busy.incrementAndGet();
+            leases.track(item, () -> store.renewOrchestrationWorkItem(item, options.leaseDuration()));
+            try {
+                steps.process(item);
+            } catch (LockLostException e) {
+                LOG.log(System.Logger.Level.WARNING, "Dropped a step of " + item.instanceId()
+                        + ": the lease was lost (" + e.getMessage() + "); another worker will redo it.");
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "A step of instance " + item.instanceId() + " failed (attempt "
+                        + item.dequeueCount() + "); it will be retried.", e);
+                abandon(() -> store.abandonOrchestrationWorkItem(item, options.backoff(item.dequeueCount())));
+            } finally {
+                leases.untrack(item);
+                busy.decrementAndGet();
+            }
+        }
+    }
+
+    private void activityLoop() {
+        while (running) {
+            Optional<ActivityWorkItem> claimed = claim(() -> store.claimActivityWorkItem(options.workerId(),
+                    options.leaseDuration()));
+            if (claimed.isEmpty()) {
+                continue;
+            }
+            ActivityWorkItem item = claimed.get();
+            busy.incrementAndGet();
+            leases.track(item, () -> store.renewActivityWorkItem(item, options.leaseDuration()));
+            try {
+                InstanceMessage result = activities.run(item, store.now());
+                store.completeActivityWorkItem(item, result);
+            } catch (LockLostException e) {
+                LOG.log(System.Logger.Level.WARNING, "Dropped the result of activity " + item.task().name()
+                        + " for " + item.task().instanceId() + ": the lease was lost; it runs again elsewhere.");
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "Could not complete activity " + item.task().name() + " for "
+                        + item.task().instanceId() + "; it will be retried.", e);
+                abandon(() -> store.abandonActivityWorkItem(item, options.backoff(item.dequeueCount())));
+            } finally {
+                leases.untrack(item);
+                busy.decrementAndGet();
+            }
+        }
+    }
+
+    private <T> Optional<T> claim(java.util.function.Supplier<Optional<T>> claimer) {
+        try {
+            Optional<T> item = claimer.get();
+            if (item.isEmpty()) {
+                store.awaitWork(options.maxIdleWait());
+            }
+            return item;
+        } catch (InterruptedException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not claim work; retrying shortly: " + e.getMessage());
+            sleepQuietly(options.maxIdleWait());
+            return Optional.empty();
+        }
+    }
+
+    private static void abandon(Runnable abandon) {
+        try {
+            abandon.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not release work; its lease will expire instead: " + e);
+        }
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Work items being processed right now. */
+    public int busyCount() {
+        return busy.get();
+    }
+
+    /**
+     * Stops claiming work, lets work in progress finish for up to {@code grace}, then stops. Work that did not
+     * finish is not committed; its lease expires and another worker (or this one, restarted) redoes it.
+     */
+    public synchronized void stop(Duration grace) {
+        if (!running) {
+            return;
+        }
+        running = false;
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (Thread thread : threads) {
+            if (busy.get() == 0) {
+                thread.interrupt(); // only idle waits remain: wake them
+            }
+            try {
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        threads.forEach(Thread::interrupt);
+        threads.clear();
+        leases.close();
+        cache.clear();
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(10));
+    }
+}
