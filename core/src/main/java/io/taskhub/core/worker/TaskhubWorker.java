@@ -114,7 +114,9 @@ public final class TaskhubWorker implements AutoCloseable {
             } catch (LockLostException e) {
                 LOG.log(System.Logger.Level.WARNING, "Dropped the result of activity " + item.task().name()
                         + " for " + item.task().instanceId() + ": the lease was lost; it runs again elsewhere.");
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // An Error from activity code (out of memory, a crash) is treated like a crashed worker: the
+                // task is retried, and the poison limit ends it if it keeps happening.
                 LOG.log(System.Logger.Level.ERROR, "Could not complete activity " + item.task().name() + " for "
                         + item.task().instanceId() + "; it will be retried.", e);
                 abandon(() -> store.abandonActivityWorkItem(item, options.backoff(item.dequeueCount())));

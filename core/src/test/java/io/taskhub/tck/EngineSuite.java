@@ -1,0 +1,369 @@
+package io.taskhub.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.taskhub.ports.client.StartInstanceRequest;
+import io.taskhub.ports.errors.InstanceAlreadyExistsException;
+import io.taskhub.ports.history.ExecutionRewound;
+import io.taskhub.ports.history.ExecutionStarted;
+import io.taskhub.ports.history.TaskCompleted;
+import io.taskhub.ports.history.TaskScheduled;
+import io.taskhub.ports.history.TimerCreated;
+import io.taskhub.ports.history.TimerFired;
+import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.store.InstanceMessage;
+import java.time.Instant;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine suite: real orchestrations, run by a real worker on the backend under test. Every backend
+ * passes it unchanged.
+ */
+public abstract class EngineSuite extends EngineSuiteBase {
+
+    @Test
+    void helloSequence_completesWithTheThreeGreetingsInOrder() {
+        String id = start("Hello", null);
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
+        assertThat(done.output()).isEqualTo("[\"Hello Tokyo!\",\"Hello Seattle!\",\"Hello London!\"]");
+        assertThat(eventsOf(history(id), TaskCompleted.class)).hasSize(3);
+    }
+
+    @Test
+    void fanOutFanIn_of1000Activities_sumsEveryResult() {
+        String id = start("FanOut", "1000");
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
+        assertThat(done.output()).isEqualTo(String.valueOf(999L * 1000 / 2));
+        assertThat(eventsOf(history(id), TaskScheduled.class)).hasSize(1000);
+        assertThat(eventsOf(history(id), TaskCompleted.class)).hasSize(1000);
+    }
+
+    @Test
+    void durableTimer_firesNoEarlierThanItsDueTime() {
+        Instant before = Instant.now();
+        String id = start("Timer", "300");
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.output()).isEqualTo("\"fired\"");
+        TimerCreated created = eventsOf(history(id), TimerCreated.class).get(0);
+        assertThat(eventsOf(history(id), TimerFired.class)).hasSize(1);
+        assertThat(created.fireAt()).isAfterOrEqualTo(before.plusMillis(300).minusMillis(50));
+        assertThat(done.completedAt()).isAfterOrEqualTo(created.fireAt());
+    }
+
+    @Test
+    void externalEvent_raisedBeforeTheWait_isBufferedAndDelivered() {
+        String id = start("TimerThenEvent", null);
+        awaitStatus(id, RuntimeStatus.Running);
+        client.raiseEvent(id, "Go", "{\"early\":true}");
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.output()).isEqualTo("{\"early\":true}");
+    }
+
+    @Test
+    void externalEvent_namesMatchCaseInsensitively() {
+        String id = start("WaitEvent", null);
+        awaitStatus(id, RuntimeStatus.Running);
+        client.raiseEvent(id, "gO", "42");
+        assertThat(awaitCompletion(id).output()).isEqualTo("42");
+    }
+
+    @Test
+    void externalEvent_raisedWhileSuspended_isDeliveredAfterResume() throws Exception {
+        String id = start("WaitEvent", null);
+        awaitStatus(id, RuntimeStatus.Running);
+        client.suspend(id, "hold on");
+        awaitStatus(id, RuntimeStatus.Suspended);
+        client.raiseEvent(id, "Go", "\"while suspended\"");
+        awaitRevisionChange(id);
+        assertThat(metadata(id).runtimeStatus()).isEqualTo(RuntimeStatus.Suspended);
+        client.resume(id, "go on");
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
+        assertThat(done.output()).isEqualTo("\"while suspended\"");
+    }
+
+    @Test
+    void externalEvent_withTimeout_givesUpWhenTheEventDoesNotCome() {
+        String id = start("WaitEventWithTimeout", "200");
+        assertThat(awaitCompletion(id).output()).isEqualTo("\"timed out\"");
+    }
+
+    @Test
+    void externalEvent_withTimeout_returnsTheEventWhenItComesInTime() {
+        String id = start("WaitEventWithTimeout", "60000");
+        awaitStatus(id, RuntimeStatus.Running);
+        client.raiseEvent(id, "Go", "\"in time\"");
+        assertThat(awaitCompletion(id).output()).isEqualTo("\"in time\"");
+    }
+
+    @Test
+    void suspendAndResume_flipTheStatus() {
+        String id = start("WaitEvent", null);
+        awaitStatus(id, RuntimeStatus.Running);
+        client.suspend(id, "maintenance");
+        awaitStatus(id, RuntimeStatus.Suspended);
+        client.resume(id, "done");
+        awaitStatus(id, RuntimeStatus.Running);
+        client.raiseEvent(id, "Go", "1");
+        assertThat(awaitCompletion(id).runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
+    }
+
+    @Test
+    void terminate_isRecursiveIntoSubOrchestrations() {
+        String id = start("Grandparent", null);
+        awaitStatus(id + ":parent:child", RuntimeStatus.Running);
+        client.terminate(id, "enough", true);
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Terminated);
+        assertThat(done.output()).isEqualTo("\"enough\"");
+        assertThat(awaitCompletion(id + ":parent").runtimeStatus()).isEqualTo(RuntimeStatus.Terminated);
+        assertThat(awaitCompletion(id + ":parent:child").runtimeStatus()).isEqualTo(RuntimeStatus.Terminated);
+    }
+
+    @Test
+    void terminate_notRecursive_leavesTheChildRunning() {
+        String id = start("Parent", null);
+        awaitStatus(id + ":child", RuntimeStatus.Running);
+        client.terminate(id, "only the parent", false);
+        assertThat(awaitCompletion(id).runtimeStatus()).isEqualTo(RuntimeStatus.Terminated);
+        assertThat(metadata(id + ":child").runtimeStatus()).isEqualTo(RuntimeStatus.Running);
+    }
+
+    @Test
+    void terminate_ofAScheduledInstance_endsItBeforeItStarts() {
+        String id = client.startNew(StartInstanceRequest.of("Hello", null)
+                .withStartAt(Instant.now().plusSeconds(3600)));
+        assertThat(metadata(id).runtimeStatus()).isEqualTo(RuntimeStatus.Pending);
+        client.terminate(id, "never mind", true);
+        assertThat(awaitCompletion(id).runtimeStatus()).isEqualTo(RuntimeStatus.Terminated);
+        assertThat(eventsOf(history(id), TaskScheduled.class)).isEmpty();
+    }
+
+    @Test
+    void scheduledStart_runsNoEarlierThanStartAt() {
+        Instant startAt = Instant.now().plusMillis(800);
+        String id = client.startNew(StartInstanceRequest.of("Hello", null).withStartAt(startAt));
+        assertThat(metadata(id).runtimeStatus()).isEqualTo(RuntimeStatus.Pending);
+        assertThat(metadata(id).scheduledStartAt()).isEqualTo(startAt);
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
+        assertThat(eventsOf(history(id), ExecutionStarted.class).get(0).scheduledStartAt()).isEqualTo(startAt);
+        assertThat(done.completedAt()).isAfterOrEqualTo(startAt);
+    }
+
+    @Test
+    void rewind_rerunsOnlyTheFailedActivity_keepsSuccesses_andWorksWithATimerInHistory() {
+        String id = start("Rewindable", null);
+        InstanceMetadata failed = awaitCompletion(id);
+        assertThat(failed.runtimeStatus()).isEqualTo(RuntimeStatus.Failed);
+        assertThat(failed.failure().innerFailure().errorMessage()).contains("flaky activity failed");
+        assertThat(eventsOf(history(id), TimerFired.class)).hasSize(1);
+
+        TestOrchestrations.HEALED.put(id, true);
+        client.rewind(id, "fixed it");
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
+        assertThat(done.output()).isEqualTo("\"1:healed\"");
+        assertThat(done.failure()).isNull();
+        assertThat(TestOrchestrations.runs("Count", id)).as("the succeeded activity is not re-run").isEqualTo(1);
+        assertThat(TestOrchestrations.runs("Flaky", id)).as("the failed activity is re-run once").isEqualTo(2);
+        assertThat(eventsOf(history(id), ExecutionRewound.class)).hasSize(1);
+        assertThat(eventsOf(history(id), TimerCreated.class)).hasSize(1);
+    }
+
+    @Test
+    void rewind_recursesIntoTheFailedSubOrchestration() {
+        String id = start("RewindableParent", null);
+        assertThat(awaitCompletion(id).runtimeStatus()).isEqualTo(RuntimeStatus.Failed);
+        String child = id + ":child";
+        assertThat(metadata(child).runtimeStatus()).isEqualTo(RuntimeStatus.Failed);
+
+        TestOrchestrations.HEALED.put(child, true);
+        client.rewind(id, "fixed the child");
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
+        assertThat(done.output()).isEqualTo("\"1/1:healed\"");
+        assertThat(metadata(child).runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
+        assertThat(TestOrchestrations.runs("Count", id)).isEqualTo(1);
+        assertThat(TestOrchestrations.runs("Count", child)).isEqualTo(1);
+        assertThat(TestOrchestrations.runs("Flaky", child)).isEqualTo(2);
+    }
+
+    @Test
+    void rewind_afterRetriesWereExhausted_rerunsTheLastAttemptOnly() {
+        String id = start("RetryFlaky", null);
+        assertThat(awaitCompletion(id).runtimeStatus()).isEqualTo(RuntimeStatus.Failed);
+        assertThat(TestOrchestrations.runs("Flaky", id)).isEqualTo(2);
+        assertThat(eventsOf(history(id), TimerCreated.class)).as("the retry waited on a timer").hasSize(1);
+
+        TestOrchestrations.HEALED.put(id, true);
+        client.rewind(id, "retry once more");
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
+        assertThat(TestOrchestrations.runs("Flaky", id)).isEqualTo(3);
+    }
+
+    @Test
+    void retryPolicy_retriesAFailingActivityUntilItSucceeds() {
+        String id = start("Retry", null);
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.output()).isEqualTo("\"third time lucky\"");
+        assertThat(TestOrchestrations.runs("FailTwice", id)).isEqualTo(3);
+        assertThat(eventsOf(history(id), TimerCreated.class)).hasSize(2);
+    }
+
+    @Test
+    void continueAsNew_keepsUnprocessedEventsForTheNextExecution() {
+        String id = start("Accumulate", "0");
+        awaitStatus(id, RuntimeStatus.Running);
+        client.raiseEvent(id, "Add", "1");
+        client.raiseEvent(id, "Add", "1");
+        client.raiseEvent(id, "Add", "1");
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
+        assertThat(done.output()).isEqualTo("3");
+        List<ExecutionStarted> starts = eventsOf(history(id), ExecutionStarted.class);
+        assertThat(starts).as("history shows only the current execution").hasSize(1);
+        assertThat(starts.get(0).input()).isEqualTo("2");
+    }
+
+    @Test
+    void subOrchestrationFailure_reachesTheParentWithTheChildsError() {
+        String id = start("CatchChildFailure", null);
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
+        assertThat(done.output()).contains("child broke: on purpose").contains("IllegalStateException");
+    }
+
+    @Test
+    void subOrchestrationFailure_unhandled_failsTheParent() {
+        String id = start("ParentOfFailingChild", null);
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Failed);
+        assertThat(done.failure().innerFailure().errorMessage()).contains("child broke: unhandled");
+        assertThat(metadata(id + ":child").runtimeStatus()).isEqualTo(RuntimeStatus.Failed);
+        assertThat(metadata(id + ":child").parentInstanceId()).isEqualTo(id);
+    }
+
+    @Test
+    void activityFailure_reachesTheOrchestratorWithErrorTypeAndMessage() {
+        String id = start("CatchActivityFailure", null);
+        assertThat(awaitCompletion(id).output())
+                .isEqualTo("\"java.lang.IllegalArgumentException: bad input: x\"");
+    }
+
+    @Test
+    void orchestratorException_failsTheInstanceWithItsDetails() {
+        String id = start("Throws", null);
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Failed);
+        assertThat(done.failure().errorType()).isEqualTo("java.lang.UnsupportedOperationException");
+        assertThat(done.failure().errorMessage()).isEqualTo("orchestrator gave up");
+        assertThat(done.output()).isNull();
+    }
+
+    @Test
+    void customStatus_isVisibleWhileRunningAndUpdatedLater() {
+        String id = start("CustomStatus", null);
+        awaitStatus(id, RuntimeStatus.Running);
+        assertThat(metadata(id).customStatus()).isEqualTo("{\"stage\":1}");
+        client.raiseEvent(id, "Go", "true");
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.customStatus()).isEqualTo("\"done\"");
+        assertThat(done.output()).isEqualTo("true");
+    }
+
+    @Test
+    void restart_withNewId_startsACopyWithTheSameInput() {
+        String id = start("Echo", "{\"x\":[1,2]}");
+        awaitCompletion(id);
+        String copy = client.restart(id, true);
+        assertThat(copy).isNotEqualTo(id).matches("[0-9a-f]{32}");
+        InstanceMetadata done = awaitCompletion(copy);
+        assertThat(done.output()).isEqualTo("{\"x\":[1,2]}");
+        assertThat(done.input()).isEqualTo("{\"x\":[1,2]}");
+    }
+
+    @Test
+    void restart_withSameId_replacesTheFinishedInstance_andRefusesARunningOne() {
+        String id = start("Echo", "\"first\"");
+        InstanceMetadata first = awaitCompletion(id);
+        assertThat(client.restart(id, false)).isEqualTo(id);
+        InstanceMetadata second = awaitCompletion(id);
+        assertThat(second.output()).isEqualTo("\"first\"");
+        assertThat(second.executionId()).isNotEqualTo(first.executionId());
+
+        String running = start("WaitEvent", null);
+        awaitStatus(running, RuntimeStatus.Running);
+        assertThatThrownBy(() -> client.restart(running, false))
+                .isInstanceOf(InstanceAlreadyExistsException.class)
+                .hasMessage("An Orchestration instance with the status Running already exists.");
+    }
+
+    @Test
+    void nonDeterminism_isDetectedAndNamedOnReplay() {
+        stopWorkers();
+        startWorker(workerOptions().withMaxCachedInstances(0));
+        String id = start("NonDeterministic", null);
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Failed);
+        assertThat(done.failure().errorType()).endsWith("NonDeterministicOrchestrationException");
+        assertThat(done.failure().errorMessage()).contains("activity 'SayHello'").contains("activity 'Identity'")
+                .contains("task #0");
+    }
+
+    @Test
+    void orchestratorThatCatchesTheUnwindSignal_failsLoudly() {
+        stopWorkers();
+        startWorker(workerOptions().withMaxCachedInstances(0));
+        String id = start("SwallowsUnwind", null);
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Failed);
+        assertThat(done.failure().errorType()).isEqualTo("OrchestratorUnwindCaught");
+        assertThat(done.failure().errorMessage()).contains("must not catch Throwable");
+    }
+
+    @Test
+    void poisonActivity_failsTheInstanceAfterThePoisonLimit() {
+        String id = start("CallsCrashingActivity", null);
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Failed);
+        assertThat(done.failure().innerFailure().errorType()).isEqualTo("PoisonMessage");
+        assertThat(TestOrchestrations.runs("Crash", id)).isEqualTo(workerOptions().poisonLimit());
+    }
+
+    @Test
+    void duplicateActivityResult_isRecordedOnce() {
+        String id = start("ActivityThenEvent", null);
+        Awaitility.await().atMost(WAIT).until(() -> !eventsOf(history(id), TaskCompleted.class).isEmpty());
+        TaskCompleted first = eventsOf(history(id), TaskCompleted.class).get(0);
+        store.sendMessages(List.of(InstanceMessage.of(id,
+                new TaskCompleted(Instant.now(), first.taskId(), "\"a duplicate\""))));
+        client.raiseEvent(id, "Go", "\"now\"");
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.output()).isEqualTo("\"Hello once! now\"");
+        assertThat(eventsOf(history(id), TaskCompleted.class)).hasSize(1);
+    }
+
+    @Test
+    void workerRestart_midOrchestration_losesNothing() {
+        String id = start("TimerThenEvent", null);
+        awaitStatus(id, RuntimeStatus.Running);
+        stopWorkers();
+        client.raiseEvent(id, "Go", "\"after restart\"");
+        startWorker(workerOptions());
+        assertThat(awaitCompletion(id).output()).isEqualTo("\"after restart\"");
+    }
+
+    /** Waits until a worker has processed something for the instance (its revision moved). */
+    protected void awaitRevisionChange(String id) throws InterruptedException {
+        long revision = metadata(id).revision();
+        Awaitility.await().atMost(WAIT).until(() -> metadata(id).revision() > revision);
+    }
+}

@@ -1,0 +1,108 @@
+package io.taskhub.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskhub.core.client.DefaultTaskhubClient;
+import io.taskhub.core.registry.OrchestrationRegistry;
+import io.taskhub.core.worker.TaskhubWorker;
+import io.taskhub.core.worker.WorkerOptions;
+import io.taskhub.ports.client.StartInstanceRequest;
+import io.taskhub.ports.client.StatusOptions;
+import io.taskhub.ports.client.TaskhubClient;
+import io.taskhub.ports.history.HistoryEvent;
+import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.ports.store.StorageBackend;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Set-up shared by the engine suite: each test gets its own task hub on the backend, a worker and a client.
+ * Backends extend {@link EngineSuite} and supply {@link #backend()}.
+ */
+public abstract class EngineSuiteBase {
+    protected static final Duration WAIT = Duration.ofSeconds(60);
+
+    protected OrchestrationStore store;
+    protected TaskhubClient client;
+    protected OrchestrationRegistry registry;
+    private final List<TaskhubWorker> workers = new ArrayList<>();
+
+    /** The backend under test; the subclass owns its lifecycle. */
+    protected abstract StorageBackend backend();
+
+    /** Worker settings; override to test other modes (for example without the session cache). */
+    protected WorkerOptions workerOptions() {
+        return WorkerOptions.defaults().withConcurrency(4, 8).withLeaseDuration(Duration.ofSeconds(5))
+                .withPoisonLimit(3);
+    }
+
+    @BeforeEach
+    void setUpTaskHub() {
+        String taskHub = "e" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        store = backend().taskHub(taskHub);
+        store.createTaskHubIfNotExists();
+        registry = TestOrchestrations.registry();
+        client = new DefaultTaskhubClient(store, registry);
+        startWorker(workerOptions());
+    }
+
+    @AfterEach
+    void tearDownTaskHub() {
+        workers.forEach(w -> w.stop(Duration.ofSeconds(5)));
+        workers.clear();
+        store.deleteTaskHub();
+    }
+
+    protected TaskhubWorker startWorker(WorkerOptions options) {
+        TaskhubWorker worker = new TaskhubWorker(store, registry, options).start();
+        workers.add(worker);
+        return worker;
+    }
+
+    protected void stopWorkers() {
+        workers.forEach(w -> w.stop(Duration.ofSeconds(5)));
+        workers.clear();
+    }
+
+    protected String start(String name, String inputJson) {
+        return client.startNew(StartInstanceRequest.of(name, inputJson));
+    }
+
+    protected String start(String name, String inputJson, String instanceId) {
+        return client.startNew(StartInstanceRequest.of(name, inputJson).withInstanceId(instanceId));
+    }
+
+    protected InstanceMetadata awaitStatus(String instanceId, RuntimeStatus status) {
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(
+                () -> client.getStatus(instanceId, StatusOptions.DEFAULT)
+                        .map(s -> s.metadata().runtimeStatus() == status).orElse(false));
+        return metadata(instanceId);
+    }
+
+    protected InstanceMetadata awaitCompletion(String instanceId) {
+        InstanceMetadata done = client.waitForCompletion(instanceId, WAIT).orElseThrow();
+        assertThat(done.runtimeStatus().isTerminal())
+                .as("instance %s should finish within %s but is %s", instanceId, WAIT, done.runtimeStatus())
+                .isTrue();
+        return done;
+    }
+
+    protected InstanceMetadata metadata(String instanceId) {
+        return client.getStatus(instanceId, StatusOptions.DEFAULT).orElseThrow().metadata();
+    }
+
+    protected List<HistoryEvent> history(String instanceId) {
+        return client.getStatus(instanceId, StatusOptions.WITH_HISTORY).orElseThrow().history();
+    }
+
+    protected static <T extends HistoryEvent> List<T> eventsOf(List<HistoryEvent> history, Class<T> type) {
+        return history.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+}
