@@ -8,8 +8,9 @@ import java.util.List;
  * Everything one orchestration step produced, committed atomically with the removal of the work item's
  * messages.
  *
- * @param instance       the instance's new metadata (its {@code revision} is assigned by the store), or null to
- *                       leave the instance row unchanged
+ * @param instance       the instance's new metadata, or null to leave the instance row unchanged; the store
+ *                       ignores the given {@code revision} and stores the previous revision plus one (workers rely
+ *                       on this to keep their cached state valid)
  * @param history        events to append to the current execution's history
  * @param replaceHistory when true, {@code history} replaces the stored history (new execution, rewind)
  * @param activityTasks  activities to schedule
