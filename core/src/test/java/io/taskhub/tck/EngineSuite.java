@@ -166,8 +166,9 @@ public abstract class EngineSuite extends EngineSuiteBase {
         assertThat(eventsOf(history(id), TimerFired.class)).hasSize(1);
 
         TestOrchestrations.HEALED.put(id, true);
+        long failedRevision = metadata(id).revision();
         client.rewind(id, "fixed it");
-        InstanceMetadata done = awaitCompletion(id);
+        InstanceMetadata done = awaitCompletionAfter(id, failedRevision);
         assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
         assertThat(done.output()).isEqualTo("\"1:healed\"");
         assertThat(done.failure()).isNull();
@@ -185,8 +186,9 @@ public abstract class EngineSuite extends EngineSuiteBase {
         assertThat(metadata(child).runtimeStatus()).isEqualTo(RuntimeStatus.Failed);
 
         TestOrchestrations.HEALED.put(child, true);
+        long failedRevision = metadata(id).revision();
         client.rewind(id, "fixed the child");
-        InstanceMetadata done = awaitCompletion(id);
+        InstanceMetadata done = awaitCompletionAfter(id, failedRevision);
         assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
         assertThat(done.output()).isEqualTo("\"1/1:healed\"");
         assertThat(metadata(child).runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
@@ -203,8 +205,9 @@ public abstract class EngineSuite extends EngineSuiteBase {
         assertThat(eventsOf(history(id), TimerCreated.class)).as("the retry waited on a timer").hasSize(1);
 
         TestOrchestrations.HEALED.put(id, true);
+        long failedRevision = metadata(id).revision();
         client.rewind(id, "retry once more");
-        InstanceMetadata done = awaitCompletion(id);
+        InstanceMetadata done = awaitCompletionAfter(id, failedRevision);
         assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
         assertThat(TestOrchestrations.runs("Flaky", id)).isEqualTo(3);
     }

@@ -94,6 +94,13 @@ public abstract class EngineSuiteBase {
         return done;
     }
 
+    /** Waits for a terminal status reached after {@code revision} (for operations on finished instances). */
+    protected InstanceMetadata awaitCompletionAfter(String instanceId, long revision) {
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(
+                () -> metadata(instanceId).revision() > revision);
+        return awaitCompletion(instanceId);
+    }
+
     protected InstanceMetadata metadata(String instanceId) {
         return client.getStatus(instanceId, StatusOptions.DEFAULT).orElseThrow().metadata();
     }

@@ -109,7 +109,7 @@ public final class TestOrchestrations {
             try {
                 return ctx.callSubOrchestrator("FailingChild", "on purpose", null, String.class).await();
             } catch (TaskFailedException e) {
-                return "caught " + e.failure().errorType() + " / " + e.failure().innerFailure().errorMessage();
+                return "caught " + e.failure().errorType() + " / " + e.failure().errorMessage();
             }
         });
         r.addOrchestrator("ParentOfFailingChild", ctx -> ctx.callSubOrchestrator("FailingChild", "unhandled",
