@@ -2,6 +2,7 @@ package io.taskhub.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
 import io.taskhub.ports.client.TaskhubClients;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -56,6 +57,8 @@ public final class TaskhubHttpServer implements AutoCloseable {
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyJsonErrors()));
             cfg.routes.before(support::screen);
             routes.register(cfg.routes);
+            // Javalin answers its own HttpResponseExceptions unless a handler names that type itself.
+            cfg.routes.exception(HttpResponseException.class, errors::handle);
             cfg.routes.exception(Exception.class, errors::handle);
         });
         try {
