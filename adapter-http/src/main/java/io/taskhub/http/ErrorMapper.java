@@ -36,7 +36,9 @@ final class ErrorMapper {
             switch (e.refusal()) {
                 case GONE -> Responses.empty(ctx, 410);
                 case CONFLICT -> Responses.json(ctx, 409, message(e.getMessage()));
-                case PRECONDITION_FAILED -> Responses.json(ctx, 412, message(e.getMessage()));
+                // Empty like 404 and 410: SDK clients (the npm one) show the body as their error message and
+                // fall back to their own text only when there is none.
+                case PRECONDITION_FAILED -> Responses.empty(ctx, 412);
             }
         } else if (error instanceof StorageException e) {
             LOG.warn("Storage failure while serving {} {}: {}", ctx.method(), ctx.path(), e.getMessage());

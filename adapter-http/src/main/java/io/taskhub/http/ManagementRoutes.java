@@ -136,7 +136,7 @@ final class ManagementRoutes {
                 case 404 -> "No such instance (empty body).";
                 case 409 -> "Not allowed in the instance's status (the message names it).";
                 case 410 -> "The instance has finished (empty body).";
-                case 412 -> "The instance is not Failed.";
+                case 412 -> "The instance is not Failed (empty body).";
                 default -> "";
             });
         }

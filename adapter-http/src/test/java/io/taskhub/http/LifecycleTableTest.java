@@ -49,7 +49,7 @@ class LifecycleTableTest extends HttpApiTestBase {
 
         assertThat(reply.status()).isEqualTo(expected);
         switch (expected) {
-            case 202, 404, 410 -> assertThat(reply.body()).isEmpty();
+            case 202, 404, 410, 412 -> assertThat(reply.body()).isEmpty();
             default -> assertThat(reply.json().get("Message").asText()).contains(before.runtimeStatus().name());
         }
         if (expected != 202 && before != null) {
