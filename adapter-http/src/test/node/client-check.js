@@ -7,6 +7,8 @@
 const df = require("durable-functions");
 
 const mode = process.env.MODE;
+// Instance ids carry this tag, so runs in one server (and the samples' per-id bookkeeping) never collide.
+const tag = `${mode}-${process.env.RUN_TAG || "run"}`;
 const binding = JSON.parse(process.env.TASKHUB_BINDING);
 if (mode === "management") {
     delete binding.rpcBaseUrl;
@@ -66,7 +68,7 @@ async function main() {
 
     // startNew: without input and id, with input and id.
     const hello = await client.startNew("E1_HelloSequence");
-    const fanId = `npm-fan-${mode}`;
+    const fanId = `npm-fan-${tag}`;
     const fan = await client.startNew("FanOutFanIn", { instanceId: fanId, input: { count: 4 } });
     results.startNew = { generatedId: hello, givenId: fan };
 
@@ -85,17 +87,17 @@ async function main() {
             lastUpdatedTime: full.lastUpdatedTime },
         withoutInput: { input: noInput.input, output: noInput.output },
     };
-    results.getStatusMissing = await errorOf(client.getStatus(`npm-missing-${mode}`));
+    results.getStatusMissing = await errorOf(client.getStatus(`npm-missing-${tag}`));
 
     // raiseEvent to a waiting instance.
-    const approvalId = `npm-approval-${mode}`;
+    const approvalId = `npm-approval-${tag}`;
     await client.startNew("Approval", { instanceId: approvalId, input: { timeoutSeconds: 3600 } });
     await waitFor(approvalId, "Running");
     await client.raiseEvent(approvalId, "ApprovalEvent", { approved: true });
     results.raiseEvent = { output: (await waitFor(approvalId, "Completed")).output };
 
     // suspend, resume, terminate.
-    const lifeId = `npm-life-${mode}`;
+    const lifeId = `npm-life-${tag}`;
     await client.startNew("Approval", { instanceId: lifeId, input: { timeoutSeconds: 3600 } });
     await waitFor(lifeId, "Running");
     const pending = await client.waitForCompletionOrCreateCheckStatusResponse(request, lifeId,
@@ -111,7 +113,7 @@ async function main() {
         terminateAgain: await errorOf(client.terminate(lifeId, "again")) };
 
     // rewind a failed instance.
-    const rewindId = `npm-rewind-${mode}`;
+    const rewindId = `npm-rewind-${tag}`;
     await client.startNew("RewindDemo", { instanceId: rewindId });
     await waitFor(rewindId, "Failed");
     await client.rewind(rewindId, "retry");

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * prefix, default task hub) and with management URLs only (the webhook prefix, this test's task hub).
  */
 class DurableFunctionsNpmClientTest extends HttpApiTestBase {
-    private NodeProject node;
+    protected NodeProject node;
 
     @BeforeAll
     void installClient() {
@@ -42,16 +42,26 @@ class DurableFunctionsNpmClientTest extends HttpApiTestBase {
         assertThat(results.at("/getStatus/withoutInput/input").isNull()).isTrue();
     }
 
-    private JsonNode runClient(String mode, String taskHub) {
-        String binding = http.get(base() + "/taskhub/v1/durable-client?taskHub=" + taskHub).body();
-        NodeProject.Result result = node.node("client-check.js", Map.of("MODE", mode, "TASKHUB_BINDING", binding),
-                180);
+    /** The binding data for a task hub, as the client would receive it. */
+    protected String binding(String taskHub) {
+        return http.get(base() + "/taskhub/v1/durable-client?taskHub=" + taskHub).body();
+    }
+
+    protected JsonNode runClient(String mode, String taskHub) {
+        String binding = binding(taskHub);
+        NodeProject.Result result = node.node("client-check.js", Map.of("MODE", mode, "TASKHUB_BINDING", binding,
+                "RUN_TAG", hub), 180);
         assertThat(result.exitCode()).as("client-check.js failed:\n" + result.stderr()).isZero();
         return new Http.Reply(200, null, result.stdout()).json();
     }
 
-    private void assertResults(JsonNode r, String mode, String taskHub) {
-        String fanId = "npm-fan-" + mode;
+    protected void assertResults(JsonNode r, String mode, String taskHub) {
+        assertResults(r, mode, taskHub, "");
+    }
+
+    protected void assertResults(JsonNode r, String mode, String taskHub, String codeQuery) {
+        String tag = mode + "-" + hub;
+        String fanId = "npm-fan-" + tag;
         String hello = r.at("/startNew/generatedId").asText();
         assertThat(hello).matches("[0-9a-f]{32}");
         assertThat(r.at("/startNew/givenId").asText()).isEqualTo(fanId);
@@ -74,10 +84,10 @@ class DurableFunctionsNpmClientTest extends HttpApiTestBase {
 
         JsonNode timedOut = r.at("/waitTimedOut");
         assertThat(timedOut.get("status").asInt()).isEqualTo(202);
-        assertThat(timedOut.at("/body/id").asText()).isEqualTo("npm-life-" + mode);
+        assertThat(timedOut.at("/body/id").asText()).isEqualTo("npm-life-" + tag);
         assertThat(timedOut.at("/headers/location").asText())
                 .isEqualTo(timedOut.at("/body/statusQueryGetUri").asText())
-                .contains("/instances/npm-life-" + mode);
+                .contains("/instances/npm-life-" + tag);
 
         assertThat(r.at("/lifecycle/suspended").asText()).isEqualTo("Suspended");
         assertThat(r.at("/lifecycle/resumed").asText()).isEqualTo("Running");
@@ -90,22 +100,22 @@ class DurableFunctionsNpmClientTest extends HttpApiTestBase {
                 .isEqualTo("The rewind operation is only supported on failed orchestration instances.");
 
         List<String> all = texts(r.get("getStatusAll"));
-        assertThat(all).contains(hello, fanId, "npm-approval-" + mode, "npm-life-" + mode, "npm-rewind-" + mode);
+        assertThat(all).contains(hello, fanId, "npm-approval-" + tag, "npm-life-" + tag, "npm-rewind-" + tag);
         assertThat(texts(r.get("getStatusByCompleted")))
-                .containsExactlyInAnyOrder(hello, fanId, "npm-approval-" + mode, "npm-rewind-" + mode);
-        assertThat(texts(r.get("getStatusByTerminatedOrFailed"))).containsExactly("npm-life-" + mode);
+                .containsExactlyInAnyOrder(hello, fanId, "npm-approval-" + tag, "npm-rewind-" + tag);
+        assertThat(texts(r.get("getStatusByTerminatedOrFailed"))).containsExactly("npm-life-" + tag);
         assertThat(r.get("getStatusByPast").asInt()).isZero();
 
         assertThat(r.at("/purgeOne/instancesDeleted").asInt()).isEqualTo(1);
         assertThat(r.at("/purgeOneAgain/instancesDeleted").asInt()).isZero();
         assertThat(r.at("/purgeBy/instancesDeleted").asInt()).isEqualTo(4);
-        assertThat(texts(r.get("afterPurge"))).doesNotContain(hello, fanId, "npm-life-" + mode);
+        assertThat(texts(r.get("afterPurge"))).doesNotContain(hello, fanId, "npm-life-" + tag);
         assertThat(clients.forTaskHub(taskHub).getStatus(fanId, StatusOptions.DEFAULT)).isEmpty();
 
         JsonNode payload = r.get("managementPayload");
         assertThat(payload.get("id").asText()).isEqualTo("some-id");
         assertThat(payload.get("statusQueryGetUri").asText()).isEqualTo(base() + WEBHOOK
-                + "/instances/some-id?taskHub=" + taskHub + "&connection=Storage");
+                + "/instances/some-id?taskHub=" + taskHub + "&connection=Storage" + codeQuery);
     }
 
     private static List<String> texts(JsonNode array) {
