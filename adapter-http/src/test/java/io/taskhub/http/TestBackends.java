@@ -1,5 +1,6 @@
 package io.taskhub.http;
 
+import io.taskhub.core.memory.InMemoryStorageBackend;
 import io.taskhub.ports.store.StorageBackend;
 import io.taskhub.sqlite.SqliteConfig;
 import io.taskhub.sqlite.SqliteStorageBackend;
@@ -8,13 +9,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The storage backends the HTTP tests run on. */
+/** The storage backends the HTTP tests run on: in memory by default, SQLite for the Sqlite* subclasses. */
 final class TestBackends {
     private TestBackends() {
     }
 
+    /** The default: the in-memory reference store. */
     static StorageBackend newBackend() {
-        return sqlite();
+        return new InMemoryStorageBackend();
     }
 
     static StorageBackend sqlite() {
