@@ -3,7 +3,6 @@ package io.taskhub.http;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -26,12 +25,6 @@ final class JettyJsonErrors extends ErrorHandler {
             Callback callback) throws IOException {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Responses.JSON);
         response.write(true, body(code, message), callback);
-    }
-
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        fields.put(HttpHeader.CONTENT_TYPE, Responses.JSON);
-        return body(status, reason);
     }
 
     private static ByteBuffer body(int code, String message) {

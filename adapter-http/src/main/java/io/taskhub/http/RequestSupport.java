@@ -45,10 +45,6 @@ final class RequestSupport {
         return clients.forTaskHub(QueryParams.text(ctx, "taskHub"));
     }
 
-    TaskhubClient defaultClient() {
-        return clients.defaultClient();
-    }
-
     /** Links for this request: its own scheme and authority, task hub, connection and key. */
     ManagementUrls urls(Context ctx, TaskhubClient client) {
         String code = keys.required() ? presentedKey(ctx) : null;

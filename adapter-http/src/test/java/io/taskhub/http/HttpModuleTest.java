@@ -45,7 +45,8 @@ class HttpModuleTest {
     }
 
     private static boolean portIsOpen(int port) {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
+        try {
+            new Socket("127.0.0.1", port).close();
             return true;
         } catch (java.io.IOException e) {
             return false;
