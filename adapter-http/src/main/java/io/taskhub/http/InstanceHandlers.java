@@ -50,7 +50,8 @@ final class InstanceHandlers {
     /** {@code GET instances}: one page; the continuation header is always sent, empty on the last page. */
     void list(Context ctx) {
         boolean showInput = QueryParams.bool(ctx, "showInput", true);
-        InstanceQuery.Builder query = filters(ctx).fetchInputsAndOutputs(showInput)
+        // showInput=false hides inputs only: outputs and custom statuses are still shown.
+        InstanceQuery.Builder query = filters(ctx).fetchInputsAndOutputs(true)
                 .continuationToken(ctx.header(CONTINUATION_HEADER));
         Integer top = QueryParams.integer(ctx, "top");
         if (top != null) {

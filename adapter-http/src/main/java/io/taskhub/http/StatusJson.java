@@ -23,7 +23,8 @@ final class StatusJson {
     }
 
     /**
-     * @param history the execution's history when it was asked for, else null; left out for Pending instances
+     * @param history   the execution's history when it was asked for, else null; left out for Pending instances
+     * @param showInput false shows {@code input} (and history inputs) as null
      */
     static ObjectNode render(InstanceMetadata m, List<HistoryEvent> history, boolean showHistoryOutput,
             boolean showInput) {
@@ -31,7 +32,7 @@ final class StatusJson {
         node.put("name", m.name());
         node.put("instanceId", m.instanceId());
         node.put("runtimeStatus", m.runtimeStatus().name());
-        node.set("input", Json.value(m.input()));
+        node.set("input", showInput ? Json.value(m.input()) : Json.value(null));
         node.set("customStatus", Json.value(m.customStatus()));
         node.set("output", output(m));
         node.put("createdTime", seconds(m.createdAt()));

@@ -98,12 +98,13 @@ class ListAndPurgeTest extends HttpApiTestBase {
     }
 
     @Test
-    void list_showInputFalse_leavesInputsNull() {
+    void list_showInputFalse_leavesInputsNull_butShowsOutputsAndCustomStatus() {
         running();
 
         JsonNode first = http.get(api("/instances?showInput=false")).json().get(0);
 
         assertThat(first.get("input").isNull()).isTrue();
+        assertThat(first.get("customStatus").asText()).isEqualTo("Waiting");
     }
 
     @Test
