@@ -7,6 +7,9 @@ import io.taskhub.cli.config.Settings;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.TaskhubWorker;
 import io.taskhub.core.worker.WorkerOptions;
+import io.taskhub.http.HttpConfig;
+import io.taskhub.http.HttpModule;
+import io.taskhub.http.TaskhubHttpServer;
 import io.taskhub.ports.client.TaskhubClients;
 import io.taskhub.ports.store.StorageBackend;
 import io.taskhub.sqlite.SqliteConfig;
@@ -39,8 +42,25 @@ public final class Deployment implements AutoCloseable {
             throw new io.taskhub.cli.config.ConfigurationException("Backend '" + backend
                     + "' is not available in this build; available: " + String.join(", ", BACKENDS.keySet()) + ".");
         }
-        Injector injector = Guice.createInjector(storage.apply(settings), new EngineModule(settings, plugins));
+        Injector injector = Guice.createInjector(storage.apply(settings), new EngineModule(settings, plugins),
+                new HttpModule(httpConfig(settings)));
         return new Deployment(settings, injector);
+    }
+
+    private static HttpConfig httpConfig(Settings s) {
+        String publicUrl = s.get(Settings.HTTP_PUBLIC_URL);
+        try {
+            return new HttpConfig(s.get(Settings.HTTP_HOST), s.getInt(Settings.HTTP_PORT), s.getList(Settings.HTTP_API_KEYS),
+                    s.getInt(Settings.HTTP_MAX_REQUEST_BYTES), s.getBoolean(Settings.HTTP_ALLOW_INSECURE),
+                    publicUrl.isBlank() ? null : publicUrl, null);
+        } catch (IllegalArgumentException e) {
+            throw new io.taskhub.cli.config.ConfigurationException("Invalid HTTP settings: " + e.getMessage());
+        }
+    }
+
+    /** The HTTP API server over this deployment's clients (not started). */
+    public TaskhubHttpServer httpServer() {
+        return injector.getInstance(TaskhubHttpServer.class);
     }
 
     public Settings settings() {
