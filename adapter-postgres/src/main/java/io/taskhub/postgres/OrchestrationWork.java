@@ -53,9 +53,10 @@ final class OrchestrationWork {
                 + " UPDATE " + t.instances() + " SET lock_owner = ?, lock_token = ?, locked_until = ?"
                 + " FROM candidate WHERE task_hub = ? AND instance_id = candidate.candidate_id"
                 + " RETURNING " + InstanceRows.SELECT_COLUMNS;
-        this.takeMessagesSql = "UPDATE " + t.inbox() + " SET dequeue_count = dequeue_count + 1"
-                + " WHERE task_hub = ? AND seq IN (SELECT seq FROM " + t.inbox()
+        this.takeMessagesSql = "WITH taken AS MATERIALIZED (SELECT seq AS taken_seq FROM " + t.inbox()
                 + " WHERE task_hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY seq LIMIT ?)"
+                + " UPDATE " + t.inbox() + " SET dequeue_count = dequeue_count + 1 FROM taken"
+                + " WHERE task_hub = ? AND seq = taken.taken_seq"
                 + " RETURNING seq, execution_id, event, requested_visible_at, requested_visible_ns, dequeue_count";
     }
 
@@ -81,10 +82,10 @@ final class OrchestrationWork {
         List<Delivered> delivered = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(takeMessagesSql)) {
             ps.setString(1, hubKey);
-            ps.setString(2, hubKey);
-            ps.setString(3, instance.instanceId());
-            PgTime.set(ps, 4, now);
-            ps.setInt(5, maxMessages);
+            ps.setString(2, instance.instanceId());
+            PgTime.set(ps, 3, now);
+            ps.setInt(4, maxMessages);
+            ps.setString(5, hubKey);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     InstanceMessage message = new InstanceMessage(instance.instanceId(), rs.getString("execution_id"),

@@ -60,12 +60,15 @@ final class Purges {
         String matching = " WHERE task_hub = ? AND runtime_status = ANY(?) AND created_at >= ?"
                 + (filter.createdTo() == null ? "" : " AND created_at <= ?");
         List<String> deleted = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.instances()
-                + " WHERE task_hub = ? AND instance_id IN (SELECT instance_id FROM " + t.instances() + matching
-                + " ORDER BY created_at, instance_id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING instance_id")) {
-            ps.setString(1, hubKey);
-            int next = bindFilter(c, ps, 2, filter);
+        // The chunk is chosen once, in a CTE: as an IN (subquery) the planner may rescan it per row, and each
+        // rescan would skip the rows this very statement already deleted and pick further ones.
+        try (PreparedStatement ps = c.prepareStatement("WITH chunk AS (SELECT instance_id AS doomed_id FROM "
+                + t.instances() + matching + " ORDER BY created_at, instance_id LIMIT ? FOR UPDATE SKIP LOCKED)"
+                + " DELETE FROM " + t.instances() + " USING chunk WHERE task_hub = ? AND instance_id = chunk.doomed_id"
+                + " RETURNING instance_id")) {
+            int next = bindFilter(c, ps, 1, filter);
             ps.setInt(next, maxInstances);
+            ps.setString(next + 1, hubKey);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     deleted.add(rs.getString(1));
