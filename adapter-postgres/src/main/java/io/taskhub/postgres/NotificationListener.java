@@ -62,7 +62,7 @@ final class NotificationListener implements AutoCloseable {
         if (config.password() != null) {
             props.setProperty("password", config.password());
         }
-        props.setProperty("ApplicationName", "taskhub-listener");
+        props.setProperty("ApplicationName", "taskhub-listener-" + config.schema());
         Connection c = DriverManager.getConnection(config.jdbcUrl(), props);
         try (Statement st = c.createStatement()) {
             st.execute("LISTEN " + Notices.WORK_CHANNEL);

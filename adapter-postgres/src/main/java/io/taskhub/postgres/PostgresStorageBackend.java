@@ -57,6 +57,11 @@ public final class PostgresStorageBackend implements StorageBackend {
         });
     }
 
+    /** Whether the listening connection is up (for tests of what happens when it is not). */
+    boolean isListening() {
+        return listener.isConnected();
+    }
+
     private void wakeEverybody() {
         signals.values().forEach(HubSignals::everything);
     }
