@@ -44,12 +44,13 @@ final class OrchestrationWork {
         this.hubKey = hubKey;
         this.delivery = delivery;
         // The instance whose oldest visible message is oldest among instances nobody holds (no lease, or an
-        // expired one). SKIP LOCKED passes over rows that a concurrent claim is taking right now, and the
-        // row's lease is rechecked on the locked row, so two claims never get the same instance.
+        // expired one). SKIP LOCKED passes over rows that a concurrent claim or checkpoint holds right now, and
+        // the row's lease is rechecked on the locked row, so two claims never get the same instance. NO KEY
+        // UPDATE does not conflict with the KEY SHARE locks of transactions sending messages to the instance.
         this.claimSql = "WITH candidate AS (SELECT i.instance_id AS candidate_id FROM " + t.inbox() + " m JOIN "
                 + t.instances() + " i ON i.task_hub = m.task_hub AND i.instance_id = m.instance_id"
                 + " WHERE m.task_hub = ? AND m.visible_at <= ? AND (i.locked_until IS NULL OR i.locked_until <= ?)"
-                + " ORDER BY m.seq LIMIT 1 FOR UPDATE OF i SKIP LOCKED)"
+                + " ORDER BY m.seq LIMIT 1 FOR NO KEY UPDATE OF i SKIP LOCKED)"
                 + " UPDATE " + t.instances() + " SET lock_owner = ?, lock_token = ?, locked_until = ?"
                 + " FROM candidate WHERE task_hub = ? AND instance_id = candidate.candidate_id"
                 + " RETURNING " + InstanceRows.SELECT_COLUMNS;
