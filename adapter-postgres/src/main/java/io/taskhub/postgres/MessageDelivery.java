@@ -58,6 +58,10 @@ final class MessageDelivery {
         if (messages.isEmpty()) {
             return;
         }
+        if (!strict && messages.stream().noneMatch(InstanceMessage::isStart)) {
+            insertWhereTargetExists(c, messages, now, notices);
+            return;
+        }
         Set<String> startTargets = new TreeSet<>();
         Set<String> otherTargets = new TreeSet<>();
         for (InstanceMessage m : messages) {
@@ -206,6 +210,38 @@ final class MessageDelivery {
             ps.setString(next, hubKey);
             ps.setString(next + 1, id);
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * The common case of checkpoints and activity results (events and results, no starts, missing targets
+     * dropped) in one batch: each row is inserted only if its instance exists, which it then keeps locked
+     * FOR KEY SHARE like {@link #lockTargets} would.
+     */
+    private void insertWhereTargetExists(Connection c, List<InstanceMessage> messages, Instant now,
+            Notices notices) throws SQLException {
+        int inserted = 0;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.inbox() + " (task_hub, instance_id,"
+                + " execution_id, event, requested_visible_at, requested_visible_ns, visible_at)"
+                + " SELECT ?, ?, ?, ?, ?, ?, ? FROM " + t.instances() + " WHERE task_hub = ? AND instance_id = ?"
+                + " FOR KEY SHARE")) {
+            for (InstanceMessage m : messages) {
+                ps.setString(1, hubKey);
+                ps.setString(2, m.instanceId());
+                ps.setString(3, m.executionId());
+                ps.setString(4, JsonCodec.writeEvent(m.event()));
+                PgTime.setExact(ps, 5, m.visibleAt());
+                PgTime.set(ps, 7, m.visibleAt() == null ? now : PgTime.ceil(m.visibleAt()));
+                ps.setString(8, hubKey);
+                ps.setString(9, m.instanceId());
+                ps.addBatch();
+            }
+            for (int count : ps.executeBatch()) {
+                inserted += Math.max(count, 0);
+            }
+        }
+        if (inserted > 0) {
+            notices.orchestrationWork();
         }
     }
 

@@ -128,35 +128,43 @@ final class OrchestrationWork {
                     + "' but the work item is for '" + item.instanceId() + "'.");
         }
         boolean changed = row != null || checkpoint.replaceHistory() || !checkpoint.history().isEmpty();
-        String executionId = releaseFenced(c, item, row, changed, now);
-        appendHistory(c, item.instanceId(), executionId, checkpoint);
-        deleteMessages(c, item.instanceId(), receipt);
+        Fenced fenced = releaseFenced(c, item, receipt, row, changed, now);
+        appendHistory(c, item.instanceId(), fenced, checkpoint);
         insertTasks(c, checkpoint.activityTasks(), now, notices);
         // Messages go last: a start message may replace this very instance, which must see the new row.
         delivery.deliver(c, checkpoint.messages(), now, false, notices);
-        if (hasVisibleMessages(c, item.instanceId(), now)) {
-            notices.orchestrationWork(); // released with messages that arrived meanwhile: someone may take them
-        }
+        // Released with messages that arrived meanwhile: someone may take them now.
+        notices.orchestrationWorkIfVisible(item.instanceId(), now);
         if (changed) {
             notices.instanceChanged(item.instanceId());
         }
     }
 
+    /** What the fenced update found: the (new) execution id and the next free history sequence. */
+    private record Fenced(String executionId, int nextSequence) {
+    }
+
     /**
-     * Writes the new row (if any) and releases the lease, but only while the caller's lease holds: the row
-     * lock this takes also keeps every other claim off the instance until the checkpoint commits.
-     *
-     * @return the execution id of the (new) row
+     * Consumes the delivered messages, writes the new row (if any) and releases the lease, in one statement
+     * that changes the row only while the caller's lease holds; without it, the transaction is rolled back
+     * (the message deletion with it). The row lock this takes keeps every other claim off the instance until
+     * the checkpoint commits.
      */
-    private String releaseFenced(Connection c, OrchestrationWorkItem item, InstanceMetadata row, boolean changed,
-            Instant now) throws SQLException {
+    private Fenced releaseFenced(Connection c, OrchestrationWorkItem item, InboxReceipt receipt, InstanceMetadata row,
+            boolean changed, Instant now) throws SQLException {
         String set = row != null ? InstanceRows.METADATA_ASSIGNMENTS + ", revision = revision + 1, "
                 : changed ? "revision = revision + 1, " : "";
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.instances() + " SET " + set
+        try (PreparedStatement ps = c.prepareStatement("WITH consumed AS (DELETE FROM " + t.inbox()
+                + " WHERE task_hub = ? AND instance_id = ? AND seq = ANY(?))"
+                + " UPDATE " + t.instances() + " i SET " + set
                 + "lock_owner = NULL, lock_token = NULL, locked_until = NULL"
                 + " WHERE task_hub = ? AND instance_id = ? AND lock_token = ? AND locked_until > ?"
-                + " RETURNING execution_id")) {
-            int next = row != null ? InstanceRows.bindMetadata(ps, 1, row) : 1;
+                + " RETURNING execution_id, (SELECT coalesce(max(h.sequence) + 1, 0) FROM " + t.history()
+                + " h WHERE h.task_hub = i.task_hub AND h.instance_id = i.instance_id)")) {
+            ps.setString(1, hubKey);
+            ps.setString(2, item.instanceId());
+            ps.setArray(3, c.createArrayOf("bigint", receipt.sequences().toArray()));
+            int next = row != null ? InstanceRows.bindMetadata(ps, 4, row) : 4;
             ps.setString(next, hubKey);
             ps.setString(next + 1, item.instanceId());
             ps.setString(next + 2, item.lease().token());
@@ -166,30 +174,21 @@ final class OrchestrationWork {
                     throw lost(item, "the lease expired, or another worker claimed the instance, or it was purged"
                             + " or replaced");
                 }
-                return rs.getString(1);
+                return new Fenced(rs.getString(1), rs.getInt(2));
             }
         }
     }
 
-    private void appendHistory(Connection c, String instanceId, String executionId, Checkpoint checkpoint)
+    private void appendHistory(Connection c, String instanceId, Fenced fenced, Checkpoint checkpoint)
             throws SQLException {
-        int next = 0;
+        int next = fenced.nextSequence();
         if (checkpoint.replaceHistory()) {
+            next = 0;
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.history()
                     + " WHERE task_hub = ? AND instance_id = ?")) {
                 ps.setString(1, hubKey);
                 ps.setString(2, instanceId);
                 ps.executeUpdate();
-            }
-        } else if (!checkpoint.history().isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(sequence) + 1, 0) FROM "
-                    + t.history() + " WHERE task_hub = ? AND instance_id = ?")) {
-                ps.setString(1, hubKey);
-                ps.setString(2, instanceId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    next = rs.getInt(1);
-                }
             }
         }
         if (checkpoint.history().isEmpty()) {
@@ -201,24 +200,11 @@ final class OrchestrationWork {
                 ps.setString(1, hubKey);
                 ps.setString(2, instanceId);
                 ps.setInt(3, next++);
-                ps.setString(4, executionId);
+                ps.setString(4, fenced.executionId());
                 ps.setString(5, JsonCodec.writeEvent(event));
                 ps.addBatch();
             }
             ps.executeBatch();
-        }
-    }
-
-    private void deleteMessages(Connection c, String instanceId, InboxReceipt receipt) throws SQLException {
-        if (receipt.sequences().isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.inbox()
-                + " WHERE task_hub = ? AND instance_id = ? AND seq = ANY(?)")) {
-            ps.setString(1, hubKey);
-            ps.setString(2, instanceId);
-            ps.setArray(3, c.createArrayOf("bigint", receipt.sequences().toArray()));
-            ps.executeUpdate();
         }
     }
 
@@ -242,19 +228,6 @@ final class OrchestrationWork {
             ps.executeBatch();
         }
         notices.activityWork();
-    }
-
-    private boolean hasVisibleMessages(Connection c, String instanceId, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + t.inbox()
-                + " WHERE task_hub = ? AND instance_id = ? AND visible_at <= ?)")) {
-            ps.setString(1, hubKey);
-            ps.setString(2, instanceId);
-            PgTime.set(ps, 3, now);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
     }
 
     /** Releases the lease; the delivered messages come back after {@code retryDelay}. A lost lease is ignored. */

@@ -327,7 +327,7 @@ public final class PostgresStore implements OrchestrationStore {
         return db.inTransaction(c -> {
             Notices notices = new Notices(t.schema(), hubKey);
             T result = work.run(c, notices);
-            notices.send(c);
+            notices.send(c, t);
             return result;
         });
     }
