@@ -106,7 +106,8 @@ final class InstanceWrites {
      * Applies the start rule of the SPI: create when absent, enqueue for the same execution, replace a
      * terminal instance, else drop. Returns whether the message was enqueued.
      */
-    boolean start(Connection c, String instanceId, ExecutionStarted started, Instant now) throws SQLException {
+    boolean start(Connection c, String instanceId, ExecutionStarted started, Instant requested, Instant now)
+            throws SQLException {
         InstanceMetadata existing = select(c, instanceId);
         if (existing == null) {
             insert(c, pending(instanceId, started, now), 1);
@@ -118,7 +119,7 @@ final class InstanceWrites {
             return false;
         }
         enqueue(c, instanceId, started.executionId(), started,
-                started.scheduledStartAt() != null ? started.scheduledStartAt() : now);
+                requested != null ? requested : started.scheduledStartAt(), now);
         return true;
     }
 
@@ -133,15 +134,17 @@ final class InstanceWrites {
                 s.input(), null, null, null, now, now, null, s.scheduledStartAt(), s.parent(), s.tags(), 1);
     }
 
-    void enqueue(Connection c, String instanceId, String executionId, HistoryEvent event, Instant visibleAt)
-            throws SQLException {
+    /** Enqueues a message; {@code requested} is the visibility its sender asked for (null: at once). */
+    void enqueue(Connection c, String instanceId, String executionId, HistoryEvent event, Instant requested,
+            Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO inbox (task_hub, instance_id, execution_id,"
-                + " event, visible_at) VALUES (?, ?, ?, ?, ?)")) {
+                + " event, visible_at, requested_at) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, taskHub);
             ps.setString(2, instanceId);
             ps.setString(3, executionId);
             ps.setString(4, JsonCodec.writeEvent(event));
-            ps.setLong(5, Rows.nanos(visibleAt));
+            ps.setLong(5, Rows.nanos(requested != null ? requested : now));
+            setNullableNanos(ps, 6, requested);
             ps.executeUpdate();
         }
     }
@@ -151,7 +154,7 @@ final class InstanceWrites {
             Map<String, Boolean> knownToExist) throws SQLException {
         for (InstanceMessage message : messages) {
             if (message.event() instanceof ExecutionStarted started) {
-                start(c, message.instanceId(), started, now);
+                start(c, message.instanceId(), started, message.visibleAt(), now);
                 knownToExist.put(message.instanceId(), true);
                 continue;
             }
@@ -166,8 +169,7 @@ final class InstanceWrites {
                 }
                 throw new io.taskhub.ports.errors.InstanceNotFoundException(message.instanceId());
             }
-            enqueue(c, message.instanceId(), message.executionId(), message.event(),
-                    message.visibleAt() != null ? message.visibleAt() : now);
+            enqueue(c, message.instanceId(), message.executionId(), message.event(), message.visibleAt(), now);
         }
     }
 

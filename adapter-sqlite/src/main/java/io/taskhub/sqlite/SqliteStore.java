@@ -88,8 +88,7 @@ final class SqliteStore implements OrchestrationStore {
             } else {
                 throw new InstanceAlreadyExistsException(instanceId, existing.runtimeStatus());
             }
-            rows.enqueue(c, instanceId, started.executionId(), started,
-                    started.scheduledStartAt() != null ? started.scheduledStartAt() : now);
+            rows.enqueue(c, instanceId, started.executionId(), started, started.scheduledStartAt(), now);
             return null;
         });
     }
@@ -163,7 +162,7 @@ final class SqliteStore implements OrchestrationStore {
             List<Long> seqs = new ArrayList<>();
             List<InstanceMessage> messages = new ArrayList<>();
             int dequeueCount = 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, execution_id, event, dequeue_count"
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, execution_id, event, dequeue_count, requested_at"
                     + " FROM inbox WHERE task_hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY seq LIMIT ?")) {
                 ps.setString(1, taskHub);
                 ps.setString(2, instanceId);
@@ -173,7 +172,7 @@ final class SqliteStore implements OrchestrationStore {
                     while (rs.next()) {
                         seqs.add(rs.getLong(1));
                         messages.add(new InstanceMessage(instanceId, rs.getString(2),
-                                JsonCodec.readEvent(rs.getString(3)), null));
+                                JsonCodec.readEvent(rs.getString(3)), requestedAt(rs)));
                         dequeueCount = Math.max(dequeueCount, rs.getInt(4) + 1);
                     }
                 }
@@ -190,6 +189,11 @@ final class SqliteStore implements OrchestrationStore {
             return new OrchestrationWorkItem(instanceId, instance, messages, dequeueCount, lease,
                     new Receipt(lease.token(), seqs));
         }));
+    }
+
+    private static Instant requestedAt(ResultSet rs) throws SQLException {
+        long nanos = rs.getLong(5);
+        return rs.wasNull() ? null : Rows.instant(nanos);
     }
 
     @Override
