@@ -13,17 +13,14 @@ import java.util.regex.Pattern;
  * @param password        its password, or null
  * @param schema          the schema holding Taskhub's tables; created (with the tables) at start when missing
  * @param poolSize        connections in the pool; the listening connection comes on top
- * @param leaseDuration   the default lease of a worker on its work item, for callers that want one (workers
- *                        pass their own; documented here so that deployments configure it in one place)
  * @param maxPollInterval the longest a waiting worker goes without looking for work itself, in case a
  *                        notification was lost; waits back off up to it while notifications are unavailable
  */
 public record PostgresConfig(String jdbcUrl, String user, String password, String schema, int poolSize,
-        Duration leaseDuration, Duration maxPollInterval) {
+        Duration maxPollInterval) {
 
     public static final String DEFAULT_SCHEMA = "taskhub";
     public static final int DEFAULT_POOL_SIZE = 10;
-    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofSeconds(1);
 
     /** Schema names are used unquoted in SQL, so only plain lowercase identifiers are accepted. */
@@ -34,6 +31,8 @@ public record PostgresConfig(String jdbcUrl, String user, String password, Strin
             throw new InvalidArgumentException("PostgreSQL JDBC URL '" + jdbcUrl
                     + "' is invalid: use jdbc:postgresql://host:port/database.");
         }
+        user = user == null || user.isEmpty() ? null : user;
+        password = password == null || password.isEmpty() ? null : password; // configuration files say "" for none
         schema = schema == null || schema.isEmpty() ? DEFAULT_SCHEMA : schema;
         if (!SCHEMA.matcher(schema).matches()) {
             throw new InvalidArgumentException("PostgreSQL schema '" + schema + "' is invalid: use 1 to 63 lowercase"
@@ -42,30 +41,25 @@ public record PostgresConfig(String jdbcUrl, String user, String password, Strin
         if (poolSize < 1) {
             throw new InvalidArgumentException("PostgreSQL pool size must be at least 1, was " + poolSize + ".");
         }
-        leaseDuration = positive(leaseDuration == null ? DEFAULT_LEASE : leaseDuration, "lease duration");
         maxPollInterval = positive(maxPollInterval == null ? DEFAULT_MAX_POLL_INTERVAL : maxPollInterval,
                 "maximum poll interval");
     }
 
     /** The defaults for everything but where the database is. */
     public static PostgresConfig of(String jdbcUrl, String user, String password) {
-        return new PostgresConfig(jdbcUrl, user, password, DEFAULT_SCHEMA, DEFAULT_POOL_SIZE, null, null);
+        return new PostgresConfig(jdbcUrl, user, password, DEFAULT_SCHEMA, DEFAULT_POOL_SIZE, null);
     }
 
     public PostgresConfig withSchema(String value) {
-        return new PostgresConfig(jdbcUrl, user, password, value, poolSize, leaseDuration, maxPollInterval);
+        return new PostgresConfig(jdbcUrl, user, password, value, poolSize, maxPollInterval);
     }
 
     public PostgresConfig withPoolSize(int value) {
-        return new PostgresConfig(jdbcUrl, user, password, schema, value, leaseDuration, maxPollInterval);
-    }
-
-    public PostgresConfig withLeaseDuration(Duration value) {
-        return new PostgresConfig(jdbcUrl, user, password, schema, poolSize, value, maxPollInterval);
+        return new PostgresConfig(jdbcUrl, user, password, schema, value, maxPollInterval);
     }
 
     public PostgresConfig withMaxPollInterval(Duration value) {
-        return new PostgresConfig(jdbcUrl, user, password, schema, poolSize, leaseDuration, value);
+        return new PostgresConfig(jdbcUrl, user, password, schema, poolSize, value);
     }
 
     private static Duration positive(Duration value, String what) {
@@ -80,6 +74,6 @@ public record PostgresConfig(String jdbcUrl, String user, String password, Strin
     @Override
     public String toString() {
         return "PostgresConfig[jdbcUrl=" + jdbcUrl + ", user=" + user + ", schema=" + schema + ", poolSize="
-                + poolSize + ", leaseDuration=" + leaseDuration + ", maxPollInterval=" + maxPollInterval + "]";
+                + poolSize + ", maxPollInterval=" + maxPollInterval + "]";
     }
 }

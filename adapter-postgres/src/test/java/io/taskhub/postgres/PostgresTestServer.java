@@ -34,7 +34,7 @@ public final class PostgresTestServer {
     public record Server(String jdbcUrl, String user, String password) {
         /** A backend configuration for {@code schema} on this server, with a small pool. */
         public PostgresConfig config(String schema) {
-            return new PostgresConfig(jdbcUrl, user, password, schema, 8, null, null);
+            return new PostgresConfig(jdbcUrl, user, password, schema, 8, null);
         }
 
         public Connection connect() throws SQLException {

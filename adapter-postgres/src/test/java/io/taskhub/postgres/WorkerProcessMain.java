@@ -17,7 +17,7 @@ public final class WorkerProcessMain {
 
     public static void main(String[] args) throws Exception {
         String password = "-".equals(args[2]) ? null : args[2];
-        PostgresConfig config = new PostgresConfig(args[0], args[1], password, args[3], 6, null, null);
+        PostgresConfig config = new PostgresConfig(args[0], args[1], password, args[3], 6, null);
         WorkerOptions options = WorkerOptions.defaults().withConcurrency(4, 8)
                 .withLeaseDuration(Duration.ofMillis(Long.parseLong(args[5]))).withWorkerId(args[6]);
         try (PostgresStorageBackend backend = PostgresStorageBackend.start(config)) {
