@@ -181,12 +181,20 @@ final class MessageDelivery {
         }
     }
 
-    /** Inserts a new Pending instance; false when one with that id was created concurrently. */
+    /**
+     * Inserts a new Pending instance; false when one with that id was created concurrently.
+     *
+     * <p>Its first revision is the database clock in microseconds. Every later revision of the instance is one
+     * more, written by a transaction of its own, and no transaction takes less than a microsecond: so an id
+     * that is purged and created again starts above any revision its earlier instance reached, and nobody
+     * holding an old revision (a waiter, a cached session) mistakes the new instance for the old one.
+     */
     private boolean insertInstance(Connection c, String id, ExecutionStarted started, Instant now)
             throws SQLException {
         InstanceMetadata row = InstanceRows.pending(id, started, now);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.instances() + " (task_hub, instance_id,"
-                + " revision, " + InstanceRows.METADATA_COLUMNS + ") VALUES (?, ?, 1"
+                + " revision, " + InstanceRows.METADATA_COLUMNS + ") VALUES (?, ?,"
+                + " (extract(epoch FROM clock_timestamp()) * 1000000)::bigint"
                 + ", ?".repeat(InstanceRows.METADATA_COLUMN_COUNT) + ") ON CONFLICT (task_hub, instance_id) DO NOTHING")) {
             ps.setString(1, hubKey);
             ps.setString(2, id);
