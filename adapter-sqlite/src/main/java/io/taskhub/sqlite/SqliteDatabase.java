@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Files;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -120,7 +121,7 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    /** Number of committed write transactions so far; waiters compare it to detect new commits. */
+    /** Number of committed write transactions that changed rows; waiters compare it to detect changes. */
     long commitCount() {
         return commits.get();
     }
@@ -163,8 +164,10 @@ final class SqliteDatabase implements AutoCloseable {
     private void commitBatch(List<Pending<?>> batch) {
         List<Object> results = new ArrayList<>(batch.size());
         List<Throwable> errors = new ArrayList<>(batch.size());
+        boolean changed;
         try (Statement control = writer.createStatement()) {
             control.execute("BEGIN IMMEDIATE");
+            long changesBefore = totalChanges(control);
             for (Pending<?> pending : batch) {
                 control.execute("SAVEPOINT unit");
                 try {
@@ -178,6 +181,7 @@ final class SqliteDatabase implements AutoCloseable {
                     errors.add(e);
                 }
             }
+            changed = totalChanges(control) != changesBefore;
             control.execute("COMMIT");
         } catch (SQLException e) {
             rollbackQuietly();
@@ -185,12 +189,23 @@ final class SqliteDatabase implements AutoCloseable {
             batch.forEach(p -> p.result().completeExceptionally(failure));
             return;
         }
-        commits.incrementAndGet();
-        synchronized (commitSignal) {
-            commitSignal.notifyAll();
+        // Only a commit that changed rows is news to waiters. Counting empty ones (a claim that found no work
+        // is a write transaction too) woke every idle worker at once, and they kept each other spinning.
+        if (changed) {
+            commits.incrementAndGet();
+            synchronized (commitSignal) {
+                commitSignal.notifyAll();
+            }
         }
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results.get(i), errors.get(i));
+        }
+    }
+
+    /** Rows inserted, updated or deleted through the writer connection since it was opened. */
+    private static long totalChanges(Statement statement) throws SQLException {
+        try (ResultSet rs = statement.executeQuery("SELECT total_changes()")) {
+            return rs.next() ? rs.getLong(1) : 0;
         }
     }
 
