@@ -52,6 +52,9 @@ public final class TaskhubCli implements Runnable {
     public static int run(String[] args, Map<String, String> environment, InputStream input, PrintWriter out,
             PrintWriter err, Consumer<String> onServerStarted) {
         CommandLine commandLine = new CommandLine(new TaskhubCli(environment, input, onServerStarted));
+        // "@file.json" is the commands' own syntax for JSON read from a file (--input, --event-data); picocli's
+        // argument files would otherwise split the file into arguments.
+        commandLine.setExpandAtFiles(false);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
