@@ -4,6 +4,8 @@ import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.TaskhubCli;
 import io.taskhub.cli.management.Management;
 import io.taskhub.cli.output.Printer;
+import io.taskhub.ports.errors.InvalidArgumentException;
+import io.taskhub.ports.json.JsonCodec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,18 +42,34 @@ public abstract class ManagementCommand implements Callable<Integer> {
         return (TaskhubCli) spec.root().commandLine().getCommand();
     }
 
-    /** A JSON value given inline, or read from a file with {@code @path}. */
+    /**
+     * A JSON value given inline, or read from a file with {@code @path}; checked here, so that both modes
+     * report bad JSON as a usage error that names the option.
+     */
     protected String jsonArgument(String value, String option) {
-        if (value == null || !value.startsWith("@")) {
-            return value;
+        if (value == null) {
+            return null;
         }
-        Path file = Path.of(value.substring(1));
+        String json = value;
+        String source = "'" + value + "'";
+        if (value.startsWith("@")) {
+            Path file = Path.of(value.substring(1));
+            source = "file " + file;
+            try {
+                json = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                throw new ParameterException(spec.commandLine(), option + ": file " + file + " does not exist.");
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), option + ": cannot read " + file + ": "
+                        + e.getMessage());
+            }
+        }
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ParameterException(spec.commandLine(), option + ": file " + file + " does not exist.");
-        } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), option + ": cannot read " + file + ": " + e.getMessage());
+            return JsonCodec.requireValidJson(json);
+        } catch (InvalidArgumentException e) {
+            throw new ParameterException(spec.commandLine(), option + ": " + source + " is not one JSON value ("
+                    + e.getMessage() + "). Give JSON such as '{\"timeoutSeconds\": 30}' or '\"text\"' (strings"
+                    + " in quotes), or @file.json.");
         }
     }
 
