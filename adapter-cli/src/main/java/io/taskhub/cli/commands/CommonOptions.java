@@ -50,10 +50,11 @@ public final class CommonOptions {
 
     /** Management over the server at --endpoint, or directly over the configured backend. */
     Management open(Map<String, String> environment) {
+        // Loaded in both modes: a mistyped setting is reported even when --endpoint makes it unused.
+        Settings resolved = settings(environment);
         if (endpoint != null) {
             return new RemoteManagement(endpoint, taskHub, apiKey);
         }
-        Settings resolved = settings(environment);
         Deployment deployment = Deployment.assemble(resolved, CommonOptions.class.getClassLoader());
         return new DirectManagement(deployment, resolved.get(Settings.TASK_HUB));
     }
