@@ -27,7 +27,8 @@ public final class CommonOptions {
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = "--endpoint", paramLabel = "URL",
-            description = "Talk to a running server (e.g. http://127.0.0.1:7071) instead of the backend directly.")
+            description = "Talk to a running server (e.g. http://127.0.0.1:7071, or the URL that serve prints)"
+                    + " instead of the backend directly.")
     String endpoint;
 
     @Option(names = "--api-key", paramLabel = "KEY", description = "API key for --endpoint (when the server needs one).")
