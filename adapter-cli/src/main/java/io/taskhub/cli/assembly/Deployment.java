@@ -12,6 +12,8 @@ import io.taskhub.http.HttpModule;
 import io.taskhub.http.TaskhubHttpServer;
 import io.taskhub.ports.client.TaskhubClients;
 import io.taskhub.ports.store.StorageBackend;
+import io.taskhub.postgres.PostgresConfig;
+import io.taskhub.postgres.PostgresModule;
 import io.taskhub.sqlite.SqliteConfig;
 import io.taskhub.sqlite.SqliteModule;
 import java.nio.file.Path;
@@ -24,7 +26,10 @@ import java.util.function.Function;
  */
 public final class Deployment implements AutoCloseable {
     private static final Map<String, Function<Settings, Module>> BACKENDS = Map.of(
-            "sqlite", s -> new SqliteModule(SqliteConfig.at(Path.of(s.get(Settings.SQLITE_FILE)))));
+            "sqlite", s -> new SqliteModule(SqliteConfig.at(Path.of(s.get(Settings.SQLITE_FILE)))),
+            "postgres", s -> new PostgresModule(new PostgresConfig(s.get(Settings.POSTGRES_URL),
+                    s.get(Settings.POSTGRES_USER), s.get(Settings.POSTGRES_PASSWORD), s.get(Settings.POSTGRES_SCHEMA),
+                    Math.max(1, s.getInt(Settings.POSTGRES_POOL_SIZE)), null)));
 
     private final Settings settings;
     private final Injector injector;
@@ -42,7 +47,13 @@ public final class Deployment implements AutoCloseable {
             throw new io.taskhub.cli.config.ConfigurationException("Backend '" + backend
                     + "' is not available in this build; available: " + String.join(", ", BACKENDS.keySet()) + ".");
         }
-        Injector injector = Guice.createInjector(storage.apply(settings), new EngineModule(settings, plugins),
+        Module backendModule;
+        try {
+            backendModule = storage.apply(settings);
+        } catch (io.taskhub.ports.errors.InvalidArgumentException e) {
+            throw new io.taskhub.cli.config.ConfigurationException(e.getMessage());
+        }
+        Injector injector = Guice.createInjector(backendModule, new EngineModule(settings, plugins),
                 new HttpModule(httpConfig(settings)));
         return new Deployment(settings, injector);
     }
