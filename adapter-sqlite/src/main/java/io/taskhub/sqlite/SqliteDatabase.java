@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -71,11 +71,10 @@ final class SqliteDatabase implements AutoCloseable {
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         sqlite.setBusyTimeout((int) config.busyTimeout().toMillis());
-        sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         sqlite.setReadOnly(readOnly);
-        Connection connection = sqlite.createConnection(url);
-        connection.setAutoCommit(readOnly);
-        return connection;
+        // Auto-commit stays on: the writer opens each transaction itself (BEGIN IMMEDIATE) so that it holds
+        // the file's write lock only while committing, and other processes (the CLI) can write in between.
+        return sqlite.createConnection(url);
     }
 
     private void migrate() {
@@ -164,21 +163,22 @@ final class SqliteDatabase implements AutoCloseable {
     private void commitBatch(List<Pending<?>> batch) {
         List<Object> results = new ArrayList<>(batch.size());
         List<Throwable> errors = new ArrayList<>(batch.size());
-        try {
+        try (Statement control = writer.createStatement()) {
+            control.execute("BEGIN IMMEDIATE");
             for (Pending<?> pending : batch) {
-                Savepoint savepoint = writer.setSavepoint();
+                control.execute("SAVEPOINT unit");
                 try {
                     results.add(pending.work().run(writer));
                     errors.add(null);
-                    writer.releaseSavepoint(savepoint);
+                    control.execute("RELEASE unit");
                 } catch (Throwable e) {
-                    writer.rollback(savepoint);
-                    writer.releaseSavepoint(savepoint);
+                    control.execute("ROLLBACK TO unit");
+                    control.execute("RELEASE unit");
                     results.add(null);
                     errors.add(e);
                 }
             }
-            writer.commit();
+            control.execute("COMMIT");
         } catch (SQLException e) {
             rollbackQuietly();
             StorageException failure = new StorageException("SQLite commit failed: " + e.getMessage(), e);
@@ -204,8 +204,8 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     private void rollbackQuietly() {
-        try {
-            writer.rollback();
+        try (Statement control = writer.createStatement()) {
+            control.execute("ROLLBACK");
         } catch (SQLException ignored) {
             // the connection is unusable; the next write reports the problem
         }

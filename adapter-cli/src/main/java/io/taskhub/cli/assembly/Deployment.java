@@ -7,8 +7,13 @@ import io.taskhub.cli.config.Settings;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.TaskhubWorker;
 import io.taskhub.core.worker.WorkerOptions;
+import io.taskhub.http.HttpConfig;
+import io.taskhub.http.HttpModule;
+import io.taskhub.http.TaskhubHttpServer;
 import io.taskhub.ports.client.TaskhubClients;
 import io.taskhub.ports.store.StorageBackend;
+import io.taskhub.postgres.PostgresConfig;
+import io.taskhub.postgres.PostgresModule;
 import io.taskhub.sqlite.SqliteConfig;
 import io.taskhub.sqlite.SqliteModule;
 import java.nio.file.Path;
@@ -21,7 +26,10 @@ import java.util.function.Function;
  */
 public final class Deployment implements AutoCloseable {
     private static final Map<String, Function<Settings, Module>> BACKENDS = Map.of(
-            "sqlite", s -> new SqliteModule(SqliteConfig.at(Path.of(s.get(Settings.SQLITE_FILE)))));
+            "sqlite", s -> new SqliteModule(SqliteConfig.at(Path.of(s.get(Settings.SQLITE_FILE)))),
+            "postgres", s -> new PostgresModule(new PostgresConfig(s.get(Settings.POSTGRES_URL),
+                    s.get(Settings.POSTGRES_USER), s.get(Settings.POSTGRES_PASSWORD), s.get(Settings.POSTGRES_SCHEMA),
+                    Math.max(1, s.getInt(Settings.POSTGRES_POOL_SIZE)), null)));
 
     private final Settings settings;
     private final Injector injector;
@@ -39,8 +47,31 @@ public final class Deployment implements AutoCloseable {
             throw new io.taskhub.cli.config.ConfigurationException("Backend '" + backend
                     + "' is not available in this build; available: " + String.join(", ", BACKENDS.keySet()) + ".");
         }
-        Injector injector = Guice.createInjector(storage.apply(settings), new EngineModule(settings, plugins));
+        Module backendModule;
+        try {
+            backendModule = storage.apply(settings);
+        } catch (io.taskhub.ports.errors.InvalidArgumentException e) {
+            throw new io.taskhub.cli.config.ConfigurationException(e.getMessage());
+        }
+        Injector injector = Guice.createInjector(backendModule, new EngineModule(settings, plugins),
+                new HttpModule(httpConfig(settings)));
         return new Deployment(settings, injector);
+    }
+
+    private static HttpConfig httpConfig(Settings s) {
+        String publicUrl = s.get(Settings.HTTP_PUBLIC_URL);
+        try {
+            return new HttpConfig(s.get(Settings.HTTP_HOST), s.getInt(Settings.HTTP_PORT), s.getList(Settings.HTTP_API_KEYS),
+                    s.getInt(Settings.HTTP_MAX_REQUEST_BYTES), s.getBoolean(Settings.HTTP_ALLOW_INSECURE),
+                    publicUrl.isBlank() ? null : publicUrl, null);
+        } catch (IllegalArgumentException e) {
+            throw new io.taskhub.cli.config.ConfigurationException("Invalid HTTP settings: " + e.getMessage());
+        }
+    }
+
+    /** The HTTP API server over this deployment's clients (not started). */
+    public TaskhubHttpServer httpServer() {
+        return injector.getInstance(TaskhubHttpServer.class);
     }
 
     public Settings settings() {
