@@ -1,5 +1,6 @@
 package io.taskhub.cli;
 
+import io.taskhub.cli.commands.BenchmarkCommand;
 import io.taskhub.cli.commands.DeleteTaskHubCommand;
 import io.taskhub.cli.commands.GetHistoryCommand;
 import io.taskhub.cli.commands.GetInstancesCommand;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, StartNewCommand.class, GetRuntimeStatusCommand.class,
             GetHistoryCommand.class, GetInstancesCommand.class, RaiseEventCommand.class, TerminateCommand.class,
             SuspendCommand.class, ResumeCommand.class, RewindCommand.class, RestartCommand.class,
-            PurgeHistoryCommand.class, DeleteTaskHubCommand.class, WaitCommand.class,
+            PurgeHistoryCommand.class, DeleteTaskHubCommand.class, WaitCommand.class, BenchmarkCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"%nExit codes: 0 success, 1 failure, 2 usage error, 3 not found, 4 conflict,"
             + " 5 unavailable (configuration, storage, server), 6 timed out."})

@@ -6,6 +6,7 @@ import io.taskhub.ports.errors.StorageException;
 import io.taskhub.ports.errors.TaskhubException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
 
@@ -85,10 +86,29 @@ final class Database implements AutoCloseable {
     }
 
     <T> T inTransaction(Work<T> work) {
+        return run(work, true);
+    }
+
+    /**
+     * Runs work whose commit need not wait for the disk: claims, lease renewals and releases. If the server
+     * crashes before such a commit reaches the disk, a lease is lost, which the fencing of every completion
+     * already handles (the work is done again), and the later durable commit of a checkpoint flushes whatever
+     * came before it anyway. It saves a disk flush per claim.
+     */
+    <T> T inLightTransaction(Work<T> work) {
+        return run(work, false);
+    }
+
+    private <T> T run(Work<T> work, boolean durable) {
         SQLException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try (Connection connection = pool.getConnection()) {
                 try {
+                    if (!durable) {
+                        try (Statement st = connection.createStatement()) {
+                            st.execute("SET LOCAL synchronous_commit TO OFF");
+                        }
+                    }
                     T result = work.run(connection);
                     connection.commit();
                     return result;

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PostgresStorageBackend implements StorageBackend {
     private final Database db;
     private final NotificationListener listener;
+    private final StatisticsKeeper statistics;
     private final Map<String, HubSignals> signals = new ConcurrentHashMap<>();
     private final Map<String, PostgresStore> stores = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -21,6 +22,7 @@ public final class PostgresStorageBackend implements StorageBackend {
     private PostgresStorageBackend(Database db) {
         this.db = db;
         this.listener = new NotificationListener(db.config(), signals::get, this::wakeEverybody);
+        this.statistics = new StatisticsKeeper(db);
     }
 
     /**
@@ -32,6 +34,7 @@ public final class PostgresStorageBackend implements StorageBackend {
         Database db = Database.open(config);
         PostgresStorageBackend backend = new PostgresStorageBackend(db);
         backend.listener.start();
+        backend.statistics.start();
         return backend;
     }
 
@@ -72,6 +75,7 @@ public final class PostgresStorageBackend implements StorageBackend {
             return;
         }
         closed = true;
+        statistics.close();
         listener.close();
         db.close();
     }

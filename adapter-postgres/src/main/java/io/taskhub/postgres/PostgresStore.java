@@ -161,7 +161,7 @@ public final class PostgresStore implements OrchestrationStore {
         }
         waits.beforeClaim(WorkWaits.Kind.ORCHESTRATIONS);
         Instant now = now();
-        Optional<OrchestrationWorkItem> item = db.inTransaction(
+        Optional<OrchestrationWorkItem> item = db.inLightTransaction(
                 c -> orchestrations.claim(c, owner, leaseDuration, maxMessages, now));
         waits.afterClaim(WorkWaits.Kind.ORCHESTRATIONS, item.isPresent());
         return item;
@@ -171,7 +171,7 @@ public final class PostgresStore implements OrchestrationStore {
     public Lease renewOrchestrationWorkItem(OrchestrationWorkItem item, Duration leaseDuration) {
         requirePositive(leaseDuration, "leaseDuration");
         Instant now = now();
-        return db.inTransaction(c -> orchestrations.renew(c, item, leaseDuration, now));
+        return db.inLightTransaction(c -> orchestrations.renew(c, item, leaseDuration, now));
     }
 
     @Override
@@ -196,7 +196,7 @@ public final class PostgresStore implements OrchestrationStore {
         requirePositive(leaseDuration, "leaseDuration");
         waits.beforeClaim(WorkWaits.Kind.ACTIVITIES);
         Instant now = now();
-        Optional<ActivityWorkItem> item = db.inTransaction(c -> activities.claim(c, owner, leaseDuration, now));
+        Optional<ActivityWorkItem> item = db.inLightTransaction(c -> activities.claim(c, owner, leaseDuration, now));
         waits.afterClaim(WorkWaits.Kind.ACTIVITIES, item.isPresent());
         return item;
     }
@@ -205,7 +205,7 @@ public final class PostgresStore implements OrchestrationStore {
     public Lease renewActivityWorkItem(ActivityWorkItem item, Duration leaseDuration) {
         requirePositive(leaseDuration, "leaseDuration");
         Instant now = now();
-        return db.inTransaction(c -> activities.renew(c, item, leaseDuration, now));
+        return db.inLightTransaction(c -> activities.renew(c, item, leaseDuration, now));
     }
 
     @Override

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Worker processes (separate JVMs) sharing one database: every instance completes, no orchestration step is
- * committed twice, and a worker killed with SIGKILL loses nothing once its leases expire.
+ * committed twice, and a worker killed with SIGKILL loses nothing once its leases expire (3 s here).
  */
 class MultiProcessWorkerTest {
     private static final int INSTANCES = 500;
@@ -67,26 +67,20 @@ class MultiProcessWorkerTest {
         workers.clear();
     }
 
+    /**
+     * One run covers both: two worker JVMs share the work until one of them is killed in the middle, then the
+     * other finishes alone once the dead worker's leases expire. Checking every history afterwards shows that
+     * neither the sharing nor the crash made any step commit twice or go missing.
+     */
     @Test
-    void twoWorkerProcesses_run500HelloInstances_andCommitEveryStepOnce() throws Exception {
-        OrchestrationStore store = newTaskHub();
-        startWorker(store, "worker-a");
-        startWorker(store, "worker-b");
-
-        List<String> ids = startHelloInstances(store);
-
-        awaitAllCompleted(store);
-        assertCompletedExactlyOnce(store, ids);
-    }
-
-    @Test
-    void workerKilledMidRun_theOtherFinishesEveryInstanceAfterItsLeasesExpire() throws Exception {
+    void twoWorkerProcesses_oneKilledMidRun_finish500Instances_withEveryStepCommittedOnce() throws Exception {
         OrchestrationStore store = newTaskHub();
         Process doomed = startWorker(store, "worker-doomed");
         startWorker(store, "worker-survivor");
         List<String> ids = startHelloInstances(store);
-        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
-                .until(() -> completed(store) >= 50);
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> completed(store) >= 50 && leasesHeldBy("worker-doomed", store.taskHubName()) > 0
+                        && leasesHeldBy("worker-survivor", store.taskHubName()) > 0);
 
         doomed.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no graceful stop, leases left behind
         assertThat(doomed.waitFor(10, TimeUnit.SECONDS)).isTrue();

@@ -1,5 +1,6 @@
 package io.taskhub.postgres;
 
+import io.taskhub.ports.model.ContinuationTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -49,7 +49,13 @@ public final class Deployment implements AutoCloseable {
             throw new ConfigurationException("Backend '" + backend
                     + "' is not available in this build; available: " + String.join(", ", BACKENDS.keySet()) + ".");
         }
-        Injector injector = Guice.createInjector(storage.apply(settings), new EngineModule(settings, plugins),
+        Module backendModule;
+        try {
+            backendModule = storage.apply(settings);
+        } catch (InvalidArgumentException e) {
+            throw new ConfigurationException(e.getMessage());
+        }
+        Injector injector = Guice.createInjector(backendModule, new EngineModule(settings, plugins),
                 new HttpModule(httpConfig(settings)));
         return new Deployment(settings, injector);
     }
