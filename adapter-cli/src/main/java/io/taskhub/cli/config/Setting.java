@@ -1,0 +1,93 @@
+package io.taskhub.cli.config;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One configuration setting: its key (as in {@code taskhub.properties}), default, meaning, and the values it
+ * accepts. Every setting Taskhub reads is declared once, in {@link Settings#ALL}.
+ */
+public record Setting(String key, String defaultValue, String description, Kind kind, List<String> choices) {
+
+    /** How a value is checked. */
+    public enum Kind { TEXT, INTEGER, BOOLEAN, CHOICE, SECONDS }
+
+    public static Setting text(String key, String defaultValue, String description) {
+        return new Setting(key, defaultValue, description, Kind.TEXT, List.of());
+    }
+
+    public static Setting integer(String key, int defaultValue, String description) {
+        return new Setting(key, String.valueOf(defaultValue), description, Kind.INTEGER, List.of());
+    }
+
+    public static Setting seconds(String key, double defaultValue, String description) {
+        return new Setting(key, String.valueOf(defaultValue), description, Kind.SECONDS, List.of());
+    }
+
+    public static Setting bool(String key, boolean defaultValue, String description) {
+        return new Setting(key, String.valueOf(defaultValue), description, Kind.BOOLEAN, List.of());
+    }
+
+    public static Setting choice(String key, String defaultValue, String description, String... choices) {
+        return new Setting(key, defaultValue, description, Kind.CHOICE, List.of(choices));
+    }
+
+    /** The environment variable that sets this key: {@code TASKHUB_} + the key in upper case, dots as underscores. */
+    public String environmentVariable() {
+        return "TASKHUB_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    /**
+     * Returns the value when it is acceptable.
+     *
+     * @throws ConfigurationException naming the setting, the value and what is accepted
+     */
+    public String check(String value, String source) {
+        String trimmed = value.trim();
+        switch (kind) {
+            case INTEGER -> {
+                try {
+                    if (Integer.parseInt(trimmed) >= 0) {
+                        return trimmed;
+                    }
+                } catch (NumberFormatException ignored) {
+                    // reported below
+                }
+                throw invalid(value, source, "a whole number of 0 or more");
+            }
+            case SECONDS -> {
+                try {
+                    if (Double.parseDouble(trimmed) >= 0) {
+                        return trimmed;
+                    }
+                } catch (NumberFormatException ignored) {
+                    // reported below
+                }
+                throw invalid(value, source, "a number of seconds of 0 or more (decimals allowed)");
+            }
+            case BOOLEAN -> {
+                String lower = trimmed.toLowerCase(Locale.ROOT);
+                if (lower.equals("true") || lower.equals("false")) {
+                    return lower;
+                }
+                throw invalid(value, source, "true or false");
+            }
+            case CHOICE -> {
+                for (String choice : choices) {
+                    if (choice.equalsIgnoreCase(trimmed)) {
+                        return choice;
+                    }
+                }
+                throw invalid(value, source, "one of " + String.join(", ", choices));
+            }
+            default -> {
+                return value;
+            }
+        }
+    }
+
+    private ConfigurationException invalid(String value, String source, String accepted) {
+        return new ConfigurationException("Setting '" + key + "' (from " + source + ") has the invalid value '" + value
+                + "'; accepted: " + accepted + ".");
+    }
+}

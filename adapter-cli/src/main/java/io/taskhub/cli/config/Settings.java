@@ -1,0 +1,164 @@
+package io.taskhub.cli.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Taskhub's configuration, from one source with four layers: defaults &lt; {@code taskhub.properties} (or the
+ * file given with {@code --config}) &lt; environment variables {@code TASKHUB_*} &lt; command-line flags. An
+ * unknown key or an invalid value stops the start with a message naming it.
+ */
+public final class Settings {
+    public static final Setting BACKEND = Setting.choice("backend", "sqlite",
+            "Storage backend", "sqlite", "postgres", "azure-storage");
+    public static final Setting TASK_HUB = Setting.text("taskhub", "TaskHub",
+            "Default task hub: 3 to 45 letters or digits, starting with a letter");
+    public static final Setting SQLITE_FILE = Setting.text("sqlite.file", ".taskhub/taskhub.db",
+            "SQLite database file");
+    public static final Setting POSTGRES_URL = Setting.text("postgres.url", "jdbc:postgresql://127.0.0.1:5432/postgres",
+            "PostgreSQL JDBC URL");
+    public static final Setting POSTGRES_USER = Setting.text("postgres.user", "postgres", "PostgreSQL user");
+    public static final Setting POSTGRES_PASSWORD = Setting.text("postgres.password", "", "PostgreSQL password");
+    public static final Setting POSTGRES_SCHEMA = Setting.text("postgres.schema", "taskhub",
+            "PostgreSQL schema for Taskhub's tables (created when missing)");
+    public static final Setting POSTGRES_POOL_SIZE = Setting.integer("postgres.poolSize", 10,
+            "PostgreSQL connection pool size");
+    public static final Setting AZURE_CONNECTION_STRING = Setting.text("azure.connectionString",
+            "UseDevelopmentStorage=true", "Azure Storage connection string");
+    public static final Setting AZURE_PARTITIONS = Setting.integer("azure.partitionCount", 4,
+            "Control-queue partitions (1 to 16); fixed when the task hub is created");
+    public static final Setting HTTP_HOST = Setting.text("http.host", "127.0.0.1",
+            "Address the HTTP API binds to");
+    public static final Setting HTTP_PORT = Setting.integer("http.port", 7071, "HTTP port");
+    public static final Setting HTTP_API_KEYS = Setting.text("http.apiKeys", "",
+            "Comma-separated API keys; when set, every request needs one (?code= or x-functions-key)");
+    public static final Setting HTTP_ALLOW_INSECURE = Setting.bool("http.allowInsecureBind", false,
+            "Allow binding to a non-loopback address without API keys");
+    public static final Setting HTTP_MAX_REQUEST_BYTES = Setting.integer("http.maxRequestBytes", 4 * 1024 * 1024,
+            "Largest accepted request body, in bytes");
+    public static final Setting HTTP_PUBLIC_URL = Setting.text("http.publicBaseUrl", "",
+            "Base URL used in management URLs created outside a request (default: the bound address)");
+    public static final Setting WORKER_ORCHESTRATIONS = Setting.integer("worker.orchestrationConcurrency", 8,
+            "Orchestration steps processed at once");
+    public static final Setting WORKER_ACTIVITIES = Setting.integer("worker.activityConcurrency", 16,
+            "Activities run at once");
+    public static final Setting WORKER_LEASE = Setting.seconds("worker.leaseSeconds", 30,
+            "Lease on claimed work; a crashed worker's work is retried after it");
+    public static final Setting WORKER_CACHE = Setting.integer("worker.cachedInstances", 512,
+            "Orchestrations kept live in memory (0 replays every step)");
+    public static final Setting WORKER_POISON_LIMIT = Setting.integer("worker.poisonLimit", 10,
+            "Attempts before failing work that keeps crashing");
+
+    public static final List<Setting> ALL = List.of(BACKEND, TASK_HUB, SQLITE_FILE, POSTGRES_URL, POSTGRES_USER,
+            POSTGRES_PASSWORD, POSTGRES_SCHEMA, POSTGRES_POOL_SIZE, AZURE_CONNECTION_STRING, AZURE_PARTITIONS,
+            HTTP_HOST, HTTP_PORT, HTTP_API_KEYS, HTTP_ALLOW_INSECURE, HTTP_MAX_REQUEST_BYTES, HTTP_PUBLIC_URL,
+            WORKER_ORCHESTRATIONS, WORKER_ACTIVITIES, WORKER_LEASE, WORKER_CACHE, WORKER_POISON_LIMIT);
+
+    /** Environment variables with this prefix belong to the test tooling, not to Taskhub's settings. */
+    private static final String TEST_TOOLING_PREFIX = "TASKHUB_TEST_";
+
+    private final Map<String, String> values;
+
+    private Settings(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /**
+     * Loads the layers in order.
+     *
+     * @param file        the properties file, or null for {@code ./taskhub.properties} when it exists
+     * @param environment the process environment
+     * @param flags       settings given on the command line, by key
+     */
+    public static Settings load(Path file, Map<String, String> environment, Map<String, String> flags) {
+        Map<String, Setting> byKey = ALL.stream().collect(Collectors.toMap(Setting::key, s -> s));
+        Map<String, String> values = new LinkedHashMap<>();
+        ALL.forEach(s -> values.put(s.key(), s.defaultValue()));
+
+        Path properties = file != null ? file : Path.of("taskhub.properties");
+        if (file != null && !Files.isRegularFile(file)) {
+            throw new ConfigurationException("Configuration file " + file + " does not exist.");
+        }
+        if (Files.isRegularFile(properties)) {
+            Properties loaded = new Properties();
+            try (Reader reader = Files.newBufferedReader(properties, StandardCharsets.UTF_8)) {
+                loaded.load(reader);
+            } catch (IOException e) {
+                throw new ConfigurationException("Cannot read configuration file " + properties + ": " + e.getMessage());
+            }
+            for (String key : new TreeSet<>(loaded.stringPropertyNames())) {
+                apply(values, setting(byKey, key, properties.toString()), loaded.getProperty(key), properties.toString());
+            }
+        }
+        Map<String, Setting> byVariable = ALL.stream().collect(Collectors.toMap(Setting::environmentVariable, s -> s));
+        for (Map.Entry<String, String> variable : new java.util.TreeMap<>(environment).entrySet()) {
+            String name = variable.getKey();
+            if (!name.startsWith("TASKHUB_") || name.startsWith(TEST_TOOLING_PREFIX)) {
+                continue;
+            }
+            Setting setting = byVariable.get(name);
+            if (setting == null) {
+                throw new ConfigurationException("Unknown environment variable " + name + "; Taskhub reads "
+                        + ALL.stream().map(Setting::environmentVariable).collect(Collectors.joining(", ")) + ".");
+            }
+            apply(values, setting, variable.getValue(), "environment variable " + name);
+        }
+        for (Map.Entry<String, String> flag : flags.entrySet()) {
+            apply(values, setting(byKey, flag.getKey(), "the command line"), flag.getValue(), "the command line");
+        }
+        return new Settings(values);
+    }
+
+    private static Setting setting(Map<String, Setting> byKey, String key, String source) {
+        Setting setting = byKey.get(key);
+        if (setting == null) {
+            throw new ConfigurationException("Unknown setting '" + key + "' in " + source + "; known settings: "
+                    + String.join(", ", byKey.keySet().stream().sorted().toList()) + ".");
+        }
+        return setting;
+    }
+
+    private static void apply(Map<String, String> values, Setting setting, String value, String source) {
+        values.put(setting.key(), setting.check(value, source));
+    }
+
+    public String get(Setting setting) {
+        return values.get(setting.key());
+    }
+
+    public int getInt(Setting setting) {
+        return Integer.parseInt(get(setting).trim());
+    }
+
+    public boolean getBoolean(Setting setting) {
+        return Boolean.parseBoolean(get(setting));
+    }
+
+    public Duration getDuration(Setting setting) {
+        return Duration.ofMillis(Math.round(Double.parseDouble(get(setting).trim()) * 1000));
+    }
+
+    public List<String> getList(Setting setting) {
+        return Arrays.stream(get(setting).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Every setting with its effective value, passwords and keys masked. */
+    public Map<String, String> describe() {
+        Map<String, String> shown = new LinkedHashMap<>();
+        values.forEach((key, value) -> shown.put(key,
+                (key.contains("password") || key.contains("apiKeys") || key.contains("connectionString"))
+                        && !value.isEmpty() ? "********" : value));
+        return shown;
+    }
+}

@@ -1,0 +1,183 @@
+package io.taskhub.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.taskhub.ports.client.InstanceStatus;
+import io.taskhub.ports.client.StatusOptions;
+import io.taskhub.ports.client.TaskhubClient;
+import io.taskhub.ports.errors.IllegalInstanceStateException;
+import io.taskhub.ports.errors.InstanceNotFoundException;
+import io.taskhub.ports.errors.InvalidArgumentException;
+import io.taskhub.ports.errors.Refusal;
+import io.taskhub.ports.json.JsonCodec;
+import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.model.InstancePage;
+import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.model.ManagementOperation;
+import io.taskhub.ports.model.PurgeFilter;
+import io.taskhub.ports.model.PurgeResult;
+import io.taskhub.ports.model.RuntimeStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
+
+/** The {@code instances} resource: status, list, events, lifecycle operations and purge. */
+final class InstanceHandlers {
+    static final String INSTANCE_ID = "instanceId";
+    static final String EVENT_NAME = "eventName";
+    static final String CONTINUATION_HEADER = "x-ms-continuation-token";
+
+    private final RequestSupport support;
+    private final Duration purgeTimeBudget;
+
+    InstanceHandlers(RequestSupport support, Duration purgeTimeBudget) {
+        this.support = support;
+        this.purgeTimeBudget = purgeTimeBudget;
+    }
+
+    /** {@code GET instances/{instanceId}}: never sends a continuation token. */
+    void getStatus(Context ctx) {
+        StatusOptions options = new StatusOptions(QueryParams.bool(ctx, "showHistory", false),
+                QueryParams.bool(ctx, "showHistoryOutput", false), QueryParams.bool(ctx, "showInput", true));
+        String instanceId = ctx.pathParam(INSTANCE_ID);
+        InstanceStatus status = support.client(ctx).getStatus(instanceId, options)
+                .orElseThrow(() -> new InstanceNotFoundException(instanceId));
+        Responses.status(ctx, status, options, QueryParams.bool(ctx, "returnInternalServerErrorOnFailure", false));
+    }
+
+    /** {@code GET instances}: one page; the continuation header is always sent, empty on the last page. */
+    void list(Context ctx) {
+        boolean showInput = QueryParams.bool(ctx, "showInput", true);
+        // showInput=false hides inputs only: outputs and custom statuses are still shown.
+        InstanceQuery.Builder query = filters(ctx).fetchInputsAndOutputs(true)
+                .continuationToken(ctx.header(CONTINUATION_HEADER));
+        Integer top = QueryParams.integer(ctx, "top");
+        if (top != null) {
+            query.pageSize(top);
+        }
+        InstancePage page = support.client(ctx).list(query.build());
+        ArrayNode body = Json.array();
+        for (InstanceMetadata m : page.instances()) {
+            body.add(StatusJson.render(m, null, false, showInput));
+        }
+        ctx.header(CONTINUATION_HEADER, page.continuationToken() == null ? "" : page.continuationToken());
+        Responses.json(ctx, 200, body);
+    }
+
+    /** The list filters, shared with the counts route: Durable Functions' and Taskhub's additive ones. */
+    static InstanceQuery.Builder filters(Context ctx) {
+        return InstanceQuery.builder()
+                .createdFrom(QueryParams.lenientInstant(ctx, "createdTimeFrom").orElse(null))
+                .createdTo(QueryParams.lenientInstant(ctx, "createdTimeTo").orElse(null))
+                .statuses(QueryParams.statuses(ctx, "runtimeStatus"))
+                .instanceIdPrefix(QueryParams.text(ctx, "instanceIdPrefix"))
+                .name(QueryParams.text(ctx, "name"))
+                .lastUpdatedFrom(QueryParams.lenientInstant(ctx, "lastUpdatedTimeFrom").orElse(null))
+                .lastUpdatedTo(QueryParams.lenientInstant(ctx, "lastUpdatedTimeTo").orElse(null))
+                .parentInstanceId(QueryParams.text(ctx, "parentInstanceId"))
+                .customStatusPrefix(QueryParams.text(ctx, "customStatus"));
+    }
+
+    /**
+     * {@code POST instances/{instanceId}/raiseEvent/{eventName}}. Checked in Durable Functions' order: the
+     * instance's own problems (404, 410) come before those of the request body (400).
+     */
+    void raiseEvent(Context ctx) {
+        TaskhubClient client = support.client(ctx);
+        String instanceId = ctx.pathParam(INSTANCE_ID);
+        String payload = support.body(ctx);
+        RuntimeException bodyProblem = null;
+        if (!isJson(ctx.contentType())) {
+            bodyProblem = new HttpRejection.BadRequest("Only application/json request content is supported");
+        } else {
+            try {
+                JsonCodec.requireValidJson(payload);
+            } catch (InvalidArgumentException e) {
+                bodyProblem = e;
+            }
+        }
+        if (bodyProblem != null) {
+            InstanceMetadata instance = client.getStatus(instanceId, new StatusOptions(false, false, false))
+                    .orElseThrow(() -> new InstanceNotFoundException(instanceId)).metadata();
+            if (instance.runtimeStatus().isTerminal()) {
+                throw new IllegalInstanceStateException(instanceId, ManagementOperation.RAISE_EVENT,
+                        instance.runtimeStatus(), Refusal.GONE, "Instance '" + instanceId
+                                + "' has already finished (" + instance.runtimeStatus() + ").");
+            }
+            throw bodyProblem;
+        }
+        client.raiseEvent(instanceId, ctx.pathParam(EVENT_NAME), payload);
+        Responses.empty(ctx, 202);
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String mediaType = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+        return mediaType.trim().toLowerCase(Locale.ROOT).equals("application/json");
+    }
+
+    /** {@code POST instances/{instanceId}/terminate?reason=…&recursive=true}. */
+    void terminate(Context ctx) {
+        support.client(ctx).terminate(ctx.pathParam(INSTANCE_ID), reason(ctx),
+                QueryParams.bool(ctx, "recursive", true));
+        Responses.empty(ctx, 202);
+    }
+
+    void suspend(Context ctx) {
+        support.client(ctx).suspend(ctx.pathParam(INSTANCE_ID), reason(ctx));
+        Responses.empty(ctx, 202);
+    }
+
+    void resume(Context ctx) {
+        support.client(ctx).resume(ctx.pathParam(INSTANCE_ID), reason(ctx));
+        Responses.empty(ctx, 202);
+    }
+
+    void rewind(Context ctx) {
+        support.client(ctx).rewind(ctx.pathParam(INSTANCE_ID), reason(ctx));
+        Responses.empty(ctx, 202);
+    }
+
+    private static String reason(Context ctx) {
+        return ctx.queryParam("reason");
+    }
+
+    /** {@code DELETE instances/{instanceId}?recursive=true}: 200 with the count, 404 when missing. */
+    void purgeOne(Context ctx) {
+        PurgeResult result = support.client(ctx).purge(ctx.pathParam(INSTANCE_ID),
+                QueryParams.bool(ctx, "recursive", true));
+        ObjectNode body = Json.object();
+        body.put("instancesDeleted", result.deletedInstanceCount());
+        Responses.json(ctx, 200, body);
+    }
+
+    /**
+     * {@code DELETE instances?createdTimeFrom=…}: finished instances in chunks within a time budget; an
+     * incomplete purge says {@code "isComplete":false} and is continued by calling again.
+     */
+    void purgeByFilter(Context ctx) {
+        Instant from = QueryParams.lenientInstant(ctx, "createdTimeFrom").orElseThrow(() ->
+                new HttpRejection.MissingParameter("Please provide value for 'createdTimeFrom' parameter."));
+        Instant to = QueryParams.lenientInstant(ctx, "createdTimeTo").orElseGet(Instant::now);
+        // Only finished instances are ever purged. A status filter that names none of them matches nothing;
+        // it must not fall back to "every finished instance".
+        Set<RuntimeStatus> statuses = QueryParams.statuses(ctx, "runtimeStatus");
+        statuses.removeIf(status -> !status.isTerminal());
+        boolean statusFilterGiven = !ctx.queryParams("runtimeStatus").isEmpty();
+        PurgeResult result = statusFilterGiven && statuses.isEmpty() ? PurgeResult.NONE
+                : support.client(ctx).purge(new PurgeFilter(from, to, statuses), purgeTimeBudget);
+        if (result.deletedInstanceCount() == 0 && result.isComplete()) {
+            Responses.empty(ctx, 404);
+            return;
+        }
+        ObjectNode body = Json.object();
+        body.put("instancesDeleted", result.deletedInstanceCount());
+        body.put("isComplete", result.isComplete());
+        Responses.json(ctx, 200, body);
+    }
+}

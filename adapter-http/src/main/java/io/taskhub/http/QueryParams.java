@@ -1,0 +1,119 @@
+package io.taskhub.http;
+
+import io.javalin.http.Context;
+import io.taskhub.ports.errors.InvalidArgumentException;
+import io.taskhub.ports.model.RuntimeStatus;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reading query parameters the way Durable Functions does: lenient where it is lenient, strict elsewhere. */
+final class QueryParams {
+    private QueryParams() {
+    }
+
+    static String text(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    /** "true"/"false" in any case; anything else (or nothing) is the default. */
+    static boolean bool(Context ctx, String name, boolean defaultValue) {
+        String value = ctx.queryParam(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        return v.equals("true") ? true : v.equals("false") ? false : defaultValue;
+    }
+
+    /** An ISO-8601 time; unparsable values are ignored, as Durable Functions ignores them. */
+    static Optional<Instant> lenientInstant(Context ctx, String name) {
+        String value = text(ctx, name);
+        return value == null ? Optional.empty() : parseInstant(value);
+    }
+
+    /** An ISO-8601 time the caller asked for explicitly: an unparsable value is an error. */
+    static Instant strictInstant(Context ctx, String name) {
+        String value = text(ctx, name);
+        if (value == null) {
+            return null;
+        }
+        return parseInstant(value).orElseThrow(() -> new InvalidArgumentException("Query parameter '" + name
+                + "' is '" + value + "', which is not an ISO-8601 time; use e.g. 2026-01-31T12:00:00Z."));
+    }
+
+    /**
+     * Accepts an instant, a time with an offset, or a local date-time or date (taken as UTC). A '+' of an
+     * offset that arrived unencoded in the query reads as a space, so spaces are read back as '+'.
+     */
+    static Optional<Instant> parseInstant(String raw) {
+        String value = raw.trim().replace(' ', '+');
+        try {
+            return Optional.of(OffsetDateTime.parse(value).toInstant());
+        } catch (DateTimeParseException ignored) {
+            // try the next form
+        }
+        try {
+            return Optional.of(LocalDateTime.parse(value).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException ignored) {
+            // try the next form
+        }
+        try {
+            return Optional.of(LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException ignored) {
+            return Optional.empty();
+        }
+    }
+
+    /** Seconds, decimals allowed ("0.5"); null when absent. */
+    static Duration seconds(Context ctx, String name) {
+        String value = text(ctx, name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            BigDecimal seconds = new BigDecimal(value.trim());
+            if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+                throw new NumberFormatException("out of range");
+            }
+            return Duration.ofNanos(seconds.movePointRight(9).longValue());
+        } catch (NumberFormatException e) {
+            throw new InvalidArgumentException("Query parameter '" + name + "' is '" + value
+                    + "'; use a number of seconds such as 10 or 0.5.");
+        }
+    }
+
+    static Integer integer(Context ctx, String name) {
+        String value = text(ctx, name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidArgumentException("Query parameter '" + name + "' is '" + value
+                    + "'; use a whole number.");
+        }
+    }
+
+    /** Runtime statuses as a comma list and/or repeated parameters; unknown names are dropped. */
+    static Set<RuntimeStatus> statuses(Context ctx, String name) {
+        Set<RuntimeStatus> statuses = EnumSet.noneOf(RuntimeStatus.class);
+        for (String value : ctx.queryParams(name)) {
+            for (String part : value.split(",")) {
+                RuntimeStatus.parse(part).ifPresent(statuses::add);
+            }
+        }
+        return statuses;
+    }
+}

@@ -1,0 +1,71 @@
+package io.taskhub.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.taskhub.ports.client.TaskhubClient;
+import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.model.RuntimeStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Taskhub's own routes under {@code /taskhub/v1}: health, readiness, counts, the client binding, OpenAPI. */
+final class TaskhubHandlers {
+    private final RequestSupport support;
+    private final Supplier<List<Route>> routes;
+    private volatile String openApi;
+
+    TaskhubHandlers(RequestSupport support, Supplier<List<Route>> routes) {
+        this.support = support;
+        this.routes = routes;
+    }
+
+    /** The server answers: it is alive. */
+    void health(Context ctx) {
+        ObjectNode body = Json.object();
+        body.put("status", "Healthy");
+        Responses.json(ctx, 200, body);
+    }
+
+    /** The task hub's storage answers a (one-row) query; a storage failure is answered 503 by the mapper. */
+    void ready(Context ctx) {
+        TaskhubClient client = support.client(ctx);
+        client.list(InstanceQuery.builder().pageSize(1).fetchInputsAndOutputs(false).build());
+        ObjectNode body = Json.object();
+        body.put("status", "Ready");
+        body.put("taskHub", client.taskHub());
+        Responses.json(ctx, 200, body);
+    }
+
+    /** Counts per runtime status (every status listed, zeros included), with the list filters. */
+    void counts(Context ctx) {
+        TaskhubClient client = support.client(ctx);
+        Map<RuntimeStatus, Long> counts = client.countByStatus(InstanceHandlers.filters(ctx).build());
+        ObjectNode body = Json.object();
+        body.put("taskHub", client.taskHub());
+        ObjectNode byStatus = Json.object();
+        long total = 0;
+        for (RuntimeStatus status : RuntimeStatus.values()) {
+            long count = counts.getOrDefault(status, 0L);
+            byStatus.put(status.name(), count);
+            total += count;
+        }
+        body.put("total", total);
+        body.set("counts", byStatus);
+        Responses.json(ctx, 200, body);
+    }
+
+    /** The binding data a Durable Functions SDK client is constructed from, pointing at this server. */
+    void durableClient(Context ctx) {
+        Responses.json(ctx, 200, support.urls(ctx, support.client(ctx)).durableClientBinding());
+    }
+
+    void openApi(Context ctx) {
+        String document = openApi;
+        if (document == null) {
+            document = Json.write(OpenApiDocument.build(routes.get()));
+            openApi = document;
+        }
+        ctx.status(200).contentType(Responses.JSON).result(document);
+    }
+}

@@ -1,0 +1,134 @@
+package io.taskhub.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.taskhub.ports.client.TaskhubClients;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP management API server (HTTP-API.md): Javalin on Jetty, routes from {@link ManagementRoutes}, errors
+ * from {@link ErrorMapper}. Constructing it does no I/O; {@link #start()} binds the port, after refusing an
+ * insecure bind (a non-loopback address without API keys, unless explicitly allowed).
+ */
+public final class TaskhubHttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskhubHttpServer.class);
+
+    private final HttpConfig config;
+    private final TaskhubClients clients;
+    private final ApiKeys keys;
+    private final RequestSupport support;
+    private Javalin app;
+
+    public TaskhubHttpServer(HttpConfig config, TaskhubClients clients) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clients = Objects.requireNonNull(clients, "clients");
+        this.keys = new ApiKeys(config.apiKeys());
+        this.support = new RequestSupport(clients, config, keys);
+    }
+
+    public HttpConfig config() {
+        return config;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws IllegalStateException when the bind would be insecure, or the address cannot be bound
+     */
+    public synchronized TaskhubHttpServer start() {
+        if (app != null) {
+            return this;
+        }
+        refuseInsecureBind(config);
+        ManagementRoutes routes = new ManagementRoutes(support, config);
+        ErrorMapper errors = new ErrorMapper();
+        Javalin created = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.router.caseInsensitiveRoutes = true;
+            cfg.router.ignoreTrailingSlashes = true;
+            cfg.http.prefer405over404 = false;
+            cfg.http.maxRequestSize = config.maxRequestBytes();
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyJsonErrors()));
+            cfg.routes.before(support::screen);
+            routes.register(cfg.routes);
+            // Javalin answers its own HttpResponseExceptions unless a handler names that type itself.
+            cfg.routes.exception(HttpResponseException.class, errors::handle);
+            cfg.routes.exception(Exception.class, errors::handle);
+        });
+        try {
+            created.start(config.host(), config.port());
+        } catch (RuntimeException e) {
+            created.stop();
+            throw new IllegalStateException("Could not serve HTTP on " + config.host() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+        app = created;
+        LOG.info("Taskhub HTTP API listening on http://{}:{} (task hub {}, API keys {})", config.host(), port(),
+                clients.defaultTaskHub(), keys.required() ? "required" : "off");
+        return this;
+    }
+
+    /** The bound port (useful with port 0). */
+    public synchronized int port() {
+        if (app == null) {
+            throw new IllegalStateException("The HTTP server is not started.");
+        }
+        return app.port();
+    }
+
+    /** scheme://host:port for clients on this machine. */
+    public String localBaseUrl() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return "http://" + host + ":" + port();
+    }
+
+    /**
+     * The check-status payload for an instance, for use outside a request ("create HTTP management payload"):
+     * links under the configured public URL (else this server's address), with the first API key.
+     */
+    public String createHttpManagementPayload(String taskHub, String instanceId) {
+        String hub = clients.forTaskHub(taskHub).taskHub();
+        ObjectNode payload = support.urls(hub, publicOrigin()).checkStatusPayload(instanceId);
+        return Json.write(payload);
+    }
+
+    private String publicOrigin() {
+        return config.publicBaseUrl() != null ? config.publicBaseUrl() : localBaseUrl();
+    }
+
+    public synchronized void stop() {
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Keys or loopback, unless explicitly told otherwise: an open management API is remote code control. */
+    static void refuseInsecureBind(HttpConfig config) {
+        if (config.keysRequired() || config.allowInsecureBind()) {
+            return;
+        }
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(config.host()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("HTTP host '" + config.host() + "' cannot be resolved.", e);
+        }
+        if (!loopback) {
+            throw new IllegalStateException("Refusing to serve the HTTP API on " + config.host()
+                    + " without API keys: anyone who can reach it could start, terminate and purge instances. "
+                    + "Configure at least one API key, bind to 127.0.0.1, or explicitly allow an insecure bind.");
+        }
+    }
+}

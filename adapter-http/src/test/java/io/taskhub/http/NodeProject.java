@@ -1,0 +1,95 @@
+package io.taskhub.http;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Node project under src/test/node, installed with {@code npm ci} (pinned by its package-lock.json) into
+ * the build directory, and its scripts run with {@code node}. Every process is waited for or destroyed.
+ */
+final class NodeProject {
+    private static final String[] FILES = {"package.json", "package-lock.json", "client-check.js"};
+
+    private final Path source;
+    private final Path workdir;
+
+    NodeProject(Path source, Path workdir) {
+        this.source = source;
+        this.workdir = workdir;
+    }
+
+    static NodeProject fromBuild() {
+        return new NodeProject(Path.of(System.getProperty("taskhub.npm.project", "src/test/node")),
+                Path.of(System.getProperty("taskhub.npm.workdir", "target/node-client")));
+    }
+
+    /** Copies the project and runs {@code npm ci} unless the same lock file is installed already. */
+    void install() {
+        try {
+            Files.createDirectories(workdir);
+            for (String file : FILES) {
+                Files.copy(source.resolve(file), workdir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
+            Path stamp = workdir.resolve("node_modules").resolve(".taskhub-installed-lock");
+            String lock = Files.readString(source.resolve("package-lock.json"));
+            if (Files.exists(stamp) && Files.readString(stamp).equals(lock)) {
+                return;
+            }
+            Result result = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);
+            if (result.exitCode() != 0) {
+                throw new AssertionError("npm ci failed (" + result.exitCode() + "):\n" + result.stderr()
+                        + result.stdout());
+            }
+            Files.writeString(stamp, lock);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The output of a finished process. */
+    record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    Result node(String script, Map<String, String> env, long timeoutSeconds) {
+        return run(List.of("node", script), env, timeoutSeconds);
+    }
+
+    private Result run(List<String> command, Map<String, String> env, long timeoutSeconds) {
+        List<String> full = new ArrayList<>(command);
+        ProcessBuilder builder = new ProcessBuilder(full).directory(workdir.toFile());
+        builder.environment().putAll(env);
+        Path out = workdir.resolve(".stdout");
+        Path err = workdir.resolve(".stderr");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        Process process = null;
+        try {
+            process = builder.start();
+            process.getOutputStream().close();
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                throw new AssertionError(String.join(" ", command) + " did not finish within " + timeoutSeconds
+                        + " s; stderr:\n" + Files.readString(err, StandardCharsets.UTF_8));
+            }
+            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AssertionError("could not run " + String.join(" ", command)
+                    + " (Node.js 18+ and npm must be installed): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } finally {
+            if (process != null && process.isAlive()) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.taskhub.sqlite;
+
+import io.taskhub.ports.model.TaskHubNames;
+import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.ports.store.StorageBackend;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The embedded default backend: one SQLite file (WAL mode, durable commits) holding any number of task hubs.
+ * Opening it creates the file and applies the migrations.
+ */
+public final class SqliteStorageBackend implements StorageBackend {
+    private final SqliteDatabase db;
+    private final Map<String, SqliteStore> stores = new ConcurrentHashMap<>();
+
+    public SqliteStorageBackend(SqliteConfig config) {
+        this.db = new SqliteDatabase(config);
+    }
+
+    @Override
+    public String name() {
+        return "sqlite";
+    }
+
+    @Override
+    public OrchestrationStore taskHub(String taskHubName) {
+        String name = TaskHubNames.validate(taskHubName);
+        return stores.computeIfAbsent(name.toLowerCase(Locale.ROOT), key -> new SqliteStore(key, db));
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

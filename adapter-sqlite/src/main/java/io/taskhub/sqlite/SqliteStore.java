@@ -1,0 +1,451 @@
+package io.taskhub.sqlite;
+
+import io.taskhub.ports.errors.InstanceAlreadyExistsException;
+import io.taskhub.ports.errors.LockLostException;
+import io.taskhub.ports.history.ExecutionStarted;
+import io.taskhub.ports.history.HistoryEvent;
+import io.taskhub.ports.json.JsonCodec;
+import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.model.InstancePage;
+import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.model.PurgeFilter;
+import io.taskhub.ports.model.PurgeResult;
+import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.store.ActivityTask;
+import io.taskhub.ports.store.ActivityWorkItem;
+import io.taskhub.ports.store.Checkpoint;
+import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.ports.store.OrchestrationWorkItem;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** The storage SPI for one task hub in the SQLite file. */
+final class SqliteStore implements OrchestrationStore {
+    private final String taskHub;
+    private final SqliteDatabase db;
+    private final InstanceWrites rows;
+    private final InstanceQueries queries;
+    private final ThreadLocal<Long> commitsSeenAtClaim = new ThreadLocal<>();
+
+    /** Which messages a work item delivered, and the claim's token. */
+    private record Receipt(String token, List<Long> seqs) {
+    }
+
+    SqliteStore(String taskHub, SqliteDatabase db) {
+        this.taskHub = taskHub;
+        this.db = db;
+        this.rows = new InstanceWrites(taskHub);
+        this.queries = new InstanceQueries(taskHub);
+    }
+
+    @Override
+    public String taskHubName() {
+        return taskHub;
+    }
+
+    @Override
+    public void createTaskHubIfNotExists() {
+        // The schema is shared by every task hub and created by the migrations when the file is opened.
+    }
+
+    @Override
+    public void deleteTaskHub() {
+        db.write(c -> {
+            for (String table : List.of("history", "inbox", "activity_tasks", "instances")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE task_hub = ?")) {
+                    ps.setString(1, taskHub);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    // ---- instances and messages -------------------------------------------------------------------------------
+
+    @Override
+    public void createInstance(String instanceId, ExecutionStarted started, Set<RuntimeStatus> replaceableStatuses) {
+        db.write(c -> {
+            Instant now = now();
+            InstanceMetadata existing = rows.select(c, instanceId);
+            if (existing == null) {
+                rows.insert(c, InstanceWrites.pending(instanceId, started, now), 1);
+            } else if (replaceableStatuses.contains(existing.runtimeStatus())) {
+                rows.replace(c, existing, started, now);
+            } else {
+                throw new InstanceAlreadyExistsException(instanceId, existing.runtimeStatus());
+            }
+            rows.enqueue(c, instanceId, started.executionId(), started, started.scheduledStartAt(), now);
+            return null;
+        });
+    }
+
+    @Override
+    public void sendMessages(List<InstanceMessage> messages) {
+        db.write(c -> {
+            rows.send(c, messages, now(), false, new HashMap<>());
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<InstanceMetadata> getInstance(String instanceId) {
+        return Optional.ofNullable(db.read(c -> rows.select(c, instanceId)));
+    }
+
+    @Override
+    public List<HistoryEvent> getHistory(String instanceId) {
+        return db.read(c -> {
+            List<HistoryEvent> events = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT event FROM history"
+                    + " WHERE task_hub = ? AND instance_id = ? ORDER BY sequence")) {
+                ps.setString(1, taskHub);
+                ps.setString(2, instanceId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(JsonCodec.readEvent(rs.getString(1)));
+                    }
+                }
+            }
+            return events;
+        });
+    }
+
+    @Override
+    public InstancePage queryInstances(InstanceQuery query) {
+        return db.read(c -> queries.query(c, query));
+    }
+
+    @Override
+    public Map<RuntimeStatus, Long> countInstances(InstanceQuery query) {
+        return db.read(c -> queries.count(c, query));
+    }
+
+    // ---- orchestration work items ---------------------------------------------------------------------------
+
+    @Override
+    public Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration,
+            int maxMessages) {
+        commitsSeenAtClaim.set(db.commitCount());
+        return Optional.ofNullable(db.write(c -> {
+            long now = Rows.nanos(now());
+            String instanceId;
+            try (PreparedStatement ps = c.prepareStatement("SELECT m.instance_id FROM inbox m JOIN instances i"
+                    + " ON i.task_hub = m.task_hub AND i.instance_id = m.instance_id"
+                    + " WHERE m.task_hub = ? AND m.visible_at <= ? AND (i.lock_token IS NULL OR i.locked_until <= ?)"
+                    + " ORDER BY m.seq LIMIT 1")) {
+                ps.setString(1, taskHub);
+                ps.setLong(2, now);
+                ps.setLong(3, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    instanceId = rs.getString(1);
+                }
+            }
+            Lease lease = new Lease(owner, UUID.randomUUID().toString(), now().plus(leaseDuration));
+            lock(c, "instances", "instance_id", instanceId, lease);
+            List<Long> seqs = new ArrayList<>();
+            List<InstanceMessage> messages = new ArrayList<>();
+            int dequeueCount = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, execution_id, event, dequeue_count, requested_at"
+                    + " FROM inbox WHERE task_hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY seq LIMIT ?")) {
+                ps.setString(1, taskHub);
+                ps.setString(2, instanceId);
+                ps.setLong(3, now);
+                ps.setInt(4, maxMessages);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        seqs.add(rs.getLong(1));
+                        messages.add(new InstanceMessage(instanceId, rs.getString(2),
+                                JsonCodec.readEvent(rs.getString(3)), requestedAt(rs)));
+                        dequeueCount = Math.max(dequeueCount, rs.getInt(4) + 1);
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE inbox SET dequeue_count = dequeue_count + 1"
+                    + " WHERE seq = ?")) {
+                for (long seq : seqs) {
+                    ps.setLong(1, seq);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            InstanceMetadata instance = rows.select(c, instanceId);
+            return new OrchestrationWorkItem(instanceId, instance, messages, dequeueCount, lease,
+                    new Receipt(lease.token(), seqs));
+        }));
+    }
+
+    private static Instant requestedAt(ResultSet rs) throws SQLException {
+        long nanos = rs.getLong(5);
+        return rs.wasNull() ? null : Rows.instant(nanos);
+    }
+
+    @Override
+    public Lease renewOrchestrationWorkItem(OrchestrationWorkItem item, Duration leaseDuration) {
+        Instant until = now().plus(leaseDuration);
+        db.write(c -> {
+            renew(c, "instances", "instance_id", item.instanceId(), item.lease().token(), until);
+            return null;
+        });
+        return item.lease().renewedUntil(until);
+    }
+
+    @Override
+    public void completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint) {
+        Receipt receipt = (Receipt) item.receipt();
+        db.write(c -> {
+            Instant now = now();
+            InstanceMetadata current = requireLock(c, item.instanceId(), receipt.token(), now);
+            String executionId = checkpoint.instance() != null ? checkpoint.instance().executionId()
+                    : current.executionId();
+            rows.appendHistory(c, item.instanceId(), executionId, checkpoint.history(), checkpoint.replaceHistory());
+            if (checkpoint.instance() != null) {
+                rows.updateAndUnlock(c, checkpoint.instance());
+            } else {
+                rows.unlock(c, item.instanceId(), receipt.token());
+            }
+            rows.insertTasks(c, checkpoint.activityTasks(), now);
+            Map<String, Boolean> known = new HashMap<>();
+            known.put(item.instanceId(), true);
+            rows.send(c, checkpoint.messages(), now, true, known);
+            deleteMessages(c, receipt.seqs());
+            return null;
+        });
+    }
+
+    @Override
+    public void abandonOrchestrationWorkItem(OrchestrationWorkItem item, Duration retryDelay) {
+        Receipt receipt = (Receipt) item.receipt();
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE inbox SET visible_at = ? WHERE seq = ?")) {
+                long visibleAt = Rows.nanos(now().plus(retryDelay));
+                for (long seq : receipt.seqs()) {
+                    ps.setLong(1, visibleAt);
+                    ps.setLong(2, seq);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            rows.unlock(c, item.instanceId(), receipt.token());
+            return null;
+        });
+    }
+
+    private InstanceMetadata requireLock(Connection c, String instanceId, String token, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT lock_token, locked_until FROM instances"
+                + " WHERE task_hub = ? AND instance_id = ?")) {
+            ps.setString(1, taskHub);
+            ps.setString(2, instanceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !token.equals(rs.getString(1)) || rs.getLong(2) <= Rows.nanos(now)) {
+                    throw new LockLostException("The lease on instance '" + instanceId
+                            + "' expired or was taken by another worker; the step was not committed.");
+                }
+            }
+        }
+        return rows.select(c, instanceId);
+    }
+
+    private void deleteMessages(Connection c, List<Long> seqs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM inbox WHERE seq = ?")) {
+            for (long seq : seqs) {
+                ps.setLong(1, seq);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    // ---- activity work items ----------------------------------------------------------------------------------
+
+    @Override
+    public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration) {
+        commitsSeenAtClaim.set(db.commitCount());
+        return Optional.ofNullable(db.write(c -> {
+            long now = Rows.nanos(now());
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, instance_id, execution_id, task_id, name,"
+                    + " input, dequeue_count FROM activity_tasks WHERE task_hub = ? AND visible_at <= ?"
+                    + " AND (lock_token IS NULL OR locked_until <= ?) ORDER BY seq LIMIT 1")) {
+                ps.setString(1, taskHub);
+                ps.setLong(2, now);
+                ps.setLong(3, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    long seq = rs.getLong(1);
+                    ActivityTask task = new ActivityTask(rs.getString(2), rs.getString(3), rs.getInt(4),
+                            rs.getString(5), rs.getString(6));
+                    int dequeueCount = rs.getInt(7) + 1;
+                    Lease lease = new Lease(owner, UUID.randomUUID().toString(), now().plus(leaseDuration));
+                    lock(c, "activity_tasks", "seq", seq, lease);
+                    return new ActivityWorkItem(task, dequeueCount, lease, seq);
+                }
+            }
+        }));
+    }
+
+    @Override
+    public Lease renewActivityWorkItem(ActivityWorkItem item, Duration leaseDuration) {
+        Instant until = now().plus(leaseDuration);
+        db.write(c -> {
+            renew(c, "activity_tasks", "seq", item.receipt(), item.lease().token(), until);
+            return null;
+        });
+        return item.lease().renewedUntil(until);
+    }
+
+    @Override
+    public void completeActivityWorkItem(ActivityWorkItem item, InstanceMessage result) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM activity_tasks WHERE seq = ?"
+                    + " AND lock_token = ? AND locked_until > ?")) {
+                ps.setLong(1, (Long) item.receipt());
+                ps.setString(2, item.lease().token());
+                ps.setLong(3, Rows.nanos(now()));
+                if (ps.executeUpdate() == 0) {
+                    throw new LockLostException("The lease on activity '" + item.task().name() + "' of instance '"
+                            + item.task().instanceId() + "' expired or was taken by another worker.");
+                }
+            }
+            rows.send(c, List.of(result), now(), true, new HashMap<>());
+            return null;
+        });
+    }
+
+    @Override
+    public void abandonActivityWorkItem(ActivityWorkItem item, Duration retryDelay) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE activity_tasks SET visible_at = ?,"
+                    + " lock_owner = NULL, lock_token = NULL, locked_until = NULL WHERE seq = ? AND lock_token = ?")) {
+                ps.setLong(1, Rows.nanos(now().plus(retryDelay)));
+                ps.setLong(2, (Long) item.receipt());
+                ps.setString(3, item.lease().token());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    private void lock(Connection c, String table, String keyColumn, Object key, Lease lease) throws SQLException {
+        String extra = table.equals("activity_tasks") ? ", dequeue_count = dequeue_count + 1" : "";
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET lock_owner = ?, lock_token = ?,"
+                + " locked_until = ?" + extra + " WHERE task_hub = ? AND " + keyColumn + " = ?")) {
+            ps.setString(1, lease.owner());
+            ps.setString(2, lease.token());
+            ps.setLong(3, Rows.nanos(lease.expiresAt()));
+            ps.setString(4, taskHub);
+            ps.setObject(5, key);
+            ps.executeUpdate();
+        }
+    }
+
+    private void renew(Connection c, String table, String keyColumn, Object key, String token, Instant until)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET locked_until = ?"
+                + " WHERE task_hub = ? AND " + keyColumn + " = ? AND lock_token = ? AND locked_until > ?")) {
+            ps.setLong(1, Rows.nanos(until));
+            ps.setString(2, taskHub);
+            ps.setObject(3, key);
+            ps.setString(4, token);
+            ps.setLong(5, Rows.nanos(now()));
+            if (ps.executeUpdate() == 0) {
+                throw new LockLostException("The lease on " + table.replace('_', ' ') + " '" + key
+                        + "' expired or was taken by another worker.");
+            }
+        }
+    }
+
+    // ---- purge -----------------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean purgeInstance(String instanceId, Set<RuntimeStatus> allowedStatuses) {
+        return db.write(c -> {
+            InstanceMetadata existing = rows.select(c, instanceId);
+            if (existing == null || !allowedStatuses.contains(existing.runtimeStatus())) {
+                return false;
+            }
+            rows.deleteAll(c, instanceId);
+            return true;
+        });
+    }
+
+    @Override
+    public PurgeResult purgeInstances(PurgeFilter filter, int maxInstances) {
+        return db.write(c -> {
+            List<String> ids = queries.purgeCandidates(c, filter, maxInstances + 1);
+            int deleted = Math.min(ids.size(), maxInstances);
+            for (String id : ids.subList(0, deleted)) {
+                rows.deleteAll(c, id);
+            }
+            return InstanceQueries.purgeResult(deleted, ids.size(), maxInstances);
+        });
+    }
+
+    // ---- wake-ups ----------------------------------------------------------------------------------------------
+
+    @Override
+    public void awaitWork(Duration maxWait) throws InterruptedException {
+        Long seen = commitsSeenAtClaim.get();
+        commitsSeenAtClaim.remove();
+        long since = seen != null ? seen : db.commitCount();
+        long wait = Math.min(maxWait.toMillis(), millisUntilNextDue());
+        if (wait > 0) {
+            // In-process writes wake us at once; another process's writes are seen at the next due time or maxWait.
+            db.awaitCommitAfter(since, wait);
+        }
+    }
+
+    private long millisUntilNextDue() {
+        Long next = db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT MIN(t) FROM ("
+                    + " SELECT MIN(visible_at) AS t FROM inbox WHERE task_hub = ?1"
+                    + " UNION ALL SELECT MIN(visible_at) FROM activity_tasks WHERE task_hub = ?1 AND lock_token IS NULL"
+                    + " UNION ALL SELECT MIN(locked_until) FROM activity_tasks WHERE task_hub = ?1"
+                    + " UNION ALL SELECT MIN(locked_until) FROM instances WHERE task_hub = ?1)")) {
+                ps.setString(1, taskHub);
+                try (ResultSet rs = ps.executeQuery()) {
+                    long value = rs.next() ? rs.getLong(1) : 0;
+                    return rs.wasNull() ? null : value;
+                }
+            }
+        });
+        if (next == null) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(0, (next - Rows.nanos(now())) / 1_000_000 + 1);
+    }
+
+    @Override
+    public void awaitInstanceChange(String instanceId, long knownRevision, Duration maxWait)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + maxWait.toMillis();
+        while (true) {
+            long commits = db.commitCount();
+            Optional<InstanceMetadata> current = getInstance(instanceId);
+            long remaining = deadline - System.currentTimeMillis();
+            if (current.isEmpty() || current.get().revision() != knownRevision || remaining <= 0) {
+                return;
+            }
+            // Re-check at least every quarter second for changes made by another process on the same file.
+            db.awaitCommitAfter(commits, Math.min(remaining, 250));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.taskhub.core.memory;
+
+import io.taskhub.ports.errors.InvalidArgumentException;
+import io.taskhub.ports.model.InstanceMetadata;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * Continuation tokens of instance queries: the key of the last instance returned (keyset paging, never an
+ * offset, so instances inserted while paging cannot shift pages), encoded as Base64url text
+ * {@code <epochSecond>.<nano>:<instanceId>} so that callers treat it as opaque.
+ */
+final class ContinuationTokens {
+    /** The position after which the next page starts. */
+    record Key(Instant createdAt, String instanceId) {
+        boolean isBefore(InstanceMetadata m) {
+            int byTime = createdAt.compareTo(m.createdAt());
+            return byTime < 0 || (byTime == 0 && instanceId.compareTo(m.instanceId()) < 0);
+        }
+    }
+
+    private ContinuationTokens() {
+    }
+
+    static String encode(InstanceMetadata last) {
+        Instant at = last.createdAt();
+        String raw = at.getEpochSecond() + "." + at.getNano() + ":" + last.instanceId();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Key decode(String token) {
+        try {
+            String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            int dot = raw.indexOf('.');
+            int colon = raw.indexOf(':');
+            if (dot < 1 || colon < dot + 2 || colon == raw.length() - 1) {
+                throw invalid(token, null);
+            }
+            long seconds = Long.parseLong(raw.substring(0, dot));
+            int nanos = Integer.parseInt(raw.substring(dot + 1, colon));
+            if (nanos < 0 || nanos > 999_999_999) {
+                throw invalid(token, null);
+            }
+            return new Key(Instant.ofEpochSecond(seconds, nanos), raw.substring(colon + 1));
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw invalid(token, e);
+        }
+    }
+
+    private static InvalidArgumentException invalid(String token, Exception cause) {
+        return new InvalidArgumentException("Continuation token '" + token + "' is not valid: pass the token "
+                + "exactly as a previous page of the same query returned it, or none for the first page.", cause);
+    }
+}

@@ -1,0 +1,114 @@
+package io.taskhub.tck;
+
+import io.taskhub.ports.store.StorageBackend;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The contract every {@link io.taskhub.ports.store.OrchestrationStore} obeys, written once and run against
+ * every backend. A backend's test extends this class and implements {@link #backend()}; it creates the backend
+ * (for example in a {@code @BeforeAll}), owns it and closes it. Each test works in a task hub of its own, so
+ * the tests run in any order and next to other test classes on the same storage.
+ *
+ * <p>The behaviours are grouped by topic; each group is a nested test class that runs against this class's
+ * backend.
+ */
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+public abstract class OrchestrationStoreContract {
+
+    /** The backend under test. */
+    protected abstract StorageBackend backend();
+
+    /**
+     * Whether the backend wakes waiters by notification; a backend whose {@code awaitWork} and
+     * {@code awaitInstanceChange} only sleep overrides this with false, which skips the wake-up tests.
+     */
+    protected boolean supportsPromptWakeUps() {
+        return true;
+    }
+
+    @Nested
+    class InstanceCreation extends InstanceCreationContract {
+        @Override
+        protected StorageBackend backend() {
+            return OrchestrationStoreContract.this.backend();
+        }
+    }
+
+    @Nested
+    class Inbox extends InboxContract {
+        @Override
+        protected StorageBackend backend() {
+            return OrchestrationStoreContract.this.backend();
+        }
+    }
+
+    @Nested
+    class Leases extends LeaseContract {
+        @Override
+        protected StorageBackend backend() {
+            return OrchestrationStoreContract.this.backend();
+        }
+    }
+
+    @Nested
+    class Checkpoints extends CheckpointContract {
+        @Override
+        protected StorageBackend backend() {
+            return OrchestrationStoreContract.this.backend();
+        }
+    }
+
+    @Nested
+    class Activities extends ActivityContract {
+        @Override
+        protected StorageBackend backend() {
+            return OrchestrationStoreContract.this.backend();
+        }
+    }
+
+    @Nested
+    class Queries extends QueryContract {
+        @Override
+        protected StorageBackend backend() {
+            return OrchestrationStoreContract.this.backend();
+        }
+    }
+
+    @Nested
+    class Purges extends PurgeContract {
+        @Override
+        protected StorageBackend backend() {
+            return OrchestrationStoreContract.this.backend();
+        }
+    }
+
+    @Nested
+    class TaskHubs extends TaskHubContract {
+        @Override
+        protected StorageBackend backend() {
+            return OrchestrationStoreContract.this.backend();
+        }
+    }
+
+    @Nested
+    class Payloads extends PayloadContract {
+        @Override
+        protected StorageBackend backend() {
+            return OrchestrationStoreContract.this.backend();
+        }
+    }
+
+    @Nested
+    class WakeUps extends WakeUpContract {
+        @Override
+        protected StorageBackend backend() {
+            return OrchestrationStoreContract.this.backend();
+        }
+
+        @Override
+        protected boolean supportsPromptWakeUps() {
+            return OrchestrationStoreContract.this.supportsPromptWakeUps();
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.taskhub.tck;
+
+import static io.taskhub.tck.Fixtures.delayedEvent;
+import static io.taskhub.tck.Fixtures.event;
+import static io.taskhub.tck.Fixtures.newInstanceId;
+import static io.taskhub.tck.Fixtures.started;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.store.Checkpoint;
+import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.ports.store.OrchestrationWorkItem;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Waiting for work and for instance changes. Waits ask for far longer than the test's patience, so a test
+ * passes only if the store really wakes the waiter; no test measures how fast that happens.
+ */
+public abstract class WakeUpContract extends StoreContractSupport {
+    private static final Duration FOREVER = Duration.ofMinutes(10);
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
+    /** A worker's loop: claim, and when there is nothing, wait for work. */
+    private Future<OrchestrationWorkItem> worker(OrchestrationStore store, Blocking blocking) {
+        return threads.submit(() -> {
+            while (true) {
+                Optional<OrchestrationWorkItem> item = tryClaim(store);
+                if (item.isPresent()) {
+                    return item.get();
+                }
+                blocking.aboutToWait();
+                store.awaitWork(FOREVER);
+            }
+        });
+    }
+
+    /** Runs {@code wait} on another thread, announcing through {@code blocking} when it starts waiting. */
+    private Future<?> waiter(Blocking blocking, Waiting wait) {
+        return threads.submit(() -> {
+            blocking.aboutToWait();
+            wait.run();
+            return null;
+        });
+    }
+
+    private interface Waiting {
+        void run() throws InterruptedException;
+    }
+
+    /**
+     * Lets a test act only once the waiting thread is inside its wait, so that a wake-up is really needed
+     * (otherwise a waiter that starts late would find the change already made and pass without one).
+     */
+    private static final class Blocking {
+        private final AtomicReference<Thread> waiter = new AtomicReference<>();
+
+        void aboutToWait() {
+            waiter.set(Thread.currentThread());
+        }
+
+        /**
+         * Waits until the thread announced its wait and, where the JVM can tell (a backend waiting on a
+         * lock or a monitor rather than on network I/O), until it is parked in it.
+         */
+        void untilWaiting() {
+            eventually().until(() -> waiter.get() != null);
+            Thread thread = waiter.get();
+            try {
+                Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> thread.getState() == Thread.State.WAITING
+                                || thread.getState() == Thread.State.TIMED_WAITING);
+            } catch (ConditionTimeoutException blockedInIo) {
+                // The backend waits on I/O, which the JVM reports as RUNNABLE; the announcement must do.
+            }
+        }
+    }
+
+    private static <T> T within(Future<T> future) throws Exception {
+        return future.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static String idleInstance(OrchestrationStore store) {
+        String id = newInstanceId();
+        store.createInstance(id, started("Waiting", null), Set.of());
+        drain(store, id);
+        return id;
+    }
+
+    @Test
+    void awaitWork_wakesAWaitingWorkerWhenAMessageIsSentFromAnotherThread() throws Exception {
+        assumeTrue(supportsPromptWakeUps(), "the backend has no wake-up notifications");
+        OrchestrationStore store = newTaskHub();
+        String id = idleInstance(store);
+        Blocking blocking = new Blocking();
+        Future<OrchestrationWorkItem> worker = worker(store, blocking);
+        blocking.untilWaiting();
+
+        store.sendMessages(List.of(event(id, "ping")));
+
+        assertThat(within(worker).messages()).extracting(Fixtures::label).containsExactly("ping");
+    }
+
+    @Test
+    void awaitWork_wakesAWaitingWorkerWhenADelayedMessageBecomesVisible() throws Exception {
+        assumeTrue(supportsPromptWakeUps(), "the backend has no wake-up notifications");
+        OrchestrationStore store = newTaskHub();
+        String id = idleInstance(store);
+        Instant visibleAt = store.now().plusMillis(1500);
+        store.sendMessages(List.of(delayedEvent(id, "timer", visibleAt)));
+
+        OrchestrationWorkItem item = within(worker(store, new Blocking()));
+
+        assertThat(item.messages()).extracting(Fixtures::label).containsExactly("timer");
+        assertThat(store.now()).isAfterOrEqualTo(visibleAt);
+    }
+
+    @Test
+    void awaitWork_wakesAWaitingWorkerWhenAnotherWorkerReleasesAnInstanceWithPendingMessages() throws Exception {
+        assumeTrue(supportsPromptWakeUps(), "the backend has no wake-up notifications");
+        OrchestrationStore store = newTaskHub();
+        String id = idleInstance(store);
+        store.sendMessages(List.of(event(id, "first")));
+        OrchestrationWorkItem held = claimFor(store, id);
+        store.sendMessages(List.of(event(id, "second")));
+        Blocking blocking = new Blocking();
+        Future<OrchestrationWorkItem> worker = worker(store, blocking);
+        blocking.untilWaiting();
+
+        store.completeOrchestrationWorkItem(held, Checkpoint.consumeOnly());
+
+        assertThat(within(worker).messages()).extracting(Fixtures::label).containsExactly("second");
+    }
+
+    @Test
+    void awaitWork_withNothingToDo_returnsAfterMaxWait() throws Exception {
+        OrchestrationStore store = newTaskHub();
+
+        Future<?> waiter = waiter(new Blocking(), () -> store.awaitWork(Duration.ofMillis(200)));
+
+        assertThat(waiter).succeedsWithin(PATIENCE);
+    }
+
+    @Test
+    void awaitInstanceChange_wakesWhenTheInstanceIsCheckpointed() throws Exception {
+        assumeTrue(supportsPromptWakeUps(), "the backend has no wake-up notifications");
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        store.createInstance(id, started("Waiting", null), Set.of());
+        OrchestrationWorkItem item = claimFor(store, id);
+        long revision = item.instance().revision();
+        Blocking blocking = new Blocking();
+        Future<?> waiter = waiter(blocking, () -> store.awaitInstanceChange(id, revision, FOREVER));
+        blocking.untilWaiting();
+
+        store.completeOrchestrationWorkItem(item, new Checkpoint(
+                item.instance().toBuilder().runtimeStatus(RuntimeStatus.Running).build(), List.of(), false,
+                List.of(), List.of()));
+
+        assertThat(waiter).succeedsWithin(PATIENCE);
+        assertThat(store.getInstance(id).orElseThrow().revision()).isNotEqualTo(revision);
+    }
+
+    @Test
+    void awaitInstanceChange_wakesWhenTheInstanceIsPurged() throws Exception {
+        assumeTrue(supportsPromptWakeUps(), "the backend has no wake-up notifications");
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        store.createInstance(id, started("Waiting", null), Set.of());
+        long revision = store.getInstance(id).orElseThrow().revision();
+        Blocking blocking = new Blocking();
+        Future<?> waiter = waiter(blocking, () -> store.awaitInstanceChange(id, revision, FOREVER));
+        blocking.untilWaiting();
+
+        assertThat(store.purgeInstance(id, Set.of(RuntimeStatus.Pending))).isTrue();
+
+        assertThat(waiter).succeedsWithin(PATIENCE);
+    }
+
+    @Test
+    void awaitInstanceChange_returnsAtOnceWhenTheRevisionAlreadyDiffersOrTheInstanceIsMissing() throws Exception {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        store.createInstance(id, started("Waiting", null), Set.of());
+        InstanceMetadata m = store.getInstance(id).orElseThrow();
+
+        Future<?> stale = waiter(new Blocking(), () -> store.awaitInstanceChange(id, m.revision() - 1, FOREVER));
+        Future<?> missing = waiter(new Blocking(), () -> store.awaitInstanceChange("missing", 0, FOREVER));
+
+        assertThat(stale).succeedsWithin(PATIENCE);
+        assertThat(missing).succeedsWithin(PATIENCE);
+    }
+
+    @Test
+    void awaitInstanceChange_withoutAChange_returnsAfterMaxWait() throws Exception {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        store.createInstance(id, started("Waiting", null), Set.of());
+        long revision = store.getInstance(id).orElseThrow().revision();
+
+        Future<?> waiter = waiter(new Blocking(),
+                () -> store.awaitInstanceChange(id, revision, Duration.ofMillis(200)));
+
+        assertThat(waiter).succeedsWithin(PATIENCE);
+        assertThat(store.getInstance(id).orElseThrow().revision()).isEqualTo(revision);
+    }
+}
