@@ -27,12 +27,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AzureStorageBackend implements StorageBackend {
     /** Storage calls a process runs side by side (outboxes, deletions, renewals of many messages). */
     private static final int IO_THREADS = 16;
+    /** Renewals of held messages, apart from the bulk calls so that those never delay them. */
+    private static final int LEASE_THREADS = 8;
 
     private final AzureStorageConfig config;
     private final QueueServiceClient queues;
     private final TableServiceClient tables;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService io;
+    private final ExecutorService leaseIo;
     private final Map<String, AzureOrchestrationStore> stores = new ConcurrentHashMap<>();
 
     public AzureStorageBackend(AzureStorageConfig config) {
@@ -53,6 +56,7 @@ public final class AzureStorageBackend implements StorageBackend {
         this.tables = tableBuilder.buildClient();
         this.scheduler = Executors.newScheduledThreadPool(2, daemons("taskhub-azure-background-"));
         this.io = Executors.newFixedThreadPool(IO_THREADS, daemons("taskhub-azure-io-"));
+        this.leaseIo = Executors.newFixedThreadPool(LEASE_THREADS, daemons("taskhub-azure-leases-"));
     }
 
     @Override
@@ -68,7 +72,7 @@ public final class AzureStorageBackend implements StorageBackend {
     public OrchestrationStore taskHub(String taskHubName) {
         TaskHubNames.validate(taskHubName);
         return stores.computeIfAbsent(taskHubName,
-                name -> new AzureOrchestrationStore(name, config, queues, tables, scheduler, io));
+                name -> new AzureOrchestrationStore(name, config, queues, tables, scheduler, io, leaseIo));
     }
 
     /** Hands this process's partitions over to other workers, then stops the background threads. */
@@ -78,6 +82,7 @@ public final class AzureStorageBackend implements StorageBackend {
         stores.clear();
         scheduler.shutdownNow();
         io.shutdownNow();
+        leaseIo.shutdownNow();
     }
 
     private static ThreadFactory daemons(String prefix) {

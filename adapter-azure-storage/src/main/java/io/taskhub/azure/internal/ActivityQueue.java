@@ -1,5 +1,6 @@
 package io.taskhub.azure.internal;
 
+import io.taskhub.azure.internal.InstanceRows.InstanceRow;
 import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.ActivityWorkItem;
@@ -8,100 +9,210 @@ import io.taskhub.ports.store.Lease;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Activity work items from the work-item queue, which every worker reads (activities need no partition). The
  * message's visibility timeout is the lease: renewing updates it, abandoning sets it to the retry delay, and
- * the dequeue count (less deferrals recorded in the body) is the attempt count. Completing sends the result to
- * the instance's control queue, then deletes the task; the result's id derives from the task's, so a task that
- * ran twice produces one result and a copy that its receiver drops.
+ * the dequeue count (less deferrals recorded in the body) is the attempt count. A receive fetches a few tasks
+ * at once and hands out the oldest first (a step's tasks are sent in parallel, so the queue's order is not
+ * theirs). A task whose instance was purged or moved to another execution is deleted instead of run.
+ *
+ * <p>Completing sends the result to the instance's control queue, then deletes the task; the result's id
+ * derives from the task's, so a task that ran twice produces one result and a copy that its receiver drops.
  */
 public final class ActivityQueue {
     private static final Logger LOG = LoggerFactory.getLogger(ActivityQueue.class);
+    private static final int PREFETCH = 8;
     /** Below this remaining visibility, completion first checks that the task is still ours. */
     private static final Duration CHECK_MARGIN = Duration.ofSeconds(2);
+    private static final Duration MIN_REMAINING = Duration.ofMillis(500);
 
     private final HubClients hub;
     private final QueueOps queues;
     private final MessageCodec codec;
     private final Outbox outbox;
+    private final InstanceRows instances;
+    private final ParallelIo parallel;
+    private final ReentrantLock receiving = new ReentrantLock();
+    private final List<Prefetched> prefetched = new ArrayList<>();
+    private Duration prefetchVisibility = Duration.ofSeconds(30);
+    private volatile Instant lastEmptyReceive;
 
-    public ActivityQueue(HubClients hub, QueueOps queues, MessageCodec codec, Outbox outbox) {
+    public ActivityQueue(HubClients hub, QueueOps queues, MessageCodec codec, Outbox outbox, InstanceRows instances,
+            ParallelIo parallel) {
         this.hub = hub;
         this.queues = queues;
         this.codec = codec;
         this.outbox = outbox;
+        this.instances = instances;
+        this.parallel = parallel;
+    }
+
+    private record Prefetched(HeldMessage held, TaskEnvelope envelope) {
     }
 
     private record TaskReceipt(HeldMessage held, TaskEnvelope envelope) {
     }
 
     public Optional<ActivityWorkItem> claim(String owner, Duration lease) {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            List<HeldMessage> received = queues.receive(hub.workItems(), -1, 1, lease);
-            if (received.isEmpty()) {
-                return Optional.empty();
-            }
-            HeldMessage held = received.get(0);
-            TaskEnvelope envelope;
-            String input;
-            try {
-                envelope = codec.decodeTask(held.text);
-                input = codec.input(envelope);
-            } catch (PayloadStore.MissingPayloadException e) {
-                queues.delete(held); // the instance was purged
-                continue;
-            } catch (RuntimeException e) {
-                if (e instanceof io.taskhub.ports.errors.StorageException) {
-                    throw e;
+        for (int attempt = 0; attempt < 2 * PREFETCH; attempt++) {
+            Prefetched next = takeOldest();
+            if (next == null) {
+                if (receive(lease) == 0) {
+                    return Optional.empty();
                 }
-                LOG.error("Dropping unreadable activity message {}: {}", held, e.getMessage());
-                queues.delete(held);
                 continue;
             }
-            ActivityTask task = new ActivityTask(envelope.iid(), envelope.xid(), envelope.tid(), envelope.name(),
-                    input);
-            int attempts = (int) Math.max(1, held.dequeueCount - envelope.bn());
-            Lease claimLease = new Lease(owner, UUID.randomUUID().toString(), held.visibleUntil());
-            return Optional.of(new ActivityWorkItem(task, attempts, claimLease, new TaskReceipt(held, envelope)));
+            Optional<ActivityWorkItem> item = toWorkItem(next, owner);
+            if (item.isPresent()) {
+                return item;
+            }
         }
         return Optional.empty();
     }
 
+    private Optional<ActivityWorkItem> toWorkItem(Prefetched next, String owner) {
+        TaskEnvelope envelope = next.envelope();
+        Optional<InstanceRow> row = instances.read(envelope.iid(), false);
+        if (row.isEmpty() || !row.get().metadata().executionId().equals(envelope.xid())) {
+            queues.delete(next.held()); // its instance was purged or replaced: the task went with it
+            return Optional.empty();
+        }
+        String input;
+        try {
+            input = codec.input(envelope);
+        } catch (PayloadStore.MissingPayloadException e) {
+            queues.delete(next.held());
+            return Optional.empty();
+        }
+        ActivityTask task = new ActivityTask(envelope.iid(), envelope.xid(), envelope.tid(), envelope.name(), input);
+        int attempts = (int) Math.max(1, next.held().dequeueCount - envelope.bn());
+        Lease claimLease = new Lease(owner, UUID.randomUUID().toString(), next.held().visibleUntil());
+        return Optional.of(new ActivityWorkItem(task, attempts, claimLease, new TaskReceipt(next.held(), envelope)));
+    }
+
+    private Prefetched takeOldest() {
+        Instant soon = Instant.now().plus(MIN_REMAINING);
+        synchronized (prefetched) {
+            prefetched.removeIf(p -> p.held().visibleUntil().isBefore(soon)); // they come back by themselves
+            return prefetched.isEmpty() ? null : prefetched.remove(0);
+        }
+    }
+
+    /** One thread receives at a time; the others wait for it. Returns how many tasks arrived. */
+    private int receive(Duration lease) {
+        if (!receiving.tryLock()) {
+            receiving.lock();
+            receiving.unlock();
+            return 1;
+        }
+        try {
+            if (lastEmptyReceive != null && Instant.now().isBefore(
+                    lastEmptyReceive.plus(ControlQueueBuffer.EMPTY_RECEIVE_GAP))) {
+                return 0; // another thread just found the queue empty
+            }
+            List<HeldMessage> received = queues.receive(hub.workItems(), -1, PREFETCH, lease);
+            lastEmptyReceive = received.isEmpty() ? Instant.now() : null;
+            List<Prefetched> decoded = new ArrayList<>(received.size());
+            for (HeldMessage held : received) {
+                try {
+                    decoded.add(new Prefetched(held, codec.decodeTask(held.text)));
+                } catch (RuntimeException e) {
+                    LOG.error("Dropping unreadable activity message {}: {}", held, e.getMessage());
+                    queues.delete(held);
+                }
+            }
+            synchronized (prefetched) {
+                prefetchVisibility = lease;
+                prefetched.addAll(decoded);
+                prefetched.sort(Comparator.comparingLong(p -> p.envelope().ts()));
+            }
+            return received.size();
+        } finally {
+            receiving.unlock();
+        }
+    }
+
     public Lease renew(ActivityWorkItem item, Duration lease) {
-        TaskReceipt receipt = receipt(item);
-        if (receipt.held().isDeleted()) {
+        HeldMessage held = receipt(item).held();
+        if (held.isDeleted()) {
             return item.lease(); // completed while the renewal was due: nothing to extend
         }
-        if (!queues.update(receipt.held(), lease, null)) {
+        if (held.isReleased() || !queues.update(held, lease, null)) {
             throw lost(item);
         }
-        return item.lease().renewedUntil(receipt.held().visibleUntil());
+        return item.lease().renewedUntil(held.visibleUntil());
     }
 
     public void complete(ActivityWorkItem item, InstanceMessage result) {
         TaskReceipt receipt = receipt(item);
         HeldMessage held = receipt.held();
-        if (held.visibleUntil().isBefore(Instant.now().plus(CHECK_MARGIN))
-                && !queues.update(held, CHECK_MARGIN.multipliedBy(5), null)) {
-            throw lost(item); // its lease ran out and another worker took the task: nothing was sent
+        Instant now = Instant.now();
+        if (held.isDeleted() || held.isReleased() || !held.visibleUntil().isAfter(now)) {
+            throw lost(item); // completed or abandoned already, or its lease ran out
         }
         TaskEnvelope task = receipt.envelope();
+        Optional<InstanceRow> row = instances.read(task.iid(), false);
+        if (row.isEmpty() || !row.get().metadata().executionId().equals(task.xid())) {
+            queues.delete(held);
+            throw new LockLostException("The instance of activity task " + task.tid() + " (" + task.name() + "), "
+                    + task.iid() + ", was purged or replaced; the result is dropped.");
+        }
+        if (held.visibleUntil().isBefore(now.plus(CHECK_MARGIN))
+                && !queues.update(held, CHECK_MARGIN.multipliedBy(5), null)) {
+            throw lost(item); // another worker took the task: nothing was sent
+        }
         String resultId = UUID.nameUUIDFromBytes((task.id() + "/result").getBytes(StandardCharsets.UTF_8)).toString();
         outbox.send(Outbox.envelope(resultId, result, task.rv(), null));
         queues.delete(held);
     }
 
     public void abandon(ActivityWorkItem item, Duration retryDelay) {
+        HeldMessage held = receipt(item).held();
         try {
-            queues.update(receipt(item).held(), retryDelay, null);
+            if (!held.isDeleted() && !held.isReleased()) {
+                queues.update(held, retryDelay, null);
+            }
         } catch (RuntimeException e) {
             LOG.debug("Could not abandon activity {}: {}", item.task().name(), e.getMessage());
+        } finally {
+            held.markReleased();
+        }
+    }
+
+    /** Renews prefetched tasks that would become visible within half their visibility timeout. */
+    public void keepAlive() {
+        List<Prefetched> due = new ArrayList<>();
+        Duration visibility;
+        synchronized (prefetched) {
+            visibility = prefetchVisibility;
+            Instant soon = Instant.now().plus(visibility.dividedBy(2));
+            prefetched.stream().filter(p -> p.held().visibleUntil().isBefore(soon)).forEach(due::add);
+        }
+        parallel.runAll(due.stream().<Runnable>map(p -> () -> {
+            try {
+                if (!queues.update(p.held(), visibility, null)) {
+                    synchronized (prefetched) {
+                        prefetched.remove(p);
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("Could not renew prefetched task {}: {}", p.held(), e.getMessage());
+            }
+        }).toList());
+    }
+
+    public void clear() {
+        synchronized (prefetched) {
+            prefetched.clear();
         }
     }
 
@@ -114,6 +225,6 @@ public final class ActivityQueue {
 
     private static LockLostException lost(ActivityWorkItem item) {
         return new LockLostException("Activity task " + item.task().taskId() + " (" + item.task().name() + ") of "
-                + item.task().instanceId() + " was taken by another worker or is gone.");
+                + item.task().instanceId() + " was taken by another worker, abandoned, or is gone.");
     }
 }

@@ -21,6 +21,7 @@ import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +56,8 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     private ScheduledFuture<?> keepAlive;
 
     public AzureOrchestrationStore(String taskHub, AzureStorageConfig config, QueueServiceClient queueService,
-            TableServiceClient tableService, ScheduledExecutorService scheduler, ExecutorService io) {
+            TableServiceClient tableService, ScheduledExecutorService scheduler, ExecutorService io,
+            ExecutorService leaseIo) {
         this.scheduler = scheduler;
         this.hub = new HubClients(queueService, tableService, new ResourceNames(taskHub, config.partitionCount()));
         QueueOps queues = new QueueOps(config.maxVisibilityDelay());
@@ -67,13 +69,14 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
         this.starts = new StartRules(instances, outbox);
         this.waiter = new Waiter(config.maxPollingInterval());
         ParallelIo parallel = new ParallelIo(io);
-        this.buffer = new ControlQueueBuffer(queues, codec, hub::controlQueue, parallel);
+        ParallelIo renewals = new ParallelIo(leaseIo);
+        this.buffer = new ControlQueueBuffer(queues, codec, hub::controlQueue, renewals);
         this.partitions = new PartitionManager(hub.partitions(), config.partitionCount(),
                 config.partitionLeaseDuration(), config.partitionRenewInterval(), config.workerId(), scheduler, buffer);
         this.claims = new OrchestrationClaims(partitions, buffer, queues, codec, instances, history, starts);
         this.commits = new OrchestrationCommits(partitions, buffer, queues, outbox, starts, instances, history, waiter,
-                parallel);
-        this.activities = new ActivityQueue(hub, queues, codec, outbox);
+                parallel, renewals);
+        this.activities = new ActivityQueue(hub, queues, codec, outbox, instances, renewals);
         this.queries = new InstanceQueries(hub.instances(), instances);
         this.purges = new Purges(instances, history, payloads, queries);
     }
@@ -118,11 +121,18 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     @Override
     public void sendMessages(List<InstanceMessage> messages) {
         call("send messages", () -> {
-            Map<String, Boolean> exists = new HashMap<>();
+            // Every target must exist (or be created by a start earlier in the batch) before anything is sent.
+            Set<String> startedHere = new HashSet<>();
+            Map<String, String> incarnations = new HashMap<>();
             for (InstanceMessage message : messages) {
-                if (!message.isStart() && !exists.computeIfAbsent(message.instanceId(),
-                        id -> instances.read(id, false).isPresent())) {
-                    throw new InstanceNotFoundException(message.instanceId());
+                String target = message.instanceId();
+                if (message.isStart()) {
+                    startedHere.add(target);
+                } else if (!startedHere.contains(target) && !incarnations.containsKey(target)) {
+                    String created = instances.read(target, false)
+                            .map(row -> String.valueOf(row.properties().get(InstanceRows.CREATED)))
+                            .orElseThrow(() -> new InstanceNotFoundException(target));
+                    incarnations.put(target, created);
                 }
             }
             for (InstanceMessage message : messages) {
@@ -130,7 +140,10 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
                 if (message.event() instanceof ExecutionStarted start) {
                     starts.send(message.instanceId(), start, id, 0);
                 } else {
-                    outbox.send(Outbox.envelope(id, message, null, null));
+                    // Stamped with the incarnation the sender saw: if it is purged or replaced before the
+                    // message is received, the message goes with it (as an inbox would).
+                    outbox.send(Outbox.envelope(id, message, null, null)
+                            .withIncarnation(incarnations.get(message.instanceId())));
                 }
             }
             return null;
@@ -173,7 +186,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     @Override
     public Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration,
             int maxMessages) {
-        startBackground();
+        startBackground(true);
         Optional<OrchestrationWorkItem> item = call("claim an orchestration work item",
                 () -> claims.claim(owner, leaseDuration, maxMessages));
         waiter.claimed(item.isPresent());
@@ -203,6 +216,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
 
     @Override
     public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration) {
+        startBackground(false);
         Optional<ActivityWorkItem> item = call("claim an activity", () -> activities.claim(owner, leaseDuration));
         waiter.claimed(item.isPresent());
         return item;
@@ -232,7 +246,9 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
 
     @Override
     public boolean purgeInstance(String instanceId, Set<RuntimeStatus> allowedStatuses) {
-        return call("purge instance " + instanceId, () -> purges.purge(instanceId, allowedStatuses));
+        boolean purged = call("purge instance " + instanceId, () -> purges.purge(instanceId, allowedStatuses));
+        waiter.signal();
+        return purged;
     }
 
     @Override
@@ -260,22 +276,30 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
         }
     }
 
-    /** Background work (partition leases, keeping buffered messages invisible) starts with the first claim. */
-    private synchronized void startBackground() {
-        if (keepAlive == null) {
-            keepAlive = scheduler.scheduleWithFixedDelay(this::keepBufferedAlive, 1, 1, TimeUnit.SECONDS);
+    /**
+     * Background work starts with the first claim: keeping buffered messages invisible, and (for orchestration
+     * claims) taking part in partition leasing. A process that only manages instances never owns partitions.
+     */
+    private void startBackground(boolean orchestrations) {
+        synchronized (this) {
+            if (keepAlive == null) {
+                keepAlive = scheduler.scheduleWithFixedDelay(this::keepBufferedAlive, 1, 1, TimeUnit.SECONDS);
+            }
         }
-        call("take part in partition leasing", () -> {
-            partitions.start();
-            return null;
-        });
+        if (orchestrations) {
+            call("take part in partition leasing", () -> {
+                partitions.start();
+                return null;
+            });
+        }
     }
 
     private void keepBufferedAlive() {
         try {
             buffer.keepAlive();
+            activities.keepAlive();
         } catch (RuntimeException e) {
-            // logged by the buffer; next round retries
+            // logged by the buffers; the next round retries
         }
     }
 
@@ -289,6 +313,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
         }
         partitions.stop(grace, handOver);
         buffer.clear();
+        activities.clear();
     }
 
     private static <T> T call(String action, Supplier<T> body) {

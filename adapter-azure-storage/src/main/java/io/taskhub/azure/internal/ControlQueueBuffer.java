@@ -9,33 +9,44 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Control-queue messages this process received, grouped by instance, and the instances it is processing. A
- * receive returns up to 32 messages of many instances; the messages of an instance that is being processed wait
- * here (kept invisible) and form its next work item, so a fan-in of many results does not cycle messages
- * through the queue. Only one thread receives at a time.
+ * Control-queue messages this process received, grouped by instance, and the instances it is processing (the
+ * in-process lock). A receive returns up to 32 messages of many instances; the messages of an instance that is
+ * being processed wait here (kept invisible) and form its next work item, so a fan-in of many results does not
+ * cycle messages through the queue. Only one thread receives at a time.
+ *
+ * <p>A lock expires with its work item's lease: another claim may then take the instance over (once its
+ * messages come back from the queue), and the old holder's token no longer holds.
  */
 public final class ControlQueueBuffer implements PartitionManager.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ControlQueueBuffer.class);
     private static final int MAX_BUFFERED_PER_PARTITION = 512;
+    private static final int MAX_RECEIVES_PER_PARTITION = 4;
+    /** A buffered message closer than this to becoming visible is left to come back rather than handed out. */
+    private static final Duration MIN_REMAINING = Duration.ofMillis(500);
+    /** How long an expired lock waits for its messages to come back before it is taken over regardless. */
+    private static final Duration TAKE_OVER_GRACE = Duration.ofMinutes(1);
+    /** Idle threads of one process share their looks at the queues instead of each asking in turn. */
+    static final Duration EMPTY_RECEIVE_GAP = Duration.ofMillis(50);
 
     private final QueueOps queues;
     private final MessageCodec codec;
     private final IntFunction<QueueClient> controlQueues;
+    private final ParallelIo parallel;
     private final Object lock = new Object();
     private final ReentrantLock receiving = new ReentrantLock();
     private final Map<Integer, Map<String, List<Buffered>>> buffers = new HashMap<>();
     private final Map<String, Active> active = new HashMap<>();
-    private final Map<Integer, Integer> activePerPartition = new HashMap<>();
-    private final Map<Integer, Duration> visibilityPerPartition = new HashMap<>();
     /** Messages of work items in progress, by message id: a copy received again refreshes their receipt. */
-    private final Map<String, HeldMessage> inProgress = new HashMap<>();
-    private final ParallelIo parallel;
+    private final Map<String, Active> inProgress = new HashMap<>();
+    private final Map<Integer, Duration> visibilityPerPartition = new HashMap<>();
+    private volatile Instant lastEmptyReceive;
 
     /** A received message with its decoded body. */
     public record Buffered(HeldMessage held, Envelope envelope) {
@@ -43,27 +54,43 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
 
     /**
      * An instance taken for processing: its partition, the ownership epoch, its oldest messages, and the token
-     * that unlocks it (so a late unlock of an earlier work item cannot unlock a newer one).
+     * of the lock (so that a late unlock of an earlier work item cannot unlock a newer one).
      */
     public record Taken(String instanceId, int partition, long epoch, List<Buffered> messages, String token) {
     }
 
-    private record Active(int partition, String token, List<Buffered> messages) {
+    private static final class Active {
+        final int partition;
+        final String token;
+        final List<Buffered> messages;
+        volatile Instant expiresAt;
+
+        Active(int partition, String token, List<Buffered> messages, Instant expiresAt) {
+            this.partition = partition;
+            this.token = token;
+            this.messages = messages;
+            this.expiresAt = expiresAt;
+        }
+
+        boolean isValid(Instant now) {
+            return now.isBefore(expiresAt);
+        }
     }
 
     public ControlQueueBuffer(QueueOps queues, MessageCodec codec, IntFunction<QueueClient> controlQueues,
             ParallelIo parallel) {
-        this.parallel = parallel;
         this.queues = queues;
         this.codec = codec;
         this.controlQueues = controlQueues;
+        this.parallel = parallel;
     }
 
     /**
-     * Takes the unlocked instance whose oldest buffered message is the oldest, with up to {@code maxMessages} of
-     * its messages in send order, and locks it. Null when no buffered instance is ready.
+     * Takes the instance whose oldest buffered message is the oldest among instances not locked, with up to
+     * {@code maxMessages} of its messages in send order, and locks it. Null when no buffered instance is ready.
      */
     public Taken take(Map<Integer, Long> claimable, int maxMessages) {
+        Instant now = Instant.now();
         synchronized (lock) {
             String best = null;
             int bestPartition = -1;
@@ -74,16 +101,21 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
                     continue;
                 }
                 for (Map.Entry<String, List<Buffered>> instance : instances.entrySet()) {
-                    if (active.containsKey(instance.getKey()) || instance.getValue().isEmpty()) {
+                    Active holder = active.get(instance.getKey());
+                    List<Buffered> messages = instance.getValue();
+                    // About to become visible again: let it come back with a fresh receipt instead.
+                    messages.removeIf(b -> b.held().visibleUntil().isBefore(now.plus(MIN_REMAINING)));
+                    if (messages.isEmpty() || holder != null && !canTakeOver(holder, now)) {
                         continue;
                     }
-                    long first = instance.getValue().get(0).envelope().ts();
+                    long first = messages.get(0).envelope().ts();
                     if (first < oldest) {
                         oldest = first;
                         best = instance.getKey();
                         bestPartition = partition.getKey();
                     }
                 }
+                instances.values().removeIf(List::isEmpty);
             }
             if (best == null) {
                 return null;
@@ -94,11 +126,14 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
             if (messages.isEmpty()) {
                 buffers.get(bestPartition).remove(best);
             }
-            String token = java.util.UUID.randomUUID().toString();
-            active.put(best, new Active(bestPartition, token, taken));
-            taken.forEach(b -> inProgress.put(b.held().messageId, b.held()));
-            activePerPartition.merge(bestPartition, 1, Integer::sum);
-            return new Taken(best, bestPartition, claimable.get(bestPartition), taken, token);
+            Active previous = active.get(best);
+            if (previous != null) {
+                forgetLocked(best, previous); // its lease ran out: taken over
+            }
+            Active holder = new Active(bestPartition, UUID.randomUUID().toString(), taken, now.plusSeconds(60));
+            active.put(best, holder);
+            taken.forEach(b -> inProgress.put(b.held().messageId, holder));
+            return new Taken(best, bestPartition, claimable.get(bestPartition), taken, holder.token);
         }
     }
 
@@ -113,16 +148,25 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
             return 1;
         }
         try {
+            if (lastEmptyReceive != null && Instant.now().isBefore(lastEmptyReceive.plus(EMPTY_RECEIVE_GAP))) {
+                return 0; // another thread just found the queues empty: do not ask again at once
+            }
             int total = 0;
             for (int partition : claimable.keySet()) {
-                if (buffered(partition) >= MAX_BUFFERED_PER_PARTITION) {
-                    continue; // enough waiting already (a big fan-in): do not hold more invisible
+                for (int round = 0; round < MAX_RECEIVES_PER_PARTITION; round++) {
+                    if (buffered(partition) >= MAX_BUFFERED_PER_PARTITION) {
+                        break; // enough waiting already (a big fan-in): do not hold more invisible
+                    }
+                    List<HeldMessage> received = queues.receive(controlQueues.apply(partition), partition,
+                            QueueOps.MAX_BATCH, visibility);
+                    total += received.size();
+                    add(partition, received, visibility);
+                    if (received.size() < QueueOps.MAX_BATCH) {
+                        break;
+                    }
                 }
-                List<HeldMessage> received = queues.receive(controlQueues.apply(partition), partition,
-                        QueueOps.MAX_BATCH, visibility);
-                total += received.size();
-                add(partition, received, visibility);
             }
+            lastEmptyReceive = total == 0 ? Instant.now() : null;
             return total;
         } finally {
             receiving.unlock();
@@ -135,21 +179,24 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
             try {
                 decoded.add(new Buffered(held, codec.decodeEnvelope(held.text)));
             } catch (RuntimeException e) {
-                LOG.error("Dropping unreadable message {} from {}: {}", held.messageId, held.queue.getQueueName(),
-                        e.getMessage());
+                LOG.error("Dropping unreadable message {}: {}", held, e.getMessage());
                 queues.delete(held);
             }
         }
+        Instant now = Instant.now();
         synchronized (lock) {
             visibilityPerPartition.put(partition, visibility);
             Map<String, List<Buffered>> instances = buffers.computeIfAbsent(partition, k -> new LinkedHashMap<>());
             for (Buffered message : decoded) {
-                HeldMessage processing = inProgress.get(message.held().messageId);
-                if (processing != null) {
-                    // Its visibility lapsed while its work item ran and we received it again: the work item
-                    // keeps it, with the new receipt.
-                    processing.renewed(message.held().popReceipt(), message.held().visibleUntil());
+                Active processing = inProgress.get(message.held().messageId);
+                if (processing != null && processing.isValid(now)) {
+                    // Its visibility lapsed while its work item ran and it came back: the work item keeps it,
+                    // with the new receipt.
+                    refresh(processing, message.held());
                     continue;
+                }
+                if (processing != null) {
+                    inProgress.remove(message.held().messageId); // returned from an expired work item
                 }
                 List<Buffered> list = instances.computeIfAbsent(message.envelope().iid(), k -> new ArrayList<>());
                 // The same message again (its visibility lapsed while buffered): keep the fresh receipt.
@@ -160,10 +207,31 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
         }
     }
 
+    /**
+     * An expired lock is taken over once its messages came back from the queue (their visibility lapsed and a
+     * receive returned them, counting a delivery), so the next work item has them all, with fresh receipts.
+     */
+    private boolean canTakeOver(Active holder, Instant now) {
+        if (holder.isValid(now)) {
+            return false;
+        }
+        boolean allReturned = holder.messages.stream().noneMatch(b -> inProgress.get(b.held().messageId) == holder);
+        return allReturned || now.isAfter(holder.expiresAt.plus(TAKE_OVER_GRACE));
+    }
+
+    private static void refresh(Active processing, HeldMessage fresh) {
+        for (Buffered b : processing.messages) {
+            if (b.held().messageId.equals(fresh.messageId)) {
+                b.held().renewed(fresh.popReceipt(), fresh.visibleUntil());
+            }
+        }
+    }
+
     /** Returns taken messages to the buffer (the claim could not be completed) and unlocks the instance. */
     public void putBack(Taken taken) {
         synchronized (lock) {
-            Map<String, List<Buffered>> instances = buffers.computeIfAbsent(taken.partition(), k -> new LinkedHashMap<>());
+            Map<String, List<Buffered>> instances = buffers.computeIfAbsent(taken.partition(),
+                    k -> new LinkedHashMap<>());
             List<Buffered> list = instances.computeIfAbsent(taken.instanceId(), k -> new ArrayList<>());
             list.addAll(0, taken.messages());
             list.sort(Comparator.comparingLong(b -> b.envelope().ts()));
@@ -171,22 +239,52 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
         unlock(taken.instanceId(), taken.token());
     }
 
-    /** Unlocks the instance if {@code token} still holds it. */
-    public void unlock(String instanceId, String token) {
+    /** True while {@code token} holds the instance and its lease has not run out. */
+    public boolean isHeld(String instanceId, String token) {
         synchronized (lock) {
-            Active held = active.get(instanceId);
-            if (held != null && held.token().equals(token)) {
-                active.remove(instanceId);
-                held.messages().forEach(b -> inProgress.remove(b.held().messageId));
-                activePerPartition.merge(held.partition(), -1, Integer::sum);
+            Active holder = active.get(instanceId);
+            return holder != null && holder.token.equals(token) && holder.isValid(Instant.now());
+        }
+    }
+
+    /** True while {@code token} is the instance's latest lock (expired or not: nobody took over). */
+    public boolean isLatest(String instanceId, String token) {
+        synchronized (lock) {
+            Active holder = active.get(instanceId);
+            return holder != null && holder.token.equals(token);
+        }
+    }
+
+    /** Sets when the lock of {@code token} expires (its work item's lease). */
+    public void expireAt(String instanceId, String token, Instant expiresAt) {
+        synchronized (lock) {
+            Active holder = active.get(instanceId);
+            if (holder != null && holder.token.equals(token)) {
+                holder.expiresAt = expiresAt;
             }
         }
     }
 
+    /** Unlocks the instance if {@code token} still holds it. */
+    public void unlock(String instanceId, String token) {
+        synchronized (lock) {
+            Active holder = active.get(instanceId);
+            if (holder != null && holder.token.equals(token)) {
+                forgetLocked(instanceId, holder);
+            }
+        }
+    }
+
+    private void forgetLocked(String instanceId, Active holder) {
+        active.remove(instanceId);
+        holder.messages.forEach(b -> inProgress.remove(b.held().messageId, holder));
+    }
+
     @Override
     public int inFlight(int partition) {
+        Instant now = Instant.now();
         synchronized (lock) {
-            return activePerPartition.getOrDefault(partition, 0);
+            return (int) active.values().stream().filter(a -> a.partition == partition && a.isValid(now)).count();
         }
     }
 
@@ -200,15 +298,20 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
         if (dropped == null) {
             return;
         }
+        List<Runnable> releases = new ArrayList<>();
         for (List<Buffered> list : dropped.values()) {
             for (Buffered b : list) {
-                try {
-                    queues.update(b.held(), Duration.ZERO, codec.encode(b.envelope().withBenign(b.envelope().bn() + 1)));
-                } catch (RuntimeException e) {
-                    LOG.debug("Could not release message {}: {}", b.held(), e.getMessage());
-                }
+                releases.add(() -> {
+                    try {
+                        Envelope benign = b.envelope().withBenign(b.envelope().bn() + 1);
+                        queues.update(b.held(), Duration.ZERO, codec.encode(benign));
+                    } catch (RuntimeException e) {
+                        LOG.debug("Could not release message {}: {}", b.held(), e.getMessage());
+                    }
+                });
             }
         }
+        parallel.runAll(releases);
     }
 
     /** Renews buffered messages that would become visible within half their visibility timeout. */
@@ -264,6 +367,8 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
     public void clear() {
         synchronized (lock) {
             buffers.clear();
+            active.clear();
+            inProgress.clear();
         }
     }
 

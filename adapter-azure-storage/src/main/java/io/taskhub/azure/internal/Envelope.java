@@ -20,15 +20,21 @@ import java.time.Instant;
  * @param bn  how many times the message went back to the queue without being processed (deferrals); these
  *            deliveries do not count as failed attempts
  * @param ts  when the message was sent, in nanoseconds since the epoch: the inbox order
+ * @param inc the incarnation of the target the sender saw (its row's creation time), or null: a message sent
+ *            to an instance that was purged or replaced since is dropped, as its inbox would have been
  */
 public record Envelope(String id, String iid, String xid, HistoryEvent ev, String ref, Instant due, Long rv,
-        Long prv, int bn, long ts) {
+        Long prv, int bn, long ts, String inc) {
 
     public Envelope withBenign(int count) {
-        return new Envelope(id, iid, xid, ev, ref, due, rv, prv, count, ts);
+        return new Envelope(id, iid, xid, ev, ref, due, rv, prv, count, ts, inc);
     }
 
     public Envelope withPayload(String reference) {
-        return new Envelope(id, iid, xid, null, reference, due, rv, prv, bn, ts);
+        return new Envelope(id, iid, xid, null, reference, due, rv, prv, bn, ts, inc);
+    }
+
+    public Envelope withIncarnation(String incarnation) {
+        return new Envelope(id, iid, xid, ev, ref, due, rv, prv, bn, ts, incarnation);
     }
 }

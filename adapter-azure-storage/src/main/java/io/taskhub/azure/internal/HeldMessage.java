@@ -18,6 +18,7 @@ public final class HeldMessage {
     private String popReceipt;
     private Instant visibleUntil;
     private boolean deleted;
+    private boolean released;
 
     HeldMessage(QueueClient queue, int partition, String messageId, String popReceipt, Instant visibleUntil,
             long dequeueCount, String text) {
@@ -49,6 +50,15 @@ public final class HeldMessage {
 
     synchronized void markDeleted() {
         deleted = true;
+    }
+
+    /** Given back (abandoned): this process no longer holds it, though the receipt may still work. */
+    synchronized boolean isReleased() {
+        return released;
+    }
+
+    synchronized void markReleased() {
+        released = true;
     }
 
     @Override

@@ -189,7 +189,9 @@ public final class HistoryRows {
     private void deleteWhere(String instanceId, String filter) {
         try {
             List<TableEntity> rows = new ArrayList<>();
-            table.listEntities(new ListEntitiesOptions().setFilter(filter).setSelect(List.of("RowKey")), null, null)
+            ListEntitiesOptions keysOnly = new ListEntitiesOptions().setFilter(filter)
+                    .setSelect(List.of("PartitionKey", "RowKey"));
+            table.listEntities(keysOnly, null, null)
                     .forEach(rows::add);
             EntityBatches.delete(table, rows);
         } catch (RuntimeException e) {

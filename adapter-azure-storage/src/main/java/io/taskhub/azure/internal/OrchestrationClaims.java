@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,7 @@ public final class OrchestrationClaims {
 
     /** What a work item carries back to its renewal and completion. */
     public record ClaimReceipt(int partition, long epoch, String token, List<Buffered> messages, InstanceRow row,
-            Sentinel sentinel) {
+            Sentinel sentinel, AtomicBoolean completing) {
         List<String> messageIds() {
             return messages.stream().map(b -> b.envelope().id()).toList();
         }
@@ -121,14 +122,25 @@ public final class OrchestrationClaims {
                 }
             }
         }
-        // Starts first: they may create the row the other messages need, whatever the senders' clocks said.
-        ready.sort((a, b) -> Boolean.compare(!(a.event() instanceof ExecutionStarted),
-                !(b.event() instanceof ExecutionStarted)));
+        if (row == null) {
+            // A start may create the row the other messages need, whatever the senders' clocks said.
+            for (Resolved r : ready) {
+                if (r.event() instanceof ExecutionStarted start) {
+                    row = starts.deliver(instanceId, r.message().envelope(), start, null).row();
+                    break;
+                }
+            }
+        }
         List<Buffered> kept = new ArrayList<>();
         List<InstanceMessage> messages = new ArrayList<>();
         for (Resolved r : ready) {
             Buffered b = r.message();
             Envelope envelope = b.envelope();
+            if (row != null && envelope.inc() != null
+                    && !envelope.inc().equals(row.properties().get(InstanceRows.CREATED))) {
+                queues.delete(b.held()); // sent to an earlier incarnation (purged or replaced since)
+                continue;
+            }
             if (row != null && waitsForCheckpoint(envelope, row)) {
                 LOG.debug("Deferring {} for {}: waits for revision {}, row has {}", r.event().eventType(),
                         instanceId, envelope.rv(), row.revision());
@@ -166,8 +178,9 @@ public final class OrchestrationClaims {
         int attempts = (int) Math.max(1, oldest.held().dequeueCount - oldest.envelope().bn());
         Instant expiry = kept.stream().map(b -> b.held().visibleUntil()).min(Instant::compareTo).orElseThrow();
         String token = taken.token();
+        buffer.expireAt(instanceId, token, expiry);
         ClaimReceipt receipt = new ClaimReceipt(taken.partition(), taken.epoch(), token, List.copyOf(kept), row,
-                sentinel);
+                sentinel, new AtomicBoolean());
         return Optional.of(new OrchestrationWorkItem(instanceId, row.metadata(), messages, attempts,
                 new Lease(owner, token, expiry), receipt));
     }

@@ -58,11 +58,17 @@ public final class OrchestrationCommits {
     private final HistoryRows history;
     private final Waiter waiter;
     private final ParallelIo parallel;
+    private final ParallelIo renewals;
 
+    /**
+     * @param parallel for bulk calls (outboxes, deletions)
+     * @param renewals for lease renewals, apart so that a large outbox never delays them past their expiry
+     */
     public OrchestrationCommits(PartitionManager partitions, ControlQueueBuffer buffer, QueueOps queues,
             Outbox outbox, StartRules starts, InstanceRows instances, HistoryRows history, Waiter waiter,
-            ParallelIo parallel) {
+            ParallelIo parallel, ParallelIo renewals) {
         this.parallel = parallel;
+        this.renewals = renewals;
         this.partitions = partitions;
         this.buffer = buffer;
         this.queues = queues;
@@ -75,28 +81,42 @@ public final class OrchestrationCommits {
 
     public Lease renew(OrchestrationWorkItem item, Duration lease) {
         ClaimReceipt receipt = receipt(item);
+        if (!buffer.isLatest(item.instanceId(), receipt.token())) {
+            throw new LockLostException("Instance " + item.instanceId() + " was claimed again after this work"
+                    + " item's lease ran out, or the work item is finished.");
+        }
         requireOwnership(item, receipt);
-        List<Runnable> renewals = new ArrayList<>();
+        if (!receipt.completing().get()) {
+            requireUnchangedRow(item, receipt); // while committing, the row may already be this step's own
+        }
+        List<Runnable> updates = new ArrayList<>();
         for (Buffered b : receipt.messages()) {
-            renewals.add(() -> {
+            updates.add(() -> {
                 if (!b.held().isDeleted() && !queues.update(b.held(), lease, null)) {
                     throw new LockLostException("A message of instance " + item.instanceId()
                             + " was received by another worker; the work item's lease is lost.");
                 }
             });
         }
-        parallel.runAll(renewals);
+        renewals.runAll(updates);
         Instant until = null;
         for (Buffered b : receipt.messages()) {
             if (!b.held().isDeleted()) {
                 until = until == null || b.held().visibleUntil().isBefore(until) ? b.held().visibleUntil() : until;
             }
         }
-        return until == null ? item.lease() : item.lease().renewedUntil(until);
+        if (until == null) {
+            return item.lease();
+        }
+        buffer.expireAt(item.instanceId(), receipt.token(), until);
+        return item.lease().renewedUntil(until);
     }
 
     public void abandon(OrchestrationWorkItem item, Duration retryDelay) {
         ClaimReceipt receipt = receipt(item);
+        if (!buffer.isLatest(item.instanceId(), receipt.token())) {
+            return; // another claim took the instance over: its messages are not this work item's to release
+        }
         try {
             for (Buffered b : receipt.messages()) {
                 try {
@@ -114,7 +134,13 @@ public final class OrchestrationCommits {
         ClaimReceipt receipt = receipt(item);
         String instanceId = item.instanceId();
         try {
+            if (!buffer.isHeld(instanceId, receipt.token())) {
+                throw new LockLostException("The lease on instance " + instanceId + " ran out (or the work item"
+                        + " was already completed); another worker may be processing its messages.");
+            }
             requireOwnership(item, receipt);
+            requireUnchangedRow(item, receipt);
+            receipt.completing().set(true);
             InstanceRow row = receipt.row();
             Sentinel sentinel = receipt.sentinel();
             InstanceMetadata next = checkpoint.instance();
@@ -154,8 +180,7 @@ public final class OrchestrationCommits {
         List<Runnable> sends = new ArrayList<>();
         for (ActivityTask task : checkpoint.activityTasks()) {
             String id = ids.next("task:" + task.executionId() + ":" + task.taskId());
-            TaskEnvelope envelope = new TaskEnvelope(id, task.instanceId(), task.executionId(), task.taskId(),
-                    task.name(), task.input(), null, newRevision, 0);
+            TaskEnvelope envelope = Outbox.task(id, task, newRevision);
             sends.add(() -> outbox.send(envelope));
         }
         for (InstanceMessage message : checkpoint.messages()) {
@@ -199,6 +224,15 @@ public final class OrchestrationCommits {
         if (!partitions.owns(receipt.partition(), receipt.epoch())) {
             throw new LockLostException("Partition " + receipt.partition() + " of instance " + item.instanceId()
                     + " is no longer owned by this worker (epoch " + receipt.epoch() + ").");
+        }
+    }
+
+    /** The row must be as claimed: a client replacing or purging the instance fences its old work items. */
+    private void requireUnchangedRow(OrchestrationWorkItem item, ClaimReceipt receipt) {
+        String etag = instances.read(item.instanceId(), false).map(InstanceRow::etag).orElse(null);
+        if (!receipt.row().etag().equals(etag)) {
+            throw new LockLostException("Instance " + item.instanceId() + " was " + (etag == null ? "purged"
+                    : "replaced") + " since its work item was claimed.");
         }
     }
 

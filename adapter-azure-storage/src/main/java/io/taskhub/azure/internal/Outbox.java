@@ -35,13 +35,19 @@ public final class Outbox {
             due = start.scheduledStartAt();
         }
         return new Envelope(id, message.instanceId(), message.executionId(), message.event(), null, due, rv, prv, 0,
-                nextTs());
+                nextTs(), null);
     }
 
     public SendMessageResult send(Envelope envelope) {
         Duration delay = envelope.due() == null ? Duration.ZERO : Duration.between(Instant.now(), envelope.due());
         return queues.send(hub.controlQueueOf(envelope.iid()), codec.encode(envelope),
                 delay.isNegative() ? Duration.ZERO : delay);
+    }
+
+    /** A task envelope, stamped with the send order. */
+    public static TaskEnvelope task(String id, io.taskhub.ports.store.ActivityTask task, long revision) {
+        return new TaskEnvelope(id, task.instanceId(), task.executionId(), task.taskId(), task.name(), task.input(),
+                null, revision, 0, nextTs());
     }
 
     public void send(TaskEnvelope task) {

@@ -14,8 +14,9 @@ import java.util.UUID;
 
 /**
  * Texts too large for a queue message (64 KiB) or a table property (64 KiB) live out of line in the Payloads
- * table: partition key = the instance id (so purging an instance removes them), one row per 896 000 bytes, each
- * row holding up to 14 binary properties of 64 000 bytes (under the 64 KiB property and 1 MiB entity limits).
+ * table: partition key = the instance id (so purging an instance removes them), one row per 640 000 bytes, each
+ * row holding up to 10 binary properties of 64 000 bytes (under the 64 KiB property limit, and under the 1 MiB
+ * entity limit even as base64 on the wire).
  * A payload is written before the record that refers to it, so a reader never follows a reference to missing
  * rows; rows orphaned by a crash are removed with the instance.
  *
@@ -24,7 +25,7 @@ import java.util.UUID;
 public final class PayloadStore {
     static final String PREFIX = "payload:";
     private static final int PROPERTY_BYTES = 64_000;
-    private static final int PROPERTIES_PER_ROW = 14;
+    private static final int PROPERTIES_PER_ROW = 10;
     private static final int ROW_BYTES = PROPERTY_BYTES * PROPERTIES_PER_ROW;
 
     private final TableClient table;
@@ -98,7 +99,7 @@ public final class PayloadStore {
         try {
             List<TableEntity> rows = new ArrayList<>();
             table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq " + TableValues.literal(instanceId))
-                    .setSelect(List.of("RowKey")), null, null).forEach(rows::add);
+                    .setSelect(List.of("PartitionKey", "RowKey")), null, null).forEach(rows::add);
             EntityBatches.delete(table, rows);
         } catch (RuntimeException e) {
             throw StorageErrors.wrap("delete the payloads of " + instanceId, e);

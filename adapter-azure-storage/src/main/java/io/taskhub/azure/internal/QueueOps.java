@@ -46,11 +46,12 @@ public final class QueueOps {
         Instant now = Instant.now();
         List<HeldMessage> received = new ArrayList<>();
         try {
+            // The service reports the next-visible time in whole seconds (truncated); the local clock taken before
+            // the call is the safe, precise bound.
+            Instant until = now.plus(hidden);
             for (QueueMessageItem item : queue.receiveMessages(Math.min(max, MAX_BATCH), hidden, null, null)) {
-                Instant until = item.getTimeNextVisible() != null ? item.getTimeNextVisible().toInstant()
-                        : now.plus(hidden);
-                received.add(new HeldMessage(queue, partition, item.getMessageId(), item.getPopReceipt(),
-                        earlier(until, now.plus(hidden)), item.getDequeueCount(), item.getBody().toString()));
+                received.add(new HeldMessage(queue, partition, item.getMessageId(), item.getPopReceipt(), until,
+                        item.getDequeueCount(), item.getBody().toString()));
             }
         } catch (RuntimeException e) {
             throw StorageErrors.wrap("receive messages from queue " + queue.getQueueName(), e);
@@ -129,9 +130,5 @@ public final class QueueOps {
         long millis = Math.max(requested.toMillis(), min.toMillis());
         Duration seconds = Duration.ofSeconds((millis + 999) / 1000);
         return seconds.compareTo(maxDelay) > 0 ? maxDelay.withNanos(0) : seconds;
-    }
-
-    private static Instant earlier(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
     }
 }

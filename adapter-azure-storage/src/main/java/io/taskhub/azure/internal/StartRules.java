@@ -143,9 +143,10 @@ public final class StartRules {
     private boolean writePending(String instanceId, ExecutionStarted start, InstanceRow previous,
             long parentRevision) {
         long revision = previous == null ? 1 : previous.revision() + 1;
+        Instant created = Instant.now(); // the store's clock; it also marks this incarnation of the id
         InstanceMetadata pending = new InstanceMetadata(instanceId, start.name(), start.version(),
-                start.executionId(), RuntimeStatus.Pending, start.input(), null, null, null, start.timestamp(),
-                start.timestamp(), null, start.scheduledStartAt(), start.parent(), start.tags(), revision);
+                start.executionId(), RuntimeStatus.Pending, start.input(), null, null, null, created, created, null,
+                start.scheduledStartAt(), start.parent(), start.tags(), revision);
         Map<String, Object> properties = instances.toProperties(pending, revision, parentRevision, null);
         try {
             if (previous == null) {

@@ -12,10 +12,13 @@ public final class AzureTestBackends {
     private AzureTestBackends() {
     }
 
-    /** Test settings: short partition leases, quick polling. */
+    /**
+     * Test settings: quick polling; partition leases shorter than the default but long enough that a slow,
+     * shared machine does not lose them by accident.
+     */
     public static AzureStorageConfig.Builder config() {
         return AzureStorageConfig.builder().connectionString(AzuriteServer.connectionString())
-                .partitionLeaseDuration(Duration.ofSeconds(6)).partitionRenewInterval(Duration.ofSeconds(2))
+                .partitionLeaseDuration(Duration.ofSeconds(15)).partitionRenewInterval(Duration.ofSeconds(3))
                 .maxPollingInterval(Duration.ofMillis(250));
     }
 
