@@ -27,15 +27,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AzureStorageBackend implements StorageBackend {
     /** Storage calls a process runs side by side (outboxes, deletions, renewals of many messages). */
     private static final int IO_THREADS = 16;
-    /** Renewals of held messages, apart from the bulk calls so that those never delay them. */
-    private static final int LEASE_THREADS = 8;
+    /** Short, latency-sensitive calls (lease renewals, claim reads), apart from the bulk calls of outboxes. */
+    private static final int URGENT_THREADS = 8;
 
     private final AzureStorageConfig config;
     private final QueueServiceClient queues;
     private final TableServiceClient tables;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService io;
-    private final ExecutorService leaseIo;
+    private final ExecutorService urgentIo;
     private final Map<String, AzureOrchestrationStore> stores = new ConcurrentHashMap<>();
 
     public AzureStorageBackend(AzureStorageConfig config) {
@@ -56,7 +56,7 @@ public final class AzureStorageBackend implements StorageBackend {
         this.tables = tableBuilder.buildClient();
         this.scheduler = Executors.newScheduledThreadPool(2, daemons("taskhub-azure-background-"));
         this.io = Executors.newFixedThreadPool(IO_THREADS, daemons("taskhub-azure-io-"));
-        this.leaseIo = Executors.newFixedThreadPool(LEASE_THREADS, daemons("taskhub-azure-leases-"));
+        this.urgentIo = Executors.newFixedThreadPool(URGENT_THREADS, daemons("taskhub-azure-urgent-"));
     }
 
     @Override
@@ -72,7 +72,7 @@ public final class AzureStorageBackend implements StorageBackend {
     public OrchestrationStore taskHub(String taskHubName) {
         TaskHubNames.validate(taskHubName);
         return stores.computeIfAbsent(taskHubName,
-                name -> new AzureOrchestrationStore(name, config, queues, tables, scheduler, io, leaseIo));
+                name -> new AzureOrchestrationStore(name, config, queues, tables, scheduler, io, urgentIo));
     }
 
     /** Hands this process's partitions over to other workers, then stops the background threads. */
@@ -82,7 +82,7 @@ public final class AzureStorageBackend implements StorageBackend {
         stores.clear();
         scheduler.shutdownNow();
         io.shutdownNow();
-        leaseIo.shutdownNow();
+        urgentIo.shutdownNow();
     }
 
     private static ThreadFactory daemons(String prefix) {

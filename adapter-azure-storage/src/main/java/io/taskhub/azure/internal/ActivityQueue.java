@@ -12,8 +12,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,7 @@ public final class ActivityQueue {
     /** Below this remaining visibility, completion first checks that the task is still ours. */
     private static final Duration CHECK_MARGIN = Duration.ofSeconds(2);
     private static final Duration MIN_REMAINING = Duration.ofMillis(500);
+    private static final Duration KNOWN_FOR = Duration.ofSeconds(2);
 
     private final HubClients hub;
     private final QueueOps queues;
@@ -45,6 +48,7 @@ public final class ActivityQueue {
     private final List<Prefetched> prefetched = new ArrayList<>();
     private Duration prefetchVisibility = Duration.ofSeconds(30);
     private volatile Instant lastEmptyReceive;
+    private final Map<String, Known> recent = new ConcurrentHashMap<>();
 
     public ActivityQueue(HubClients hub, QueueOps queues, MessageCodec codec, Outbox outbox, InstanceRows instances,
             ParallelIo parallel) {
@@ -57,6 +61,9 @@ public final class ActivityQueue {
     }
 
     private record Prefetched(HeldMessage held, TaskEnvelope envelope) {
+    }
+
+    private record Known(String executionId, Instant until) {
     }
 
     private record TaskReceipt(HeldMessage held, TaskEnvelope envelope) {
@@ -81,8 +88,7 @@ public final class ActivityQueue {
 
     private Optional<ActivityWorkItem> toWorkItem(Prefetched next, String owner) {
         TaskEnvelope envelope = next.envelope();
-        Optional<InstanceRow> row = instances.read(envelope.iid(), false);
-        if (row.isEmpty() || !row.get().metadata().executionId().equals(envelope.xid())) {
+        if (!isCurrentExecution(envelope.iid(), envelope.xid(), true)) {
             queues.delete(next.held()); // its instance was purged or replaced: the task went with it
             return Optional.empty();
         }
@@ -97,6 +103,34 @@ public final class ActivityQueue {
         int attempts = (int) Math.max(1, next.held().dequeueCount - envelope.bn());
         Lease claimLease = new Lease(owner, UUID.randomUUID().toString(), next.held().visibleUntil());
         return Optional.of(new ActivityWorkItem(task, attempts, claimLease, new TaskReceipt(next.held(), envelope)));
+    }
+
+    /**
+     * Whether the instance exists with execution {@code executionId}. A claim may trust what a read of the last
+     * {@link #KNOWN_FOR} found (a fan-out's tasks all belong to one execution); completion always reads.
+     */
+    private boolean isCurrentExecution(String instanceId, String executionId, boolean mayUseRecent) {
+        Instant now = Instant.now();
+        Known known = recent.get(instanceId);
+        if (mayUseRecent && known != null && known.until().isAfter(now) && known.executionId().equals(executionId)) {
+            return true;
+        }
+        Optional<InstanceRow> row = instances.read(instanceId, false);
+        if (recent.size() > 10_000) {
+            recent.clear();
+        }
+        if (row.isEmpty()) {
+            recent.remove(instanceId);
+            return false;
+        }
+        String current = row.get().metadata().executionId();
+        recent.put(instanceId, new Known(current, now.plus(KNOWN_FOR)));
+        return current.equals(executionId);
+    }
+
+    /** Forgets what recent reads found (this process purged or replaced instances). */
+    public void forgetRecentReads() {
+        recent.clear();
     }
 
     private Prefetched takeOldest() {
@@ -160,8 +194,7 @@ public final class ActivityQueue {
             throw lost(item); // completed or abandoned already, or its lease ran out
         }
         TaskEnvelope task = receipt.envelope();
-        Optional<InstanceRow> row = instances.read(task.iid(), false);
-        if (row.isEmpty() || !row.get().metadata().executionId().equals(task.xid())) {
+        if (!isCurrentExecution(task.iid(), task.xid(), false)) {
             queues.delete(held);
             throw new LockLostException("The instance of activity task " + task.tid() + " (" + task.name() + "), "
                     + task.iid() + ", was purged or replaced; the result is dropped.");

@@ -57,7 +57,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
 
     public AzureOrchestrationStore(String taskHub, AzureStorageConfig config, QueueServiceClient queueService,
             TableServiceClient tableService, ScheduledExecutorService scheduler, ExecutorService io,
-            ExecutorService leaseIo) {
+            ExecutorService urgentIo) {
         this.scheduler = scheduler;
         this.hub = new HubClients(queueService, tableService, new ResourceNames(taskHub, config.partitionCount()));
         QueueOps queues = new QueueOps(config.maxVisibilityDelay());
@@ -69,11 +69,11 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
         this.starts = new StartRules(instances, outbox);
         this.waiter = new Waiter(config.maxPollingInterval());
         ParallelIo parallel = new ParallelIo(io);
-        ParallelIo renewals = new ParallelIo(leaseIo);
+        ParallelIo renewals = new ParallelIo(urgentIo);
         this.buffer = new ControlQueueBuffer(queues, codec, hub::controlQueue, renewals);
         this.partitions = new PartitionManager(hub.partitions(), config.partitionCount(),
                 config.partitionLeaseDuration(), config.partitionRenewInterval(), config.workerId(), scheduler, buffer);
-        this.claims = new OrchestrationClaims(partitions, buffer, queues, codec, instances, history, starts);
+        this.claims = new OrchestrationClaims(partitions, buffer, queues, codec, instances, history, starts, urgentIo);
         this.commits = new OrchestrationCommits(partitions, buffer, queues, outbox, starts, instances, history, waiter,
                 parallel, renewals);
         this.activities = new ActivityQueue(hub, queues, codec, outbox, instances, renewals);
@@ -115,6 +115,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
             starts.create(instanceId, started, replaceableStatuses);
             return null;
         });
+        activities.forgetRecentReads(); // it may have replaced an instance
         waiter.signal();
     }
 
@@ -139,6 +140,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
                 String id = UUID.randomUUID().toString();
                 if (message.event() instanceof ExecutionStarted start) {
                     starts.send(message.instanceId(), start, id, 0);
+                    activities.forgetRecentReads(); // it may have replaced an instance
                 } else {
                     // Stamped with the incarnation the sender saw: if it is purged or replaced before the
                     // message is received, the message goes with it (as an inbox would).
@@ -247,13 +249,16 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     @Override
     public boolean purgeInstance(String instanceId, Set<RuntimeStatus> allowedStatuses) {
         boolean purged = call("purge instance " + instanceId, () -> purges.purge(instanceId, allowedStatuses));
+        activities.forgetRecentReads();
         waiter.signal();
         return purged;
     }
 
     @Override
     public PurgeResult purgeInstances(PurgeFilter filter, int maxInstances) {
-        return call("purge instances", () -> purges.purge(filter, maxInstances));
+        PurgeResult result = call("purge instances", () -> purges.purge(filter, maxInstances));
+        activities.forgetRecentReads();
+        return result;
     }
 
     @Override
@@ -314,6 +319,11 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
         partitions.stop(grace, handOver);
         buffer.clear();
         activities.clear();
+    }
+
+    /** For tests: simulate a crash after a step of the checkpoint protocol (see {@link OrchestrationCommits}). */
+    void crashPoint(java.util.function.Consumer<String> crash) {
+        commits.crashPoint(crash);
     }
 
     private static <T> T call(String action, Supplier<T> body) {

@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +51,11 @@ public final class OrchestrationClaims {
     private final InstanceRows instances;
     private final HistoryRows history;
     private final StartRules starts;
+    private final Executor io;
 
     public OrchestrationClaims(PartitionManager partitions, ControlQueueBuffer buffer, QueueOps queues,
-            MessageCodec codec, InstanceRows instances, HistoryRows history, StartRules starts) {
+            MessageCodec codec, InstanceRows instances, HistoryRows history, StartRules starts, Executor io) {
+        this.io = io;
         this.partitions = partitions;
         this.buffer = buffer;
         this.queues = queues;
@@ -100,8 +105,11 @@ public final class OrchestrationClaims {
 
     private Optional<OrchestrationWorkItem> prepare(Taken taken, String owner) {
         String instanceId = taken.instanceId();
+        // Two independent point reads: side by side.
+        CompletableFuture<Sentinel> sentinelRead = CompletableFuture.supplyAsync(
+                () -> history.readSentinel(instanceId), io);
         InstanceRow row = instances.read(instanceId).orElse(null);
-        Sentinel sentinel = history.readSentinel(instanceId);
+        Sentinel sentinel = join(sentinelRead);
         if (row != null) {
             row = repair(row, sentinel);
         }
@@ -186,6 +194,14 @@ public final class OrchestrationClaims {
     }
 
     private record Resolved(Buffered message, HistoryEvent event) {
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** A result (or self message) of a checkpoint whose instance row is not written yet. */

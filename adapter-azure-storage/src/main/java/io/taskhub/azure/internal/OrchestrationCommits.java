@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,8 @@ public final class OrchestrationCommits {
     private final Waiter waiter;
     private final ParallelIo parallel;
     private final ParallelIo renewals;
+    /** Tests simulate a crash between two steps of the protocol by throwing from here. */
+    private volatile Consumer<String> crashPoint = step -> { };
 
     /**
      * @param parallel for bulk calls (outboxes, deletions)
@@ -147,6 +150,7 @@ public final class OrchestrationCommits {
             long newRevision = next != null ? row.revision() + 1 : row.revision();
 
             sendOutbox(instanceId, receipt, checkpoint, newRevision);
+            crashPoint.accept("outbox");
 
             String executionId = next != null ? next.executionId()
                     : sentinel.exists() ? sentinel.executionId() : row.metadata().executionId();
@@ -157,10 +161,12 @@ public final class OrchestrationCommits {
                             row.parentRevision(), row);
             history.commit(instanceId, sentinel, executionId, newGeneration, checkpoint.history(),
                     receipt.messageIds(), rowProperties, Instant.now(), receipt.token());
+            crashPoint.accept("history");
 
             if (rowProperties != null) {
                 writeRow(instanceId, rowProperties, row);
             }
+            crashPoint.accept("row");
             // A message not deleted (already gone, or a crash) is dropped at its next claim: its id is recorded.
             parallel.runAll(receipt.messages().stream().<Runnable>map(b -> () -> queues.delete(b.held())).toList());
             if (newGeneration && sentinel.exists()) {
@@ -171,6 +177,11 @@ public final class OrchestrationCommits {
         }
         LOG.debug("Committed a step of {} ({} events)", instanceId, checkpoint.history().size());
         waiter.signal();
+    }
+
+    /** For tests: {@code crash} is called after each step ("outbox", "history", "row") and may throw. */
+    void crashPoint(Consumer<String> crash) {
+        this.crashPoint = crash == null ? step -> { } : crash;
     }
 
     private void sendOutbox(String instanceId, ClaimReceipt receipt, Checkpoint checkpoint, long newRevision) {

@@ -58,6 +58,7 @@ public final class PartitionManager {
     private final Set<Integer> draining = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> task;
     private volatile boolean stopping;
+    private volatile boolean waitingForHandOver;
 
     private record Owned(long epoch, Instant expiresAt) {
     }
@@ -112,8 +113,19 @@ public final class PartitionManager {
             return;
         }
         safeTick();
-        task = scheduler.scheduleWithFixedDelay(this::safeTick, renewEvery.toMillis(), renewEvery.toMillis(),
-                TimeUnit.MILLISECONDS);
+        task = scheduler.schedule(this::round, renewEvery.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One round, then the next: sooner while a hand-over is under way (it holds up the partition's work). */
+    private void round() {
+        safeTick();
+        synchronized (this) {
+            if (task != null && !stopping) {
+                boolean handingOver = !draining.isEmpty() || waitingForHandOver;
+                long delay = handingOver ? Math.min(1000, renewEvery.toMillis()) : renewEvery.toMillis();
+                task = scheduler.schedule(this::round, delay, TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     /** Partitions this worker may take new work from, with their epochs. */
@@ -158,6 +170,7 @@ public final class PartitionManager {
         Instant now = Instant.now();
         Map<String, List<TableEntity>> othersByOwner = new HashMap<>();
         int mine = 0;
+        boolean waiting = false;
         for (TableEntity row : rows) {
             int p = Integer.parseInt(row.getRowKey());
             if (p >= count) {
@@ -178,6 +191,7 @@ public final class PartitionManager {
                 String effective = next != null ? next : owner;
                 if (me.equals(effective)) {
                     mine++;
+                    waiting = true;
                 } else if (effective != null) {
                     othersByOwner.computeIfAbsent(effective, k -> new ArrayList<>()).add(row);
                 }
@@ -188,8 +202,9 @@ public final class PartitionManager {
             }
         }
         if (!shuttingDown) {
-            balance(othersByOwner, mine);
+            waiting |= balance(othersByOwner, mine);
         }
+        waitingForHandOver = waiting;
     }
 
     /** @return true while the partition stays this worker's */
@@ -244,9 +259,9 @@ public final class PartitionManager {
     }
 
     /** Steals one partition per round from the busiest worker while this one has less than its fair share. */
-    private void balance(Map<String, List<TableEntity>> othersByOwner, int mine) {
+    private boolean balance(Map<String, List<TableEntity>> othersByOwner, int mine) {
         if (othersByOwner.isEmpty()) {
-            return;
+            return false;
         }
         int workers = othersByOwner.size() + 1;
         int fair = count / workers;
@@ -264,10 +279,11 @@ public final class PartitionManager {
             for (TableEntity row : othersByOwner.get(busiest)) {
                 if (row.getProperty("NextOwner") == null && busiest.equals(row.getProperty("Owner"))) {
                     steal(row);
-                    return;
+                    return true;
                 }
             }
         }
+        return false;
     }
 
     private void lose(int p) {
