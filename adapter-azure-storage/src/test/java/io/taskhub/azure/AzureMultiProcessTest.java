@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
 class AzureMultiProcessTest {
     private static final int INSTANCES = 300;
     private static final int PARTITIONS = 4;
-    private static final int LEASE_SECONDS = 8;
+    private static final int LEASE_SECONDS = 10;
     private static final String HELLO_OUTPUT = "[\"Hello Tokyo!\",\"Hello Seattle!\",\"Hello London!\"]";
 
     private final List<Process> workers = new ArrayList<>();

@@ -47,11 +47,12 @@ public final class ActivityQueue {
     private final ReentrantLock receiving = new ReentrantLock();
     private final List<Prefetched> prefetched = new ArrayList<>();
     private Duration prefetchVisibility = Duration.ofSeconds(30);
-    private volatile Instant lastEmptyReceive;
+    private final ReceiveBackoff backoff;
     private final Map<String, Known> recent = new ConcurrentHashMap<>();
 
     public ActivityQueue(HubClients hub, QueueOps queues, MessageCodec codec, Outbox outbox, InstanceRows instances,
-            ParallelIo parallel) {
+            ParallelIo parallel, ReceiveBackoff backoff) {
+        this.backoff = backoff;
         this.hub = hub;
         this.queues = queues;
         this.codec = codec;
@@ -149,12 +150,12 @@ public final class ActivityQueue {
             return 1;
         }
         try {
-            if (lastEmptyReceive != null && Instant.now().isBefore(
-                    lastEmptyReceive.plus(ControlQueueBuffer.EMPTY_RECEIVE_GAP))) {
-                return 0; // another thread just found the queue empty
+            if (!backoff.mayReceive()) {
+                return 0; // the queue was empty a moment ago and nothing was sent since
             }
+            long sends = backoff.sends();
             List<HeldMessage> received = queues.receive(hub.workItems(), -1, PREFETCH, lease);
-            lastEmptyReceive = received.isEmpty() ? Instant.now() : null;
+            backoff.received(received.size(), sends);
             List<Prefetched> decoded = new ArrayList<>(received.size());
             for (HeldMessage held : received) {
                 try {
@@ -243,9 +244,24 @@ public final class ActivityQueue {
         }).toList());
     }
 
-    public void clear() {
+    /**
+     * Forgets the prefetched tasks; with {@code release}, first makes them visible again at once (a graceful
+     * stop), so other workers need not wait for their visibility to lapse.
+     */
+    public void clear(boolean release) {
+        List<Prefetched> dropped;
         synchronized (prefetched) {
+            dropped = new ArrayList<>(prefetched);
             prefetched.clear();
+        }
+        if (release) {
+            parallel.runAll(dropped.stream().<Runnable>map(p -> () -> {
+                try {
+                    queues.update(p.held(), Duration.ZERO, codec.encode(p.envelope().withBenign(p.envelope().bn() + 1)));
+                } catch (RuntimeException e) {
+                    LOG.debug("Could not release prefetched task {}: {}", p.held(), e.getMessage());
+                }
+            }).toList());
         }
     }
 

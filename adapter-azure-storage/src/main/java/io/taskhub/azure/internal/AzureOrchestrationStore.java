@@ -70,13 +70,15 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
         this.waiter = new Waiter(config.maxPollingInterval());
         ParallelIo parallel = new ParallelIo(io);
         ParallelIo renewals = new ParallelIo(urgentIo);
-        this.buffer = new ControlQueueBuffer(queues, codec, hub::controlQueue, renewals);
+        this.buffer = new ControlQueueBuffer(queues, codec, hub::controlQueue, renewals,
+                new ReceiveBackoff(config.maxPollingInterval(), outbox::sends));
         this.partitions = new PartitionManager(hub.partitions(), config.partitionCount(),
                 config.partitionLeaseDuration(), config.partitionRenewInterval(), config.workerId(), scheduler, buffer);
         this.claims = new OrchestrationClaims(partitions, buffer, queues, codec, instances, history, starts, urgentIo);
         this.commits = new OrchestrationCommits(partitions, buffer, queues, outbox, starts, instances, history, waiter,
                 parallel, renewals);
-        this.activities = new ActivityQueue(hub, queues, codec, outbox, instances, renewals);
+        this.activities = new ActivityQueue(hub, queues, codec, outbox, instances, renewals,
+                new ReceiveBackoff(config.maxPollingInterval(), outbox::sends));
         this.queries = new InstanceQueries(hub.instances(), instances);
         this.purges = new Purges(instances, history, payloads, queries);
     }
@@ -318,7 +320,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
         }
         partitions.stop(grace, handOver);
         buffer.clear();
-        activities.clear();
+        activities.clear(handOver);
     }
 
     /** For tests: simulate a crash after a step of the checkpoint protocol (see {@link OrchestrationCommits}). */

@@ -32,8 +32,6 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
     private static final Duration MIN_REMAINING = Duration.ofMillis(500);
     /** How long an expired lock waits for its messages to come back before it is taken over regardless. */
     private static final Duration TAKE_OVER_GRACE = Duration.ofMinutes(1);
-    /** Idle threads of one process share their looks at the queues instead of each asking in turn. */
-    static final Duration EMPTY_RECEIVE_GAP = Duration.ofMillis(50);
 
     private final QueueOps queues;
     private final MessageCodec codec;
@@ -46,7 +44,7 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
     /** Messages of work items in progress, by message id: a copy received again refreshes their receipt. */
     private final Map<String, Active> inProgress = new HashMap<>();
     private final Map<Integer, Duration> visibilityPerPartition = new HashMap<>();
-    private volatile Instant lastEmptyReceive;
+    private final ReceiveBackoff backoff;
 
     /** A received message with its decoded body. */
     public record Buffered(HeldMessage held, Envelope envelope) {
@@ -78,7 +76,8 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
     }
 
     public ControlQueueBuffer(QueueOps queues, MessageCodec codec, IntFunction<QueueClient> controlQueues,
-            ParallelIo parallel) {
+            ParallelIo parallel, ReceiveBackoff backoff) {
+        this.backoff = backoff;
         this.queues = queues;
         this.codec = codec;
         this.controlQueues = controlQueues;
@@ -148,9 +147,10 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
             return 1;
         }
         try {
-            if (lastEmptyReceive != null && Instant.now().isBefore(lastEmptyReceive.plus(EMPTY_RECEIVE_GAP))) {
-                return 0; // another thread just found the queues empty: do not ask again at once
+            if (!backoff.mayReceive()) {
+                return 0; // the queues were empty a moment ago and nothing was sent since
             }
+            long sends = backoff.sends();
             int total = 0;
             for (int partition : claimable.keySet()) {
                 for (int round = 0; round < MAX_RECEIVES_PER_PARTITION; round++) {
@@ -166,7 +166,7 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
                     }
                 }
             }
-            lastEmptyReceive = total == 0 ? Instant.now() : null;
+            backoff.received(total, sends);
             return total;
         } finally {
             receiving.unlock();

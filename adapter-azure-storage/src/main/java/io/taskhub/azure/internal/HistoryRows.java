@@ -3,7 +3,6 @@ package io.taskhub.azure.internal;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
-import com.azure.data.tables.models.TableServiceException;
 import com.azure.data.tables.models.TableTransactionAction;
 import com.azure.data.tables.models.TableTransactionActionType;
 import io.taskhub.ports.errors.LockLostException;
@@ -39,12 +38,7 @@ public final class HistoryRows {
 
     public Sentinel readSentinel(String instanceId) {
         try {
-            return toSentinel(table.getEntity(instanceId, SENTINEL));
-        } catch (TableServiceException e) {
-            if (StorageErrors.isNotFound(e)) {
-                return Sentinel.absent();
-            }
-            throw StorageErrors.wrap("read the history sentinel of " + instanceId, e);
+            return TableValues.find(table, instanceId, SENTINEL).map(this::toSentinel).orElseGet(Sentinel::absent);
         } catch (RuntimeException e) {
             throw StorageErrors.wrap("read the history sentinel of " + instanceId, e);
         }
@@ -152,11 +146,11 @@ public final class HistoryRows {
     private String confirmWriter(String instanceId, String writer) {
         TableEntity raw;
         try {
-            raw = table.getEntity(instanceId, SENTINEL);
+            raw = TableValues.find(table, instanceId, SENTINEL).orElse(null);
         } catch (RuntimeException e) {
             throw StorageErrors.wrap("read the history sentinel of " + instanceId, e);
         }
-        if (!writer.equals(raw.getProperty("Writer"))) {
+        if (raw == null || !writer.equals(raw.getProperty("Writer"))) {
             throw new LockLostException("The history of instance " + instanceId + " was written by another worker"
                     + " during a multi-transaction checkpoint.");
         }

@@ -3,7 +3,6 @@ package io.taskhub.azure.internal;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableEntity;
 import com.azure.data.tables.models.TableEntityUpdateMode;
-import com.azure.data.tables.models.TableServiceException;
 import io.taskhub.ports.json.JsonCodec;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.ParentInstance;
@@ -63,13 +62,7 @@ public final class InstanceRows {
     /** @param resolvePayloads false leaves out-of-line texts null (their references stay in the properties) */
     public Optional<InstanceRow> read(String instanceId, boolean resolvePayloads) {
         try {
-            TableEntity entity = table.getEntity(instanceId, ROW_KEY);
-            return Optional.of(fromEntity(entity, resolvePayloads));
-        } catch (TableServiceException e) {
-            if (StorageErrors.isNotFound(e)) {
-                return Optional.empty();
-            }
-            throw StorageErrors.wrap("read instance " + instanceId, e);
+            return TableValues.find(table, instanceId, ROW_KEY).map(entity -> fromEntity(entity, resolvePayloads));
         } catch (RuntimeException e) {
             throw StorageErrors.wrap("read instance " + instanceId, e);
         }

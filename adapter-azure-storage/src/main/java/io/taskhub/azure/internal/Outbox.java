@@ -14,6 +14,7 @@ public final class Outbox {
     private final HubClients hub;
     private final QueueOps queues;
     private final MessageCodec codec;
+    private final AtomicLong sends = new AtomicLong();
 
     public Outbox(HubClients hub, QueueOps queues, MessageCodec codec) {
         this.hub = hub;
@@ -38,10 +39,17 @@ public final class Outbox {
                 nextTs(), null);
     }
 
+    /** How many messages this outbox sent (a changing count tells receivers to look again). */
+    public long sends() {
+        return sends.get();
+    }
+
     public SendMessageResult send(Envelope envelope) {
         Duration delay = envelope.due() == null ? Duration.ZERO : Duration.between(Instant.now(), envelope.due());
-        return queues.send(hub.controlQueueOf(envelope.iid()), codec.encode(envelope),
+        SendMessageResult sent = queues.send(hub.controlQueueOf(envelope.iid()), codec.encode(envelope),
                 delay.isNegative() ? Duration.ZERO : delay);
+        sends.incrementAndGet(); // after the send: a receive that saw the old count may have missed it
+        return sent;
     }
 
     /** A task envelope, stamped with the send order. */
@@ -52,6 +60,7 @@ public final class Outbox {
 
     public void send(TaskEnvelope task) {
         queues.send(hub.workItems(), codec.encode(task), Duration.ZERO);
+        sends.incrementAndGet();
     }
 
     /** Deletes a message just sent, before anyone received it (best effort). */

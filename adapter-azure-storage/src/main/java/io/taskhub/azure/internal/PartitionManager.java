@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,33 +78,40 @@ public final class PartitionManager {
     /** Creates the lease rows (idempotent) and checks that the task hub has the configured partition count. */
     public static void createRows(TableClient table, String taskHub, int count) {
         try {
-            TableEntity info = new TableEntity(INFO_KEY, "info").addProperty("PartitionCount", count);
-            try {
-                table.createEntity(info);
-            } catch (RuntimeException e) {
-                if (!StorageErrors.isConflict(e)) {
-                    throw e;
-                }
-                int existing = TableValues.intValue(table.getEntity(INFO_KEY, "info"), "PartitionCount", count);
-                if (existing != count) {
-                    throw new InvalidArgumentException("Task hub '" + taskHub + "' was created with " + existing
-                            + " partitions but partitionCount is " + count + "; the partition count of a task hub"
-                            + " cannot change (use " + existing + ", or a new task hub).");
-                }
+            // Read first: inserting rows that exist fails, and the SDK logs each failure as an error.
+            Optional<TableEntity> info = TableValues.find(table, INFO_KEY, "info");
+            if (info.isEmpty()) {
+                insertIfMissing(table, new TableEntity(INFO_KEY, "info").addProperty("PartitionCount", count));
+                info = TableValues.find(table, INFO_KEY, "info");
             }
+            int existing = info.map(e -> TableValues.intValue(e, "PartitionCount", count)).orElse(count);
+            if (existing != count) {
+                throw new InvalidArgumentException("Task hub '" + taskHub + "' was created with " + existing
+                        + " partitions but partitionCount is " + count + "; the partition count of a task hub"
+                        + " cannot change (use " + existing + ", or a new task hub).");
+            }
+            java.util.Set<String> present = new java.util.HashSet<>();
+            table.listEntities(new ListEntitiesOptions().setFilter("PartitionKey eq '" + PARTITION_KEY + "'")
+                    .setSelect(List.of("RowKey")), null, null).forEach(row -> present.add(row.getRowKey()));
             for (int p = 0; p < count; p++) {
-                try {
-                    table.createEntity(new TableEntity(PARTITION_KEY, rowKey(p)).addProperty("Epoch", 0L));
-                } catch (RuntimeException e) {
-                    if (!StorageErrors.isConflict(e)) {
-                        throw e;
-                    }
+                if (!present.contains(rowKey(p))) {
+                    insertIfMissing(table, new TableEntity(PARTITION_KEY, rowKey(p)).addProperty("Epoch", 0L));
                 }
             }
         } catch (InvalidArgumentException e) {
             throw e;
         } catch (RuntimeException e) {
             throw StorageErrors.wrap("create the partition leases of task hub " + taskHub, e);
+        }
+    }
+
+    private static void insertIfMissing(TableClient table, TableEntity row) {
+        try {
+            table.createEntity(row);
+        } catch (RuntimeException e) {
+            if (!StorageErrors.isConflict(e)) {
+                throw e; // a conflict: another worker created it at the same moment
+            }
         }
     }
 

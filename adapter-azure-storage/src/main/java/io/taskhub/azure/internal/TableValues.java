@@ -1,11 +1,14 @@
 package io.taskhub.azure.internal;
 
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
+import java.util.Optional;
 
 /** Conversions between Java values and table properties, and OData filter literals. */
 public final class TableValues {
@@ -45,6 +48,18 @@ public final class TableValues {
 
     public static int intValue(TableEntity entity, String name, int otherwise) {
         return (int) longValue(entity, name, otherwise);
+    }
+
+    /**
+     * Reads one entity, or empty. A point query rather than a get: a missing entity is an ordinary answer here
+     * (a new instance has no sentinel yet), and the SDK logs every failed get as an error.
+     */
+    public static Optional<TableEntity> find(TableClient table, String partitionKey, String rowKey) {
+        String filter = "PartitionKey eq " + literal(partitionKey) + " and RowKey eq " + literal(rowKey);
+        for (TableEntity entity : table.listEntities(new ListEntitiesOptions().setFilter(filter), null, null)) {
+            return Optional.of(entity);
+        }
+        return Optional.empty();
     }
 
     /** An entity to write with an If-Match condition on {@code etag}. */
