@@ -1,19 +1,17 @@
 package io.taskhub.sqlite;
 
-import io.taskhub.ports.errors.InvalidArgumentException;
+import io.taskhub.ports.model.ContinuationTokens;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.InstancePage;
 import io.taskhub.ports.model.InstanceQuery;
 import io.taskhub.ports.model.PurgeFilter;
 import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -87,9 +85,10 @@ final class InstanceQueries {
     InstancePage query(Connection c, InstanceQuery q) throws SQLException {
         Where where = filters(q);
         if (q.continuationToken() != null) {
-            Key after = Key.decode(q.continuationToken());
-            where.add("(created_at > ? OR (created_at = ? AND instance_id > ?))", after.createdAt, after.createdAt,
-                    after.instanceId);
+            ContinuationTokens.Key after = ContinuationTokens.decode(q.continuationToken());
+            long afterNanos = Rows.nanos(after.createdAt());
+            where.add("(created_at > ? OR (created_at = ? AND instance_id > ?))", afterNanos, afterNanos,
+                    after.instanceId());
         }
         String columns = q.fetchInputsAndOutputs() ? Rows.INSTANCE_COLUMNS : Rows.INSTANCE_COLUMNS_WITHOUT_PAYLOADS;
         String sql = "SELECT " + columns + " FROM instances" + where.sql
@@ -107,8 +106,7 @@ final class InstanceQueries {
             return new InstancePage(rows, null);
         }
         List<InstanceMetadata> page = rows.subList(0, q.pageSize());
-        InstanceMetadata last = page.get(page.size() - 1);
-        return new InstancePage(page, new Key(Rows.nanos(last.createdAt()), last.instanceId()).encode());
+        return new InstancePage(page, ContinuationTokens.encode(page.get(page.size() - 1)));
     }
 
     Map<RuntimeStatus, Long> count(Connection c, InstanceQuery q) throws SQLException {
@@ -158,24 +156,5 @@ final class InstanceQueries {
             }
         }
         return out.toString();
-    }
-
-    /** The paging key, carried opaquely in the continuation token. */
-    private record Key(long createdAt, String instanceId) {
-        String encode() {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((createdAt + ":" + instanceId).getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Key decode(String token) {
-            try {
-                String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-                int colon = text.indexOf(':');
-                return new Key(Long.parseLong(text.substring(0, colon)), text.substring(colon + 1));
-            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-                throw new InvalidArgumentException("Continuation token '" + token
-                        + "' is not valid; pass back exactly the token a previous page returned.");
-            }
-        }
     }
 }

@@ -6,8 +6,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Files;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -71,11 +72,10 @@ final class SqliteDatabase implements AutoCloseable {
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         sqlite.setBusyTimeout((int) config.busyTimeout().toMillis());
-        sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         sqlite.setReadOnly(readOnly);
-        Connection connection = sqlite.createConnection(url);
-        connection.setAutoCommit(readOnly);
-        return connection;
+        // Auto-commit stays on: the writer opens each transaction itself (BEGIN IMMEDIATE) so that it holds
+        // the file's write lock only while committing, and other processes (the CLI) can write in between.
+        return sqlite.createConnection(url);
     }
 
     private void migrate() {
@@ -121,7 +121,7 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    /** Number of committed write transactions so far; waiters compare it to detect new commits. */
+    /** Number of committed write transactions that changed rows; waiters compare it to detect changes. */
     long commitCount() {
         return commits.get();
     }
@@ -164,33 +164,48 @@ final class SqliteDatabase implements AutoCloseable {
     private void commitBatch(List<Pending<?>> batch) {
         List<Object> results = new ArrayList<>(batch.size());
         List<Throwable> errors = new ArrayList<>(batch.size());
-        try {
+        boolean changed;
+        try (Statement control = writer.createStatement()) {
+            control.execute("BEGIN IMMEDIATE");
+            long changesBefore = totalChanges(control);
             for (Pending<?> pending : batch) {
-                Savepoint savepoint = writer.setSavepoint();
+                control.execute("SAVEPOINT unit");
                 try {
                     results.add(pending.work().run(writer));
                     errors.add(null);
-                    writer.releaseSavepoint(savepoint);
+                    control.execute("RELEASE unit");
                 } catch (Throwable e) {
-                    writer.rollback(savepoint);
-                    writer.releaseSavepoint(savepoint);
+                    control.execute("ROLLBACK TO unit");
+                    control.execute("RELEASE unit");
                     results.add(null);
                     errors.add(e);
                 }
             }
-            writer.commit();
+            changed = totalChanges(control) != changesBefore;
+            control.execute("COMMIT");
         } catch (SQLException e) {
             rollbackQuietly();
             StorageException failure = new StorageException("SQLite commit failed: " + e.getMessage(), e);
             batch.forEach(p -> p.result().completeExceptionally(failure));
             return;
         }
-        commits.incrementAndGet();
-        synchronized (commitSignal) {
-            commitSignal.notifyAll();
+        // Only a commit that changed rows is news to waiters. Counting empty ones (a claim that found no work
+        // is a write transaction too) woke every idle worker at once, and they kept each other spinning.
+        if (changed) {
+            commits.incrementAndGet();
+            synchronized (commitSignal) {
+                commitSignal.notifyAll();
+            }
         }
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results.get(i), errors.get(i));
+        }
+    }
+
+    /** Rows inserted, updated or deleted through the writer connection since it was opened. */
+    private static long totalChanges(Statement statement) throws SQLException {
+        try (ResultSet rs = statement.executeQuery("SELECT total_changes()")) {
+            return rs.next() ? rs.getLong(1) : 0;
         }
     }
 
@@ -204,8 +219,8 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     private void rollbackQuietly() {
-        try {
-            writer.rollback();
+        try (Statement control = writer.createStatement()) {
+            control.execute("ROLLBACK");
         } catch (SQLException ignored) {
             // the connection is unusable; the next write reports the problem
         }

@@ -147,7 +147,7 @@ public abstract class EngineSuite extends EngineSuiteBase {
 
     @Test
     void scheduledStart_runsNoEarlierThanStartAt() {
-        Instant startAt = Instant.now().plusMillis(800);
+        Instant startAt = Instant.now().plusMillis(800).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String id = client.startNew(StartInstanceRequest.of("Hello", null).withStartAt(startAt));
         assertThat(metadata(id).runtimeStatus()).isEqualTo(RuntimeStatus.Pending);
         assertThat(metadata(id).scheduledStartAt()).isEqualTo(startAt);

@@ -38,6 +38,7 @@ import java.util.stream.Collectors;
  */
 public final class RemoteManagement implements Management {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String API_PATH = "/runtime/webhooks/durabletask";
     private static final Pattern EXISTING_STATUS = Pattern.compile("with the status (\\w+) already exists");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -50,7 +51,11 @@ public final class RemoteManagement implements Management {
         if (!trimmed.startsWith("http://") && !trimmed.startsWith("https://")) {
             throw new InvalidArgumentException("--endpoint must be an http:// or https:// URL, got '" + endpoint + "'.");
         }
-        this.base = trimmed + "/runtime/webhooks/durabletask";
+        // The server's root, or the API's URL as 'taskhub serve' prints it.
+        if (trimmed.endsWith(API_PATH)) {
+            trimmed = trimmed.substring(0, trimmed.length() - API_PATH.length());
+        }
+        this.base = trimmed + API_PATH;
         this.taskHub = taskHub;
         this.apiKey = apiKey;
     }

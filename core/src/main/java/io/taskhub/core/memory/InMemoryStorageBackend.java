@@ -37,7 +37,8 @@ public final class InMemoryStorageBackend implements StorageBackend {
             throw new IllegalStateException("The in-memory storage backend is closed.");
         }
         TaskHubNames.validate(taskHubName);
-        return taskHubs.computeIfAbsent(taskHubName, name -> new InMemoryStore(name, clock));
+        // Task hub names are case-insensitive, as in every backend.
+        return taskHubs.computeIfAbsent(taskHubName.toLowerCase(java.util.Locale.ROOT), name -> new InMemoryStore(name, clock));
     }
 
     /** Forgets every task hub; the data lives nowhere else. */

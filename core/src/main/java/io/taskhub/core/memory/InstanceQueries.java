@@ -1,5 +1,6 @@
 package io.taskhub.core.memory;
 
+import io.taskhub.ports.model.ContinuationTokens;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.InstancePage;
 import io.taskhub.ports.model.InstanceQuery;

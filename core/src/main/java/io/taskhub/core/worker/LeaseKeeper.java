@@ -41,8 +41,10 @@ final class LeaseKeeper implements AutoCloseable {
             try {
                 renew.run();
             } catch (LockLostException e) {
+                // Usually the work was just committed (which releases the lease) before it was untracked; a
+                // real loss is reported by the worker when its commit is refused.
                 inFlight.remove(key);
-                LOG.log(System.Logger.Level.WARNING, "Lost the lease on " + key + ": " + e.getMessage());
+                LOG.log(System.Logger.Level.DEBUG, "Stopped renewing " + key + ": " + e.getMessage());
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "Could not renew the lease on " + key + "; will retry", e);
             }

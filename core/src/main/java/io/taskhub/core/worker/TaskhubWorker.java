@@ -137,6 +137,9 @@ public final class TaskhubWorker implements AutoCloseable {
         } catch (InterruptedException e) {
             return Optional.empty();
         } catch (RuntimeException e) {
+            if (!running) {
+                return Optional.empty(); // stopping: the claim was interrupted on purpose
+            }
             LOG.log(System.Logger.Level.WARNING, "Could not claim work; retrying shortly: " + e.getMessage());
             sleepQuietly(options.maxIdleWait());
             return Optional.empty();

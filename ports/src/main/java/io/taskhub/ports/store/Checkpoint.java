@@ -10,7 +10,8 @@ import java.util.List;
  *
  * @param instance       the instance's new metadata, or null to leave the instance row unchanged; the store
  *                       ignores the given {@code revision} and stores the previous revision plus one (workers rely
- *                       on this to keep their cached state valid)
+ *                       on this to keep their cached state valid). An instance id that is purged and created again never
+ *                       reuses a revision it had before.
  * @param history        events to append to the current execution's history
  * @param replaceHistory when true, {@code history} replaces the stored history (new execution, rewind)
  * @param activityTasks  activities to schedule

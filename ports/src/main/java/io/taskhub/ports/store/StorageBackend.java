@@ -8,7 +8,10 @@ public interface StorageBackend extends AutoCloseable {
     /** A short name for logs and the CLI, such as "sqlite" or "postgres". */
     String name();
 
-    /** The store for one task hub; cheap to call repeatedly (implementations may cache). */
+    /**
+     * The store for one task hub; cheap to call repeatedly (implementations may cache). Task hub names are
+     * case-insensitive: "Orders" and "orders" are the same task hub.
+     */
     OrchestrationStore taskHub(String taskHubName);
 
     @Override

@@ -1,7 +1,6 @@
-package io.taskhub.core.memory;
+package io.taskhub.ports.model;
 
 import io.taskhub.ports.errors.InvalidArgumentException;
-import io.taskhub.ports.model.InstanceMetadata;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -10,12 +9,13 @@ import java.util.Base64;
 /**
  * Continuation tokens of instance queries: the key of the last instance returned (keyset paging, never an
  * offset, so instances inserted while paging cannot shift pages), encoded as Base64url text
- * {@code <epochSecond>.<nano>:<instanceId>} so that callers treat it as opaque.
+ * {@code <epochSecond>.<nano>:<instanceId>} so that callers treat it as opaque. Every backend that pages by
+ * (created time, instance id) uses this one format.
  */
-final class ContinuationTokens {
+public final class ContinuationTokens {
     /** The position after which the next page starts. */
-    record Key(Instant createdAt, String instanceId) {
-        boolean isBefore(InstanceMetadata m) {
+    public record Key(Instant createdAt, String instanceId) {
+        public boolean isBefore(InstanceMetadata m) {
             int byTime = createdAt.compareTo(m.createdAt());
             return byTime < 0 || (byTime == 0 && instanceId.compareTo(m.instanceId()) < 0);
         }
@@ -24,13 +24,13 @@ final class ContinuationTokens {
     private ContinuationTokens() {
     }
 
-    static String encode(InstanceMetadata last) {
+    public static String encode(InstanceMetadata last) {
         Instant at = last.createdAt();
         String raw = at.getEpochSecond() + "." + at.getNano() + ":" + last.instanceId();
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
-    static Key decode(String token) {
+    public static Key decode(String token) {
         try {
             String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
             int dot = raw.indexOf('.');

@@ -1,0 +1,92 @@
+package io.taskhub.cli;
+
+import io.taskhub.cli.commands.BenchmarkCommand;
+import io.taskhub.cli.commands.DeleteTaskHubCommand;
+import io.taskhub.cli.commands.GetHistoryCommand;
+import io.taskhub.cli.commands.GetInstancesCommand;
+import io.taskhub.cli.commands.GetRuntimeStatusCommand;
+import io.taskhub.cli.commands.PurgeHistoryCommand;
+import io.taskhub.cli.commands.RaiseEventCommand;
+import io.taskhub.cli.commands.RestartCommand;
+import io.taskhub.cli.commands.ResumeCommand;
+import io.taskhub.cli.commands.RewindCommand;
+import io.taskhub.cli.commands.ServeCommand;
+import io.taskhub.cli.commands.StartNewCommand;
+import io.taskhub.cli.commands.SuspendCommand;
+import io.taskhub.cli.commands.TerminateCommand;
+import io.taskhub.cli.commands.WaitCommand;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code taskhub} command. Commands write to picocli's writers (never System.out) so tests can capture
+ * them; failures become exit codes in one place ({@link ExitCodes}).
+ */
+@Command(name = "taskhub", mixinStandardHelpOptions = true, version = "taskhub 0.1.0",
+        description = "Durable orchestrations: run the server, and manage instances on any backend.",
+        subcommands = {ServeCommand.class, StartNewCommand.class, GetRuntimeStatusCommand.class,
+            GetHistoryCommand.class, GetInstancesCommand.class, RaiseEventCommand.class, TerminateCommand.class,
+            SuspendCommand.class, ResumeCommand.class, RewindCommand.class, RestartCommand.class,
+            PurgeHistoryCommand.class, DeleteTaskHubCommand.class, WaitCommand.class, BenchmarkCommand.class,
+            CommandLine.HelpCommand.class},
+        footer = {"%nExit codes: 0 success, 1 failure, 2 usage error, 3 not found, 4 conflict,"
+            + " 5 unavailable (configuration, storage, server), 6 timed out."})
+public final class TaskhubCli implements Runnable {
+    private final Map<String, String> environment;
+    private final BufferedReader input;
+    private final Consumer<String> onServerStarted;
+
+    public TaskhubCli(Map<String, String> environment, InputStream input, Consumer<String> onServerStarted) {
+        this.environment = environment;
+        this.input = new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8));
+        this.onServerStarted = onServerStarted;
+    }
+
+    /** Runs the command line and returns the exit code. */
+    public static int run(String[] args, Map<String, String> environment, InputStream input, PrintWriter out,
+            PrintWriter err, Consumer<String> onServerStarted) {
+        CommandLine commandLine = new CommandLine(new TaskhubCli(environment, input, onServerStarted));
+        // "@file.json" is the commands' own syntax for JSON read from a file (--input, --event-data); picocli's
+        // argument files would otherwise split the file into arguments.
+        commandLine.setExpandAtFiles(false);
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
+            cmd.getErr().println("Error: " + ExitCodes.rootOf(error).getMessage());
+            cmd.getErr().flush();
+            return ExitCodes.of(error);
+        });
+        commandLine.setParameterExceptionHandler((error, parsedArgs) -> {
+            CommandLine cmd = error.getCommandLine();
+            cmd.getErr().println("Error: " + error.getMessage());
+            cmd.getErr().println("See '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+            cmd.getErr().flush();
+            return ExitCodes.USAGE;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "Missing command; see 'taskhub --help'.");
+    }
+
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    public BufferedReader input() {
+        return input;
+    }
+
+    public void serverStarted(String baseUrl) {
+        onServerStarted.accept(baseUrl);
+    }
+}

@@ -1,0 +1,35 @@
+package io.taskhub.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.taskhub.cli.ExitCodes;
+import io.taskhub.cli.management.Management;
+import io.taskhub.cli.output.Printer;
+import io.taskhub.cli.output.Views;
+import io.taskhub.ports.errors.InstanceNotFoundException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "get-history", description = "Show the history of an instance's current execution.",
+        footer = {"%nExamples:", "  taskhub get-history --id order-7", "  taskhub get-history --id order-7 --show-output -o json"})
+public final class GetHistoryCommand extends ManagementCommand {
+    @Option(names = "--id", required = true, paramLabel = "ID", description = "Instance id.")
+    String id;
+
+    @Option(names = "--show-output", description = "Include activity and sub-orchestration results.")
+    boolean showOutput;
+
+    @Override
+    protected int run(Management management, Printer printer) {
+        JsonNode status = management.status(id, true, showOutput, true)
+                .orElseThrow(() -> new InstanceNotFoundException(id));
+        JsonNode events = status.has("historyEvents") ? status.get("historyEvents")
+                : JsonNodeFactory.instance.arrayNode();
+        if (printer.isJson()) {
+            printer.json(events);
+        } else {
+            Views.history(printer, events);
+        }
+        return ExitCodes.SUCCESS;
+    }
+}

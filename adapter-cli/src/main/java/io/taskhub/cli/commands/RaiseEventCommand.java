@@ -1,0 +1,24 @@
+package io.taskhub.cli.commands;
+
+import io.taskhub.cli.ExitCodes;
+import io.taskhub.cli.management.Management;
+import io.taskhub.cli.output.Printer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "raise-event", description = "Send an external event to an instance.",
+        footer = {"%nExamples:", "  taskhub raise-event --id 5f1c… --event-name ApprovalEvent --event-data '{\"approved\":true}'",
+            "  taskhub raise-event --id 5f1c… --event-name ApprovalEvent --event-data @answer.json"})
+public final class RaiseEventCommand extends ManagementCommand {
+    @Option(names = "--id", required = true, paramLabel = "ID") String id;
+    @Option(names = {"-e", "--event-name"}, required = true, paramLabel = "NAME") String eventName;
+    @Option(names = {"-d", "--event-data"}, paramLabel = "JSON|@FILE", description = "Payload (default: null).")
+    String eventData;
+
+    @Override
+    protected int run(Management management, Printer printer) {
+        management.raiseEvent(id, eventName, jsonArgument(eventData, "--event-data"));
+        printer.line("Raised event " + eventName + " to " + id + ".");
+        return ExitCodes.SUCCESS;
+    }
+}

@@ -1,0 +1,21 @@
+package io.taskhub.cli.commands;
+
+import io.taskhub.cli.ExitCodes;
+import io.taskhub.cli.management.Management;
+import io.taskhub.cli.output.Printer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "rewind", description = "Rewind a failed instance: re-run what failed, keep every success.",
+        footer = {"%nExample:", "  taskhub rewind --id 5f1c… --reason 'maintenance'"})
+public final class RewindCommand extends ManagementCommand {
+    @Option(names = "--id", required = true, paramLabel = "ID") String id;
+    @Option(names = "--reason", paramLabel = "TEXT") String reason;
+
+    @Override
+    protected int run(Management management, Printer printer) {
+        management.rewind(id, reason);
+        printer.line("Rewind of " + id + " requested.");
+        return ExitCodes.SUCCESS;
+    }
+}

@@ -1,0 +1,21 @@
+package io.taskhub.cli.commands;
+
+import io.taskhub.cli.ExitCodes;
+import io.taskhub.cli.management.Management;
+import io.taskhub.cli.output.Printer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "suspend", description = "Suspend a running instance; events are held until it resumes.",
+        footer = {"%nExample:", "  taskhub suspend --id 5f1c… --reason 'maintenance'"})
+public final class SuspendCommand extends ManagementCommand {
+    @Option(names = "--id", required = true, paramLabel = "ID") String id;
+    @Option(names = "--reason", paramLabel = "TEXT") String reason;
+
+    @Override
+    protected int run(Management management, Printer printer) {
+        management.suspend(id, reason);
+        printer.line("Suspend of " + id + " requested.");
+        return ExitCodes.SUCCESS;
+    }
+}

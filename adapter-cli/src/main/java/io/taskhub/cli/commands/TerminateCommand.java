@@ -1,0 +1,30 @@
+package io.taskhub.cli.commands;
+
+import io.taskhub.cli.ExitCodes;
+import io.taskhub.cli.management.Management;
+import io.taskhub.cli.output.Printer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "terminate", description = "Terminate an instance (and, by default, its sub-orchestrations).",
+        footer = {"%nExamples:", "  taskhub terminate --id 5f1c… --reason 'wrong input' --yes",
+            "  taskhub terminate --id 5f1c… --no-recursive"})
+public final class TerminateCommand extends ManagementCommand {
+    @Option(names = "--id", required = true, paramLabel = "ID") String id;
+    @Option(names = "--reason", paramLabel = "TEXT") String reason;
+    @Option(names = "--recursive", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also terminate running sub-orchestrations (default: true).")
+    boolean recursive;
+    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.") boolean yes;
+
+    @Override
+    protected int run(Management management, Printer printer) throws Exception {
+        if (!confirmed(yes, "Terminate instance " + id + (recursive ? " and its sub-orchestrations" : "") + "?",
+                printer)) {
+            return notConfirmed(printer);
+        }
+        management.terminate(id, reason, recursive);
+        printer.line("Termination of " + id + " requested.");
+        return ExitCodes.SUCCESS;
+    }
+}

@@ -1,0 +1,7 @@
+package io.taskhub.cli.output;
+
+/** How results are printed: a table for people, JSON for scripts. */
+public enum OutputFormat {
+    table,
+    json
+}

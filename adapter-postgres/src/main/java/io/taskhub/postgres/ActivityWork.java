@@ -1,0 +1,125 @@
+package io.taskhub.postgres;
+
+import io.taskhub.ports.errors.LockLostException;
+import io.taskhub.ports.store.ActivityTask;
+import io.taskhub.ports.store.ActivityWorkItem;
+import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.Lease;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Activity work items: each task row is claimed under its own lease and deleted when its result is in. */
+final class ActivityWork {
+    /** The receipt of an activity work item: the task row it was claimed from. */
+    record TaskReceipt(long seq) {
+    }
+
+    private final Tables t;
+    private final String hubKey;
+    private final MessageDelivery delivery;
+    private final String claimSql;
+
+    ActivityWork(Tables tables, String hubKey, MessageDelivery delivery) {
+        this.t = tables;
+        this.hubKey = hubKey;
+        this.delivery = delivery;
+        // The oldest visible task that nobody holds; SKIP LOCKED passes over tasks being claimed right now.
+        this.claimSql = "UPDATE " + t.tasks() + " SET lock_owner = ?, lock_token = ?, locked_until = ?,"
+                + " dequeue_count = dequeue_count + 1 WHERE task_hub = ? AND seq = (SELECT seq FROM " + t.tasks()
+                + " WHERE task_hub = ? AND visible_at <= ? AND (locked_until IS NULL OR locked_until <= ?)"
+                + " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                + " RETURNING seq, instance_id, execution_id, task_id, name, input, dequeue_count";
+    }
+
+    Optional<ActivityWorkItem> claim(Connection c, String owner, Duration leaseDuration, Instant now)
+            throws SQLException {
+        Lease lease = new Lease(owner, UUID.randomUUID().toString(), now.plus(leaseDuration));
+        try (PreparedStatement ps = c.prepareStatement(claimSql)) {
+            ps.setString(1, owner);
+            ps.setString(2, lease.token());
+            PgTime.set(ps, 3, lease.expiresAt());
+            ps.setString(4, hubKey);
+            ps.setString(5, hubKey);
+            PgTime.set(ps, 6, now);
+            PgTime.set(ps, 7, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                ActivityTask task = new ActivityTask(rs.getString("instance_id"), rs.getString("execution_id"),
+                        rs.getInt("task_id"), rs.getString("name"), rs.getString("input"));
+                return Optional.of(new ActivityWorkItem(task, rs.getInt("dequeue_count"), lease,
+                        new TaskReceipt(rs.getLong("seq"))));
+            }
+        }
+    }
+
+    /** An expired lease that nobody took over is still the holder's, so renewing it checks only the token. */
+    Lease renew(Connection c, ActivityWorkItem item, Duration leaseDuration, Instant now) throws SQLException {
+        Lease renewed = item.lease().renewedUntil(now.plus(leaseDuration));
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.tasks() + " SET locked_until = ?"
+                + " WHERE task_hub = ? AND seq = ? AND lock_token = ?")) {
+            PgTime.set(ps, 1, renewed.expiresAt());
+            ps.setString(2, hubKey);
+            ps.setLong(3, receiptOf(item).seq());
+            ps.setString(4, item.lease().token());
+            if (ps.executeUpdate() == 0) {
+                throw lost(item, "the task was claimed by another worker, or its instance was purged or replaced");
+            }
+        }
+        return renewed;
+    }
+
+    /** Deletes the task, fenced by the unexpired lease, and delivers the result in the same transaction. */
+    void complete(Connection c, ActivityWorkItem item, InstanceMessage result, Instant now, Notices notices)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.tasks()
+                + " WHERE task_hub = ? AND seq = ? AND lock_token = ? AND locked_until > ?")) {
+            ps.setString(1, hubKey);
+            ps.setLong(2, receiptOf(item).seq());
+            ps.setString(3, item.lease().token());
+            PgTime.set(ps, 4, now);
+            if (ps.executeUpdate() == 0) {
+                throw lost(item, "the lease expired, the task was claimed by another worker or already completed,"
+                        + " or its instance was purged or replaced");
+            }
+        }
+        delivery.deliver(c, List.of(result), now, false, notices);
+    }
+
+    /** Makes the task visible again after {@code retryDelay}; a lost lease is ignored. */
+    void abandon(Connection c, ActivityWorkItem item, Duration retryDelay, Instant now, Notices notices)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.tasks() + " SET lock_owner = NULL,"
+                + " lock_token = NULL, locked_until = NULL, visible_at = ? WHERE task_hub = ? AND seq = ?"
+                + " AND lock_token = ?")) {
+            PgTime.set(ps, 1, PgTime.ceil(now.plus(retryDelay)));
+            ps.setString(2, hubKey);
+            ps.setLong(3, receiptOf(item).seq());
+            ps.setString(4, item.lease().token());
+            if (ps.executeUpdate() > 0) {
+                notices.activityWork();
+            }
+        }
+    }
+
+    private static TaskReceipt receiptOf(ActivityWorkItem item) {
+        if (item.receipt() instanceof TaskReceipt receipt) {
+            return receipt;
+        }
+        throw new IllegalArgumentException("The activity work item was not claimed from a PostgreSQL store"
+                + " (receipt " + item.receipt() + ").");
+    }
+
+    private static LockLostException lost(ActivityWorkItem item, String why) {
+        return new LockLostException("The lease on activity task " + item.task().taskId() + " ('"
+                + item.task().name() + "') of instance '" + item.task().instanceId() + "' is lost: " + why + ".");
+    }
+}

@@ -1,0 +1,102 @@
+package io.taskhub.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The notifications one transaction sends, gathered while it runs and sent just before it commits: PostgreSQL
+ * delivers them only if (and once) the transaction commits, so no listener hears of work that was rolled back.
+ *
+ * <p>Payloads are {@code <schema>/<task hub>/<what>}: {@code o} for orchestration work, {@code a} for activity
+ * work on the work channel; an instance id (or nothing, for every instance) on the instance channel. One
+ * channel serves every schema and task hub of the database, so the schema and hub in the payload tell
+ * listeners whether a notification is theirs.
+ */
+final class Notices {
+    static final String WORK_CHANNEL = "taskhub_work";
+    static final String INSTANCE_CHANNEL = "taskhub_instance";
+    static final String ORCHESTRATIONS = "o";
+    static final String ACTIVITIES = "a";
+
+    private final String hubKey;
+    private final String prefix;
+    private final Set<String> work = new LinkedHashSet<>();
+    private final Set<String> instances = new LinkedHashSet<>();
+    private String visibleWorkOf;
+    private Instant visibleAt;
+
+    Notices(String schema, String hubKey) {
+        this.hubKey = hubKey;
+        this.prefix = schema + "/" + hubKey + "/";
+    }
+
+    void orchestrationWork() {
+        work.add(prefix + ORCHESTRATIONS);
+    }
+
+    /**
+     * Orchestration work, but only if instance {@code instanceId} has messages visible at {@code now} when the
+     * notifications are sent (checked in the same statement, so it costs no extra round trip).
+     */
+    void orchestrationWorkIfVisible(String instanceId, Instant now) {
+        visibleWorkOf = instanceId;
+        visibleAt = now;
+    }
+
+    void activityWork() {
+        work.add(prefix + ACTIVITIES);
+    }
+
+    void instanceChanged(String instanceId) {
+        instances.add(prefix + instanceId);
+    }
+
+    /** Wakes every waiter of the hub's instances (the hub was deleted). */
+    void allInstancesChanged() {
+        instances.add(prefix);
+    }
+
+    /** Queues the notifications in the transaction of {@code connection}; one round trip whatever their number. */
+    void send(Connection connection, Tables tables) throws SQLException {
+        boolean conditional = visibleWorkOf != null && !work.contains(prefix + ORCHESTRATIONS);
+        int count = work.size() + instances.size();
+        if (count == 0 && !conditional) {
+            return;
+        }
+        String[] channels = new String[count];
+        String[] payloads = new String[count];
+        int i = 0;
+        for (String payload : work) {
+            channels[i] = WORK_CHANNEL;
+            payloads[i++] = payload;
+        }
+        for (String payload : instances) {
+            channels[i] = INSTANCE_CHANNEL;
+            payloads[i++] = payload;
+        }
+        String sql = "SELECT pg_notify(c, p) FROM unnest(?::text[], ?::text[]) AS n(c, p)";
+        if (conditional) {
+            sql += " UNION ALL SELECT pg_notify(?, ?) WHERE EXISTS (SELECT 1 FROM " + tables.inbox()
+                    + " WHERE task_hub = ? AND instance_id = ? AND visible_at <= ?)";
+        }
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setArray(1, connection.createArrayOf("text", channels));
+            ps.setArray(2, connection.createArrayOf("text", payloads));
+            if (conditional) {
+                ps.setString(3, WORK_CHANNEL);
+                ps.setString(4, prefix + ORCHESTRATIONS);
+                ps.setString(5, hubKey);
+                ps.setString(6, visibleWorkOf);
+                PgTime.set(ps, 7, visibleAt);
+            }
+            ps.execute();
+        }
+        work.clear();
+        instances.clear();
+        visibleWorkOf = null;
+    }
+}

@@ -1,0 +1,82 @@
+package io.taskhub.postgres;
+
+import io.taskhub.ports.model.TaskHubNames;
+import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.ports.store.StorageBackend;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Task hubs in one PostgreSQL schema: a connection pool, the schema's tables (migrated at start), and one
+ * listening connection whose notifications wake this process's waiting workers.
+ */
+public final class PostgresStorageBackend implements StorageBackend {
+    private final Database db;
+    private final NotificationListener listener;
+    private final StatisticsKeeper statistics;
+    private final Map<String, HubSignals> signals = new ConcurrentHashMap<>();
+    private final Map<String, PostgresStore> stores = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private PostgresStorageBackend(Database db) {
+        this.db = db;
+        this.listener = new NotificationListener(db.config(), signals::get, this::wakeEverybody);
+        this.statistics = new StatisticsKeeper(db);
+    }
+
+    /**
+     * Connects, creates or updates the schema's tables, and starts listening for notifications.
+     *
+     * @throws io.taskhub.ports.errors.StorageException naming the server and what failed
+     */
+    public static PostgresStorageBackend start(PostgresConfig config) {
+        Database db = Database.open(config);
+        PostgresStorageBackend backend = new PostgresStorageBackend(db);
+        backend.listener.start();
+        backend.statistics.start();
+        return backend;
+    }
+
+    @Override
+    public String name() {
+        return "postgres";
+    }
+
+    public PostgresConfig config() {
+        return db.config();
+    }
+
+    @Override
+    public OrchestrationStore taskHub(String taskHubName) {
+        if (closed) {
+            throw new IllegalStateException("The PostgreSQL storage backend is closed.");
+        }
+        String name = TaskHubNames.validate(taskHubName);
+        return stores.computeIfAbsent(name, n -> {
+            String key = n.toLowerCase(Locale.ROOT);
+            HubSignals hub = signals.computeIfAbsent(key, k -> new HubSignals());
+            return new PostgresStore(n, key, db, hub, listener::isConnected);
+        });
+    }
+
+    /** Whether the listening connection is up (for tests of what happens when it is not). */
+    boolean isListening() {
+        return listener.isConnected();
+    }
+
+    private void wakeEverybody() {
+        signals.values().forEach(HubSignals::everything);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        statistics.close();
+        listener.close();
+        db.close();
+    }
+}

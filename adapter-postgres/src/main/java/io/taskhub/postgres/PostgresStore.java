@@ -1,0 +1,355 @@
+package io.taskhub.postgres;
+
+import io.taskhub.ports.history.ExecutionStarted;
+import io.taskhub.ports.history.HistoryEvent;
+import io.taskhub.ports.json.JsonCodec;
+import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.model.InstancePage;
+import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.model.PurgeFilter;
+import io.taskhub.ports.model.PurgeResult;
+import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.store.ActivityWorkItem;
+import io.taskhub.ports.store.Checkpoint;
+import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.ports.store.OrchestrationWorkItem;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The PostgreSQL {@link OrchestrationStore} of one task hub: rows of the shared tables whose task_hub column
+ * holds the hub's name in lower case (task hub names are case-insensitive, as in Durable Functions). Each SPI
+ * call is one transaction; the classes it delegates to hold the SQL.
+ *
+ * <p>The clock ticks in microseconds, PostgreSQL's resolution, so every time the store hands out reads back
+ * exactly. All lease and visibility decisions use this process's clock: the hosts of a task hub's workers must
+ * keep their clocks in sync (NTP), as with any lease.
+ */
+public final class PostgresStore implements OrchestrationStore {
+    private final String taskHubName;
+    private final String hubKey;
+    private final Database db;
+    private final Tables t;
+    private final HubSignals signals;
+    private final Duration maxPoll;
+    private final MessageDelivery delivery;
+    private final OrchestrationWork orchestrations;
+    private final ActivityWork activities;
+    private final InstanceQueries queries;
+    private final Purges purges;
+    private final WorkWaits waits;
+
+    PostgresStore(String taskHubName, String hubKey, Database db, HubSignals signals, BooleanSupplier listening) {
+        this.taskHubName = taskHubName;
+        this.hubKey = hubKey;
+        this.db = db;
+        this.t = new Tables(db.config().schema());
+        this.signals = signals;
+        this.maxPoll = db.config().maxPollInterval();
+        this.delivery = new MessageDelivery(t, hubKey);
+        this.orchestrations = new OrchestrationWork(t, hubKey, delivery);
+        this.activities = new ActivityWork(t, hubKey, delivery);
+        this.queries = new InstanceQueries(t, hubKey);
+        this.purges = new Purges(t, hubKey);
+        this.waits = new WorkWaits(signals, listening, maxPoll, this::now, this::nextVisibleAt);
+    }
+
+    @Override
+    public String taskHubName() {
+        return taskHubName;
+    }
+
+    @Override
+    public Instant now() {
+        return PgTime.truncate(Instant.now());
+    }
+
+    /** The task hub's rows need no tables of their own: the schema was migrated when the backend started. */
+    @Override
+    public void createTaskHubIfNotExists() {
+        // nothing to create
+    }
+
+    @Override
+    public void deleteTaskHub() {
+        runWithNotices((c, n) -> purges.deleteTaskHub(c, n));
+    }
+
+    // ---- instances and messages ------------------------------------------------------------------------
+
+    @Override
+    public void createInstance(String instanceId, ExecutionStarted started, Set<RuntimeStatus> replaceableStatuses) {
+        Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(started, "started");
+        Instant now = now();
+        runWithNotices((c, n) -> delivery.create(c, instanceId, started, replaceableStatuses, now, n));
+    }
+
+    @Override
+    public void sendMessages(List<InstanceMessage> messages) {
+        List<InstanceMessage> batch = List.copyOf(messages);
+        Instant now = now();
+        runWithNotices((c, n) -> delivery.deliver(c, batch, now, true, n));
+    }
+
+    @Override
+    public Optional<InstanceMetadata> getInstance(String instanceId) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + InstanceRows.SELECT_COLUMNS + " FROM "
+                    + t.instances() + " WHERE task_hub = ? AND instance_id = ?")) {
+                ps.setString(1, hubKey);
+                ps.setString(2, instanceId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(InstanceRows.read(rs)) : Optional.<InstanceMetadata>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<HistoryEvent> getHistory(String instanceId) {
+        return db.inTransaction(c -> {
+            List<HistoryEvent> events = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT event FROM " + t.history()
+                    + " WHERE task_hub = ? AND instance_id = ? ORDER BY sequence")) {
+                ps.setString(1, hubKey);
+                ps.setString(2, instanceId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        events.add(JsonCodec.readEvent(rs.getString(1)));
+                    }
+                }
+            }
+            return List.copyOf(events);
+        });
+    }
+
+    @Override
+    public InstancePage queryInstances(InstanceQuery query) {
+        Objects.requireNonNull(query, "query");
+        return db.inTransaction(c -> queries.page(c, query));
+    }
+
+    @Override
+    public Map<RuntimeStatus, Long> countInstances(InstanceQuery query) {
+        Objects.requireNonNull(query, "query");
+        return db.inTransaction(c -> queries.count(c, query));
+    }
+
+    // ---- orchestration work items ------------------------------------------------------------------------
+
+    @Override
+    public Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration,
+            int maxMessages) {
+        Objects.requireNonNull(owner, "owner");
+        requirePositive(leaseDuration, "leaseDuration");
+        if (maxMessages < 1) {
+            throw new IllegalArgumentException("maxMessages must be at least 1, was " + maxMessages);
+        }
+        waits.beforeClaim(WorkWaits.Kind.ORCHESTRATIONS);
+        Instant now = now();
+        Optional<OrchestrationWorkItem> item = db.inLightTransaction(
+                c -> orchestrations.claim(c, owner, leaseDuration, maxMessages, now));
+        waits.afterClaim(WorkWaits.Kind.ORCHESTRATIONS, item.isPresent());
+        return item;
+    }
+
+    @Override
+    public Lease renewOrchestrationWorkItem(OrchestrationWorkItem item, Duration leaseDuration) {
+        requirePositive(leaseDuration, "leaseDuration");
+        Instant now = now();
+        return db.inLightTransaction(c -> orchestrations.renew(c, item, leaseDuration, now));
+    }
+
+    @Override
+    public void completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        Instant now = now();
+        runWithNotices((c, n) -> orchestrations.complete(c, item, checkpoint, now, n));
+    }
+
+    @Override
+    public void abandonOrchestrationWorkItem(OrchestrationWorkItem item, Duration retryDelay) {
+        requireNotNegative(retryDelay);
+        Instant now = now();
+        runWithNotices((c, n) -> orchestrations.abandon(c, item, retryDelay, now, n));
+    }
+
+    // ---- activity work items ------------------------------------------------------------------------------
+
+    @Override
+    public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration) {
+        Objects.requireNonNull(owner, "owner");
+        requirePositive(leaseDuration, "leaseDuration");
+        waits.beforeClaim(WorkWaits.Kind.ACTIVITIES);
+        Instant now = now();
+        Optional<ActivityWorkItem> item = db.inLightTransaction(c -> activities.claim(c, owner, leaseDuration, now));
+        waits.afterClaim(WorkWaits.Kind.ACTIVITIES, item.isPresent());
+        return item;
+    }
+
+    @Override
+    public Lease renewActivityWorkItem(ActivityWorkItem item, Duration leaseDuration) {
+        requirePositive(leaseDuration, "leaseDuration");
+        Instant now = now();
+        return db.inLightTransaction(c -> activities.renew(c, item, leaseDuration, now));
+    }
+
+    @Override
+    public void completeActivityWorkItem(ActivityWorkItem item, InstanceMessage result) {
+        Objects.requireNonNull(result, "result");
+        Instant now = now();
+        runWithNotices((c, n) -> activities.complete(c, item, result, now, n));
+    }
+
+    @Override
+    public void abandonActivityWorkItem(ActivityWorkItem item, Duration retryDelay) {
+        requireNotNegative(retryDelay);
+        Instant now = now();
+        runWithNotices((c, n) -> activities.abandon(c, item, retryDelay, now, n));
+    }
+
+    // ---- purge -----------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean purgeInstance(String instanceId, Set<RuntimeStatus> allowedStatuses) {
+        return withNotices((c, n) -> purges.purgeInstance(c, instanceId, allowedStatuses, n));
+    }
+
+    @Override
+    public PurgeResult purgeInstances(PurgeFilter filter, int maxInstances) {
+        Objects.requireNonNull(filter, "filter");
+        return withNotices((c, n) -> purges.purgeInstances(c, filter, maxInstances, n));
+    }
+
+    // ---- wake-ups ----------------------------------------------------------------------------------------
+
+    @Override
+    public void awaitWork(Duration maxWait) throws InterruptedException {
+        Objects.requireNonNull(maxWait, "maxWait");
+        waits.await(maxWait);
+    }
+
+    /**
+     * Watches the instance before reading its revision, so a change committed in between is not missed; reads
+     * it again after each notification, and at least once per poll interval in case one was lost.
+     */
+    @Override
+    public void awaitInstanceChange(String instanceId, long knownRevision, Duration maxWait)
+            throws InterruptedException {
+        Objects.requireNonNull(maxWait, "maxWait");
+        long deadline = System.nanoTime() + WorkWaits.nanos(maxWait);
+        InstanceWatchers.Watch watch = signals.instances.watch(instanceId);
+        try {
+            while (true) {
+                long version = watch.version();
+                Optional<Long> revision = revision(instanceId);
+                long remaining = deadline - System.nanoTime();
+                if (revision.isEmpty() || revision.get() != knownRevision || remaining <= 0) {
+                    return;
+                }
+                watch.await(version, Math.max(1, Math.min(remaining, maxPoll.toNanos()) / 1_000_000L));
+            }
+        } finally {
+            signals.instances.unwatch(instanceId, watch);
+        }
+    }
+
+    private Optional<Long> revision(String instanceId) {
+        return db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT revision FROM " + t.instances()
+                    + " WHERE task_hub = ? AND instance_id = ?")) {
+                ps.setString(1, hubKey);
+                ps.setString(2, instanceId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getLong(1)) : Optional.<Long>empty();
+                }
+            }
+        });
+    }
+
+    /** The earliest visibility time after now of the hub's messages or tasks (kind null: of both), or null. */
+    private Instant nextVisibleAt(WorkWaits.Kind kind) {
+        Instant now = now();
+        return db.inTransaction(c -> {
+            Instant earliest = null;
+            if (kind != WorkWaits.Kind.ACTIVITIES) {
+                earliest = earliest(earliest, minVisibleAt(c, t.inbox(), now));
+            }
+            if (kind != WorkWaits.Kind.ORCHESTRATIONS) {
+                earliest = earliest(earliest, minVisibleAt(c, t.tasks(), now));
+            }
+            return earliest;
+        });
+    }
+
+    private Instant minVisibleAt(Connection c, String table, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT min(visible_at) AS due FROM " + table
+                + " WHERE task_hub = ? AND visible_at > ?")) {
+            ps.setString(1, hubKey);
+            PgTime.set(ps, 2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return PgTime.get(rs, "due");
+            }
+        }
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isBefore(b) ? a : b;
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    /** Work that may notify: its notifications are sent in its transaction, just before the commit. */
+    private interface NotifyingWork<T> {
+        T run(Connection connection, Notices notices) throws SQLException;
+    }
+
+    private interface VoidNotifyingWork {
+        void run(Connection connection, Notices notices) throws SQLException;
+    }
+
+    private <T> T withNotices(NotifyingWork<T> work) {
+        return db.inTransaction(c -> {
+            Notices notices = new Notices(t.schema(), hubKey);
+            T result = work.run(c, notices);
+            notices.send(c, t);
+            return result;
+        });
+    }
+
+    private void runWithNotices(VoidNotifyingWork work) {
+        withNotices((c, n) -> {
+            work.run(c, n);
+            return null;
+        });
+    }
+
+    private static void requirePositive(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + duration);
+        }
+    }
+
+    private static void requireNotNegative(Duration retryDelay) {
+        Objects.requireNonNull(retryDelay, "retryDelay");
+        if (retryDelay.isNegative()) {
+            throw new IllegalArgumentException("retryDelay must not be negative, was " + retryDelay);
+        }
+    }
+}

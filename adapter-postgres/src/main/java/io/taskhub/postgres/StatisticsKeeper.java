@@ -1,0 +1,101 @@
+package io.taskhub.postgres;
+
+import io.taskhub.ports.errors.StorageException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives the planner statistics while autovacuum has none yet. Autovacuum first analyzes a table up to a
+ * minute after it fills, and re-analyzes only after 10% of it changed; until then the planner takes
+ * {@code task_hub = ?} for a rare value, rates every index starting with task_hub as good as the primary key,
+ * and may answer a lookup by id by reading the whole task hub (measured: tens of milliseconds per claim with a
+ * few hundred instances, instead of a tenth of one). So every few seconds this analyzes the tables that were
+ * never analyzed, and the growing ones (instances, history) that changed more than their size since they
+ * last were; afterwards autovacuum keeps up alone. Without the privilege to analyze, it stops trying.
+ */
+final class StatisticsKeeper implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatisticsKeeper.class);
+    private static final long PERIOD_MILLIS = 2_000;
+
+    private final Database db;
+    private final String schema;
+    private final ScheduledExecutorService timer;
+    private volatile boolean gaveUp;
+
+    StatisticsKeeper(Database db) {
+        this.db = db;
+        this.schema = db.config().schema();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "taskhub-postgres-statistics-" + schema);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void start() {
+        timer.scheduleWithFixedDelay(this::check, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void check() {
+        if (gaveUp) {
+            return;
+        }
+        try {
+            for (String table : tablesToAnalyze()) {
+                db.inTransaction(c -> {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("ANALYZE " + schema + "." + table);
+                    }
+                    return null;
+                });
+            }
+        } catch (StorageException e) {
+            if (e.getCause() instanceof SQLException sql && "42501".equals(sql.getSQLState())) {
+                gaveUp = true;
+                LOG.info("Not allowed to ANALYZE Taskhub's tables in schema {}; leaving statistics to autovacuum.",
+                        schema);
+            } else {
+                LOG.debug("Could not refresh planner statistics; will try again", e);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Could not refresh planner statistics; will try again", e);
+        }
+    }
+
+    private List<String> tablesToAnalyze() {
+        return db.inTransaction(c -> {
+            List<String> tables = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT relname FROM pg_stat_user_tables"
+                    + " WHERE schemaname = ? AND relname IN ('instances', 'history', 'inbox', 'activity_tasks')"
+                    + " AND n_mod_since_analyze > 0 AND (coalesce(last_analyze, last_autoanalyze) IS NULL"
+                    + " OR (relname IN ('instances', 'history') AND n_mod_since_analyze > 50 + n_live_tup))")) {
+                ps.setString(1, schema);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        tables.add(rs.getString(1));
+                    }
+                }
+            }
+            return tables;
+        });
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.taskhub.postgres;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * How a worker thread waits for work: woken by notifications, or when the earliest delayed message or task
+ * becomes visible, and otherwise looking by itself after the poll interval, so that a lost notification delays
+ * work by at most that long. While the listening connection is down, the interval backs off from
+ * {@link #MIN_POLL} up to the configured maximum.
+ *
+ * <p>Each claim leaves a mark (the kind of work and the notification epoch when it began), so the wait that
+ * follows an empty claim returns at once if a notification came in between.
+ */
+final class WorkWaits {
+    enum Kind { ORCHESTRATIONS, ACTIVITIES }
+
+    static final Duration MIN_POLL = Duration.ofMillis(50);
+
+    private record Mark(Kind kind, long epoch) {
+    }
+
+    /** The earliest future visibility time of one kind of work (null kind: either), read from the database. */
+    private static final class DueCache {
+        private long epoch = -1;
+        private Instant value;
+        private long computedAt;
+    }
+
+    private final HubSignals signals;
+    private final BooleanSupplier listening;
+    private final long maxPollNanos;
+    private final Supplier<Instant> clock;
+    private final Function<Kind, Instant> nextDue;
+    private final ThreadLocal<Mark> marks = new ThreadLocal<>();
+    private final ThreadLocal<int[]> idleStreak = ThreadLocal.withInitial(() -> new int[1]);
+    private final DueCache orchestrationDue = new DueCache();
+    private final DueCache activityDue = new DueCache();
+    private final DueCache anyDue = new DueCache();
+
+    WorkWaits(HubSignals signals, BooleanSupplier listening, Duration maxPoll, Supplier<Instant> clock,
+            Function<Kind, Instant> nextDue) {
+        this.signals = signals;
+        this.listening = listening;
+        this.maxPollNanos = maxPoll.toNanos();
+        this.clock = clock;
+        this.nextDue = nextDue;
+    }
+
+    void beforeClaim(Kind kind) {
+        marks.set(new Mark(kind, signal(kind).epoch()));
+    }
+
+    void afterClaim(Kind kind, boolean found) {
+        if (found) {
+            idleStreak.get()[0] = 0;
+            signal(kind).pass();
+        }
+    }
+
+    void await(Duration maxWait) throws InterruptedException {
+        Mark mark = marks.get();
+        marks.remove();
+        Kind kind = mark == null ? null : mark.kind();
+        WorkSignal signal = kind == null ? signals.anyWork : signal(kind);
+        long seen = mark == null ? signal.epoch() : mark.epoch();
+        long start = System.nanoTime();
+        long deadline = start + Math.min(nanos(maxWait), pollNanos());
+        while (true) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                idleStreak.get()[0]++;
+                return;
+            }
+            Instant due = due(kind, signal);
+            long untilDue = due == null ? Long.MAX_VALUE : WorkSignal.nanosUntil(clock.get(), due);
+            long wait = Math.min(remaining, untilDue);
+            if (wait > 0 && signal.await(seen, wait)) {
+                return;
+            }
+            if (due != null && wait == untilDue) {
+                if (signal.takeDue(due)) {
+                    return; // this thread looks at what became visible; the others wait for what comes next
+                }
+                seen = signal.epoch();
+            }
+        }
+    }
+
+    private long pollNanos() {
+        if (listening.getAsBoolean()) {
+            return maxPollNanos;
+        }
+        int streak = Math.min(idleStreak.get()[0], 20);
+        return Math.min(maxPollNanos, MIN_POLL.toNanos() << streak);
+    }
+
+    /**
+     * The cached due time stays valid while no notification arrived (every insert and release notifies) and
+     * it lies ahead; it is read again at least once per poll interval in case a notification was lost.
+     */
+    private Instant due(Kind kind, WorkSignal signal) {
+        DueCache cache = kind == null ? anyDue : kind == Kind.ORCHESTRATIONS ? orchestrationDue : activityDue;
+        synchronized (cache) {
+            long epoch = signal.epoch();
+            Instant now = clock.get();
+            boolean fresh = cache.epoch == epoch && System.nanoTime() - cache.computedAt < maxPollNanos
+                    && (cache.value == null || cache.value.isAfter(now));
+            if (!fresh) {
+                cache.value = nextDue.apply(kind);
+                cache.epoch = epoch;
+                cache.computedAt = System.nanoTime();
+            }
+            return cache.value;
+        }
+    }
+
+    private WorkSignal signal(Kind kind) {
+        return kind == Kind.ORCHESTRATIONS ? signals.orchestrations : signals.activities;
+    }
+
+    static long nanos(Duration wait) {
+        if (wait.isNegative()) {
+            return 0;
+        }
+        return wait.compareTo(Duration.ofDays(365)) > 0 ? Duration.ofDays(365).toNanos() : wait.toNanos();
+    }
+}

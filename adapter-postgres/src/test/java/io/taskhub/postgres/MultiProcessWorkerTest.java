@@ -1,0 +1,184 @@
+package io.taskhub.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.taskhub.core.client.DefaultTaskhubClient;
+import io.taskhub.ports.client.StartInstanceRequest;
+import io.taskhub.ports.history.ExecutionCompleted;
+import io.taskhub.ports.history.ExecutionStarted;
+import io.taskhub.ports.history.HistoryEvent;
+import io.taskhub.ports.history.TaskCompleted;
+import io.taskhub.ports.history.TaskScheduled;
+import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.model.InstancePage;
+import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.tck.TestOrchestrations;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Worker processes (separate JVMs) sharing one database: every instance completes, no orchestration step is
+ * committed twice, and a worker killed with SIGKILL loses nothing once its leases expire (3 s here).
+ */
+class MultiProcessWorkerTest {
+    private static final int INSTANCES = 500;
+    private static final Duration LEASE = Duration.ofSeconds(3);
+    private static final String EXPECTED_OUTPUT = "[\"Hello Tokyo!\",\"Hello Seattle!\",\"Hello London!\"]";
+
+    private static PostgresSchema schema;
+    private final List<Process> workers = new ArrayList<>();
+
+    @BeforeAll
+    static void createSchema() {
+        schema = PostgresSchema.create();
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        schema.close();
+    }
+
+    @AfterEach
+    void stopWorkers() throws Exception {
+        for (Process worker : workers) {
+            worker.getOutputStream().close(); // asks it to stop
+        }
+        for (Process worker : workers) {
+            if (!worker.waitFor(15, TimeUnit.SECONDS)) {
+                worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        workers.clear();
+    }
+
+    /**
+     * One run covers both: two worker JVMs share the work until one of them is killed in the middle, then the
+     * other finishes alone once the dead worker's leases expire. Checking every history afterwards shows that
+     * neither the sharing nor the crash made any step commit twice or go missing.
+     */
+    @Test
+    void twoWorkerProcesses_oneKilledMidRun_finish500Instances_withEveryStepCommittedOnce() throws Exception {
+        OrchestrationStore store = newTaskHub();
+        Process doomed = startWorker(store, "worker-doomed");
+        startWorker(store, "worker-survivor");
+        List<String> ids = startHelloInstances(store);
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> completed(store) >= 50 && leasesHeldBy("worker-doomed", store.taskHubName()) > 0
+                        && leasesHeldBy("worker-survivor", store.taskHubName()) > 0);
+
+        doomed.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no graceful stop, leases left behind
+        assertThat(doomed.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        long completedAtKill = completed(store);
+        int strandedLeases = leasesHeldBy("worker-doomed", store.taskHubName());
+
+        assertThat(completedAtKill).as("killed in the middle of the run").isLessThan(INSTANCES);
+        assertThat(strandedLeases).as("the killed worker held leases when it died").isPositive();
+        awaitAllCompleted(store);
+        assertCompletedExactlyOnce(store, ids);
+    }
+
+    private static OrchestrationStore newTaskHub() {
+        OrchestrationStore store = schema.backend().taskHub("mp" + UUID.randomUUID().toString().replace("-", "")
+                .substring(0, 16));
+        store.createTaskHubIfNotExists();
+        return store;
+    }
+
+    private Process startWorker(OrchestrationStore store, String workerId) throws Exception {
+        PostgresConfig config = schema.config();
+        Path logs = Files.createDirectories(Path.of("target", "worker-logs"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), WorkerProcessMain.class.getName(),
+                config.jdbcUrl(), config.user(), config.password() == null ? "-" : config.password(),
+                config.schema(), store.taskHubName(), String.valueOf(LEASE.toMillis()), workerId);
+        File log = logs.resolve(store.taskHubName() + "-" + workerId + ".log").toFile();
+        builder.redirectErrorStream(true).redirectOutput(log);
+        Process process = builder.start();
+        workers.add(process);
+        return process;
+    }
+
+    private static List<String> startHelloInstances(OrchestrationStore store) {
+        DefaultTaskhubClient client = new DefaultTaskhubClient(store, TestOrchestrations.registry());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < INSTANCES; i++) {
+            ids.add(client.startNew(StartInstanceRequest.of("Hello", null).withInstanceId(String.format("hello-%03d", i))));
+        }
+        return ids;
+    }
+
+    private static long completed(OrchestrationStore store) {
+        return store.countInstances(InstanceQuery.builder().statuses(RuntimeStatus.Completed).build())
+                .getOrDefault(RuntimeStatus.Completed, 0L);
+    }
+
+    private static void awaitAllCompleted(OrchestrationStore store) {
+        Awaitility.await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(250))
+                .until(() -> completed(store) == INSTANCES);
+    }
+
+    /** Every instance's output is right, and its history shows each step exactly once. */
+    private static void assertCompletedExactlyOnce(OrchestrationStore store, List<String> ids) {
+        List<InstanceMetadata> all = new ArrayList<>();
+        String token = null;
+        do {
+            InstancePage page = store.queryInstances(InstanceQuery.builder().pageSize(InstanceQuery.MAX_PAGE_SIZE)
+                    .continuationToken(token).build());
+            all.addAll(page.instances());
+            token = page.continuationToken();
+        } while (token != null);
+        assertThat(all).extracting(InstanceMetadata::instanceId).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(all).allSatisfy(m -> {
+            assertThat(m.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
+            assertThat(m.output()).isEqualTo(EXPECTED_OUTPUT);
+        });
+        for (String id : ids) {
+            List<HistoryEvent> history = store.getHistory(id);
+            assertThat(count(history, ExecutionStarted.class)).as(id).isEqualTo(1);
+            List<Integer> scheduled = history.stream().filter(TaskScheduled.class::isInstance)
+                    .map(e -> ((TaskScheduled) e).taskId()).toList();
+            assertThat(scheduled).as(id).hasSize(3).doesNotHaveDuplicates();
+            List<Integer> completed = history.stream().filter(TaskCompleted.class::isInstance)
+                    .map(e -> ((TaskCompleted) e).taskId()).toList();
+            assertThat(completed).as(id).containsExactlyInAnyOrderElementsOf(scheduled);
+            assertThat(count(history, ExecutionCompleted.class)).as(id).isEqualTo(1);
+        }
+    }
+
+    private static long count(List<HistoryEvent> history, Class<? extends HistoryEvent> type) {
+        return history.stream().filter(type::isInstance).count();
+    }
+
+    private static int leasesHeldBy(String owner, String taskHub) throws Exception {
+        try (Connection c = schema.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT (SELECT count(*) FROM instances WHERE task_hub = ? AND lock_owner = ?)"
+                        + " + (SELECT count(*) FROM activity_tasks WHERE task_hub = ? AND lock_owner = ?)")) {
+            String key = taskHub.toLowerCase(java.util.Locale.ROOT);
+            ps.setString(1, key);
+            ps.setString(2, owner);
+            ps.setString(3, key);
+            ps.setString(4, owner);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}

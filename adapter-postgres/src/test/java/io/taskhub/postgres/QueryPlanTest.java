@@ -1,0 +1,207 @@
+package io.taskhub.postgres;
+
+import io.taskhub.ports.model.ContinuationTokens;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.taskhub.ports.json.JsonCodec;
+import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.model.RuntimeStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * With 100,000 instances stored, every filter of the list API and the keyset pagination are answered from an
+ * index, never by a sequential scan of the instances table: checked on the plans PostgreSQL makes for the
+ * store's own SQL, both with the values bound (a custom plan) and as a prepared statement's generic plan, which
+ * is what a long-running server ends up using.
+ */
+class QueryPlanTest {
+    private static final String HUB = "plans";
+    private static final int ROWS = 100_000;
+    private static final Instant BASE = Instant.parse("2024-01-01T00:00:00Z");
+
+    private static PostgresSchema schema;
+    private static InstanceQueries queries;
+
+    @BeforeAll
+    static void storeManyInstances() throws Exception {
+        schema = PostgresSchema.create();
+        queries = new InstanceQueries(new Tables(schema.name()), HUB);
+        try (Connection c = schema.connect(); Statement st = c.createStatement()) {
+            // One statement inserts them all; a second hub's rows make task_hub matter as it does in production.
+            st.execute("INSERT INTO instances (task_hub, instance_id, execution_id, name, runtime_status, input,"
+                    + " output, custom_status, created_at, last_updated_at, parent_instance_id, parent_execution_id,"
+                    + " revision)"
+                    + " SELECT CASE WHEN g % 10 = 0 THEN 'otherhub' ELSE '" + HUB + "' END,"
+                    + " 'inst-' || lpad(g::text, 6, '0'), md5(g::text), 'Orchestrator' || (g % 50),"
+                    + " CASE WHEN g % 1000 = 7 THEN 'Pending' WHEN g % 100 = 3 THEN 'Failed'"
+                    + "      WHEN g % 100 = 5 THEN 'Running' ELSE 'Completed' END,"
+                    + " '{\"n\":' || g || '}', '\"done\"', '{\"step\":' || (g % 1000) || '}',"
+                    + " timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second',"
+                    + " timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second' + (g % 3600) * interval '1 second',"
+                    + " CASE WHEN g % 25 = 0 THEN 'parent-' || (g / 500) END,"
+                    + " CASE WHEN g % 25 = 0 THEN 'exec' END, 1"
+                    + " FROM generate_series(1, " + ROWS + ") AS g");
+            st.execute("ANALYZE instances");
+        }
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        schema.close();
+    }
+
+    static Map<String, UnaryOperator<InstanceQuery.Builder>> queries() {
+        Map<String, UnaryOperator<InstanceQuery.Builder>> all = new LinkedHashMap<>();
+        all.put("first page, no filter", q -> q);
+        all.put("keyset page, no filter", q -> q.continuationToken(tokenAfter(50_000)));
+        all.put("created range", q -> q.createdFrom(at(40_000)).createdTo(at(41_000)));
+        all.put("created from, keyset", q -> q.createdFrom(at(10_000)).continuationToken(tokenAfter(60_000)));
+        all.put("status, rare", q -> q.statuses(RuntimeStatus.Pending));
+        all.put("statuses, two", q -> q.statuses(RuntimeStatus.Running, RuntimeStatus.Failed));
+        all.put("status, keyset", q -> q.statuses(RuntimeStatus.Failed).continuationToken(tokenAfter(70_000)));
+        all.put("instance id prefix", q -> q.instanceIdPrefix("inst-0421"));
+        all.put("name", q -> q.name("Orchestrator7"));
+        all.put("name, keyset", q -> q.name("Orchestrator7").continuationToken(tokenAfter(30_000)));
+        all.put("last updated range", q -> q.lastUpdatedFrom(at(20_000)).lastUpdatedTo(at(20_500)));
+        all.put("parent", q -> q.parentInstanceId("parent-77"));
+        all.put("custom status prefix", q -> q.customStatusPrefix("{\"step\":42"));
+        all.put("without payloads", q -> q.fetchInputsAndOutputs(false).statuses(RuntimeStatus.Pending));
+        return all;
+    }
+
+    static List<String> queryNames() {
+        return new ArrayList<>(queries().keySet());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("queryNames")
+    void listQuery_usesAnIndex_withBoundValues(String name) throws Exception {
+        InstanceQueries.Sql sql = queries.pageSql(queries().get(name).apply(InstanceQuery.builder()).build());
+        JsonNode plan;
+        try (Connection c = schema.connect();
+                PreparedStatement ps = c.prepareStatement("EXPLAIN (FORMAT JSON) " + sql.text())) {
+            sql.bind(c, ps);
+            plan = readPlan(ps);
+        }
+        assertIndexedPlan(plan);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("queryNames")
+    void listQuery_usesAnIndex_inAGenericPlan(String name) throws Exception {
+        InstanceQueries.Sql sql = queries.pageSql(queries().get(name).apply(InstanceQuery.builder()).build());
+        JsonNode plan;
+        try (Connection c = schema.connect(); Statement st = c.createStatement()) {
+            st.execute("SET plan_cache_mode = force_generic_plan");
+            st.execute("PREPARE listing AS " + numbered(sql.text()));
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN (FORMAT JSON) EXECUTE listing("
+                    + literals(sql.params()) + ")")) {
+                plan = readPlan(ps);
+            }
+        }
+        assertIndexedPlan(plan);
+    }
+
+    @org.junit.jupiter.api.Test
+    void keysetPage_seeksToTheLastKeyInTheIndex_ratherThanFilteringFromTheStart() throws Exception {
+        InstanceQueries.Sql sql = queries.pageSql(InstanceQuery.builder().continuationToken(tokenAfter(90_000)).build());
+        JsonNode plan;
+        try (Connection c = schema.connect();
+                PreparedStatement ps = c.prepareStatement("EXPLAIN (FORMAT JSON) " + sql.text())) {
+            sql.bind(c, ps);
+            plan = readPlan(ps);
+        }
+        assertThat(plan.toString()).as(plan.toPrettyString())
+                .contains("\"Index Cond\":\"((task_hub = 'plans'::text) AND (ROW(created_at, instance_id) > ROW(");
+    }
+
+    private static JsonNode readPlan(PreparedStatement ps) throws Exception {
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return JsonCodec.mapper().readTree(rs.getString(1)).get(0).get("Plan");
+        }
+    }
+
+    private static void assertIndexedPlan(JsonNode plan) {
+        List<String> scans = new ArrayList<>();
+        collectScans(plan, scans);
+        assertThat(scans).as("scans of the instances table in %s", plan.toPrettyString())
+                .isNotEmpty()
+                .noneMatch(scan -> scan.startsWith("Seq Scan"))
+                .allMatch(scan -> scan.contains("Index"));
+    }
+
+    /** "Node Type on relation" for every node that reads the instances table or its indexes. */
+    private static void collectScans(JsonNode node, List<String> scans) {
+        String type = node.path("Node Type").asText();
+        if ("instances".equals(node.path("Relation Name").asText())
+                || node.path("Index Name").asText().startsWith("ix_instances")
+                || node.path("Index Name").asText().startsWith("instances_")) {
+            scans.add(type + " using " + node.path("Index Name").asText("-"));
+        }
+        for (JsonNode child : node.path("Plans")) {
+            collectScans(child, scans);
+        }
+    }
+
+    private static Instant at(int g) {
+        return BASE.plusSeconds(g);
+    }
+
+    private static String tokenAfter(int g) {
+        InstanceMetadata last = InstanceMetadata.builder(String.format("inst-%06d", g), "Orchestrator", "e")
+                .createdAt(at(g)).build();
+        return ContinuationTokens.encode(last);
+    }
+
+    /** The SQL with $1, $2, ... for its ? placeholders, as PREPARE wants (the store's SQL has no ? in literals). */
+    private static String numbered(String sql) {
+        StringBuilder out = new StringBuilder();
+        int n = 0;
+        for (char ch : sql.toCharArray()) {
+            if (ch == '?') {
+                out.append('$').append(++n);
+            } else {
+                out.append(ch);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String literals(List<Object> params) {
+        List<String> out = new ArrayList<>();
+        for (Object p : params) {
+            if (p instanceof Instant instant) {
+                out.add("timestamptz '" + PgTime.truncate(instant) + "'");
+            } else if (p instanceof String[] array) {
+                List<String> items = new ArrayList<>();
+                for (String s : array) {
+                    items.add(quote(s));
+                }
+                out.add("ARRAY[" + String.join(", ", items) + "]::text[]");
+            } else {
+                out.add(quote((String) p));
+            }
+        }
+        return String.join(", ", out);
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+}

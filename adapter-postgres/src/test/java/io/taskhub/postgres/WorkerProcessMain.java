@@ -1,0 +1,34 @@
+package io.taskhub.postgres;
+
+import io.taskhub.core.worker.TaskhubWorker;
+import io.taskhub.core.worker.WorkerOptions;
+import io.taskhub.tck.TestOrchestrations;
+import java.time.Duration;
+
+/**
+ * A worker process for the multi-process tests: runs a {@link TaskhubWorker} with the test orchestrations on
+ * one task hub of one schema until its standard input closes (then stops gracefully) or it is killed.
+ *
+ * <p>Arguments: jdbcUrl user password(or "-") schema taskHub leaseMillis workerId
+ */
+public final class WorkerProcessMain {
+    private WorkerProcessMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String password = "-".equals(args[2]) ? null : args[2];
+        PostgresConfig config = new PostgresConfig(args[0], args[1], password, args[3], 6, null);
+        WorkerOptions options = WorkerOptions.defaults().withConcurrency(4, 8)
+                .withLeaseDuration(Duration.ofMillis(Long.parseLong(args[5]))).withWorkerId(args[6]);
+        try (PostgresStorageBackend backend = PostgresStorageBackend.start(config)) {
+            TaskhubWorker worker = new TaskhubWorker(backend.taskHub(args[4]), TestOrchestrations.registry(), options)
+                    .start();
+            System.out.println("worker " + args[6] + " started");
+            while (System.in.read() != -1) {
+                // runs until the parent closes our input
+            }
+            worker.stop(Duration.ofSeconds(5));
+            System.out.println("worker " + args[6] + " stopped");
+        }
+    }
+}
