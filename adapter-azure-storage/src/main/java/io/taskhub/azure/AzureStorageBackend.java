@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Azure Storage (queues and tables) as Taskhub's storage: one store per task hub, all sharing the SDK clients,
- * two background threads and a pool for parallel storage calls. Constructing it does no I/O; the first call of a store does.
+ * two background threads and pools for parallel storage calls. Constructing it does no I/O; the first call of
+ * a store does.
  */
 public final class AzureStorageBackend implements StorageBackend {
     /** Storage calls a process runs side by side (outboxes, deletions, renewals of many messages). */

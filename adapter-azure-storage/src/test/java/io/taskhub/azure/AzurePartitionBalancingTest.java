@@ -36,13 +36,15 @@ class AzurePartitionBalancingTest {
 
             b.claimOrchestrationWorkItem("b", Duration.ofSeconds(30), 10);
 
-            Awaitility.await("three partitions each").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+            Awaitility.await("three partitions each").atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> owners(leases).values().stream().filter("second"::equals).count() == 3
                             && owners(leases).values().stream().filter("first"::equals).count() == 3);
 
             first.close(); // hands its partitions over: the leases are five minutes, so expiry cannot be it
 
-            Awaitility.await("everything handed over").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+            Awaitility.await("everything handed over").atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> owners(leases).size() == 6
                             && owners(leases).values().stream().allMatch("second"::equals));
         } finally {

@@ -23,4 +23,13 @@ class AzureStorageModuleTest {
         assertThat(backend.taskHub("SomeHub").taskHubName()).isEqualTo("SomeHub");
         backend.close();
     }
+
+    @Test
+    void theDevelopmentStorageShortcut_isAcceptedWithoutConnecting() {
+        AzureStorageBackend backend = new AzureStorageBackend(AzureStorageConfig.builder()
+                .connectionString("UseDevelopmentStorage=true").build());
+
+        assertThat(backend.taskHub("SomeHub").taskHubName()).isEqualTo("SomeHub");
+        backend.close();
+    }
 }

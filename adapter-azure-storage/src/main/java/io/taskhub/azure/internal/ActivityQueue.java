@@ -257,7 +257,8 @@ public final class ActivityQueue {
         if (release) {
             parallel.runAll(dropped.stream().<Runnable>map(p -> () -> {
                 try {
-                    queues.update(p.held(), Duration.ZERO, codec.encode(p.envelope().withBenign(p.envelope().bn() + 1)));
+                    TaskEnvelope benign = p.envelope().withBenign(p.envelope().bn() + 1);
+                    queues.update(p.held(), Duration.ZERO, codec.encode(benign));
                 } catch (RuntimeException e) {
                     LOG.debug("Could not release prefetched task {}: {}", p.held(), e.getMessage());
                 }

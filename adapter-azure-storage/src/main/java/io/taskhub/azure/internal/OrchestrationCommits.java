@@ -248,7 +248,8 @@ public final class OrchestrationCommits {
     }
 
     private static boolean isResultForParent(InstanceMessage message, InstanceMetadata instance) {
-        return (message.event() instanceof SubOrchestrationCompleted || message.event() instanceof SubOrchestrationFailed)
+        HistoryEvent event = message.event();
+        return (event instanceof SubOrchestrationCompleted || event instanceof SubOrchestrationFailed)
                 && instance.parent() != null && instance.parent().instanceId().equals(message.instanceId());
     }
 

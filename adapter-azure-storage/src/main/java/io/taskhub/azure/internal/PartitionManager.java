@@ -222,7 +222,8 @@ public final class PartitionManager {
         if (handOver) {
             draining.add(p);
             if (listener.inFlight(p) == 0) {
-                Map<String, Object> released = Map.of("Epoch", epoch, "ExpiresAt", TableValues.instant(now.plus(lease)));
+                Map<String, Object> released = Map.of("Epoch", epoch,
+                        "ExpiresAt", TableValues.instant(now.plus(lease)));
                 if (write(row, released, TableEntityUpdateMode.REPLACE, next)) {
                     lose(p);
                     LOG.info("{} handed partition {} over to {}", me, p, next == null ? "any worker" : next);

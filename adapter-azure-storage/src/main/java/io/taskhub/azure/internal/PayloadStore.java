@@ -78,8 +78,8 @@ public final class PayloadStore {
             throw StorageErrors.wrap("read a large payload of instance " + instanceId, e);
         }
         if (found.size() != rows) {
-            throw new MissingPayloadException("Large payload " + id + " of instance " + instanceId + " has " + found.size()
-                    + " of its " + rows + " rows; it was deleted (purged) or never completely written.");
+            throw new MissingPayloadException("Large payload " + id + " of instance " + instanceId + " has "
+                    + found.size() + " of its " + rows + " rows; it was deleted (purged) or never completely written.");
         }
         found.sort(Comparator.comparing(TableEntity::getRowKey));
         ByteArrayOutputStream out = new ByteArrayOutputStream(length);
