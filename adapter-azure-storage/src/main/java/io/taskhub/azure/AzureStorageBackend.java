@@ -1,6 +1,7 @@
 package io.taskhub.azure;
 
 import com.azure.core.credential.AzureNamedKeyCredential;
+import com.azure.core.util.HttpClientOptions;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
@@ -41,9 +42,13 @@ public final class AzureStorageBackend implements StorageBackend {
 
     public AzureStorageBackend(AzureStorageConfig config) {
         this.config = config;
-        QueueServiceClientBuilder queueBuilder = new QueueServiceClientBuilder()
+        // Idle connections are dropped before the service drops them (Node, hence Azurite, closes idle keep-alive
+        // connections after 5 s): a request sent on a connection the server just closed fails and, being a POST,
+        // cannot be retried.
+        HttpClientOptions http = new HttpClientOptions().setConnectionIdleTimeout(Duration.ofSeconds(4));
+        QueueServiceClientBuilder queueBuilder = new QueueServiceClientBuilder().clientOptions(http)
                 .messageEncoding(QueueMessageEncoding.BASE64);
-        TableServiceClientBuilder tableBuilder = new TableServiceClientBuilder();
+        TableServiceClientBuilder tableBuilder = new TableServiceClientBuilder().clientOptions(http);
         if (config.connectionString() != null && !config.connectionString().isBlank()) {
             queueBuilder.connectionString(config.connectionString());
             tableBuilder.connectionString(config.connectionString());

@@ -89,7 +89,7 @@ public final class ActivityQueue {
 
     private Optional<ActivityWorkItem> toWorkItem(Prefetched next, String owner) {
         TaskEnvelope envelope = next.envelope();
-        if (!isCurrentExecution(envelope.iid(), envelope.xid(), true)) {
+        if (!isCurrentExecution(envelope.iid(), envelope.xid())) {
             queues.delete(next.held()); // its instance was purged or replaced: the task went with it
             return Optional.empty();
         }
@@ -107,13 +107,15 @@ public final class ActivityQueue {
     }
 
     /**
-     * Whether the instance exists with execution {@code executionId}. A claim may trust what a read of the last
-     * {@link #KNOWN_FOR} found (a fan-out's tasks all belong to one execution); completion always reads.
+     * Whether the instance exists with execution {@code executionId}, trusting what a read of the last
+     * {@link #KNOWN_FOR} found (a fan-out's tasks all belong to one execution). This process forgets those reads
+     * when it purges or replaces an instance; another process's purge within that window lets a result through
+     * to the instance's queue, where it is dropped (no row, or another execution).
      */
-    private boolean isCurrentExecution(String instanceId, String executionId, boolean mayUseRecent) {
+    private boolean isCurrentExecution(String instanceId, String executionId) {
         Instant now = Instant.now();
         Known known = recent.get(instanceId);
-        if (mayUseRecent && known != null && known.until().isAfter(now) && known.executionId().equals(executionId)) {
+        if (known != null && known.until().isAfter(now) && known.executionId().equals(executionId)) {
             return true;
         }
         Optional<InstanceRow> row = instances.read(instanceId, false);
@@ -195,7 +197,7 @@ public final class ActivityQueue {
             throw lost(item); // completed or abandoned already, or its lease ran out
         }
         TaskEnvelope task = receipt.envelope();
-        if (!isCurrentExecution(task.iid(), task.xid(), false)) {
+        if (!isCurrentExecution(task.iid(), task.xid())) {
             queues.delete(held);
             throw new LockLostException("The instance of activity task " + task.tid() + " (" + task.name() + "), "
                     + task.iid() + ", was purged or replaced; the result is dropped.");

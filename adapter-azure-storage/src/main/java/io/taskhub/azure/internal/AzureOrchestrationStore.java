@@ -164,6 +164,14 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     @Override
     public List<HistoryEvent> getHistory(String instanceId) {
         return call("read the history of " + instanceId, () -> {
+            OrchestrationClaims.ClaimReceipt claimed = claims.currentClaim(instanceId);
+            if (claimed != null) {
+                // Claimed here: nobody else writes the instance's history until the claim ends.
+                Sentinel sentinel = claimed.sentinel();
+                boolean current = sentinel.exists()
+                        && claimed.row().metadata().executionId().equals(sentinel.executionId());
+                return current ? history.read(instanceId, sentinel) : List.of();
+            }
             Optional<InstanceRows.InstanceRow> row = instances.read(instanceId, false);
             if (row.isEmpty()) {
                 return List.of();

@@ -62,6 +62,7 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
         final String token;
         final List<Buffered> messages;
         volatile Instant expiresAt;
+        volatile Object claim;
 
         Active(int partition, String token, List<Buffered> messages, Instant expiresAt) {
             this.partition = partition;
@@ -262,6 +263,24 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
             if (holder != null && holder.token.equals(token)) {
                 holder.expiresAt = expiresAt;
             }
+        }
+    }
+
+    /** Attaches what the claim found to the lock of {@code token} (read back by {@link #claimOf}). */
+    public void attach(String instanceId, String token, Object claim) {
+        synchronized (lock) {
+            Active holder = active.get(instanceId);
+            if (holder != null && holder.token.equals(token)) {
+                holder.claim = claim;
+            }
+        }
+    }
+
+    /** What the instance's current (unexpired) claim attached, or null. */
+    public Object claimOf(String instanceId) {
+        synchronized (lock) {
+            Active holder = active.get(instanceId);
+            return holder != null && holder.isValid(Instant.now()) ? holder.claim : null;
         }
     }
 

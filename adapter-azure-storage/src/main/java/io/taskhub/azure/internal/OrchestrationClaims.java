@@ -73,6 +73,15 @@ public final class OrchestrationClaims {
         }
     }
 
+    /**
+     * The history sentinel and row the instance's current claim in this process read, or null: the engine reads
+     * the history right after claiming, and the claim already knows which rows are current.
+     */
+    public ClaimReceipt currentClaim(String instanceId) {
+        return buffer.claimOf(instanceId) instanceof ClaimReceipt receipt && !receipt.completing().get() ? receipt
+                : null;
+    }
+
     public Optional<OrchestrationWorkItem> claim(String owner, Duration lease, int maxMessages) {
         partitions.start();
         for (int round = 0; round < 4; round++) {
@@ -189,6 +198,7 @@ public final class OrchestrationClaims {
         buffer.expireAt(instanceId, token, expiry);
         ClaimReceipt receipt = new ClaimReceipt(taken.partition(), taken.epoch(), token, List.copyOf(kept), row,
                 sentinel, new AtomicBoolean());
+        buffer.attach(instanceId, token, receipt);
         return Optional.of(new OrchestrationWorkItem(instanceId, row.metadata(), messages, attempts,
                 new Lease(owner, token, expiry), receipt));
     }
