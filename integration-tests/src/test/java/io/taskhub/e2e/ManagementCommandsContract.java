@@ -1,5 +1,8 @@
 package io.taskhub.e2e;
 
+import static io.taskhub.e2e.JsonArrays.GREETINGS;
+import static io.taskhub.e2e.JsonArrays.field;
+import static io.taskhub.e2e.JsonArrays.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -37,7 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class ManagementCommandsContract {
     enum Mode { DIRECT, ENDPOINT }
 
-    private static final List<String> GREETINGS = List.of("Hello Tokyo!", "Hello Seattle!", "Hello London!");
     private static final String WAITING_APPROVAL = "{\"timeoutSeconds\":600}";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -94,7 +96,7 @@ abstract class ManagementCommandsContract {
         CommandResult waited = taskhub("wait", "--id", id, "--timeout", "90", "-o", "json");
         assertExit(waited, 0);
         assertThat(waited.json().path("runtimeStatus").asText()).isEqualTo("Completed");
-        assertThat(strings(waited.json().path("output"))).isEqualTo(GREETINGS);
+        assertThat(texts(waited.json().path("output"))).isEqualTo(GREETINGS);
 
         CommandResult status = taskhub("get-runtime-status", "--id", id);
         assertExit(status, 0);
@@ -117,22 +119,6 @@ abstract class ManagementCommandsContract {
         assertExit(waited, 0);
         assertThat(waited.json().path("input").path("timeoutSeconds").asInt(-1)).isZero();
         assertThat(waited.json().path("output").asText()).isEqualTo("TimedOut");
-    }
-
-    @Test
-    void getRuntimeStatus_asJson_showsInputAndCustomStatus() {
-        String id = api.start("Approval", uniqueId("status"), WAITING_APPROVAL);
-        api.await(id, s -> s.path("customStatus").asText().equals("Waiting"), "custom status Waiting");
-
-        CommandResult status = taskhub("get-runtime-status", "--id", id, "-o", "json");
-        assertExit(status, 0);
-        JsonNode json = status.json();
-        assertThat(json.path("instanceId").asText()).isEqualTo(id);
-        assertThat(json.path("name").asText()).isEqualTo("Approval");
-        assertThat(json.path("runtimeStatus").asText()).isEqualTo("Running");
-        assertThat(json.path("input").path("timeoutSeconds").asInt()).isEqualTo(600);
-        assertThat(json.path("customStatus").asText()).isEqualTo("Waiting");
-        assertThat(json.path("createdTime").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
     }
 
     // ---- get-history ---------------------------------------------------------------------------------------
@@ -233,6 +219,16 @@ abstract class ManagementCommandsContract {
         assertThat(suspended.stdout()).contains("Suspend of " + id + " requested.");
         api.awaitStatus(id, "Suspended");
 
+        CommandResult status = taskhub("get-runtime-status", "--id", id, "-o", "json");
+        assertExit(status, 0);
+        JsonNode json = status.json();
+        assertThat(json.path("instanceId").asText()).isEqualTo(id);
+        assertThat(json.path("name").asText()).isEqualTo("Approval");
+        assertThat(json.path("runtimeStatus").asText()).isEqualTo("Suspended");
+        assertThat(json.path("input").path("timeoutSeconds").asInt()).isEqualTo(600);
+        assertThat(json.path("customStatus").asText()).isEqualTo("Waiting");
+        assertThat(json.path("createdTime").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+
         CommandResult resumed = taskhub("resume", "--id", id, "--reason", "maintenance over");
         assertExit(resumed, 0);
         assertThat(resumed.stdout()).contains("Resume of " + id + " requested.");
@@ -272,14 +268,14 @@ abstract class ManagementCommandsContract {
         CommandResult waited = taskhub("wait", "--id", newId, "--timeout", "90", "-o", "json");
         assertExit(waited, 0);
         assertThat(waited.json().path("name").asText()).isEqualTo("E1_HelloSequence");
-        assertThat(strings(waited.json().path("output"))).isEqualTo(GREETINGS);
+        assertThat(texts(waited.json().path("output"))).isEqualTo(GREETINGS);
 
         CommandResult same = taskhub("restart", "--id", id, "--same-id");
         assertExit(same, 0);
         assertThat(same.stdout()).contains("Restarted " + id + " as " + id + ".");
         JsonNode rerun = api.await(id, s -> s.path("runtimeStatus").asText().equals("Completed")
                 && !startedAt(s).equals(firstStart), "a second completed run");
-        assertThat(strings(rerun.path("output"))).isEqualTo(GREETINGS);
+        assertThat(texts(rerun.path("output"))).isEqualTo(GREETINGS);
     }
 
     // ---- purge-history -------------------------------------------------------------------------------------
@@ -522,11 +518,4 @@ abstract class ManagementCommandsContract {
         return status.path("historyEvents").path(0).path("Timestamp").asText();
     }
 
-    private static List<String> field(JsonNode array, String name) {
-        return StreamSupport.stream(array.spliterator(), false).map(e -> e.path(name).asText()).toList();
-    }
-
-    private static List<String> strings(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
-    }
 }

@@ -1,5 +1,8 @@
 package io.taskhub.e2e;
 
+import static io.taskhub.e2e.JsonArrays.GREETINGS;
+import static io.taskhub.e2e.JsonArrays.field;
+import static io.taskhub.e2e.JsonArrays.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +11,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * orchestration and started again on the same file: the instance completes with the right output.
  */
 class ServeCrashTest {
-    private static final List<String> GREETINGS = List.of("Hello Tokyo!", "Hello Seattle!", "Hello London!");
-
     @TempDir
     Path dir;
 
@@ -54,7 +54,7 @@ class ServeCrashTest {
         try (ServeProcess second = withPlugin.serve(dir.resolve("logs"), "--port", "0")) {
             JsonNode done = second.api().awaitStatus(id, "Completed", "Failed", "Terminated");
             assertThat(done.path("runtimeStatus").asText()).as(done::toString).isEqualTo("Completed");
-            assertThat(strings(done.path("output"))).isEqualTo(GREETINGS);
+            assertThat(texts(done.path("output"))).isEqualTo(GREETINGS);
             assertThat(completedTasks(done)).as("one result per activity, however often it ran").isEqualTo(3);
         }
     }
@@ -69,7 +69,7 @@ class ServeCrashTest {
         try (ServeProcess second = taskhub.serve(dir.resolve("logs"), "--port", "0")) {
             JsonNode done = second.api().awaitStatus(id, "Completed", "Failed", "Terminated");
             assertThat(done.path("runtimeStatus").asText()).as(done::toString).isEqualTo("Completed");
-            assertThat(strings(done.path("output"))).isEqualTo(GREETINGS);
+            assertThat(texts(done.path("output"))).isEqualTo(GREETINGS);
         }
     }
 
@@ -82,10 +82,6 @@ class ServeCrashTest {
     }
 
     private static List<String> eventTypes(JsonNode events) {
-        return StreamSupport.stream(events.spliterator(), false).map(e -> e.path("EventType").asText()).toList();
-    }
-
-    private static List<String> strings(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+        return field(events, "EventType");
     }
 }

@@ -1,12 +1,8 @@
 package io.taskhub.e2e;
 
-import io.taskhub.postgres.PostgresTestServer;
+import io.taskhub.postgres.PostgresConfig;
+import io.taskhub.postgres.PostgresSchema;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,21 +32,19 @@ interface Storage extends AutoCloseable {
 
     /** A schema of the class's own on the test server (found or started by the PostgreSQL test tooling). */
     static Storage postgres() {
-        PostgresTestServer.Server server = PostgresTestServer.get();
-        byte[] random = new byte[5];
-        new SecureRandom().nextBytes(random);
-        String schema = "taskhub_e2e_" + HexFormat.of().formatHex(random);
+        PostgresSchema schema = PostgresSchema.reserve();
+        PostgresConfig config = schema.config();
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("TASKHUB_BACKEND", "postgres");
-        environment.put("TASKHUB_POSTGRES_URL", server.jdbcUrl());
-        environment.put("TASKHUB_POSTGRES_SCHEMA", schema);
+        environment.put("TASKHUB_POSTGRES_URL", config.jdbcUrl());
+        environment.put("TASKHUB_POSTGRES_SCHEMA", schema.name());
         // Each command is a JVM with a pool of its own: a small one is plenty, and spares the server's connections.
         environment.put("TASKHUB_POSTGRES_POOLSIZE", "4");
-        if (server.user() != null) {
-            environment.put("TASKHUB_POSTGRES_USER", server.user());
+        if (config.user() != null) {
+            environment.put("TASKHUB_POSTGRES_USER", config.user());
         }
-        if (server.password() != null) {
-            environment.put("TASKHUB_POSTGRES_PASSWORD", server.password());
+        if (config.password() != null) {
+            environment.put("TASKHUB_POSTGRES_PASSWORD", config.password());
         }
         return new Storage() {
             @Override
@@ -60,11 +54,7 @@ interface Storage extends AutoCloseable {
 
             @Override
             public void close() {
-                try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
-                    statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-                } catch (SQLException e) {
-                    throw new IllegalStateException("Cannot drop the test schema " + schema, e);
-                }
+                schema.close();
             }
         };
     }

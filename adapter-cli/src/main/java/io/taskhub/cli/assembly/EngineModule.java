@@ -3,6 +3,7 @@ package io.taskhub.cli.assembly;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import io.taskhub.cli.config.ConfigurationException;
 import io.taskhub.cli.config.Settings;
 import io.taskhub.core.client.DefaultTaskhubClients;
 import io.taskhub.core.registry.OrchestrationRegistry;
@@ -35,11 +36,16 @@ final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     WorkerOptions workerOptions() {
-        return WorkerOptions.defaults()
+        WorkerOptions options = WorkerOptions.defaults()
                 .withConcurrency(Math.max(1, settings.getInt(Settings.WORKER_ORCHESTRATIONS)),
                         Math.max(1, settings.getInt(Settings.WORKER_ACTIVITIES)))
-                .withLeaseDuration(settings.getDuration(Settings.WORKER_LEASE))
                 .withMaxCachedInstances(settings.getInt(Settings.WORKER_CACHE))
                 .withPoisonLimit(Math.max(1, settings.getInt(Settings.WORKER_POISON_LIMIT)));
+        try {
+            return options.withLeaseDuration(settings.getDuration(Settings.WORKER_LEASE));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("Setting '" + Settings.WORKER_LEASE.key() + "': " + e.getMessage()
+                    + "; accepted: 0.3 seconds or more.");
+        }
     }
 }

@@ -1,0 +1,27 @@
+package io.taskhub.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code serve} refuses to start on a bad setting, and says which. */
+class ServeStartupTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void serve_withAnInvalidSetting_stopsAtStart_namingIt() {
+        TaskhubProcess taskhub = new TaskhubProcess(dir, Map.of("TASKHUB_SQLITE_FILE",
+                dir.resolve("taskhub.db").toString(), "TASKHUB_WORKER_LEASESECONDS", "0.1"));
+
+        CommandResult result = taskhub.run("serve", "--port", "0");
+
+        assertThat(result.exitCode()).as(result::describe).isEqualTo(5);
+        assertThat(result.stderr()).as(result::describe).contains("Setting 'worker.leaseSeconds'")
+                .contains("accepted: 0.3 seconds or more");
+        assertThat(result.stdout()).doesNotContain("Taskhub is serving");
+    }
+}
