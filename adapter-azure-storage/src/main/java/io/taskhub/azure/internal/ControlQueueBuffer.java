@@ -130,7 +130,8 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
             if (previous != null) {
                 forgetLocked(best, previous); // its lease ran out: taken over
             }
-            Active holder = new Active(bestPartition, UUID.randomUUID().toString(), taken, now.plusSeconds(60));
+            Active holder = new Active(bestPartition, UUID.randomUUID().toString(), new ArrayList<>(taken),
+                    now.plusSeconds(60));
             active.put(best, holder);
             taken.forEach(b -> inProgress.put(b.held().messageId, holder));
             return new Taken(best, bestPartition, claimable.get(bestPartition), taken, holder.token);
@@ -266,12 +267,22 @@ public final class ControlQueueBuffer implements PartitionManager.Listener {
         }
     }
 
-    /** Attaches what the claim found to the lock of {@code token} (read back by {@link #claimOf}). */
-    public void attach(String instanceId, String token, Object claim) {
+    /**
+     * Attaches what the claim found to the lock of {@code token} (read back by {@link #claimOf}) and narrows the
+     * lock's messages to those the work item kept: the others were deleted or went back to the queue, and when
+     * they come back they must be buffered, not mistaken for the work item's.
+     */
+    public void attach(String instanceId, String token, Object claim, List<Buffered> kept) {
         synchronized (lock) {
             Active holder = active.get(instanceId);
             if (holder != null && holder.token.equals(token)) {
                 holder.claim = claim;
+                for (Buffered b : holder.messages) {
+                    if (!kept.contains(b)) {
+                        inProgress.remove(b.held().messageId, holder);
+                    }
+                }
+                holder.messages.retainAll(kept);
             }
         }
     }

@@ -198,7 +198,7 @@ public final class OrchestrationClaims {
         buffer.expireAt(instanceId, token, expiry);
         ClaimReceipt receipt = new ClaimReceipt(taken.partition(), taken.epoch(), token, List.copyOf(kept), row,
                 sentinel, new AtomicBoolean());
-        buffer.attach(instanceId, token, receipt);
+        buffer.attach(instanceId, token, receipt, kept);
         return Optional.of(new OrchestrationWorkItem(instanceId, row.metadata(), messages, attempts,
                 new Lease(owner, token, expiry), receipt));
     }
