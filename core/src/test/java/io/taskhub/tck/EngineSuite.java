@@ -79,8 +79,9 @@ public abstract class EngineSuite extends EngineSuiteBase {
         awaitStatus(id, RuntimeStatus.Running);
         client.suspend(id, "hold on");
         awaitStatus(id, RuntimeStatus.Suspended);
+        long suspendedRevision = metadata(id).revision();
         client.raiseEvent(id, "Go", "\"while suspended\"");
-        awaitRevisionChange(id);
+        awaitRevisionAfter(id, suspendedRevision);
         assertThat(metadata(id).runtimeStatus()).isEqualTo(RuntimeStatus.Suspended);
         client.resume(id, "go on");
         InstanceMetadata done = awaitCompletion(id);
@@ -364,9 +365,8 @@ public abstract class EngineSuite extends EngineSuiteBase {
         assertThat(awaitCompletion(id).output()).isEqualTo("\"after restart\"");
     }
 
-    /** Waits until a worker has processed something for the instance (its revision moved). */
-    protected void awaitRevisionChange(String id) throws InterruptedException {
-        long revision = metadata(id).revision();
+    /** Waits until a worker has processed something for the instance since {@code revision} was read. */
+    protected void awaitRevisionAfter(String id, long revision) {
         Awaitility.await().atMost(WAIT).until(() -> metadata(id).revision() > revision);
     }
 }
