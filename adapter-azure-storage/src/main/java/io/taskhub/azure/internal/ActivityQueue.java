@@ -1,0 +1,282 @@
+package io.taskhub.azure.internal;
+
+import io.taskhub.azure.internal.InstanceRows.InstanceRow;
+import io.taskhub.ports.errors.LockLostException;
+import io.taskhub.ports.store.ActivityTask;
+import io.taskhub.ports.store.ActivityWorkItem;
+import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.Lease;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Activity work items from the work-item queue, which every worker reads (activities need no partition). The
+ * message's visibility timeout is the lease: renewing updates it, abandoning sets it to the retry delay, and
+ * the dequeue count (less deferrals recorded in the body) is the attempt count. A receive fetches a few tasks
+ * at once and hands out the oldest first (a step's tasks are sent in parallel, so the queue's order is not
+ * theirs). A task whose instance was purged or moved to another execution is deleted instead of run.
+ *
+ * <p>Completing sends the result to the instance's control queue, then deletes the task; the result's id
+ * derives from the task's, so a task that ran twice produces one result and a copy that its receiver drops.
+ */
+public final class ActivityQueue {
+    private static final Logger LOG = LoggerFactory.getLogger(ActivityQueue.class);
+    private static final int PREFETCH = 8;
+    /** Below this remaining visibility, completion first checks that the task is still ours. */
+    private static final Duration CHECK_MARGIN = Duration.ofSeconds(2);
+    private static final Duration MIN_REMAINING = Duration.ofMillis(500);
+    private static final Duration KNOWN_FOR = Duration.ofSeconds(2);
+
+    private final HubClients hub;
+    private final QueueOps queues;
+    private final MessageCodec codec;
+    private final Outbox outbox;
+    private final InstanceRows instances;
+    private final ParallelIo parallel;
+    private final ReentrantLock receiving = new ReentrantLock();
+    private final List<Prefetched> prefetched = new ArrayList<>();
+    private Duration prefetchVisibility = Duration.ofSeconds(30);
+    private final ReceiveBackoff backoff;
+    private final Map<String, Known> recent = new ConcurrentHashMap<>();
+
+    public ActivityQueue(HubClients hub, QueueOps queues, MessageCodec codec, Outbox outbox, InstanceRows instances,
+            ParallelIo parallel, ReceiveBackoff backoff) {
+        this.backoff = backoff;
+        this.hub = hub;
+        this.queues = queues;
+        this.codec = codec;
+        this.outbox = outbox;
+        this.instances = instances;
+        this.parallel = parallel;
+    }
+
+    private record Prefetched(HeldMessage held, TaskEnvelope envelope) {
+    }
+
+    private record Known(String executionId, Instant until) {
+    }
+
+    private record TaskReceipt(HeldMessage held, TaskEnvelope envelope) {
+    }
+
+    public Optional<ActivityWorkItem> claim(String owner, Duration lease) {
+        for (int attempt = 0; attempt < 2 * PREFETCH; attempt++) {
+            Prefetched next = takeOldest();
+            if (next == null) {
+                if (receive(lease) == 0) {
+                    return Optional.empty();
+                }
+                continue;
+            }
+            Optional<ActivityWorkItem> item = toWorkItem(next, owner);
+            if (item.isPresent()) {
+                return item;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<ActivityWorkItem> toWorkItem(Prefetched next, String owner) {
+        TaskEnvelope envelope = next.envelope();
+        if (!isCurrentExecution(envelope.iid(), envelope.xid())) {
+            queues.delete(next.held()); // its instance was purged or replaced: the task went with it
+            return Optional.empty();
+        }
+        String input;
+        try {
+            input = codec.input(envelope);
+        } catch (PayloadStore.MissingPayloadException e) {
+            queues.delete(next.held());
+            return Optional.empty();
+        }
+        ActivityTask task = new ActivityTask(envelope.iid(), envelope.xid(), envelope.tid(), envelope.name(), input);
+        int attempts = (int) Math.max(1, next.held().dequeueCount - envelope.bn());
+        Lease claimLease = new Lease(owner, UUID.randomUUID().toString(), next.held().visibleUntil());
+        return Optional.of(new ActivityWorkItem(task, attempts, claimLease, new TaskReceipt(next.held(), envelope)));
+    }
+
+    /**
+     * Whether the instance exists with execution {@code executionId}, trusting what a read of the last
+     * {@link #KNOWN_FOR} found (a fan-out's tasks all belong to one execution). This process forgets those reads
+     * when it purges or replaces an instance; another process's purge within that window lets a result through
+     * to the instance's queue, where it is dropped (no row, or another execution).
+     */
+    private boolean isCurrentExecution(String instanceId, String executionId) {
+        Instant now = Instant.now();
+        Known known = recent.get(instanceId);
+        if (known != null && known.until().isAfter(now) && known.executionId().equals(executionId)) {
+            return true;
+        }
+        Optional<InstanceRow> row = instances.read(instanceId, false);
+        if (recent.size() > 10_000) {
+            recent.clear();
+        }
+        if (row.isEmpty()) {
+            recent.remove(instanceId);
+            return false;
+        }
+        String current = row.get().metadata().executionId();
+        recent.put(instanceId, new Known(current, now.plus(KNOWN_FOR)));
+        return current.equals(executionId);
+    }
+
+    /** Forgets what recent reads found (this process purged or replaced instances). */
+    public void forgetRecentReads() {
+        recent.clear();
+    }
+
+    private Prefetched takeOldest() {
+        Instant soon = Instant.now().plus(MIN_REMAINING);
+        synchronized (prefetched) {
+            prefetched.removeIf(p -> p.held().visibleUntil().isBefore(soon)); // they come back by themselves
+            return prefetched.isEmpty() ? null : prefetched.remove(0);
+        }
+    }
+
+    /** One thread receives at a time; the others wait for it. Returns how many tasks arrived. */
+    private int receive(Duration lease) {
+        if (!receiving.tryLock()) {
+            receiving.lock();
+            receiving.unlock();
+            return 1;
+        }
+        try {
+            if (!backoff.mayReceive()) {
+                return 0; // the queue was empty a moment ago and nothing was sent since
+            }
+            long sends = backoff.sends();
+            List<HeldMessage> received = queues.receive(hub.workItems(), -1, PREFETCH, lease);
+            backoff.received(received.size(), sends);
+            List<Prefetched> decoded = new ArrayList<>(received.size());
+            for (HeldMessage held : received) {
+                try {
+                    decoded.add(new Prefetched(held, codec.decodeTask(held.text)));
+                } catch (RuntimeException e) {
+                    LOG.error("Dropping unreadable activity message {}: {}", held, e.getMessage());
+                    queues.delete(held);
+                }
+            }
+            synchronized (prefetched) {
+                prefetchVisibility = lease;
+                prefetched.addAll(decoded);
+                prefetched.sort(Comparator.comparingLong(p -> p.envelope().ts()));
+            }
+            return received.size();
+        } finally {
+            receiving.unlock();
+        }
+    }
+
+    public Lease renew(ActivityWorkItem item, Duration lease) {
+        HeldMessage held = receipt(item).held();
+        if (held.isDeleted()) {
+            return item.lease(); // completed while the renewal was due: nothing to extend
+        }
+        if (held.isReleased() || !queues.update(held, lease, null)) {
+            throw lost(item);
+        }
+        return item.lease().renewedUntil(held.visibleUntil());
+    }
+
+    public void complete(ActivityWorkItem item, InstanceMessage result) {
+        TaskReceipt receipt = receipt(item);
+        HeldMessage held = receipt.held();
+        Instant now = Instant.now();
+        if (held.isDeleted() || held.isReleased() || !held.visibleUntil().isAfter(now)) {
+            throw lost(item); // completed or abandoned already, or its lease ran out
+        }
+        TaskEnvelope task = receipt.envelope();
+        if (!isCurrentExecution(task.iid(), task.xid())) {
+            queues.delete(held);
+            throw new LockLostException("The instance of activity task " + task.tid() + " (" + task.name() + "), "
+                    + task.iid() + ", was purged or replaced; the result is dropped.");
+        }
+        if (held.visibleUntil().isBefore(now.plus(CHECK_MARGIN))
+                && !queues.update(held, CHECK_MARGIN.multipliedBy(5), null)) {
+            throw lost(item); // another worker took the task: nothing was sent
+        }
+        String resultId = UUID.nameUUIDFromBytes((task.id() + "/result").getBytes(StandardCharsets.UTF_8)).toString();
+        outbox.send(Outbox.envelope(resultId, result, task.rv(), null));
+        queues.delete(held);
+    }
+
+    public void abandon(ActivityWorkItem item, Duration retryDelay) {
+        HeldMessage held = receipt(item).held();
+        try {
+            if (!held.isDeleted() && !held.isReleased()) {
+                queues.update(held, retryDelay, null);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Could not abandon activity {}: {}", item.task().name(), e.getMessage());
+        } finally {
+            held.markReleased();
+        }
+    }
+
+    /** Renews prefetched tasks that would become visible within half their visibility timeout. */
+    public void keepAlive() {
+        List<Prefetched> due = new ArrayList<>();
+        Duration visibility;
+        synchronized (prefetched) {
+            visibility = prefetchVisibility;
+            Instant soon = Instant.now().plus(visibility.dividedBy(2));
+            prefetched.stream().filter(p -> p.held().visibleUntil().isBefore(soon)).forEach(due::add);
+        }
+        parallel.runAll(due.stream().<Runnable>map(p -> () -> {
+            try {
+                if (!queues.update(p.held(), visibility, null)) {
+                    synchronized (prefetched) {
+                        prefetched.remove(p);
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("Could not renew prefetched task {}: {}", p.held(), e.getMessage());
+            }
+        }).toList());
+    }
+
+    /**
+     * Forgets the prefetched tasks; with {@code release}, first makes them visible again at once (a graceful
+     * stop), so other workers need not wait for their visibility to lapse.
+     */
+    public void clear(boolean release) {
+        List<Prefetched> dropped;
+        synchronized (prefetched) {
+            dropped = new ArrayList<>(prefetched);
+            prefetched.clear();
+        }
+        if (release) {
+            parallel.runAll(dropped.stream().<Runnable>map(p -> () -> {
+                try {
+                    TaskEnvelope benign = p.envelope().withBenign(p.envelope().bn() + 1);
+                    queues.update(p.held(), Duration.ZERO, codec.encode(benign));
+                } catch (RuntimeException e) {
+                    LOG.debug("Could not release prefetched task {}: {}", p.held(), e.getMessage());
+                }
+            }).toList());
+        }
+    }
+
+    private static TaskReceipt receipt(ActivityWorkItem item) {
+        if (item.receipt() instanceof TaskReceipt receipt) {
+            return receipt;
+        }
+        throw new IllegalArgumentException("Activity work item was not claimed from this store.");
+    }
+
+    private static LockLostException lost(ActivityWorkItem item) {
+        return new LockLostException("Activity task " + item.task().taskId() + " (" + item.task().name() + ") of "
+                + item.task().instanceId() + " was taken by another worker, abandoned, or is gone.");
+    }
+}

@@ -1,0 +1,348 @@
+package io.taskhub.azure.internal;
+
+import com.azure.data.tables.TableServiceClient;
+import com.azure.storage.queue.QueueServiceClient;
+import io.taskhub.azure.AzureStorageConfig;
+import io.taskhub.ports.errors.InstanceNotFoundException;
+import io.taskhub.ports.errors.TaskhubException;
+import io.taskhub.ports.history.ExecutionStarted;
+import io.taskhub.ports.history.HistoryEvent;
+import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.model.InstancePage;
+import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.model.PurgeFilter;
+import io.taskhub.ports.model.PurgeResult;
+import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.store.ActivityWorkItem;
+import io.taskhub.ports.store.Checkpoint;
+import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.ports.store.OrchestrationWorkItem;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The storage port for one task hub on Azure Storage. It wires the parts together and wraps unexpected SDK
+ * errors as {@link io.taskhub.ports.errors.StorageException}; the design is described on each part and in
+ * docs/azure-storage.md.
+ */
+public final class AzureOrchestrationStore implements OrchestrationStore {
+    private final HubClients hub;
+    private final InstanceRows instances;
+    private final HistoryRows history;
+    private final Outbox outbox;
+    private final StartRules starts;
+    private final Waiter waiter;
+    private final ControlQueueBuffer buffer;
+    private final PartitionManager partitions;
+    private final OrchestrationClaims claims;
+    private final OrchestrationCommits commits;
+    private final ActivityQueue activities;
+    private final InstanceQueries queries;
+    private final Purges purges;
+    private final ScheduledExecutorService scheduler;
+    private ScheduledFuture<?> keepAlive;
+
+    public AzureOrchestrationStore(String taskHub, AzureStorageConfig config, QueueServiceClient queueService,
+            TableServiceClient tableService, ScheduledExecutorService scheduler, ExecutorService io,
+            ExecutorService urgentIo) {
+        this.scheduler = scheduler;
+        this.hub = new HubClients(queueService, tableService, new ResourceNames(taskHub, config.partitionCount()));
+        QueueOps queues = new QueueOps(config.maxVisibilityDelay());
+        PayloadStore payloads = new PayloadStore(hub.payloads());
+        MessageCodec codec = new MessageCodec(payloads);
+        this.instances = new InstanceRows(hub.instances(), payloads);
+        this.history = new HistoryRows(hub.history(), payloads);
+        this.outbox = new Outbox(hub, queues, codec);
+        this.starts = new StartRules(instances, outbox);
+        this.waiter = new Waiter(config.maxPollingInterval());
+        ParallelIo parallel = new ParallelIo(io);
+        ParallelIo renewals = new ParallelIo(urgentIo);
+        this.buffer = new ControlQueueBuffer(queues, codec, hub::controlQueue, renewals,
+                new ReceiveBackoff(config.maxPollingInterval(), outbox::sends));
+        this.partitions = new PartitionManager(hub.partitions(), config.partitionCount(),
+                config.partitionLeaseDuration(), config.partitionRenewInterval(), config.workerId(), scheduler, buffer);
+        this.claims = new OrchestrationClaims(partitions, buffer, queues, codec, instances, history, starts, urgentIo);
+        this.commits = new OrchestrationCommits(partitions, buffer, queues, outbox, starts, instances, history, waiter,
+                parallel, renewals);
+        this.activities = new ActivityQueue(hub, queues, codec, outbox, instances, renewals,
+                new ReceiveBackoff(config.maxPollingInterval(), outbox::sends));
+        this.queries = new InstanceQueries(hub.instances(), instances);
+        this.purges = new Purges(instances, history, payloads, queries);
+    }
+
+    @Override
+    public String taskHubName() {
+        return hub.names().taskHub();
+    }
+
+    /** The queue and table names of this task hub. */
+    public ResourceNames resourceNames() {
+        return hub.names();
+    }
+
+    @Override
+    public void createTaskHubIfNotExists() {
+        call("create the task hub", () -> {
+            hub.createIfNotExists();
+            PartitionManager.createRows(hub.partitions(), taskHubName(), hub.partitionCount());
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteTaskHub() {
+        stopBackground(Duration.ZERO, false);
+        call("delete the task hub", () -> {
+            hub.deleteIfExists();
+            return null;
+        });
+    }
+
+    @Override
+    public void createInstance(String instanceId, ExecutionStarted started, Set<RuntimeStatus> replaceableStatuses) {
+        call("create instance " + instanceId, () -> {
+            starts.create(instanceId, started, replaceableStatuses);
+            return null;
+        });
+        activities.forgetRecentReads(); // it may have replaced an instance
+        waiter.signal();
+    }
+
+    @Override
+    public void sendMessages(List<InstanceMessage> messages) {
+        call("send messages", () -> {
+            // Every target must exist (or be created by a start earlier in the batch) before anything is sent.
+            Set<String> startedHere = new HashSet<>();
+            Map<String, String> incarnations = new HashMap<>();
+            for (InstanceMessage message : messages) {
+                String target = message.instanceId();
+                if (message.isStart()) {
+                    startedHere.add(target);
+                } else if (!startedHere.contains(target) && !incarnations.containsKey(target)) {
+                    String created = instances.read(target, false)
+                            .map(row -> String.valueOf(row.properties().get(InstanceRows.CREATED)))
+                            .orElseThrow(() -> new InstanceNotFoundException(target));
+                    incarnations.put(target, created);
+                }
+            }
+            for (InstanceMessage message : messages) {
+                String id = UUID.randomUUID().toString();
+                if (message.event() instanceof ExecutionStarted start) {
+                    starts.send(message.instanceId(), start, id, 0);
+                    activities.forgetRecentReads(); // it may have replaced an instance
+                } else {
+                    // Stamped with the incarnation the sender saw: if it is purged or replaced before the
+                    // message is received, the message goes with it (as an inbox would).
+                    outbox.send(Outbox.envelope(id, message, null, null)
+                            .withIncarnation(incarnations.get(message.instanceId())));
+                }
+            }
+            return null;
+        });
+        waiter.signal();
+    }
+
+    @Override
+    public Optional<InstanceMetadata> getInstance(String instanceId) {
+        return call("read instance " + instanceId,
+                () -> instances.read(instanceId).map(InstanceRows.InstanceRow::metadata));
+    }
+
+    @Override
+    public List<HistoryEvent> getHistory(String instanceId) {
+        return call("read the history of " + instanceId, () -> {
+            OrchestrationClaims.ClaimReceipt claimed = claims.currentClaim(instanceId);
+            if (claimed != null) {
+                // Claimed here: nobody else writes the instance's history until the claim ends.
+                Sentinel sentinel = claimed.sentinel();
+                boolean current = sentinel.exists()
+                        && claimed.row().metadata().executionId().equals(sentinel.executionId());
+                return current ? history.read(instanceId, sentinel) : List.of();
+            }
+            Optional<InstanceRows.InstanceRow> row = instances.read(instanceId, false);
+            if (row.isEmpty()) {
+                return List.of();
+            }
+            Sentinel sentinel = history.readSentinel(instanceId);
+            // After a replacement the old execution's rows stay until the new one's first checkpoint.
+            if (!sentinel.exists() || !row.get().metadata().executionId().equals(sentinel.executionId())) {
+                return List.of();
+            }
+            return history.read(instanceId, sentinel);
+        });
+    }
+
+    @Override
+    public InstancePage queryInstances(InstanceQuery query) {
+        return call("query instances", () -> queries.query(query));
+    }
+
+    @Override
+    public Map<RuntimeStatus, Long> countInstances(InstanceQuery query) {
+        return call("count instances", () -> queries.count(query));
+    }
+
+    @Override
+    public Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration,
+            int maxMessages) {
+        startBackground(true);
+        Optional<OrchestrationWorkItem> item = call("claim an orchestration work item",
+                () -> claims.claim(owner, leaseDuration, maxMessages));
+        waiter.claimed(item.isPresent());
+        return item;
+    }
+
+    @Override
+    public Lease renewOrchestrationWorkItem(OrchestrationWorkItem item, Duration leaseDuration) {
+        return call("renew the work item of " + item.instanceId(), () -> commits.renew(item, leaseDuration));
+    }
+
+    @Override
+    public void completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint) {
+        call("commit a step of " + item.instanceId(), () -> {
+            commits.complete(item, checkpoint);
+            return null;
+        });
+    }
+
+    @Override
+    public void abandonOrchestrationWorkItem(OrchestrationWorkItem item, Duration retryDelay) {
+        call("abandon the work item of " + item.instanceId(), () -> {
+            commits.abandon(item, retryDelay);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration) {
+        startBackground(false);
+        Optional<ActivityWorkItem> item = call("claim an activity", () -> activities.claim(owner, leaseDuration));
+        waiter.claimed(item.isPresent());
+        return item;
+    }
+
+    @Override
+    public Lease renewActivityWorkItem(ActivityWorkItem item, Duration leaseDuration) {
+        return call("renew an activity", () -> activities.renew(item, leaseDuration));
+    }
+
+    @Override
+    public void completeActivityWorkItem(ActivityWorkItem item, InstanceMessage result) {
+        call("complete an activity", () -> {
+            activities.complete(item, result);
+            return null;
+        });
+        waiter.signal();
+    }
+
+    @Override
+    public void abandonActivityWorkItem(ActivityWorkItem item, Duration retryDelay) {
+        call("abandon an activity", () -> {
+            activities.abandon(item, retryDelay);
+            return null;
+        });
+    }
+
+    @Override
+    public boolean purgeInstance(String instanceId, Set<RuntimeStatus> allowedStatuses) {
+        boolean purged = call("purge instance " + instanceId, () -> purges.purge(instanceId, allowedStatuses));
+        activities.forgetRecentReads();
+        waiter.signal();
+        return purged;
+    }
+
+    @Override
+    public PurgeResult purgeInstances(PurgeFilter filter, int maxInstances) {
+        PurgeResult result = call("purge instances", () -> purges.purge(filter, maxInstances));
+        activities.forgetRecentReads();
+        return result;
+    }
+
+    @Override
+    public void awaitWork(Duration maxWait) throws InterruptedException {
+        waiter.awaitWork(maxWait);
+    }
+
+    @Override
+    public void awaitInstanceChange(String instanceId, long knownRevision, Duration maxWait)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        for (int round = 0; ; round++) {
+            Optional<InstanceRows.InstanceRow> row = call("read instance " + instanceId,
+                    () -> instances.read(instanceId, false));
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (row.isEmpty() || row.get().revision() != knownRevision || left <= 0) {
+                return;
+            }
+            waiter.waitForSignal(Math.min(left, waiter.pollDelay(round)));
+        }
+    }
+
+    /**
+     * Background work starts with the first claim: keeping buffered messages invisible, and (for orchestration
+     * claims) taking part in partition leasing. A process that only manages instances never owns partitions.
+     */
+    private void startBackground(boolean orchestrations) {
+        synchronized (this) {
+            if (keepAlive == null) {
+                keepAlive = scheduler.scheduleWithFixedDelay(this::keepBufferedAlive, 1, 1, TimeUnit.SECONDS);
+            }
+        }
+        if (orchestrations) {
+            call("take part in partition leasing", () -> {
+                partitions.start();
+                return null;
+            });
+        }
+    }
+
+    private void keepBufferedAlive() {
+        try {
+            buffer.keepAlive();
+            activities.keepAlive();
+        } catch (RuntimeException e) {
+            // logged by the buffers; the next round retries
+        }
+    }
+
+    /** Hands partitions over (when {@code handOver}) and stops background work; a later claim restarts it. */
+    public void stopBackground(Duration grace, boolean handOver) {
+        synchronized (this) {
+            if (keepAlive != null) {
+                keepAlive.cancel(false);
+                keepAlive = null;
+            }
+        }
+        partitions.stop(grace, handOver);
+        buffer.clear();
+        activities.clear(handOver);
+    }
+
+    /** For tests: simulate a crash after a step of the checkpoint protocol (see {@link OrchestrationCommits}). */
+    void crashPoint(java.util.function.Consumer<String> crash) {
+        commits.crashPoint(crash);
+    }
+
+    private static <T> T call(String action, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (TaskhubException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw StorageErrors.wrap(action, e);
+        }
+    }
+}

@@ -1,0 +1,417 @@
+package io.taskhub.azure.internal;
+
+import com.azure.storage.queue.QueueClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Control-queue messages this process received, grouped by instance, and the instances it is processing (the
+ * in-process lock). A receive returns up to 32 messages of many instances; the messages of an instance that is
+ * being processed wait here (kept invisible) and form its next work item, so a fan-in of many results does not
+ * cycle messages through the queue. Only one thread receives at a time.
+ *
+ * <p>A lock expires with its work item's lease: another claim may then take the instance over (once its
+ * messages come back from the queue), and the old holder's token no longer holds.
+ */
+public final class ControlQueueBuffer implements PartitionManager.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlQueueBuffer.class);
+    private static final int MAX_BUFFERED_PER_PARTITION = 512;
+    private static final int MAX_RECEIVES_PER_PARTITION = 4;
+    /** A buffered message closer than this to becoming visible is left to come back rather than handed out. */
+    private static final Duration MIN_REMAINING = Duration.ofMillis(500);
+    /** How long an expired lock waits for its messages to come back before it is taken over regardless. */
+    private static final Duration TAKE_OVER_GRACE = Duration.ofMinutes(1);
+
+    private final QueueOps queues;
+    private final MessageCodec codec;
+    private final IntFunction<QueueClient> controlQueues;
+    private final ParallelIo parallel;
+    private final Object lock = new Object();
+    private final ReentrantLock receiving = new ReentrantLock();
+    private final Map<Integer, Map<String, List<Buffered>>> buffers = new HashMap<>();
+    private final Map<String, Active> active = new HashMap<>();
+    /** Messages of work items in progress, by message id: a copy received again refreshes their receipt. */
+    private final Map<String, Active> inProgress = new HashMap<>();
+    private final Map<Integer, Duration> visibilityPerPartition = new HashMap<>();
+    private final ReceiveBackoff backoff;
+
+    /** A received message with its decoded body. */
+    public record Buffered(HeldMessage held, Envelope envelope) {
+    }
+
+    /**
+     * An instance taken for processing: its partition, the ownership epoch, its oldest messages, and the token
+     * of the lock (so that a late unlock of an earlier work item cannot unlock a newer one).
+     */
+    public record Taken(String instanceId, int partition, long epoch, List<Buffered> messages, String token) {
+    }
+
+    private static final class Active {
+        final int partition;
+        final String token;
+        final List<Buffered> messages;
+        volatile Instant expiresAt;
+        volatile Object claim;
+
+        Active(int partition, String token, List<Buffered> messages, Instant expiresAt) {
+            this.partition = partition;
+            this.token = token;
+            this.messages = messages;
+            this.expiresAt = expiresAt;
+        }
+
+        boolean isValid(Instant now) {
+            return now.isBefore(expiresAt);
+        }
+    }
+
+    public ControlQueueBuffer(QueueOps queues, MessageCodec codec, IntFunction<QueueClient> controlQueues,
+            ParallelIo parallel, ReceiveBackoff backoff) {
+        this.backoff = backoff;
+        this.queues = queues;
+        this.codec = codec;
+        this.controlQueues = controlQueues;
+        this.parallel = parallel;
+    }
+
+    /**
+     * Takes the instance whose oldest buffered message is the oldest among instances not locked, with up to
+     * {@code maxMessages} of its messages in send order, and locks it. Null when no buffered instance is ready.
+     */
+    public Taken take(Map<Integer, Long> claimable, int maxMessages) {
+        Instant now = Instant.now();
+        synchronized (lock) {
+            String best = null;
+            int bestPartition = -1;
+            long oldest = Long.MAX_VALUE;
+            for (Map.Entry<Integer, Long> partition : claimable.entrySet()) {
+                Map<String, List<Buffered>> instances = buffers.get(partition.getKey());
+                if (instances == null) {
+                    continue;
+                }
+                for (Map.Entry<String, List<Buffered>> instance : instances.entrySet()) {
+                    Active holder = active.get(instance.getKey());
+                    List<Buffered> messages = instance.getValue();
+                    // About to become visible again: let it come back with a fresh receipt instead.
+                    messages.removeIf(b -> b.held().visibleUntil().isBefore(now.plus(MIN_REMAINING)));
+                    if (messages.isEmpty() || holder != null && !canTakeOver(holder, now)) {
+                        continue;
+                    }
+                    long first = messages.get(0).envelope().ts();
+                    if (first < oldest) {
+                        oldest = first;
+                        best = instance.getKey();
+                        bestPartition = partition.getKey();
+                    }
+                }
+                instances.values().removeIf(List::isEmpty);
+            }
+            if (best == null) {
+                return null;
+            }
+            List<Buffered> messages = buffers.get(bestPartition).get(best);
+            List<Buffered> taken = new ArrayList<>(messages.subList(0, Math.min(maxMessages, messages.size())));
+            messages.subList(0, taken.size()).clear();
+            if (messages.isEmpty()) {
+                buffers.get(bestPartition).remove(best);
+            }
+            Active previous = active.get(best);
+            if (previous != null) {
+                forgetLocked(best, previous); // its lease ran out: taken over
+            }
+            Active holder = new Active(bestPartition, UUID.randomUUID().toString(), new ArrayList<>(taken),
+                    now.plusSeconds(60));
+            active.put(best, holder);
+            taken.forEach(b -> inProgress.put(b.held().messageId, holder));
+            return new Taken(best, bestPartition, claimable.get(bestPartition), taken, holder.token);
+        }
+    }
+
+    /**
+     * Receives from every claimable partition (one thread at a time; a thread that finds another receiving waits
+     * for it and receives nothing itself). Returns how many messages arrived.
+     */
+    public int receive(Map<Integer, Long> claimable, Duration visibility) {
+        if (!receiving.tryLock()) {
+            receiving.lock(); // someone is receiving: wait for the result instead of receiving again
+            receiving.unlock();
+            return 1;
+        }
+        try {
+            if (!backoff.mayReceive()) {
+                return 0; // the queues were empty a moment ago and nothing was sent since
+            }
+            long sends = backoff.sends();
+            int total = 0;
+            for (int partition : claimable.keySet()) {
+                for (int round = 0; round < MAX_RECEIVES_PER_PARTITION; round++) {
+                    if (buffered(partition) >= MAX_BUFFERED_PER_PARTITION) {
+                        break; // enough waiting already (a big fan-in): do not hold more invisible
+                    }
+                    List<HeldMessage> received = queues.receive(controlQueues.apply(partition), partition,
+                            QueueOps.MAX_BATCH, visibility);
+                    total += received.size();
+                    add(partition, received, visibility);
+                    if (received.size() < QueueOps.MAX_BATCH) {
+                        break;
+                    }
+                }
+            }
+            backoff.received(total, sends);
+            return total;
+        } finally {
+            receiving.unlock();
+        }
+    }
+
+    private void add(int partition, List<HeldMessage> received, Duration visibility) {
+        List<Buffered> decoded = new ArrayList<>(received.size());
+        for (HeldMessage held : received) {
+            try {
+                decoded.add(new Buffered(held, codec.decodeEnvelope(held.text)));
+            } catch (RuntimeException e) {
+                LOG.error("Dropping unreadable message {}: {}", held, e.getMessage());
+                queues.delete(held);
+            }
+        }
+        Instant now = Instant.now();
+        synchronized (lock) {
+            visibilityPerPartition.put(partition, visibility);
+            Map<String, List<Buffered>> instances = buffers.computeIfAbsent(partition, k -> new LinkedHashMap<>());
+            for (Buffered message : decoded) {
+                Active processing = inProgress.get(message.held().messageId);
+                if (processing != null && processing.isValid(now)) {
+                    // Its visibility lapsed while its work item ran and it came back: the work item keeps it,
+                    // with the new receipt.
+                    refresh(processing, message.held());
+                    continue;
+                }
+                if (processing != null) {
+                    inProgress.remove(message.held().messageId); // returned from an expired work item
+                }
+                List<Buffered> list = instances.computeIfAbsent(message.envelope().iid(), k -> new ArrayList<>());
+                // The same message again (its visibility lapsed while buffered): keep the fresh receipt.
+                list.removeIf(b -> b.held().messageId.equals(message.held().messageId));
+                list.add(message);
+                list.sort(Comparator.comparingLong(b -> b.envelope().ts()));
+            }
+        }
+    }
+
+    /**
+     * An expired lock is taken over once its messages came back from the queue (their visibility lapsed and a
+     * receive returned them, counting a delivery), so the next work item has them all, with fresh receipts.
+     */
+    private boolean canTakeOver(Active holder, Instant now) {
+        if (holder.isValid(now)) {
+            return false;
+        }
+        boolean allReturned = holder.messages.stream().noneMatch(b -> inProgress.get(b.held().messageId) == holder);
+        return allReturned || now.isAfter(holder.expiresAt.plus(TAKE_OVER_GRACE));
+    }
+
+    private static void refresh(Active processing, HeldMessage fresh) {
+        for (Buffered b : processing.messages) {
+            if (b.held().messageId.equals(fresh.messageId)) {
+                b.held().renewed(fresh.popReceipt(), fresh.visibleUntil());
+            }
+        }
+    }
+
+    /** Returns taken messages to the buffer (the claim could not be completed) and unlocks the instance. */
+    public void putBack(Taken taken) {
+        synchronized (lock) {
+            Map<String, List<Buffered>> instances = buffers.computeIfAbsent(taken.partition(),
+                    k -> new LinkedHashMap<>());
+            List<Buffered> list = instances.computeIfAbsent(taken.instanceId(), k -> new ArrayList<>());
+            list.addAll(0, taken.messages());
+            list.sort(Comparator.comparingLong(b -> b.envelope().ts()));
+        }
+        unlock(taken.instanceId(), taken.token());
+    }
+
+    /** True while {@code token} holds the instance and its lease has not run out. */
+    public boolean isHeld(String instanceId, String token) {
+        synchronized (lock) {
+            Active holder = active.get(instanceId);
+            return holder != null && holder.token.equals(token) && holder.isValid(Instant.now());
+        }
+    }
+
+    /** True while {@code token} is the instance's latest lock (expired or not: nobody took over). */
+    public boolean isLatest(String instanceId, String token) {
+        synchronized (lock) {
+            Active holder = active.get(instanceId);
+            return holder != null && holder.token.equals(token);
+        }
+    }
+
+    /** Sets when the lock of {@code token} expires (its work item's lease). */
+    public void expireAt(String instanceId, String token, Instant expiresAt) {
+        synchronized (lock) {
+            Active holder = active.get(instanceId);
+            if (holder != null && holder.token.equals(token)) {
+                holder.expiresAt = expiresAt;
+            }
+        }
+    }
+
+    /**
+     * Attaches what the claim found to the lock of {@code token} (read back by {@link #claimOf}) and narrows the
+     * lock's messages to those the work item kept: the others were deleted or went back to the queue, and when
+     * they come back they must be buffered, not mistaken for the work item's.
+     */
+    public void attach(String instanceId, String token, Object claim, List<Buffered> kept) {
+        synchronized (lock) {
+            Active holder = active.get(instanceId);
+            if (holder != null && holder.token.equals(token)) {
+                holder.claim = claim;
+                for (Buffered b : holder.messages) {
+                    if (!kept.contains(b)) {
+                        inProgress.remove(b.held().messageId, holder);
+                    }
+                }
+                holder.messages.retainAll(kept);
+            }
+        }
+    }
+
+    /** What the instance's current (unexpired) claim attached, or null. */
+    public Object claimOf(String instanceId) {
+        synchronized (lock) {
+            Active holder = active.get(instanceId);
+            return holder != null && holder.isValid(Instant.now()) ? holder.claim : null;
+        }
+    }
+
+    /** Unlocks the instance if {@code token} still holds it. */
+    public void unlock(String instanceId, String token) {
+        synchronized (lock) {
+            Active holder = active.get(instanceId);
+            if (holder != null && holder.token.equals(token)) {
+                forgetLocked(instanceId, holder);
+            }
+        }
+    }
+
+    private void forgetLocked(String instanceId, Active holder) {
+        active.remove(instanceId);
+        holder.messages.forEach(b -> inProgress.remove(b.held().messageId, holder));
+    }
+
+    @Override
+    public int inFlight(int partition) {
+        Instant now = Instant.now();
+        synchronized (lock) {
+            return (int) active.values().stream().filter(a -> a.partition == partition && a.isValid(now)).count();
+        }
+    }
+
+    /** Lost or handed over: makes the buffered messages visible at once for the next owner. */
+    @Override
+    public void released(int partition) {
+        Map<String, List<Buffered>> dropped;
+        synchronized (lock) {
+            dropped = buffers.remove(partition);
+        }
+        if (dropped == null) {
+            return;
+        }
+        List<Runnable> releases = new ArrayList<>();
+        for (List<Buffered> list : dropped.values()) {
+            for (Buffered b : list) {
+                releases.add(() -> {
+                    try {
+                        Envelope benign = b.envelope().withBenign(b.envelope().bn() + 1);
+                        queues.update(b.held(), Duration.ZERO, codec.encode(benign));
+                    } catch (RuntimeException e) {
+                        LOG.debug("Could not release message {}: {}", b.held(), e.getMessage());
+                    }
+                });
+            }
+        }
+        parallel.runAll(releases);
+    }
+
+    /** Renews buffered messages that would become visible within half their visibility timeout. */
+    public void keepAlive() {
+        List<Buffered> due = new ArrayList<>();
+        Map<Integer, Duration> visibilities;
+        synchronized (lock) {
+            visibilities = new HashMap<>(visibilityPerPartition);
+            Instant now = Instant.now();
+            buffers.forEach((partition, instances) -> {
+                Duration visibility = visibilities.getOrDefault(partition, Duration.ofSeconds(30));
+                Instant soon = now.plus(visibility.dividedBy(2));
+                instances.values().forEach(list -> list.forEach(b -> {
+                    if (b.held().visibleUntil().isBefore(soon)) {
+                        due.add(b);
+                    }
+                }));
+            });
+        }
+        List<Runnable> renewals = new ArrayList<>();
+        for (Buffered b : due) {
+            Duration visibility = visibilities.getOrDefault(b.held().partition, Duration.ofSeconds(30));
+            renewals.add(() -> {
+                try {
+                    if (!queues.update(b.held(), visibility, null)) {
+                        forget(b);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debug("Could not renew buffered message {}: {}", b.held(), e.getMessage());
+                }
+            });
+        }
+        parallel.runAll(renewals);
+    }
+
+    private void forget(Buffered b) {
+        synchronized (lock) {
+            Map<String, List<Buffered>> instances = buffers.get(b.held().partition);
+            if (instances == null) {
+                return;
+            }
+            List<Buffered> list = instances.get(b.envelope().iid());
+            if (list != null) {
+                list.remove(b);
+                if (list.isEmpty()) {
+                    instances.remove(b.envelope().iid());
+                }
+            }
+        }
+    }
+
+    /** Forgets everything (the task hub is being deleted or the store closed). */
+    public void clear() {
+        synchronized (lock) {
+            buffers.clear();
+            active.clear();
+            inProgress.clear();
+        }
+    }
+
+    private int buffered(int partition) {
+        synchronized (lock) {
+            Map<String, List<Buffered>> instances = buffers.get(partition);
+            int n = 0;
+            if (instances != null) {
+                for (List<Buffered> list : instances.values()) {
+                    n += list.size();
+                }
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.taskhub.azure.internal;
+
+import com.azure.storage.queue.models.SendMessageResult;
+import io.taskhub.ports.history.ExecutionStarted;
+import io.taskhub.ports.store.InstanceMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Sends control and work-item messages: stamps their send order and turns due times into visibility delays. */
+public final class Outbox {
+    private static final AtomicLong LAST_TS = new AtomicLong();
+
+    private final HubClients hub;
+    private final QueueOps queues;
+    private final MessageCodec codec;
+    private final AtomicLong sends = new AtomicLong();
+
+    public Outbox(HubClients hub, QueueOps queues, MessageCodec codec) {
+        this.hub = hub;
+        this.queues = queues;
+        this.codec = codec;
+    }
+
+    /** Nanoseconds since the epoch, strictly increasing within this process: the inbox order. */
+    static long nextTs() {
+        Instant now = Instant.now();
+        long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        return LAST_TS.updateAndGet(last -> Math.max(last + 1, nanos));
+    }
+
+    /** The envelope for {@code message} with logical id {@code id}. */
+    public static Envelope envelope(String id, InstanceMessage message, Long rv, Long prv) {
+        Instant due = message.visibleAt();
+        if (due == null && message.event() instanceof ExecutionStarted start) {
+            due = start.scheduledStartAt();
+        }
+        return new Envelope(id, message.instanceId(), message.executionId(), message.event(), null, due, rv, prv, 0,
+                nextTs(), null);
+    }
+
+    /** How many messages this outbox sent (a changing count tells receivers to look again). */
+    public long sends() {
+        return sends.get();
+    }
+
+    public SendMessageResult send(Envelope envelope) {
+        Duration delay = envelope.due() == null ? Duration.ZERO : Duration.between(Instant.now(), envelope.due());
+        SendMessageResult sent = queues.send(hub.controlQueueOf(envelope.iid()), codec.encode(envelope),
+                delay.isNegative() ? Duration.ZERO : delay);
+        sends.incrementAndGet(); // after the send: a receive that saw the old count may have missed it
+        return sent;
+    }
+
+    /** A task envelope, stamped with the send order. */
+    public static TaskEnvelope task(String id, io.taskhub.ports.store.ActivityTask task, long revision) {
+        return new TaskEnvelope(id, task.instanceId(), task.executionId(), task.taskId(), task.name(), task.input(),
+                null, revision, 0, nextTs());
+    }
+
+    public void send(TaskEnvelope task) {
+        queues.send(hub.workItems(), codec.encode(task), Duration.ZERO);
+        sends.incrementAndGet();
+    }
+
+    /** Deletes a message just sent, before anyone received it (best effort). */
+    public void retract(String instanceId, SendMessageResult sent) {
+        queues.retract(hub.controlQueueOf(instanceId), sent);
+    }
+}

@@ -1,0 +1,13 @@
+package io.taskhub.azure;
+
+import io.taskhub.azure.testing.AzureTestBackends;
+import io.taskhub.ports.store.StorageBackend;
+import io.taskhub.tck.EngineSuite;
+
+/** The engine suite, unchanged, on Azure Storage (Azurite unless a connection string is configured). */
+class AzureEngineTest extends EngineSuite {
+    @Override
+    protected StorageBackend backend() {
+        return AzureTestBackends.shared();
+    }
+}
