@@ -75,7 +75,8 @@ class MultiProcessWorkerTest {
     @Test
     void twoWorkerProcesses_oneKilledMidRun_finish500Instances_withEveryStepCommittedOnce() throws Exception {
         OrchestrationStore store = newTaskHub();
-        Process doomed = startWorker(store, "worker-doomed");
+        // the doomed worker's activities hang after its first 60, so it surely holds work when it is killed
+        Process doomed = startWorker(store, "worker-doomed", "60");
         startWorker(store, "worker-survivor");
         List<String> ids = startHelloInstances(store);
         Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
@@ -100,14 +101,17 @@ class MultiProcessWorkerTest {
         return store;
     }
 
-    private Process startWorker(OrchestrationStore store, String workerId) throws Exception {
+    private Process startWorker(OrchestrationStore store, String workerId, String... extraArgs) throws Exception {
         PostgresConfig config = schema.config();
         Path logs = Files.createDirectories(Path.of("target", "worker-logs"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), WorkerProcessMain.class.getName(),
-                config.jdbcUrl(), config.user(), config.password() == null ? "-" : config.password(),
-                config.schema(), store.taskHubName(), String.valueOf(LEASE.toMillis()), workerId);
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                WorkerProcessMain.class.getName(), config.jdbcUrl(), config.user(),
+                config.password() == null ? "-" : config.password(), config.schema(), store.taskHubName(),
+                String.valueOf(LEASE.toMillis()), workerId));
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder builder = new ProcessBuilder(command);
         File log = logs.resolve(store.taskHubName() + "-" + workerId + ".log").toFile();
         builder.redirectErrorStream(true).redirectOutput(log);
         Process process = builder.start();

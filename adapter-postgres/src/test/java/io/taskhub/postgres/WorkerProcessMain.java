@@ -1,15 +1,23 @@
 package io.taskhub.postgres;
 
+import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.TaskhubWorker;
 import io.taskhub.core.worker.WorkerOptions;
 import io.taskhub.tck.TestOrchestrations;
+import io.taskhub.ports.orchestration.Activity;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * A worker process for the multi-process tests: runs a {@link TaskhubWorker} with the test orchestrations on
  * one task hub of one schema until its standard input closes (then stops gracefully) or it is killed.
  *
- * <p>Arguments: jdbcUrl user password(or "-") schema taskHub leaseMillis workerId
+ * <p>Arguments: jdbcUrl user password(or "-") schema taskHub leaseMillis workerId [hangAfterActivities]
+ *
+ * <p>With {@code hangAfterActivities}, every activity after that many runs blocks forever: the worker keeps
+ * renewing their leases, so a test that kills it afterwards knows it died holding work.
  */
 public final class WorkerProcessMain {
     private WorkerProcessMain() {
@@ -21,8 +29,10 @@ public final class WorkerProcessMain {
         WorkerOptions options = WorkerOptions.defaults().withConcurrency(4, 8)
                 .withLeaseDuration(Duration.ofMillis(Long.parseLong(args[5]))).withWorkerId(args[6]);
         try (PostgresStorageBackend backend = PostgresStorageBackend.start(config)) {
-            TaskhubWorker worker = new TaskhubWorker(backend.taskHub(args[4]), TestOrchestrations.registry(), options)
-                    .start();
+            OrchestrationRegistry registry = args.length > 7
+                    ? TestOrchestrations.registry(hangingAfter(Integer.parseInt(args[7])))
+                    : TestOrchestrations.registry();
+            TaskhubWorker worker = new TaskhubWorker(backend.taskHub(args[4]), registry, options).start();
             System.out.println("worker " + args[6] + " started");
             while (System.in.read() != -1) {
                 // runs until the parent closes our input
@@ -30,5 +40,16 @@ public final class WorkerProcessMain {
             worker.stop(Duration.ofSeconds(5));
             System.out.println("worker " + args[6] + " stopped");
         }
+    }
+
+    private static UnaryOperator<Activity> hangingAfter(int runs) {
+        AtomicInteger started = new AtomicInteger();
+        return activity -> context -> {
+            if (started.incrementAndGet() > runs) {
+                System.out.println("activity for " + context.instanceId() + " hangs");
+                new CountDownLatch(1).await();
+            }
+            return activity.run(context);
+        };
     }
 }

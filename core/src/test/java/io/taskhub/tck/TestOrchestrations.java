@@ -1,17 +1,21 @@
 package io.taskhub.tck;
 
 import io.taskhub.core.registry.OrchestrationRegistry;
+import io.taskhub.ports.orchestration.Activity;
 import io.taskhub.ports.orchestration.DurableTask;
+import io.taskhub.ports.orchestration.Orchestrator;
 import io.taskhub.ports.orchestration.RetryPolicy;
 import io.taskhub.ports.orchestration.TaskCanceledException;
 import io.taskhub.ports.orchestration.TaskFailedException;
 import io.taskhub.ports.orchestration.TaskOptions;
+import io.taskhub.ports.orchestration.TaskRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * The orchestrations and activities the engine suite runs. Counters are keyed by instance id so that tests
@@ -38,7 +42,26 @@ public final class TestOrchestrations {
     }
 
     public static OrchestrationRegistry registry() {
-        OrchestrationRegistry r = new OrchestrationRegistry();
+        return registry(UnaryOperator.identity());
+    }
+
+    /**
+     * The same registry with every activity passed through {@code decorator} first, so that a test can change
+     * how activities behave in one worker (slow them down, make them hang) without redefining them.
+     */
+    public static OrchestrationRegistry registry(UnaryOperator<Activity> decorator) {
+        OrchestrationRegistry registry = new OrchestrationRegistry();
+        TaskRegistry r = new TaskRegistry() {
+            @Override
+            public TaskRegistry addOrchestrator(String name, Orchestrator orchestrator) {
+                return registry.addOrchestrator(name, orchestrator);
+            }
+
+            @Override
+            public TaskRegistry addActivity(String name, Activity activity) {
+                return registry.addActivity(name, decorator.apply(activity));
+            }
+        };
         r.addActivity("SayHello", ctx -> "Hello " + ctx.getInput(String.class) + "!");
         r.addActivity("Identity", ctx -> ctx.getInput(Integer.class));
         r.addActivity("Count", ctx -> countRun("Count", ctx.instanceId()));
@@ -169,6 +192,6 @@ public final class TestOrchestrations {
             return hello + " " + go;
         });
         r.addOrchestrator("Echo", ctx -> ctx.getInput(Object.class));
-        return r;
+        return registry;
     }
 }
