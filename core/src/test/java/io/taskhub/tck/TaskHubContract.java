@@ -108,6 +108,20 @@ public abstract class TaskHubContract extends StoreContractSupport {
         assertThat(drain(a, "fresh")).hasSize(1);
     }
 
+    /** A client may still look at a hub that another process deleted: it finds nothing, rather than failing. */
+    @Test
+    void deletedTaskHub_answersReadsWithNothing_untilCreatedAgain() {
+        OrchestrationStore a = newTaskHub();
+        populate(a, "1");
+
+        a.deleteTaskHub();
+
+        assertThat(a.getInstance(SHARED_ID)).isEmpty();
+        assertThat(a.getHistory(SHARED_ID)).isEmpty();
+        assertThat(a.queryInstances(InstanceQuery.all()).instances()).isEmpty();
+        assertThat(a.countInstances(InstanceQuery.all()).values()).allMatch(count -> count == 0);
+    }
+
     @Test
     void backend_givesTheStoreOfTheNamedHub() {
         OrchestrationStore a = newTaskHub();

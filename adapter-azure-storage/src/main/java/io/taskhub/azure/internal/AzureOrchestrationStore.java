@@ -4,6 +4,7 @@ import com.azure.data.tables.TableServiceClient;
 import com.azure.storage.queue.QueueServiceClient;
 import io.taskhub.azure.AzureStorageConfig;
 import io.taskhub.ports.errors.InstanceNotFoundException;
+import io.taskhub.ports.errors.StorageException;
 import io.taskhub.ports.errors.TaskhubException;
 import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.history.HistoryEvent;
@@ -157,13 +158,13 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
 
     @Override
     public Optional<InstanceMetadata> getInstance(String instanceId) {
-        return call("read instance " + instanceId,
+        return read("read instance " + instanceId, Optional.empty(),
                 () -> instances.read(instanceId).map(InstanceRows.InstanceRow::metadata));
     }
 
     @Override
     public List<HistoryEvent> getHistory(String instanceId) {
-        return call("read the history of " + instanceId, () -> {
+        return read("read the history of " + instanceId, List.of(), () -> {
             OrchestrationClaims.ClaimReceipt claimed = claims.currentClaim(instanceId);
             if (claimed != null) {
                 // Claimed here: nobody else writes the instance's history until the claim ends.
@@ -187,12 +188,12 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
 
     @Override
     public InstancePage queryInstances(InstanceQuery query) {
-        return call("query instances", () -> queries.query(query));
+        return read("query instances", new InstancePage(List.of(), null), () -> queries.query(query));
     }
 
     @Override
     public Map<RuntimeStatus, Long> countInstances(InstanceQuery query) {
-        return call("count instances", () -> queries.count(query));
+        return read("count instances", Map.of(), () -> queries.count(query));
     }
 
     @Override
@@ -334,6 +335,18 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     /** For tests: simulate a crash after a step of the checkpoint protocol (see {@link OrchestrationCommits}). */
     void crashPoint(java.util.function.Consumer<String> crash) {
         commits.crashPoint(crash);
+    }
+
+    /** A read of a task hub whose tables are gone (deleted by another process) finds {@code nothing}. */
+    private static <T> T read(String action, T nothing, Supplier<T> body) {
+        try {
+            return call(action, body);
+        } catch (StorageException e) {
+            if (StorageErrors.isTableMissing(e)) {
+                return nothing;
+            }
+            throw e;
+        }
     }
 
     private static <T> T call(String action, Supplier<T> body) {

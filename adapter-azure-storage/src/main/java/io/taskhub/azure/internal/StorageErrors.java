@@ -2,6 +2,7 @@ package io.taskhub.azure.internal;
 
 import com.azure.core.exception.HttpResponseException;
 import com.azure.data.tables.models.TableServiceError;
+import com.azure.data.tables.models.TableServiceException;
 import com.azure.data.tables.models.TableTransactionFailedException;
 import com.azure.storage.queue.models.QueueStorageException;
 import io.taskhub.ports.errors.StorageException;
@@ -34,6 +35,22 @@ public final class StorageErrors {
 
     public static boolean isNotFound(RuntimeException error) {
         return status(error) == 404;
+    }
+
+    /**
+     * True when the error, or one it wraps, says that a table does not exist (its task hub was deleted). Entity
+     * queries fail with an SDK-internal exception type, so the service's error code is looked for in the text.
+     */
+    public static boolean isTableMissing(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof HttpResponseException http && http.getResponse() != null
+                    && http.getResponse().getStatusCode() == 404) {
+                return http instanceof TableServiceException table && table.getValue() != null
+                        ? "TableNotFound".equals(String.valueOf(table.getValue().getErrorCode()))
+                        : String.valueOf(http.getMessage()).contains("TableNotFound");
+            }
+        }
+        return false;
     }
 
     public static boolean isConflict(RuntimeException error) {
