@@ -15,7 +15,6 @@ import io.taskhub.ports.history.SubOrchestrationFailed;
 import io.taskhub.ports.history.TaskScheduled;
 import io.taskhub.ports.history.TimerFired;
 import io.taskhub.ports.model.FailureDetails;
-import io.taskhub.ports.model.InstanceIds;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.ParentInstance;
 import io.taskhub.ports.model.RuntimeStatus;
@@ -25,9 +24,13 @@ import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -192,7 +195,7 @@ public final class StepProcessor {
                 ParentInstance parent = new ParentInstance(instance.instanceId(), instance.executionId(),
                         instance.name(), child.id());
                 ExecutionStarted start = new ExecutionStarted(step.now, child.name(), null, child.input(),
-                        InstanceIds.newId(), parent, null, null);
+                        derivedExecutionId(instance, "sub-orchestration " + child.id()), parent, null, null);
                 step.messages.add(new InstanceMessage(child.instanceId(), start.executionId(), start, null));
             } else if (action instanceof Action.SendEvent event) {
                 step.messages.add(InstanceMessage.of(event.instanceId(),
@@ -214,7 +217,7 @@ public final class StepProcessor {
                     step);
         } else if (outcome instanceof Outcome.ContinuedAsNew next) {
             step.history.add(new ContinueAsNew(step.now, next.input()));
-            String executionId = InstanceIds.newId();
+            String executionId = derivedExecutionId(instance, "continue-as-new");
             ExecutionStarted restart = new ExecutionStarted(step.now, instance.name(), instance.version(),
                     next.input(), executionId, instance.parent(), null, instance.tags());
             step.messages.add(new InstanceMessage(instance.instanceId(), executionId, restart, null));
@@ -222,6 +225,21 @@ public final class StepProcessor {
                 step.messages.add(new InstanceMessage(instance.instanceId(), executionId, carried, null));
             }
             step.continueAsNew(executionId, next.input());
+        }
+    }
+
+    /**
+     * The id of an execution this step starts, derived from the execution that starts it rather than drawn at
+     * random: a step redone after a crash (whose first attempt may already have sent its messages) then sends
+     * the same ids again, so the copies are recognised as duplicates instead of looking like new executions.
+     */
+    static String derivedExecutionId(InstanceMetadata starter, String purpose) {
+        String source = starter.instanceId() + '\n' + starter.executionId() + '\n' + purpose;
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(source.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java platform provides SHA-256", e);
         }
     }
 
