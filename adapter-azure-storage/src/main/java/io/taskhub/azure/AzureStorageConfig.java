@@ -1,5 +1,7 @@
 package io.taskhub.azure;
 
+import com.azure.data.tables.TableServiceClientBuilder;
+import com.azure.storage.queue.QueueServiceClientBuilder;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -39,6 +41,9 @@ public record AzureStorageConfig(String connectionString, String queueEndpoint, 
             throw invalid("connection", "none given", "a connection string, or queueEndpoint + tableEndpoint"
                     + " (with accountName and accountKey)");
         }
+        if (hasConnectionString) {
+            checkConnectionString(connectionString);
+        }
         if (!hasConnectionString && (accountName == null || accountKey == null)) {
             throw invalid("accountName/accountKey", "missing", "both, when endpoints are given instead of a"
                     + " connection string");
@@ -59,6 +64,19 @@ public record AzureStorageConfig(String connectionString, String queueEndpoint, 
         atLeast(maxPollingInterval, Duration.ofMillis(10), "maxPollingInterval");
         if (workerId == null || workerId.isBlank()) {
             throw invalid("workerId", String.valueOf(workerId), "a non-empty name");
+        }
+    }
+
+    /** Parsed by both SDKs' builders (no I/O), so that a malformed string fails here, not at first use. */
+    private static void checkConnectionString(String connectionString) {
+        try {
+            new QueueServiceClientBuilder().connectionString(connectionString);
+            new TableServiceClientBuilder().connectionString(connectionString);
+        } catch (IllegalArgumentException e) {
+            // The string itself is not repeated: it holds the account key.
+            throw invalid("connectionString", "not understood: " + e.getMessage(), "key=value pairs separated"
+                    + " by ';' with AccountName and AccountKey (or SharedAccessSignature) and the endpoints or"
+                    + " DefaultEndpointsProtocol, or UseDevelopmentStorage=true");
         }
     }
 

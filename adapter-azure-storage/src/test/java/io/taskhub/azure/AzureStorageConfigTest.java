@@ -39,6 +39,16 @@ class AzureStorageConfigTest {
     }
 
     @Test
+    void malformedConnectionString_isRejectedAtOnce_withoutRepeatingTheString() {
+        String secret = "AccountName=acct;AccountKey=c2VjcmV0;TableEndpoint";
+        for (String malformed : new String[] {"garbage", secret}) {
+            assertThatThrownBy(() -> AzureStorageConfig.builder().connectionString(malformed).build())
+                    .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("'connectionString'")
+                    .hasMessageContaining("UseDevelopmentStorage=true").hasMessageNotContaining("c2VjcmV0");
+        }
+    }
+
+    @Test
     void renewInterval_longerThanHalfTheLease_isRejected() {
         assertThatThrownBy(() -> AzureStorageConfig.builder().connectionString(CONNECTION)
                 .partitionLeaseDuration(Duration.ofSeconds(10)).partitionRenewInterval(Duration.ofSeconds(6)).build())
@@ -58,7 +68,9 @@ class AzureStorageConfigTest {
                 .accountName("acct").accountKey("c2VjcmV0").build();
 
         assertThat(config.toString()).doesNotContain("c2VjcmV0").contains("acct");
-        assertThat(AzureStorageConfig.builder().connectionString("AccountKey=c2VjcmV0").build().toString())
+        String connection = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=c2VjcmV0;"
+                + "EndpointSuffix=core.windows.net";
+        assertThat(AzureStorageConfig.builder().connectionString(connection).build().toString())
                 .doesNotContain("c2VjcmV0");
     }
 }

@@ -24,4 +24,22 @@ class ServeStartupTest {
                 .contains("accepted: 0.3 seconds or more");
         assertThat(result.stdout()).doesNotContain("Taskhub is serving");
     }
+
+    @Test
+    void serve_onAzureStorage_withABadAzureSetting_stopsAtStart_namingIt() {
+        TaskhubProcess taskhub = new TaskhubProcess(dir, Map.of());
+        Map<String, String> refusals = Map.of(
+                "azure.partitionCount=17", "accepted: 1 to 16",
+                "azure.partitionLeaseSeconds=1", "at least PT2S",
+                "azure.connectionString=AccountKey=c2VjcmV0", "UseDevelopmentStorage=true");
+        refusals.forEach((setting, accepted) -> {
+            CommandResult result = taskhub.run("serve", "--port", "0", "--backend", "azure-storage", "--set", setting);
+
+            assertThat(result.exitCode()).as(result::describe).isEqualTo(5);
+            String key = setting.substring(0, setting.indexOf('='));
+            assertThat(result.stderr()).as(result::describe).contains("Setting '" + key + "'").contains(accepted)
+                    .doesNotContain("c2VjcmV0");
+            assertThat(result.stdout()).doesNotContain("Taskhub is serving");
+        });
+    }
 }

@@ -1,5 +1,7 @@
 package io.taskhub.e2e;
 
+import io.taskhub.azure.testing.AzureTestBackends;
+import io.taskhub.azure.testing.AzuriteServer;
 import io.taskhub.postgres.PostgresConfig;
 import io.taskhub.postgres.PostgresSchema;
 import java.nio.file.Path;
@@ -13,21 +15,28 @@ interface Storage extends AutoCloseable {
     @Override
     void close();
 
-    /** A database file of the class's own. */
-    static Storage sqlite(Path directory) {
-        Map<String, String> environment = Map.of("TASKHUB_BACKEND", "sqlite",
-                "TASKHUB_SQLITE_FILE", directory.resolve("taskhub.db").toString());
+    private static Storage of(Map<String, String> environment, Runnable cleanUp) {
+        Map<String, String> settings = Map.copyOf(environment);
         return new Storage() {
             @Override
             public Map<String, String> environment() {
-                return environment;
+                return settings;
             }
 
             @Override
             public void close() {
-                // the file goes with the test's temporary directory
+                cleanUp.run();
             }
         };
+    }
+
+    /** A database file of the class's own. */
+    static Storage sqlite(Path directory) {
+        Map<String, String> environment = Map.of("TASKHUB_BACKEND", "sqlite",
+                "TASKHUB_SQLITE_FILE", directory.resolve("taskhub.db").toString());
+        return of(environment, () -> {
+            // the file goes with the test's temporary directory
+        });
     }
 
     /** A schema of the class's own on the test server (found or started by the PostgreSQL test tooling). */
@@ -46,16 +55,18 @@ interface Storage extends AutoCloseable {
         if (config.password() != null) {
             environment.put("TASKHUB_POSTGRES_PASSWORD", config.password());
         }
-        return new Storage() {
-            @Override
-            public Map<String, String> environment() {
-                return Map.copyOf(environment);
-            }
+        return of(environment, schema::close);
+    }
 
-            @Override
-            public void close() {
-                schema.close();
-            }
-        };
+    /**
+     * The Azure Storage account of the test tooling (Azurite, started once per test JVM, or an account given to
+     * it); the class's task hub is deleted afterwards. Polling and partition leases are set for quick tests.
+     */
+    static Storage azureStorage(String taskHub) {
+        Map<String, String> environment = Map.of("TASKHUB_BACKEND", "azure-storage",
+                "TASKHUB_AZURE_CONNECTIONSTRING", AzuriteServer.connectionString(),
+                "TASKHUB_AZURE_MAXPOLLINGSECONDS", "0.2",
+                "TASKHUB_AZURE_PARTITIONLEASESECONDS", "15");
+        return of(environment, () -> AzureTestBackends.shared().taskHub(taskHub).deleteTaskHub());
     }
 }

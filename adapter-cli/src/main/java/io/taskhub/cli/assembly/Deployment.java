@@ -3,6 +3,8 @@ package io.taskhub.cli.assembly;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import io.taskhub.azure.AzureStorageConfig;
+import io.taskhub.azure.AzureStorageModule;
 import io.taskhub.cli.config.ConfigurationException;
 import io.taskhub.cli.config.Setting;
 import io.taskhub.cli.config.Settings;
@@ -31,7 +33,8 @@ import java.util.function.Supplier;
 public final class Deployment implements AutoCloseable {
     private static final Map<String, Function<Settings, Module>> BACKENDS = Map.of(
             "sqlite", s -> new SqliteModule(SqliteConfig.at(Path.of(s.get(Settings.SQLITE_FILE)))),
-            "postgres", s -> new PostgresModule(postgresConfig(s)));
+            "postgres", s -> new PostgresModule(postgresConfig(s)),
+            "azure-storage", s -> new AzureStorageModule(azureStorageConfig(s)));
 
     private final Settings settings;
     private final Injector injector;
@@ -67,6 +70,18 @@ public final class Deployment implements AutoCloseable {
         PostgresConfig schema = checked(Settings.POSTGRES_SCHEMA,
                 () -> connection.withSchema(s.get(Settings.POSTGRES_SCHEMA)));
         return checked(Settings.POSTGRES_POOL_SIZE, () -> schema.withPoolSize(s.getInt(Settings.POSTGRES_POOL_SIZE)));
+    }
+
+    /** Checked as each setting is added, so that a refusal names the setting that caused it. */
+    private static AzureStorageConfig azureStorageConfig(Settings s) {
+        AzureStorageConfig.Builder builder = AzureStorageConfig.builder();
+        checked(Settings.AZURE_CONNECTION_STRING,
+                () -> builder.connectionString(s.get(Settings.AZURE_CONNECTION_STRING)).build());
+        checked(Settings.AZURE_PARTITIONS, () -> builder.partitionCount(s.getInt(Settings.AZURE_PARTITIONS)).build());
+        checked(Settings.AZURE_PARTITION_LEASE,
+                () -> builder.partitionLeaseDuration(s.getDuration(Settings.AZURE_PARTITION_LEASE)).build());
+        return checked(Settings.AZURE_POLLING,
+                () -> builder.maxPollingInterval(s.getDuration(Settings.AZURE_POLLING)).build());
     }
 
     private static <T> T checked(Setting setting, Supplier<T> build) {

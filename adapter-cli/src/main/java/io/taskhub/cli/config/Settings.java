@@ -38,6 +38,10 @@ public final class Settings {
             "UseDevelopmentStorage=true", "Azure Storage connection string");
     public static final Setting AZURE_PARTITIONS = Setting.integer("azure.partitionCount", 4,
             "Control-queue partitions (1 to 16); fixed when the task hub is created");
+    public static final Setting AZURE_PARTITION_LEASE = Setting.seconds("azure.partitionLeaseSeconds", 30,
+            "Lease on a control-queue partition; a crashed worker's partitions move to others after it");
+    public static final Setting AZURE_POLLING = Setting.seconds("azure.maxPollingSeconds", 1,
+            "Longest idle wait between looks at the queues (latency of work another process adds)");
     public static final Setting HTTP_HOST = Setting.text("http.host", "127.0.0.1",
             "Address the HTTP API binds to");
     public static final Setting HTTP_PORT = Setting.integer("http.port", 7071, "HTTP port");
@@ -62,6 +66,7 @@ public final class Settings {
 
     public static final List<Setting> ALL = List.of(BACKEND, TASK_HUB, SQLITE_FILE, POSTGRES_URL, POSTGRES_USER,
             POSTGRES_PASSWORD, POSTGRES_SCHEMA, POSTGRES_POOL_SIZE, AZURE_CONNECTION_STRING, AZURE_PARTITIONS,
+            AZURE_PARTITION_LEASE, AZURE_POLLING,
             HTTP_HOST, HTTP_PORT, HTTP_API_KEYS, HTTP_ALLOW_INSECURE, HTTP_MAX_REQUEST_BYTES, HTTP_PUBLIC_URL,
             WORKER_ORCHESTRATIONS, WORKER_ACTIVITIES, WORKER_LEASE, WORKER_CACHE, WORKER_POISON_LIMIT);
 

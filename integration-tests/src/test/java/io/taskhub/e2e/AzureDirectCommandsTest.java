@@ -1,0 +1,21 @@
+package io.taskhub.e2e;
+
+import java.nio.file.Path;
+
+/** The management commands directly on the Azure Storage account that a running server uses. */
+class AzureDirectCommandsTest extends ManagementCommandsContract {
+    @Override
+    protected Storage openStorage(Path directory) {
+        return Storage.azureStorage(taskHub());
+    }
+
+    @Override
+    protected Mode mode() {
+        return Mode.DIRECT;
+    }
+
+    @Override
+    protected String taskHub() {
+        return "AzureDirect";
+    }
+}

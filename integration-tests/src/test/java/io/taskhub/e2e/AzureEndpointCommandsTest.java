@@ -1,0 +1,21 @@
+package io.taskhub.e2e;
+
+import java.nio.file.Path;
+
+/** The management commands through the HTTP API of a server on Azure Storage (--endpoint). */
+class AzureEndpointCommandsTest extends ManagementCommandsContract {
+    @Override
+    protected Storage openStorage(Path directory) {
+        return Storage.azureStorage(taskHub());
+    }
+
+    @Override
+    protected Mode mode() {
+        return Mode.ENDPOINT;
+    }
+
+    @Override
+    protected String taskHub() {
+        return "AzureEndpoint";
+    }
+}
