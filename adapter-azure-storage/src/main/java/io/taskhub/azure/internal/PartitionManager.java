@@ -334,6 +334,9 @@ public final class PartitionManager {
             try {
                 tick(true);
             } catch (RuntimeException e) {
+                if (StorageErrors.isTableMissing(e)) {
+                    break; // the task hub was deleted: there is nothing left to hand over
+                }
                 LOG.warn("Handing over partitions of {} failed; retrying: {}", me, e.getMessage());
             }
             if (!owned.isEmpty()) {

@@ -138,11 +138,17 @@ public final class Deployment implements AutoCloseable {
         return worker;
     }
 
-    @Override
-    public synchronized void close() {
+    /** Stops the worker, finishing or releasing the work in progress; does nothing when none runs. */
+    public synchronized void stopWorker() {
         if (worker != null) {
             worker.stop(java.time.Duration.ofSeconds(20));
+            worker = null;
         }
+    }
+
+    @Override
+    public synchronized void close() {
+        stopWorker();
         backend().close();
     }
 }

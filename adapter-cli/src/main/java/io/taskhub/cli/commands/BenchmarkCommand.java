@@ -71,6 +71,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 try {
                     results.add(measure(backend, client));
                 } finally {
+                    deployment.stopWorker(); // before the hub goes, so that nothing works on it any more
                     client.deleteTaskHub();
                 }
             }
