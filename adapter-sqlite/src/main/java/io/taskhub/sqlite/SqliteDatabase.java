@@ -29,6 +29,8 @@ import org.sqlite.SQLiteConfig;
  */
 final class SqliteDatabase implements AutoCloseable {
     private static final int MAX_BATCH = 64;
+    /** The versions of the migrations in {@code db/migration/sqlite}; a test keeps the two in step. */
+    static final List<String> SCHEMA_VERSIONS = List.of("1", "2", "3", "4");
 
     private final String url;
     private final Connection writer;
@@ -78,12 +80,38 @@ final class SqliteDatabase implements AutoCloseable {
         return sqlite.createConnection(url);
     }
 
-    private void migrate() {
+    private void migrate() throws SQLException {
+        if (schemaIsCurrent()) {
+            return;
+        }
         Flyway.configure(getClass().getClassLoader())
                 .dataSource(url, null, null)
                 .locations("classpath:db/migration/sqlite")
                 .load()
                 .migrate();
+    }
+
+    /**
+     * True when every migration this build ships is recorded as applied. Then Flyway is not started at all: a
+     * CLI command opens the database once and exits, and Flyway's start-up (loading its classes, scanning and
+     * checksumming the migrations) would cost it more than its actual work.
+     */
+    private boolean schemaIsCurrent() throws SQLException {
+        try (Connection connection = new SQLiteConfig().createConnection(url);
+                Statement statement = connection.createStatement()) {
+            if (!statement.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                    + " AND name = 'flyway_schema_history'").next()) {
+                return false;
+            }
+            List<String> applied = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery(
+                    "SELECT version FROM flyway_schema_history WHERE success = 1 AND version IS NOT NULL")) {
+                while (rows.next()) {
+                    applied.add(rows.getString(1));
+                }
+            }
+            return applied.containsAll(SCHEMA_VERSIONS);
+        }
     }
 
     /** Runs {@code work} in a write transaction (possibly shared with other writes) and returns its result. */
