@@ -54,12 +54,12 @@ public record AzureStorageConfig(String connectionString, String queueEndpoint, 
         atLeast(partitionLeaseDuration, Duration.ofSeconds(2), "partitionLeaseDuration");
         atLeast(partitionRenewInterval, Duration.ofMillis(100), "partitionRenewInterval");
         if (partitionRenewInterval.multipliedBy(2).compareTo(partitionLeaseDuration) > 0) {
-            throw invalid("partitionRenewInterval", partitionRenewInterval.toString(),
-                    "at most half of partitionLeaseDuration (" + partitionLeaseDuration + ")");
+            throw invalid("partitionRenewInterval", seconds(partitionRenewInterval),
+                    "at most half of partitionLeaseDuration (" + seconds(partitionLeaseDuration) + ")");
         }
         atLeast(maxVisibilityDelay, Duration.ofSeconds(1), "maxVisibilityDelay");
         if (maxVisibilityDelay.compareTo(AZURE_MAX_VISIBILITY_DELAY) > 0) {
-            throw invalid("maxVisibilityDelay", maxVisibilityDelay.toString(), "1 second to 7 days");
+            throw invalid("maxVisibilityDelay", seconds(maxVisibilityDelay), "1 second to 7 days");
         }
         atLeast(maxPollingInterval, Duration.ofMillis(10), "maxPollingInterval");
         if (workerId == null || workerId.isBlank()) {
@@ -86,8 +86,13 @@ public record AzureStorageConfig(String connectionString, String queueEndpoint, 
 
     private static void atLeast(Duration value, Duration min, String name) {
         if (value == null || value.compareTo(min) < 0) {
-            throw invalid(name, String.valueOf(value), "at least " + min);
+            throw invalid(name, value == null ? "none" : seconds(value), "at least " + seconds(min));
         }
+    }
+
+    /** A duration as people write it in settings: "2 s", "0.1 s". */
+    private static String seconds(Duration duration) {
+        return java.math.BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
     }
 
     private static InvalidArgumentException invalid(String setting, String value, String accepted) {

@@ -7,6 +7,7 @@ import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.history.ExecutionRewound;
 import io.taskhub.ports.history.ExecutionStarted;
+import io.taskhub.ports.history.SubOrchestrationCompleted;
 import io.taskhub.ports.history.TaskCompleted;
 import io.taskhub.ports.history.TaskScheduled;
 import io.taskhub.ports.history.TimerCreated;
@@ -196,6 +197,31 @@ public abstract class EngineSuite extends EngineSuiteBase {
         assertThat(TestOrchestrations.runs("Count", id)).isEqualTo(1);
         assertThat(TestOrchestrations.runs("Count", child)).isEqualTo(1);
         assertThat(TestOrchestrations.runs("Flaky", child)).isEqualTo(2);
+    }
+
+    /**
+     * The failing step had started a sub-orchestration, which completed meanwhile. Rewinding redoes that step, so
+     * the child is started again (a new execution, not mistaken for a copy of the first start).
+     */
+    @Test
+    void rewind_ofTheStepThatStartedAChild_startsTheChildAgain_andTheParentCompletes() {
+        String id = start("FailsAfterStartingChild", null);
+        assertThat(awaitCompletion(id).runtimeStatus()).isEqualTo(RuntimeStatus.Failed);
+        String child = id + ":echo";
+        InstanceMetadata firstChild = awaitCompletion(child);
+        assertThat(firstChild.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
+        // The child's result reaches the failed parent as a late result, a step (and revision) of its own.
+        Awaitility.await().atMost(java.time.Duration.ofMinutes(1))
+                .until(() -> !eventsOf(history(id), SubOrchestrationCompleted.class).isEmpty());
+
+        TestOrchestrations.HEALED.put(id, true);
+        long failedRevision = metadata(id).revision();
+        client.rewind(id, "fixed the parent");
+        InstanceMetadata done = awaitCompletionAfter(id, failedRevision);
+
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
+        assertThat(done.output()).isEqualTo("\"from the child\"");
+        assertThat(metadata(child).executionId()).as("the child ran again").isNotEqualTo(firstChild.executionId());
     }
 
     @Test

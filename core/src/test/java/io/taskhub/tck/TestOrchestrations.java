@@ -192,6 +192,14 @@ public final class TestOrchestrations {
             return hello + " " + go;
         });
         r.addOrchestrator("Echo", ctx -> ctx.getInput(Object.class));
+        r.addOrchestrator("FailsAfterStartingChild", ctx -> {
+            DurableTask<Object> child = ctx.callSubOrchestrator("Echo", "from the child", ctx.instanceId() + ":echo",
+                    Object.class);
+            if (!HEALED.containsKey(ctx.instanceId())) {
+                throw new IllegalStateException("failed in the step that started the child");
+            }
+            return child.await();
+        });
         return registry;
     }
 }

@@ -4,6 +4,9 @@ import java.nio.file.Path;
 
 /** The management commands directly on the Azure Storage account that a running server uses. */
 class AzureDirectCommandsTest extends ManagementCommandsContract {
+    /** Unique, so that runs sharing a real account (or re-run before a deleted hub's names are free) differ. */
+    private final String taskHub = "AzureDirect" + ManagementCommandsContract.uniqueSuffix();
+
     @Override
     protected Storage openStorage(Path directory) {
         return Storage.azureStorage(taskHub());
@@ -16,6 +19,6 @@ class AzureDirectCommandsTest extends ManagementCommandsContract {
 
     @Override
     protected String taskHub() {
-        return "AzureDirect";
+        return taskHub;
     }
 }

@@ -4,6 +4,9 @@ import java.nio.file.Path;
 
 /** The management commands through the HTTP API of a server on Azure Storage (--endpoint). */
 class AzureEndpointCommandsTest extends ManagementCommandsContract {
+    /** Unique, so that runs sharing a real account (or re-run before a deleted hub's names are free) differ. */
+    private final String taskHub = "AzureEndpoint" + ManagementCommandsContract.uniqueSuffix();
+
     @Override
     protected Storage openStorage(Path directory) {
         return Storage.azureStorage(taskHub());
@@ -16,6 +19,6 @@ class AzureEndpointCommandsTest extends ManagementCommandsContract {
 
     @Override
     protected String taskHub() {
-        return "AzureEndpoint";
+        return taskHub;
     }
 }

@@ -381,7 +381,7 @@ abstract class ManagementCommandsContract {
     @Test
     void deleteTaskHub_inDirectMode_asksFirst_thenDeletesEveryInstanceOfTheHub() {
         assumeTrue(mode() == Mode.DIRECT, "delete-task-hub works on the backend directly");
-        String hub = "Scratch" + HexFormat.of().toHexDigits(RANDOM.nextInt()).replaceAll("[a-f]", "7");
+        String hub = "Scratch" + uniqueSuffix();
         ServerApi scratch = api.taskHub(hub);
         String id = scratch.start("E1_HelloSequence", uniqueId("doomed"), null);
         String kept = api.start("E1_HelloSequence", uniqueId("kept"), null);
@@ -508,6 +508,11 @@ abstract class ManagementCommandsContract {
 
     private static void assertExit(CommandResult result, int expected) {
         assertThat(result.exitCode()).as(result::describe).isEqualTo(expected);
+    }
+
+    /** Eight random digits, for task hub names unique to one run. */
+    static String uniqueSuffix() {
+        return HexFormat.of().toHexDigits(RANDOM.nextInt()).replaceAll("[a-f]", "7");
     }
 
     private static String uniqueId(String scenario) {

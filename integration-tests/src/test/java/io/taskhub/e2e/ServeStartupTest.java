@@ -30,7 +30,7 @@ class ServeStartupTest {
         TaskhubProcess taskhub = new TaskhubProcess(dir, Map.of());
         Map<String, String> refusals = Map.of(
                 "azure.partitionCount=17", "accepted: 1 to 16",
-                "azure.partitionLeaseSeconds=1", "at least PT2S",
+                "azure.partitionLeaseSeconds=1", "(1 s); accepted: at least 2 s",
                 "azure.connectionString=AccountKey=c2VjcmV0", "UseDevelopmentStorage=true");
         refusals.forEach((setting, accepted) -> {
             CommandResult result = taskhub.run("serve", "--port", "0", "--backend", "azure-storage", "--set", setting);

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -93,7 +92,7 @@ public final class StartRules {
         if (row.isPresent()) {
             InstanceMetadata current = row.get().metadata();
             boolean sameExecution = current.executionId().equals(start.executionId());
-            boolean replaces = TERMINAL.contains(current.runtimeStatus()) && !isCopyOfCreatingStart(current, start);
+            boolean replaces = TERMINAL.contains(current.runtimeStatus());
             if (!sameExecution && !replaces) {
                 return;
             }
@@ -119,19 +118,12 @@ public final class StartRules {
             } else if (!TERMINAL.contains(row.metadata().runtimeStatus())) {
                 return new Delivery(envelope.bn() < MAX_START_DEFERRALS ? Delivery.Action.DEFER
                         : Delivery.Action.DROP, row);
-            } else if (isCopyOfCreatingStart(row.metadata(), start)) {
-                return new Delivery(Delivery.Action.DROP, row);
             }
             long parentRevision = envelope.prv() == null ? 0 : envelope.prv();
             writePending(instanceId, start, row, parentRevision);
             row = instances.read(instanceId).orElse(null);
         }
         return new Delivery(Delivery.Action.DEFER, row);
-    }
-
-    /** A sub-orchestration start repeated by its parent (same parent execution and task) is not a restart. */
-    private static boolean isCopyOfCreatingStart(InstanceMetadata current, ExecutionStarted start) {
-        return start.parent() != null && Objects.equals(start.parent(), current.parent());
     }
 
     /**

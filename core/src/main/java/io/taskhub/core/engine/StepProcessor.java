@@ -229,12 +229,14 @@ public final class StepProcessor {
     }
 
     /**
-     * The id of an execution this step starts, derived from the execution that starts it rather than drawn at
-     * random: a step redone after a crash (whose first attempt may already have sent its messages) then sends
-     * the same ids again, so the copies are recognised as duplicates instead of looking like new executions.
+     * The id of an execution this step starts, derived from the step rather than drawn at random: a step redone
+     * after a crash (whose first attempt may already have sent its messages) starts from the same stored
+     * revision and sends the same ids again, so the copies are recognised as such. A later step (say, after a
+     * rewind redid the step that started a sub-orchestration) has a higher revision, hence new ids.
      */
     static String derivedExecutionId(InstanceMetadata starter, String purpose) {
-        String source = starter.instanceId() + '\n' + starter.executionId() + '\n' + purpose;
+        String source = starter.instanceId() + '\n' + starter.executionId() + '\n' + starter.revision() + '\n'
+                + purpose;
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(source.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);

@@ -21,11 +21,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
  * A step whose commit fails is redone. On a store without transactions its first attempt may already have
- * sent its messages, so the redone step must start the same executions: same ids, recognisable as copies.
+ * sent its messages, so the redone step must start the same executions: same ids, recognised as copies, and
+ * each child runs once.
  */
 class RedoneStepTest {
 
@@ -35,8 +39,14 @@ class RedoneStepTest {
             List<List<String>> rejected = Collections.synchronizedList(new ArrayList<>());
             List<List<String>> committed = Collections.synchronizedList(new ArrayList<>());
             OrchestrationStore store = firstCommitOfEachStartFails(backend.taskHub("redone"), rejected, committed);
+            Map<String, AtomicInteger> childRuns = new ConcurrentHashMap<>();
             OrchestrationRegistry registry = new OrchestrationRegistry()
-                    .addOrchestrator("Child", ctx -> ctx.getInput(Integer.class))
+                    .addOrchestrator("Child", ctx -> {
+                        if (!ctx.isReplaying()) {
+                            childRuns.computeIfAbsent(ctx.instanceId(), k -> new AtomicInteger()).incrementAndGet();
+                        }
+                        return ctx.getInput(Integer.class);
+                    })
                     .addOrchestrator("Parent", ctx -> {
                         int round = ctx.getInput(Integer.class);
                         int echoed = ctx.callSubOrchestrator("Child", round, "child-" + round, Integer.class)
@@ -60,6 +70,8 @@ class RedoneStepTest {
                 assertThat(rejected).hasSize(3);
                 assertThat(committed).isEqualTo(rejected);
                 assertThat(committed.stream().flatMap(List::stream).distinct()).hasSize(3);
+                assertThat(childRuns).containsOnlyKeys("child-0", "child-1");
+                assertThat(childRuns.values()).allSatisfy(runs -> assertThat(runs.get()).isEqualTo(1));
             } finally {
                 worker.stop(Duration.ofSeconds(5));
             }
@@ -67,8 +79,9 @@ class RedoneStepTest {
     }
 
     /**
-     * The real store, except that the first commit of each step that starts executions is rejected. Records the
-     * execution ids each attempt would start, rejected ones and committed ones, in order.
+     * The real store, except that the first commit of each step that starts executions fails after sending the
+     * step's messages (as a crash between the two writes of a store without transactions would). Records the
+     * execution ids each attempt started, rejected ones and committed ones, in order.
      */
     private static OrchestrationStore firstCommitOfEachStartFails(OrchestrationStore real,
             List<List<String>> rejected, List<List<String>> committed) {
@@ -78,6 +91,7 @@ class RedoneStepTest {
                         List<String> started = startedExecutions((Checkpoint) args[1]);
                         if (!started.isEmpty() && rejected.size() == committed.size()) {
                             rejected.add(started);
+                            real.sendMessages(((Checkpoint) args[1]).messages());
                             throw new StorageException("simulated failure after the messages were sent");
                         }
                         if (!started.isEmpty()) {
