@@ -60,8 +60,16 @@ final class StartupArchive {
             Files.createDirectories(directory);
             scratch = Files.createTempDirectory(directory, "training-");
             Set<String> classes = new LinkedHashSet<>();
-            for (List<String> command : trainingCommands(scratch)) {
-                classes.addAll(loadedClasses(baseOptions, jar, scratch, command));
+            for (Training training : trainings(scratch)) {
+                try {
+                    classes.addAll(loadedClasses(baseOptions, jar, scratch, training.arguments()));
+                } finally {
+                    try {
+                        training.cleanUp().run();
+                    } catch (RuntimeException e) {
+                        // a leftover training schema or task hub is harmless
+                    }
+                }
             }
             if (classes.isEmpty()) {
                 return Optional.empty();
@@ -87,11 +95,18 @@ final class StartupArchive {
         }
     }
 
+    /** A command to learn the classes of, and what to remove afterwards. */
+    private record Training(List<String> arguments, Runnable cleanUp) {
+    }
+
     /** One read-only command per kind of storage, on the same test services the end-to-end tests use. */
-    private static List<List<String>> trainingCommands(Path scratch) {
-        List<List<String>> commands = new ArrayList<>();
-        commands.add(List.of("get-instances", "--set", "sqlite.file=" + scratch.resolve("training.db")));
-        commands.add(List.of("get-instances", "--endpoint", "http://127.0.0.1:" + closedPort()));
+    private static List<Training> trainings(Path scratch) {
+        Runnable nothing = () -> { };
+        List<Training> trainings = new ArrayList<>();
+        trainings.add(new Training(List.of("get-instances", "--set", "sqlite.file=" + scratch.resolve("training.db")),
+                nothing));
+        trainings.add(new Training(List.of("get-instances", "--endpoint", "http://127.0.0.1:" + closedPort()),
+                nothing));
         try {
             PostgresSchema schema = PostgresSchema.reserve();
             PostgresConfig config = schema.config();
@@ -103,21 +118,19 @@ final class StartupArchive {
             if (config.password() != null) {
                 postgres.addAll(List.of("--set", "postgres.password=" + config.password()));
             }
-            commands.add(postgres);
-            Runtime.getRuntime().addShutdownHook(new Thread(schema::close, "training-schema-drop"));
+            trainings.add(new Training(postgres, schema::close));
         } catch (RuntimeException e) {
             // no PostgreSQL: its classes stay out of the archive
         }
         try {
             String taskHub = "Training" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-            commands.add(List.of("get-instances", "--backend", "azure-storage", "--taskhub", taskHub,
-                    "--set", "azure.connectionString=" + AzuriteServer.connectionString()));
-            Runtime.getRuntime().addShutdownHook(new Thread(
-                    () -> AzureTestBackends.shared().taskHub(taskHub).deleteTaskHub(), "training-hub-delete"));
+            trainings.add(new Training(List.of("get-instances", "--backend", "azure-storage", "--taskhub", taskHub,
+                    "--set", "azure.connectionString=" + AzuriteServer.connectionString()),
+                    () -> AzureTestBackends.shared().taskHub(taskHub).deleteTaskHub()));
         } catch (RuntimeException e) {
             // no Azurite: its classes stay out of the archive
         }
-        return commands;
+        return trainings;
     }
 
     /** Runs the command with the JVM listing the classes it loads; empty when it fails. */
