@@ -97,21 +97,23 @@ final class SqliteDatabase implements AutoCloseable {
      * checksumming the migrations) would cost it more than its actual work.
      */
     private boolean schemaIsCurrent() throws SQLException {
+        List<String> applied = new ArrayList<>();
         try (Connection connection = new SQLiteConfig().createConnection(url);
                 Statement statement = connection.createStatement()) {
-            if (!statement.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table'"
-                    + " AND name = 'flyway_schema_history'").next()) {
-                return false;
+            try (ResultSet history = statement.executeQuery("SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                    + " AND name = 'flyway_schema_history'")) {
+                if (!history.next()) {
+                    return false; // a new database: Flyway creates everything
+                }
             }
-            List<String> applied = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery(
                     "SELECT version FROM flyway_schema_history WHERE success = 1 AND version IS NOT NULL")) {
                 while (rows.next()) {
                     applied.add(rows.getString(1));
                 }
             }
-            return applied.containsAll(SCHEMA_VERSIONS);
         }
+        return applied.containsAll(SCHEMA_VERSIONS);
     }
 
     /** Runs {@code work} in a write transaction (possibly shared with other writes) and returns its result. */

@@ -1,9 +1,5 @@
 package io.taskhub.e2e;
 
-import io.taskhub.azure.testing.AzureTestBackends;
-import io.taskhub.azure.testing.AzuriteServer;
-import io.taskhub.postgres.PostgresConfig;
-import io.taskhub.postgres.PostgresSchema;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,9 +10,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -62,13 +58,9 @@ final class StartupArchive {
             Set<String> classes = new LinkedHashSet<>();
             for (Training training : trainings(scratch)) {
                 try {
-                    classes.addAll(loadedClasses(baseOptions, jar, scratch, training.arguments()));
+                    classes.addAll(loadedClasses(baseOptions, jar, scratch, training));
                 } finally {
-                    try {
-                        training.cleanUp().run();
-                    } catch (RuntimeException e) {
-                        // a leftover training schema or task hub is harmless
-                    }
+                    closeQuietly(training.storage());
                 }
             }
             if (classes.isEmpty()) {
@@ -80,7 +72,7 @@ final class StartupArchive {
             dump.addAll(baseOptions);
             dump.addAll(List.of("-Xshare:dump", "-XX:SharedClassListFile=" + classList,
                     "-XX:SharedArchiveFile=" + partial, "-cp", jar.toString()));
-            if (!run(dump, scratch, scratch.resolve("dump.log")) || !Files.isRegularFile(partial)) {
+            if (!run(dump, Map.of(), scratch, scratch.resolve("dump.log")) || !Files.isRegularFile(partial)) {
                 return Optional.empty();
             }
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
@@ -95,62 +87,57 @@ final class StartupArchive {
         }
     }
 
-    /** A command to learn the classes of, and what to remove afterwards. */
-    private record Training(List<String> arguments, Runnable cleanUp) {
+    /** A command to learn the classes of, on storage of its own (removed afterwards). */
+    private record Training(Storage storage, List<String> arguments) {
     }
 
     /** One read-only command per kind of storage, on the same test services the end-to-end tests use. */
     private static List<Training> trainings(Path scratch) {
-        Runnable nothing = () -> { };
         List<Training> trainings = new ArrayList<>();
-        trainings.add(new Training(List.of("get-instances", "--set", "sqlite.file=" + scratch.resolve("training.db")),
-                nothing));
-        trainings.add(new Training(List.of("get-instances", "--endpoint", "http://127.0.0.1:" + closedPort()),
-                nothing));
+        Storage file = Storage.sqlite(scratch);
+        trainings.add(new Training(file, List.of("get-instances")));
+        // --endpoint on a closed port exits with "unavailable", having loaded the HTTP client all the same.
+        trainings.add(new Training(file, List.of("get-instances", "--endpoint", "http://127.0.0.1:" + closedPort())));
         try {
-            PostgresSchema schema = PostgresSchema.reserve();
-            PostgresConfig config = schema.config();
-            List<String> postgres = new ArrayList<>(List.of("get-instances", "--backend", "postgres",
-                    "--set", "postgres.url=" + config.jdbcUrl(), "--set", "postgres.schema=" + schema.name()));
-            if (config.user() != null) {
-                postgres.addAll(List.of("--set", "postgres.user=" + config.user()));
-            }
-            if (config.password() != null) {
-                postgres.addAll(List.of("--set", "postgres.password=" + config.password()));
-            }
-            trainings.add(new Training(postgres, schema::close));
+            trainings.add(new Training(Storage.postgres(), List.of("get-instances")));
         } catch (RuntimeException e) {
             // no PostgreSQL: its classes stay out of the archive
         }
         try {
-            String taskHub = "Training" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-            trainings.add(new Training(List.of("get-instances", "--backend", "azure-storage", "--taskhub", taskHub,
-                    "--set", "azure.connectionString=" + AzuriteServer.connectionString()),
-                    () -> AzureTestBackends.shared().taskHub(taskHub).deleteTaskHub()));
+            String taskHub = "Training" + ManagementCommandsContract.uniqueSuffix();
+            trainings.add(new Training(Storage.azureStorage(taskHub), List.of("get-instances", "--taskhub", taskHub)));
         } catch (RuntimeException e) {
             // no Azurite: its classes stay out of the archive
         }
         return trainings;
     }
 
+    private static void closeQuietly(Storage storage) {
+        try {
+            storage.close();
+        } catch (RuntimeException e) {
+            // a leftover training schema or task hub is harmless
+        }
+    }
+
     /** Runs the command with the JVM listing the classes it loads; empty when it fails. */
-    private static List<String> loadedClasses(List<String> baseOptions, Path jar, Path scratch,
-            List<String> arguments) throws IOException, InterruptedException {
+    private static List<String> loadedClasses(List<String> baseOptions, Path jar, Path scratch, Training training)
+            throws IOException, InterruptedException {
         Path list = Files.createTempFile(scratch, "loaded-", ".lst");
         List<String> command = new ArrayList<>(List.of(TaskhubJar.javaLauncher()));
         command.addAll(baseOptions);
         command.addAll(List.of("-XX:DumpLoadedClassList=" + list, "-jar", jar.toString()));
-        command.addAll(arguments);
-        // --endpoint on a closed port exits with "unavailable", having loaded the HTTP client all the same.
-        run(command, scratch, scratch.resolve("training.log"));
+        command.addAll(training.arguments());
+        run(command, training.storage().environment(), scratch, scratch.resolve("training.log"));
         return Files.readAllLines(list).stream().filter(line -> !line.startsWith("#") && !line.isBlank()).toList();
     }
 
-    private static boolean run(List<String> command, Path directory, Path log)
+    private static boolean run(List<String> command, Map<String, String> environment, Path directory, Path log)
             throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         TaskhubProcess.clean(builder.environment());
+        builder.environment().putAll(environment);
         Process process = LiveProcesses.track(builder.start());
         process.getOutputStream().close();
         if (!process.waitFor(TRAINING_LIMIT_SECONDS, TimeUnit.SECONDS)) {
