@@ -15,8 +15,8 @@ import io.taskhub.ports.store.StorageBackend;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,8 +77,9 @@ public final class AzureStorageBackend implements StorageBackend {
     @Override
     public OrchestrationStore taskHub(String taskHubName) {
         TaskHubNames.validate(taskHubName);
-        return stores.computeIfAbsent(taskHubName,
-                name -> new AzureOrchestrationStore(name, config, queues, tables, scheduler, io, urgentIo));
+        // Names are case-insensitive (queue names are lower case anyway): one store per hub, named as first asked.
+        return stores.computeIfAbsent(taskHubName.toLowerCase(java.util.Locale.ROOT), key ->
+                new AzureOrchestrationStore(taskHubName, config, queues, tables, scheduler, io, urgentIo));
     }
 
     /** Hands this process's partitions over to other workers, then stops the background threads. */

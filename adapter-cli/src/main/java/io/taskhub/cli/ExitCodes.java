@@ -7,6 +7,7 @@ import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.ports.errors.StorageException;
+import io.taskhub.ports.errors.UnknownTaskHubException;
 
 /**
  * The command's exit codes, and the one mapping from exceptions to them.
@@ -37,7 +38,7 @@ public final class ExitCodes {
         error = rootOf(error);
         if (error instanceof InvalidArgumentException || error instanceof IllegalArgumentException) {
             return USAGE;
-        } else if (error instanceof InstanceNotFoundException) {
+        } else if (error instanceof InstanceNotFoundException || error instanceof UnknownTaskHubException) {
             return NOT_FOUND;
         } else if (error instanceof IllegalInstanceStateException || error instanceof InstanceAlreadyExistsException) {
             return CONFLICT;

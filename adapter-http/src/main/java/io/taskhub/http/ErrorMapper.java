@@ -9,6 +9,7 @@ import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.ports.errors.StorageException;
+import io.taskhub.ports.errors.UnknownTaskHubException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,8 @@ final class ErrorMapper {
             rejected(rejection, ctx);
         } else if (error instanceof InvalidArgumentException e) {
             invalidArgument(e, ctx);
+        } else if (error instanceof UnknownTaskHubException e) {
+            Responses.json(ctx, 404, message(e.getMessage()));
         } else if (error instanceof InstanceNotFoundException) {
             Responses.empty(ctx, 404);
         } else if (error instanceof InstanceAlreadyExistsException e) {
@@ -54,7 +57,11 @@ final class ErrorMapper {
     }
 
     private static void rejected(HttpRejection rejection, Context ctx) {
-        if (rejection instanceof HttpRejection.BadRequest) {
+        if (rejection instanceof HttpRejection.UnreadableBody || rejection instanceof HttpRejection.RequestTimeout) {
+            // The client's doing (or its network's): one line, no stack, and it is often gone already.
+            LOG.warn("{} {}: {}", ctx.method(), ctx.path(), rejection.getMessage());
+        }
+        if (rejection instanceof HttpRejection.BadRequest || rejection instanceof HttpRejection.UnreadableBody) {
             Responses.json(ctx, 400, message(rejection.getMessage()));
         } else if (rejection instanceof HttpRejection.MissingParameter) {
             Responses.json(ctx, 400, TextNode.valueOf(rejection.getMessage()));
@@ -62,6 +69,11 @@ final class ErrorMapper {
             Responses.json(ctx, 401, message(rejection.getMessage()));
         } else if (rejection instanceof HttpRejection.BodyTooLarge) {
             Responses.json(ctx, 413, message(rejection.getMessage()));
+        } else if (rejection instanceof HttpRejection.UnsupportedMediaType) {
+            Responses.json(ctx, 415, message(rejection.getMessage()));
+        } else if (rejection instanceof HttpRejection.RequestTimeout) {
+            ctx.header("Connection", "close");
+            Responses.json(ctx, 408, message(rejection.getMessage()));
         }
     }
 

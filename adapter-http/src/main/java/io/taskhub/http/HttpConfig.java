@@ -19,14 +19,17 @@ import java.util.Objects;
  *                          built outside a request); null means http://host:port
  * @param purgeTimeBudget   how long one purge-by-filter request may delete before it answers
  *                          {@code "isComplete":false} and lets the caller continue
+ * @param idleTimeout       how long a connection may stay silent in the middle of a request (a body that stops
+ *                          arriving is answered 408 after it) or between requests
  */
 public record HttpConfig(String host, int port, List<String> apiKeys, long maxRequestBytes, boolean allowInsecureBind,
-        String publicBaseUrl, Duration purgeTimeBudget) {
+        String publicBaseUrl, Duration purgeTimeBudget, Duration idleTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7071;
     public static final long DEFAULT_MAX_REQUEST_BYTES = 4L * 1024 * 1024;
     public static final Duration DEFAULT_PURGE_TIME_BUDGET = Duration.ofSeconds(20);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     public HttpConfig {
         if (host == null || host.isBlank()) {
@@ -50,40 +53,55 @@ public record HttpConfig(String host, int port, List<String> apiKeys, long maxRe
         if (purgeTimeBudget.isNegative()) {
             throw new IllegalArgumentException("purgeTimeBudget must not be negative, was " + purgeTimeBudget + ".");
         }
+        idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
+        if (idleTimeout.toMillis() < 100) {
+            throw new IllegalArgumentException("idleTimeout must be at least 0.1 s, was " + idleTimeout + ".");
+        }
     }
 
     /** Loopback, port 7071, no keys, 4 MiB bodies. */
     public static HttpConfig defaults() {
         return new HttpConfig(DEFAULT_HOST, DEFAULT_PORT, List.of(), DEFAULT_MAX_REQUEST_BYTES, false, null,
-                DEFAULT_PURGE_TIME_BUDGET);
+                DEFAULT_PURGE_TIME_BUDGET, DEFAULT_IDLE_TIMEOUT);
     }
 
     public HttpConfig withHost(String value) {
-        return new HttpConfig(value, port, apiKeys, maxRequestBytes, allowInsecureBind, publicBaseUrl, purgeTimeBudget);
+        return new HttpConfig(value, port, apiKeys, maxRequestBytes, allowInsecureBind, publicBaseUrl,
+                purgeTimeBudget, idleTimeout);
     }
 
     public HttpConfig withPort(int value) {
-        return new HttpConfig(host, value, apiKeys, maxRequestBytes, allowInsecureBind, publicBaseUrl, purgeTimeBudget);
+        return new HttpConfig(host, value, apiKeys, maxRequestBytes, allowInsecureBind, publicBaseUrl,
+                purgeTimeBudget, idleTimeout);
     }
 
     public HttpConfig withApiKeys(List<String> value) {
-        return new HttpConfig(host, port, value, maxRequestBytes, allowInsecureBind, publicBaseUrl, purgeTimeBudget);
+        return new HttpConfig(host, port, value, maxRequestBytes, allowInsecureBind, publicBaseUrl, purgeTimeBudget,
+                idleTimeout);
     }
 
     public HttpConfig withMaxRequestBytes(long value) {
-        return new HttpConfig(host, port, apiKeys, value, allowInsecureBind, publicBaseUrl, purgeTimeBudget);
+        return new HttpConfig(host, port, apiKeys, value, allowInsecureBind, publicBaseUrl, purgeTimeBudget,
+                idleTimeout);
     }
 
     public HttpConfig withAllowInsecureBind(boolean value) {
-        return new HttpConfig(host, port, apiKeys, maxRequestBytes, value, publicBaseUrl, purgeTimeBudget);
+        return new HttpConfig(host, port, apiKeys, maxRequestBytes, value, publicBaseUrl, purgeTimeBudget, idleTimeout);
     }
 
     public HttpConfig withPublicBaseUrl(String value) {
-        return new HttpConfig(host, port, apiKeys, maxRequestBytes, allowInsecureBind, value, purgeTimeBudget);
+        return new HttpConfig(host, port, apiKeys, maxRequestBytes, allowInsecureBind, value, purgeTimeBudget,
+                idleTimeout);
     }
 
     public HttpConfig withPurgeTimeBudget(Duration value) {
-        return new HttpConfig(host, port, apiKeys, maxRequestBytes, allowInsecureBind, publicBaseUrl, value);
+        return new HttpConfig(host, port, apiKeys, maxRequestBytes, allowInsecureBind, publicBaseUrl, value,
+                idleTimeout);
+    }
+
+    public HttpConfig withIdleTimeout(Duration value) {
+        return new HttpConfig(host, port, apiKeys, maxRequestBytes, allowInsecureBind, publicBaseUrl, purgeTimeBudget,
+                value);
     }
 
     public boolean keysRequired() {
@@ -95,7 +113,8 @@ public record HttpConfig(String host, int port, List<String> apiKeys, long maxRe
     public String toString() {
         return "HttpConfig[host=" + host + ", port=" + port + ", apiKeys=" + apiKeys.size() + " configured"
                 + ", maxRequestBytes=" + maxRequestBytes + ", allowInsecureBind=" + allowInsecureBind
-                + ", publicBaseUrl=" + publicBaseUrl + ", purgeTimeBudget=" + purgeTimeBudget + "]";
+                + ", publicBaseUrl=" + publicBaseUrl + ", purgeTimeBudget=" + purgeTimeBudget
+                + ", idleTimeout=" + idleTimeout + "]";
     }
 
     private static String normalizeBaseUrl(String url) {

@@ -6,7 +6,8 @@ package io.taskhub.http;
  */
 abstract sealed class HttpRejection extends RuntimeException
         permits HttpRejection.BadRequest, HttpRejection.MissingParameter, HttpRejection.Unauthorized,
-        HttpRejection.BodyTooLarge {
+        HttpRejection.BodyTooLarge, HttpRejection.UnsupportedMediaType, HttpRejection.UnreadableBody,
+        HttpRejection.RequestTimeout {
 
     private HttpRejection(String message) {
         super(message, null, false, false);
@@ -40,6 +41,27 @@ abstract sealed class HttpRejection extends RuntimeException
     static final class BodyTooLarge extends HttpRejection {
         BodyTooLarge(long limit) {
             super("The request body is larger than the limit of " + limit + " bytes.");
+        }
+    }
+
+    /** The body's declared charset (or media type) is one the server cannot read. */
+    static final class UnsupportedMediaType extends HttpRejection {
+        UnsupportedMediaType(String message) {
+            super(message);
+        }
+    }
+
+    /** The body broke off or was malformed on the wire (a bad chunk, a client gone mid-body). */
+    static final class UnreadableBody extends HttpRejection {
+        UnreadableBody(String message) {
+            super(message);
+        }
+    }
+
+    /** The client stopped sending its body for longer than the server waits. */
+    static final class RequestTimeout extends HttpRejection {
+        RequestTimeout(String message) {
+            super(message);
         }
     }
 }

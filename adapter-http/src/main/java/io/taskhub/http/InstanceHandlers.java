@@ -20,7 +20,6 @@ import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Set;
 
 /** The {@code instances} resource: status, list, events, lifecycle operations and purge. */
@@ -87,14 +86,15 @@ final class InstanceHandlers {
     void raiseEvent(Context ctx) {
         TaskhubClient client = support.client(ctx);
         String instanceId = ctx.pathParam(INSTANCE_ID);
-        String payload = support.body(ctx);
+        String payload = null;
         RuntimeException bodyProblem = null;
-        if (!isJson(ctx.contentType())) {
+        if (!"application/json".equals(RequestSupport.mediaType(ctx))) {
             bodyProblem = new HttpRejection.BadRequest("Only application/json request content is supported");
         } else {
             try {
+                payload = support.body(ctx);
                 JsonCodec.requireValidJson(payload);
-            } catch (InvalidArgumentException e) {
+            } catch (InvalidArgumentException | HttpRejection.UnsupportedMediaType e) {
                 bodyProblem = e;
             }
         }
@@ -110,15 +110,6 @@ final class InstanceHandlers {
         }
         client.raiseEvent(instanceId, ctx.pathParam(EVENT_NAME), payload);
         Responses.empty(ctx, 202);
-    }
-
-    private static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        int semicolon = contentType.indexOf(';');
-        String mediaType = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
-        return mediaType.trim().toLowerCase(Locale.ROOT).equals("application/json");
     }
 
     /** {@code POST instances/{instanceId}/terminate?reason=…&recursive=true}. */

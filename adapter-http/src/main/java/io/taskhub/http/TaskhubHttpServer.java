@@ -54,6 +54,7 @@ public final class TaskhubHttpServer implements AutoCloseable {
             cfg.router.ignoreTrailingSlashes = true;
             cfg.http.prefer405over404 = false;
             cfg.http.maxRequestSize = config.maxRequestBytes();
+            cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(config.idleTimeout().toMillis()));
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyJsonErrors()));
             cfg.routes.before(support::screen);
             routes.register(cfg.routes);

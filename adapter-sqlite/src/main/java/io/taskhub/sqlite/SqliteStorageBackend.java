@@ -27,7 +27,7 @@ public final class SqliteStorageBackend implements StorageBackend {
     @Override
     public OrchestrationStore taskHub(String taskHubName) {
         String name = TaskHubNames.validate(taskHubName);
-        return stores.computeIfAbsent(name.toLowerCase(Locale.ROOT), key -> new SqliteStore(key, db));
+        return stores.computeIfAbsent(name.toLowerCase(Locale.ROOT), key -> new SqliteStore(name, db));
     }
 
     @Override

@@ -34,7 +34,10 @@ import java.util.UUID;
 
 /** The storage SPI for one task hub in the SQLite file. */
 final class SqliteStore implements OrchestrationStore {
+    /** The hub's key in every table: its name in lower case (names are case-insensitive). */
     private final String taskHub;
+    /** The name as the first caller in this process spelled it, for reports. */
+    private final String taskHubName;
     private final SqliteDatabase db;
     private final InstanceWrites rows;
     private final InstanceQueries queries;
@@ -44,8 +47,9 @@ final class SqliteStore implements OrchestrationStore {
     private record Receipt(String token, List<Long> seqs) {
     }
 
-    SqliteStore(String taskHub, SqliteDatabase db) {
-        this.taskHub = taskHub;
+    SqliteStore(String taskHubName, SqliteDatabase db) {
+        this.taskHubName = taskHubName;
+        this.taskHub = taskHubName.toLowerCase(java.util.Locale.ROOT);
         this.db = db;
         this.rows = new InstanceWrites(taskHub);
         this.queries = new InstanceQueries(taskHub);
@@ -53,7 +57,7 @@ final class SqliteStore implements OrchestrationStore {
 
     @Override
     public String taskHubName() {
-        return taskHub;
+        return taskHubName;
     }
 
     @Override

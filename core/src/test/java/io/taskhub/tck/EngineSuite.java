@@ -3,10 +3,14 @@ package io.taskhub.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskhub.core.worker.TaskhubWorker;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
+import io.taskhub.ports.history.EventRaised;
 import io.taskhub.ports.history.ExecutionRewound;
 import io.taskhub.ports.history.ExecutionStarted;
+import io.taskhub.ports.history.ExecutionTerminated;
+import io.taskhub.ports.history.HistoryEvent;
 import io.taskhub.ports.history.SubOrchestrationCompleted;
 import io.taskhub.ports.history.TaskCompleted;
 import io.taskhub.ports.history.TaskScheduled;
@@ -389,6 +393,33 @@ public abstract class EngineSuite extends EngineSuiteBase {
         client.raiseEvent(id, "Go", "\"after restart\"");
         startWorker(workerOptions());
         assertThat(awaitCompletion(id).output()).isEqualTo("\"after restart\"");
+    }
+
+    @Test
+    void messagesAfterATermination_areDroppedAndCounted_alsoWithinTheStepThatTerminates() {
+        String id = start("WaitEvent", null);
+        awaitStatus(id, RuntimeStatus.Running);
+        stopWorkers(); // every message below waits in the inbox: the next claim may take them all at once
+        for (int i = 0; i < 3; i++) {
+            client.raiseEvent(id, "Note", String.valueOf(i));
+        }
+        client.terminate(id, "first", false);
+        for (int i = 3; i < 6; i++) {
+            client.raiseEvent(id, "Note", String.valueOf(i));
+        }
+        client.terminate(id, "second", false);
+        TaskhubWorker worker = startWorker(workerOptions());
+
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Terminated);
+        assertThat(done.output()).isEqualTo("\"first\"");
+        Awaitility.await().atMost(WAIT).until(() -> worker.droppedMessages().count() == 4);
+        List<HistoryEvent> history = history(id);
+        assertThat(eventsOf(history, EventRaised.class)).extracting(EventRaised::input)
+                .containsExactly("0", "1", "2");
+        assertThat(eventsOf(history, ExecutionTerminated.class)).hasSize(1);
+        int terminated = history.indexOf(eventsOf(history, ExecutionTerminated.class).get(0));
+        assertThat(history.subList(terminated, history.size())).noneMatch(EventRaised.class::isInstance);
     }
 
     /** Waits until a worker has processed something for the instance since {@code revision} was read. */

@@ -48,6 +48,8 @@ abstract class ManagementCommandsContract {
     private ServerApi api;
     private TaskhubProcess cli;
     private Path work;
+    /** A second task hub the server also serves (http.taskHubs), for the tests that need one. */
+    private String scratchHub;
 
     /** Where this class keeps its data; called once, before the server starts. */
     protected abstract Storage openStorage(Path directory);
@@ -63,6 +65,8 @@ abstract class ManagementCommandsContract {
         storage = openStorage(directory);
         Map<String, String> settings = new HashMap<>(storage.environment());
         settings.put("TASKHUB_TASKHUB", taskHub());
+        scratchHub = "Scratch" + uniqueSuffix();
+        settings.put("TASKHUB_HTTP_TASKHUBS", scratchHub);
         TaskhubProcess serverSide = new TaskhubProcess(Files.createDirectories(directory.resolve("server")), settings);
         server = serverSide.serve(directory.resolve("logs"), "--port", "0");
         api = server.api();
@@ -381,7 +385,7 @@ abstract class ManagementCommandsContract {
     @Test
     void deleteTaskHub_inDirectMode_asksFirst_thenDeletesEveryInstanceOfTheHub() {
         assumeTrue(mode() == Mode.DIRECT, "delete-task-hub works on the backend directly");
-        String hub = "Scratch" + uniqueSuffix();
+        String hub = scratchHub;
         ServerApi scratch = api.taskHub(hub);
         String id = scratch.start("E1_HelloSequence", uniqueId("doomed"), null);
         String kept = api.start("E1_HelloSequence", uniqueId("kept"), null);

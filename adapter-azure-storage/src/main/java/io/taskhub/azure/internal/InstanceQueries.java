@@ -6,6 +6,7 @@ import com.azure.data.tables.models.TableEntity;
 import io.taskhub.azure.internal.InstanceRows.InstanceRow;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.ports.json.JsonCodec;
+import io.taskhub.ports.model.ContinuationTokens;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.InstancePage;
 import io.taskhub.ports.model.InstanceQuery;
@@ -43,12 +44,13 @@ public final class InstanceQueries {
     }
 
     public InstancePage query(InstanceQuery query) {
-        Position after = Position.decode(query.continuationToken());
+        ContinuationTokens.Key after = query.continuationToken() == null ? null
+                : ContinuationTokens.decode(query.continuationToken());
         Filter filter = filter(query);
         if (after != null) {
-            filter.add("(" + InstanceRows.CREATED + " gt " + TableValues.literal(after.createdAt) + " or ("
-                    + InstanceRows.CREATED + " eq " + TableValues.literal(after.createdAt) + " and PartitionKey gt "
-                    + TableValues.literal(after.instanceId) + "))", 3);
+            String createdAt = TableValues.literal(TableValues.instant(after.createdAt()));
+            filter.add("(" + InstanceRows.CREATED + " gt " + createdAt + " or (" + InstanceRows.CREATED + " eq "
+                    + createdAt + " and PartitionKey gt " + TableValues.literal(after.instanceId()) + "))", 3);
         }
         // The page plus one, to know whether more follow; a max-heap keeps the smallest seen so far.
         PriorityQueue<InstanceRow> smallest = new PriorityQueue<>(
@@ -76,8 +78,7 @@ public final class InstanceQueries {
                     : row.metadata().toBuilder().input(null).output(null).customStatus(null).build();
             result.add(m);
         }
-        String token = more ? new Position(TableValues.instant(page.get(page.size() - 1).metadata().createdAt()),
-                page.get(page.size() - 1).metadata().instanceId()).encode() : null;
+        String token = more ? ContinuationTokens.encode(page.get(page.size() - 1).metadata()) : null;
         return new InstancePage(result, token);
     }
 
@@ -114,8 +115,8 @@ public final class InstanceQueries {
         return row.metadata().toBuilder().customStatus(status == null ? null : status.toString()).build();
     }
 
-    private static boolean isAfter(InstanceMetadata m, Position after) {
-        return after == null || ORDER.compare(m, after.asMetadata()) > 0;
+    private static boolean isAfter(InstanceMetadata m, ContinuationTokens.Key after) {
+        return after == null || after.isBefore(m);
     }
 
     /** Server-side filters for what the service can compare exactly; everything is checked again here. */
@@ -189,38 +190,6 @@ public final class InstanceQueries {
         @Override
         public String toString() {
             return String.join(" and ", parts);
-        }
-    }
-
-    /** The continuation token: where the previous page ended, as (created time, instance id). */
-    private record Position(String createdAt, String instanceId) {
-        String encode() {
-            String json = JsonCodec.write(Map.of("c", createdAt, "i", instanceId));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Position decode(String token) {
-            if (token == null) {
-                return null;
-            }
-            try {
-                String json = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-                @SuppressWarnings("unchecked")
-                Map<String, String> map = JsonCodec.read(json, Map.class);
-                Position p = new Position(map.get("c"), map.get("i"));
-                TableValues.instant(p.createdAt); // validates
-                if (p.instanceId == null) {
-                    throw new IllegalArgumentException("no instance id");
-                }
-                return p;
-            } catch (RuntimeException e) {
-                throw new InvalidArgumentException("Continuation token '" + token + "' is invalid: pass the token"
-                        + " of the previous page unchanged.");
-            }
-        }
-
-        InstanceMetadata asMetadata() {
-            return InstanceMetadata.builder(instanceId, "-", "-").createdAt(TableValues.instant(createdAt)).build();
         }
     }
 }

@@ -97,7 +97,7 @@ public final class Deployment implements AutoCloseable {
         try {
             return new HttpConfig(s.get(Settings.HTTP_HOST), s.getInt(Settings.HTTP_PORT), s.getList(Settings.HTTP_API_KEYS),
                     s.getInt(Settings.HTTP_MAX_REQUEST_BYTES), s.getBoolean(Settings.HTTP_ALLOW_INSECURE),
-                    publicUrl.isBlank() ? null : publicUrl, null);
+                    publicUrl.isBlank() ? null : publicUrl, null, s.getDuration(Settings.HTTP_IDLE_TIMEOUT));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("Invalid HTTP settings: " + e.getMessage());
         }

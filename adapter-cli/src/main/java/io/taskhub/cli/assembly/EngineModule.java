@@ -4,12 +4,17 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.taskhub.cli.config.ConfigurationException;
+import io.taskhub.cli.config.Setting;
 import io.taskhub.cli.config.Settings;
 import io.taskhub.core.client.DefaultTaskhubClients;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.WorkerOptions;
 import io.taskhub.ports.client.TaskhubClients;
+import io.taskhub.ports.errors.InvalidArgumentException;
+import io.taskhub.ports.model.TaskHubNames;
 import io.taskhub.ports.store.StorageBackend;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The engine, the same for every deployment: plugins from the class path, clients, worker settings. */
 final class EngineModule extends AbstractModule {
@@ -30,7 +35,21 @@ final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     TaskhubClients clients(StorageBackend backend, OrchestrationRegistry registry) {
-        return new DefaultTaskhubClients(backend, registry, settings.get(Settings.TASK_HUB));
+        // Only hubs that some worker serves: a start into any other would wait for ever.
+        String own = taskHubName(Settings.TASK_HUB, settings.get(Settings.TASK_HUB));
+        List<String> others = new ArrayList<>();
+        for (String hub : settings.getList(Settings.HTTP_TASK_HUBS)) {
+            others.add(taskHubName(Settings.HTTP_TASK_HUBS, hub));
+        }
+        return DefaultTaskhubClients.servingOnly(backend, registry, own, others);
+    }
+
+    private static String taskHubName(Setting setting, String name) {
+        try {
+            return TaskHubNames.validate(name);
+        } catch (InvalidArgumentException e) {
+            throw new ConfigurationException("Setting '" + setting.key() + "': " + e.getMessage());
+        }
     }
 
     @Provides

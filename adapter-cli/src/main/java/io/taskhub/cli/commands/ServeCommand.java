@@ -3,6 +3,7 @@ package io.taskhub.cli.commands;
 import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.TaskhubCli;
 import io.taskhub.cli.assembly.Deployment;
+import io.taskhub.cli.config.ConfigurationException;
 import io.taskhub.cli.config.Settings;
 import io.taskhub.http.TaskhubHttpServer;
 import java.io.PrintWriter;
@@ -49,7 +50,7 @@ public final class ServeCommand implements Callable<Integer> {
         TaskhubHttpServer server;
         try {
             deployment.startWorker();
-            server = deployment.httpServer().start();
+            server = startHttp(deployment);
         } catch (RuntimeException e) {
             deployment.close();
             throw e;
@@ -71,6 +72,21 @@ public final class ServeCommand implements Callable<Integer> {
         cli.serverStarted(server.localBaseUrl());
         stopped.await();
         return ExitCodes.SUCCESS;
+    }
+
+    /**
+     * An address that cannot be served (in use, not this machine's, or open without keys) is a matter of
+     * configuration: exit 5 with the settings to change, never a stack trace.
+     */
+    private static TaskhubHttpServer startHttp(Deployment deployment) {
+        TaskhubHttpServer server = deployment.httpServer();
+        try {
+            return server.start();
+        } catch (IllegalStateException e) {
+            throw new ConfigurationException(e.getMessage() + " (settings " + Settings.HTTP_HOST.key() + ", "
+                    + Settings.HTTP_PORT.key() + " or --port, " + Settings.HTTP_API_KEYS.key() + ", "
+                    + Settings.HTTP_ALLOW_INSECURE.key() + ")");
+        }
     }
 
     private static String describeBackend(Settings settings) {

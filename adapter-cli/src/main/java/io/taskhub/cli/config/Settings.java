@@ -53,6 +53,10 @@ public final class Settings {
             "Largest accepted request body, in bytes");
     public static final Setting HTTP_PUBLIC_URL = Setting.text("http.publicBaseUrl", "",
             "Base URL used in management URLs created outside a request (default: the bound address)");
+    public static final Setting HTTP_TASK_HUBS = Setting.text("http.taskHubs", "",
+            "Comma-separated task hubs the HTTP API serves besides the server's own (taskhub); others answer 404");
+    public static final Setting HTTP_IDLE_TIMEOUT = Setting.seconds("http.idleTimeoutSeconds", 30,
+            "How long a connection may stay silent mid-request (a body that stops arriving is answered 408)");
     public static final Setting WORKER_ORCHESTRATIONS = Setting.integer("worker.orchestrationConcurrency", 8,
             "Orchestration steps processed at once");
     public static final Setting WORKER_ACTIVITIES = Setting.integer("worker.activityConcurrency", 16,
@@ -68,6 +72,7 @@ public final class Settings {
             POSTGRES_PASSWORD, POSTGRES_SCHEMA, POSTGRES_POOL_SIZE, AZURE_CONNECTION_STRING, AZURE_PARTITIONS,
             AZURE_PARTITION_LEASE, AZURE_POLLING,
             HTTP_HOST, HTTP_PORT, HTTP_API_KEYS, HTTP_ALLOW_INSECURE, HTTP_MAX_REQUEST_BYTES, HTTP_PUBLIC_URL,
+            HTTP_TASK_HUBS, HTTP_IDLE_TIMEOUT,
             WORKER_ORCHESTRATIONS, WORKER_ACTIVITIES, WORKER_LEASE, WORKER_CACHE, WORKER_POISON_LIMIT);
 
     /** Environment variables with this prefix belong to the test tooling, not to Taskhub's settings. */

@@ -24,6 +24,8 @@ import io.taskhub.ports.model.ManagementOperation;
 import io.taskhub.ports.model.PurgeFilter;
 import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.model.StorableText;
+import io.taskhub.ports.model.SupportedTimes;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.OrchestrationStore;
 import java.time.Duration;
@@ -61,6 +63,13 @@ public final class DefaultTaskhubClient implements TaskhubClient {
         if (name == null || name.isBlank()) {
             throw new InvalidArgumentException("An orchestrator name is required.");
         }
+        StorableText.require("name", name);
+        StorableText.require("version", request.version());
+        SupportedTimes.requireStorable("startAt", request.startAt());
+        request.tags().forEach((key, value) -> {
+            StorableText.require("tag name", key);
+            StorableText.require("tag " + key, value);
+        });
         if (registry != null) {
             name = registry.canonicalOrchestratorName(name).orElseThrow(() -> new InvalidArgumentException(
                     "No orchestrator named '" + request.name() + "' is registered. Known orchestrators: "
@@ -77,6 +86,7 @@ public final class DefaultTaskhubClient implements TaskhubClient {
 
     @Override
     public Optional<InstanceStatus> getStatus(String instanceId, StatusOptions options) {
+        InstanceIds.validateLookup(instanceId);
         return store.getInstance(instanceId).map(metadata -> {
             InstanceMetadata shown = options.showInput() ? metadata : metadata.toBuilder().input(null).build();
             List<HistoryEvent> history = options.showHistory() ? store.getHistory(instanceId) : null;
@@ -99,27 +109,32 @@ public final class DefaultTaskhubClient implements TaskhubClient {
         if (eventName == null || eventName.isBlank()) {
             throw new InvalidArgumentException("An event name is required.");
         }
+        StorableText.require("eventName", eventName);
         String json = JsonCodec.requireValidJson(payload);
         send(instanceId, ManagementOperation.RAISE_EVENT, new EventRaised(store.now(), eventName, json));
     }
 
     @Override
     public void terminate(String instanceId, String reason, boolean recursive) {
+        StorableText.require("reason", reason);
         send(instanceId, ManagementOperation.TERMINATE, new ExecutionTerminated(store.now(), reason, recursive));
     }
 
     @Override
     public void suspend(String instanceId, String reason) {
+        StorableText.require("reason", reason);
         send(instanceId, ManagementOperation.SUSPEND, new ExecutionSuspended(store.now(), reason));
     }
 
     @Override
     public void resume(String instanceId, String reason) {
+        StorableText.require("reason", reason);
         send(instanceId, ManagementOperation.RESUME, new ExecutionResumed(store.now(), reason));
     }
 
     @Override
     public void rewind(String instanceId, String reason) {
+        StorableText.require("reason", reason);
         send(instanceId, ManagementOperation.REWIND, new ExecutionRewound(store.now(), reason));
     }
 
@@ -226,9 +241,7 @@ public final class DefaultTaskhubClient implements TaskhubClient {
     }
 
     private InstanceMetadata existing(String instanceId) {
-        if (instanceId == null || instanceId.isEmpty()) {
-            throw new InvalidArgumentException("An instance id is required.");
-        }
+        InstanceIds.validateLookup(instanceId);
         return store.getInstance(instanceId).orElseThrow(() -> new InstanceNotFoundException(instanceId));
     }
 }

@@ -3,22 +3,55 @@ package io.taskhub.core.client;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.client.TaskhubClients;
+import io.taskhub.ports.errors.UnknownTaskHubException;
 import io.taskhub.ports.model.TaskHubNames;
 import io.taskhub.ports.store.StorageBackend;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Clients over one storage backend, one per task hub (the default one, and any other a caller names). */
+/**
+ * Clients over one storage backend, one per task hub (the default one, and any other a caller names).
+ *
+ * <p>Task hub names are case-insensitive: {@code huba} and {@code HubA} are one hub. A deployment that lists
+ * the hubs it serves ({@link #servingOnly}) refuses every other name, so that nobody starts instances that no
+ * worker will ever run, and reports each hub in the spelling it was listed with.
+ */
 public final class DefaultTaskhubClients implements TaskhubClients {
     private final StorageBackend backend;
     private final OrchestrationRegistry registry;
     private final String defaultTaskHub;
+    /** Lower-case key to the listed spelling; null when any valid name is served. */
+    private final Map<String, String> servedTaskHubs;
     private final Map<String, TaskhubClient> clients = new ConcurrentHashMap<>();
 
+    /** Clients for any task hub a caller names. */
     public DefaultTaskhubClients(StorageBackend backend, OrchestrationRegistry registry, String defaultTaskHub) {
+        this(backend, registry, defaultTaskHub, null);
+    }
+
+    private DefaultTaskhubClients(StorageBackend backend, OrchestrationRegistry registry, String defaultTaskHub,
+            Map<String, String> servedTaskHubs) {
         this.backend = backend;
         this.registry = registry;
         this.defaultTaskHub = TaskHubNames.validate(defaultTaskHub);
+        this.servedTaskHubs = servedTaskHubs;
+    }
+
+    /**
+     * Clients for the default task hub and {@code others} only; any other name is refused with
+     * {@link UnknownTaskHubException}.
+     */
+    public static DefaultTaskhubClients servingOnly(StorageBackend backend, OrchestrationRegistry registry,
+            String defaultTaskHub, Collection<String> others) {
+        Map<String, String> served = new LinkedHashMap<>();
+        served.put(key(TaskHubNames.validate(defaultTaskHub)), defaultTaskHub);
+        for (String hub : others) {
+            served.putIfAbsent(key(TaskHubNames.validate(hub)), hub);
+        }
+        return new DefaultTaskhubClients(backend, registry, defaultTaskHub, Map.copyOf(served));
     }
 
     @Override
@@ -29,10 +62,24 @@ public final class DefaultTaskhubClients implements TaskhubClients {
     @Override
     public TaskhubClient forTaskHub(String taskHub) {
         String name = taskHub == null || taskHub.isEmpty() ? defaultTaskHub : TaskHubNames.validate(taskHub);
-        return clients.computeIfAbsent(name.toLowerCase(java.util.Locale.ROOT), key -> {
-            var store = backend.taskHub(name);
+        String key = key(name);
+        if (servedTaskHubs != null) {
+            name = servedTaskHubs.get(key);
+            if (name == null) {
+                throw new UnknownTaskHubException(taskHub, "Task hub '" + taskHub + "' is not served here; this"
+                        + " server serves " + String.join(", ", servedTaskHubs.values())
+                        + " (task hub names are case-insensitive; the setting http.taskHubs lists the hubs served).");
+            }
+        }
+        String spelling = name;
+        return clients.computeIfAbsent(key, k -> {
+            var store = backend.taskHub(spelling);
             store.createTaskHubIfNotExists();
             return new DefaultTaskhubClient(store, registry);
         });
+    }
+
+    private static String key(String taskHub) {
+        return taskHub.toLowerCase(Locale.ROOT);
     }
 }

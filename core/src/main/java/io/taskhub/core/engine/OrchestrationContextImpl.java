@@ -15,6 +15,7 @@ import io.taskhub.ports.history.TaskFailed;
 import io.taskhub.ports.history.TaskScheduled;
 import io.taskhub.ports.history.TimerCreated;
 import io.taskhub.ports.history.TimerFired;
+import io.taskhub.ports.model.SupportedTimes;
 import io.taskhub.ports.orchestration.DurableTask;
 import io.taskhub.ports.orchestration.OrchestrationContext;
 import io.taskhub.ports.orchestration.TaskCanceledException;
@@ -243,12 +244,19 @@ final class OrchestrationContextImpl implements OrchestrationContext {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("A timer's delay must not be negative: " + delay);
         }
-        return createTimer(currentTime.plus(delay));
+        Duration untilLimit = Duration.between(currentTime, SupportedTimes.STORABLE_UNTIL);
+        return createTimer(delay.compareTo(untilLimit) > 0 ? SupportedTimes.STORABLE_UNTIL.plusNanos(1)
+                : currentTime.plus(delay));
     }
 
     @Override
     public TaskImpl<Void> createTimer(Instant fireAt) {
         checkUsable();
+        if (fireAt.isBefore(SupportedTimes.STORABLE_FROM) || fireAt.isAfter(SupportedTimes.STORABLE_UNTIL)) {
+            // Refused here, where orchestrator code can see it, rather than by the store at commit time.
+            throw new IllegalArgumentException("A timer cannot fire at " + fireAt + ": use a time from "
+                    + SupportedTimes.STORABLE_FROM + " to " + SupportedTimes.STORABLE_UNTIL + ".");
+        }
         int id = sequence++;
         pendingActions.put(id, new Action.CreateTimer(id, fireAt));
         return openTask(id, "timer", Void.class);

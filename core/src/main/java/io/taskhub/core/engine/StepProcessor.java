@@ -46,10 +46,12 @@ public final class StepProcessor {
     private final SessionCache cache;
     private final int poisonLimit;
     private final Duration unwindGrace;
+    private final DroppedMessages drops;
 
     public StepProcessor(OrchestrationStore store, Function<String, Optional<Orchestrator>> orchestrators,
-            SessionCache cache, int poisonLimit, Duration unwindGrace) {
+            SessionCache cache, int poisonLimit, Duration unwindGrace, DroppedMessages drops) {
         this.store = store;
+        this.drops = drops;
         this.orchestrators = orchestrators;
         this.cache = cache;
         this.poisonLimit = poisonLimit;
@@ -65,16 +67,24 @@ public final class StepProcessor {
         InstanceMetadata instance = item.instance();
         Instant now = store.now();
         List<InstanceMessage> messages = currentExecutionMessages(item);
+        if (item.dequeueCount() > poisonLimit) {
+            discard(cache.take(item.instanceId(), instance.executionId(), instance.revision()));
+            if (instance.runtimeStatus().isTerminal()) {
+                // Whatever kept failing (a rewind that cannot replay, say) is given up; the instance stays as is.
+                commit(item, Checkpoint.consumeOnly());
+                drops.record(instance.instanceId(), instance.name(), "processing them failed "
+                        + item.dequeueCount() + " times (the poison limit is " + poisonLimit + ")",
+                        withoutStarts(messages));
+            } else {
+                commitPoisoned(item, now);
+            }
+            return;
+        }
         if (instance.runtimeStatus().isTerminal()) {
             OrchestrationSession rewound = processFinished(item, messages, now);
             if (rewound != null) {
                 keepOrDiscard(rewound, instance.revision() + 1);
             }
-            return;
-        }
-        if (item.dequeueCount() > poisonLimit) {
-            discard(cache.take(item.instanceId(), instance.executionId(), instance.revision()));
-            commit(item, poisoned(instance, item.dequeueCount(), now));
             return;
         }
         OrchestrationSession session = cache.take(item.instanceId(), instance.executionId(), instance.revision());
@@ -113,15 +123,19 @@ public final class StepProcessor {
     }
 
     /** Messages for another execution (an old one, after continue-as-new or replacement) are dropped. */
-    private static List<InstanceMessage> currentExecutionMessages(OrchestrationWorkItem item) {
+    private List<InstanceMessage> currentExecutionMessages(OrchestrationWorkItem item) {
         String current = item.instance().executionId();
         List<InstanceMessage> result = new ArrayList<>(item.messages().size());
+        List<InstanceMessage> stale = new ArrayList<>();
         for (InstanceMessage message : item.messages()) {
             String target = message.event() instanceof ExecutionStarted s ? s.executionId() : message.executionId();
             if (target == null || target.equals(current)) {
                 result.add(message);
+            } else if (!message.isStart()) {
+                stale.add(message);
             }
         }
+        drops.record(item.instanceId(), item.instance().name(), "addressed to an earlier execution", stale);
         return result;
     }
 
@@ -134,6 +148,9 @@ public final class StepProcessor {
             if (early != null) {
                 step.history.add(new OrchestratorStarted(step.now));
                 step.history.add(early);
+                List<InstanceMessage> after = new ArrayList<>(messages);
+                after.removeIf(m -> m.event() == early);
+                drops.record(instance.instanceId(), instance.name(), TERMINATED_FIRST, after);
                 terminate(session, step, early);
             } else {
                 deferUntilStart(messages, step);
@@ -142,14 +159,20 @@ public final class StepProcessor {
         }
         List<HistoryEvent> accepted = new ArrayList<>();
         accepted.add(new OrchestratorStarted(step.now));
-        for (InstanceMessage message : messages) {
-            HistoryEvent event = message.event();
+        for (int i = 0; i < messages.size(); i++) {
+            HistoryEvent event = messages.get(i).event();
             if (event instanceof ExecutionStarted && session.hasStarted()) {
                 continue; // a redelivered start
             }
             if (session.accepts(event)) {
                 session.record(List.of(event));
                 accepted.add(event);
+                if (event instanceof ExecutionTerminated) {
+                    // The execution ends here: what follows would have been dropped had it come a step later.
+                    drops.record(instance.instanceId(), instance.name(), TERMINATED_FIRST,
+                            messages.subList(i + 1, messages.size()));
+                    break;
+                }
             }
         }
         if (accepted.size() == 1 && !step.replacesHistory()) {
@@ -295,12 +318,15 @@ public final class StepProcessor {
         InstanceMetadata instance = item.instance();
         if (instance.runtimeStatus() != RuntimeStatus.Failed) {
             commit(item, Checkpoint.consumeOnly());
+            drops.record(instance.instanceId(), instance.name(), finished(instance), withoutStarts(messages));
             return null;
         }
         List<HistoryEvent> history = store.getHistory(item.instanceId());
         ExecutionRewound rewind = firstOf(messages, ExecutionRewound.class);
         if (rewind == null) {
-            commit(item, lateResults(instance, history, messages, now));
+            List<InstanceMessage> notRecorded = new ArrayList<>();
+            commit(item, lateResults(instance, history, messages, now, notRecorded));
+            drops.record(instance.instanceId(), instance.name(), finished(instance), withoutStarts(notRecorded));
             return null;
         }
         HistoryRewind.Plan plan = HistoryRewind.plan(history);
@@ -332,8 +358,22 @@ public final class StepProcessor {
         return session;
     }
 
+    private static final String TERMINATED_FIRST = "the execution was terminated by an earlier message of the"
+            + " same step, and a finished execution takes no further messages";
+
+    private static String finished(InstanceMetadata instance) {
+        return "the instance has already finished (" + instance.runtimeStatus() + ")";
+    }
+
+    private static List<InstanceMessage> withoutStarts(List<InstanceMessage> messages) {
+        List<InstanceMessage> result = new ArrayList<>(messages);
+        result.removeIf(InstanceMessage::isStart);
+        return result;
+    }
+
+    /** Results a failed instance keeps for a later rewind; {@code notRecorded} collects everything else. */
     private Checkpoint lateResults(InstanceMetadata instance, List<HistoryEvent> history,
-            List<InstanceMessage> messages, Instant now) {
+            List<InstanceMessage> messages, Instant now, List<InstanceMessage> notRecorded) {
         TaskLedger ledger = new TaskLedger();
         ledger.recordAll(history);
         List<HistoryEvent> late = new ArrayList<>();
@@ -342,6 +382,8 @@ public final class StepProcessor {
             if (TaskLedger.resultId(event).isPresent() && ledger.isAcceptable(event)) {
                 ledger.record(event);
                 late.add(event);
+            } else if (TaskLedger.resultId(event).isEmpty()) {
+                notRecorded.add(message); // a duplicate result is no drop: its first copy was recorded
             }
         }
         if (late.isEmpty()) {
@@ -351,10 +393,30 @@ public final class StepProcessor {
         return new Checkpoint(instance.toBuilder().lastUpdatedAt(now).build(), late, false, List.of(), List.of());
     }
 
-    private Checkpoint poisoned(InstanceMetadata instance, int dequeueCount, Instant now) {
+    /**
+     * Ends an instance whose step failed more often than the poison limit allows. When even that checkpoint
+     * cannot be written (a stored value the backend now refuses, say), a bare one follows that carries no value
+     * of the instance but its identity, so the limit holds whatever the failure and the instance can be purged.
+     */
+    private void commitPoisoned(OrchestrationWorkItem item, Instant now) {
+        InstanceMetadata instance = item.instance();
+        try {
+            commit(item, poisoned(instance, item.dequeueCount(), now, null));
+        } catch (LockLostException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            InstanceMetadata bare = instance.toBuilder().input(null).output(null).customStatus(null)
+                    .scheduledStartAt(null).build();
+            commit(item, poisoned(bare, item.dequeueCount(), now, e));
+        }
+    }
+
+    private Checkpoint poisoned(InstanceMetadata instance, int dequeueCount, Instant now, RuntimeException writeError) {
+        String cause = writeError == null ? " See the worker's log for the errors."
+                : " Its values could not be stored either (" + writeError + "), so they were cleared.";
         FailureDetails failure = new FailureDetails("PoisonMessage", "Instance '" + instance.instanceId()
                 + "' could not complete a step after " + dequeueCount + " attempts (the limit is " + poisonLimit
-                + "); it was failed instead of retried forever. See the worker's log for the errors.");
+                + "); it was failed instead of retried forever." + cause);
         StepOutput step = new StepOutput(instance, now);
         step.history.add(new ExecutionCompleted(now, RuntimeStatus.Failed, null, failure));
         step.complete(RuntimeStatus.Failed, null, failure);

@@ -38,7 +38,7 @@ public final class InMemoryStorageBackend implements StorageBackend {
         }
         TaskHubNames.validate(taskHubName);
         // Task hub names are case-insensitive, as in every backend.
-        return taskHubs.computeIfAbsent(taskHubName.toLowerCase(java.util.Locale.ROOT), name -> new InMemoryStore(name, clock));
+        return taskHubs.computeIfAbsent(taskHubName.toLowerCase(java.util.Locale.ROOT), key -> new InMemoryStore(taskHubName, clock));
     }
 
     /** Forgets every task hub; the data lives nowhere else. */

@@ -1,5 +1,6 @@
 package io.taskhub.core.worker;
 
+import io.taskhub.core.engine.DroppedMessages;
 import io.taskhub.core.engine.SessionCache;
 import io.taskhub.core.engine.StepProcessor;
 import io.taskhub.core.registry.OrchestrationRegistry;
@@ -26,6 +27,7 @@ public final class TaskhubWorker implements AutoCloseable {
     private final WorkerOptions options;
     private final SessionCache cache;
     private final StepProcessor steps;
+    private final DroppedMessages droppedMessages = new DroppedMessages();
     private final ActivityRunner activities;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
@@ -37,7 +39,7 @@ public final class TaskhubWorker implements AutoCloseable {
         this.options = options;
         this.cache = new SessionCache(options.maxCachedInstances(), options.unwindGrace());
         this.steps = new StepProcessor(store, registry::orchestrator, cache, options.poisonLimit(),
-                options.unwindGrace());
+                options.unwindGrace(), droppedMessages);
         this.activities = new ActivityRunner(registry, options.poisonLimit());
     }
 
@@ -88,8 +90,7 @@ public final class TaskhubWorker implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "Dropped a step of " + item.instanceId()
                         + ": the lease was lost (" + e.getMessage() + "); another worker will redo it.");
             } catch (RuntimeException | Error e) {
-                LOG.log(System.Logger.Level.ERROR, "A step of instance " + item.instanceId() + " failed (attempt "
-                        + item.dequeueCount() + "); it will be retried.", e);
+                logRetry("A step of instance " + item.instanceId(), item.dequeueCount(), e);
                 abandon(() -> store.abandonOrchestrationWorkItem(item, options.backoff(item.dequeueCount())));
             } finally {
                 leases.untrack(item);
@@ -117,8 +118,8 @@ public final class TaskhubWorker implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 // An Error from activity code (out of memory, a crash) is treated like a crashed worker: the
                 // task is retried, and the poison limit ends it if it keeps happening.
-                LOG.log(System.Logger.Level.ERROR, "Could not complete activity " + item.task().name() + " for "
-                        + item.task().instanceId() + "; it will be retried.", e);
+                logRetry("Activity " + item.task().name() + " for " + item.task().instanceId(), item.dequeueCount(),
+                        e);
                 abandon(() -> store.abandonActivityWorkItem(item, options.backoff(item.dequeueCount())));
             } finally {
                 leases.untrack(item);
@@ -144,6 +145,26 @@ public final class TaskhubWorker implements AutoCloseable {
             sleepQuietly(options.maxIdleWait());
             return Optional.empty();
         }
+    }
+
+    /**
+     * A failed attempt is retried until the poison limit; its stack trace is logged on the first attempt and on
+     * the last one before the limit, the attempts between get one line each (a poisoned item would otherwise
+     * flood the log).
+     */
+    private void logRetry(String what, int attempt, Throwable error) {
+        String message = what + " failed (attempt " + attempt + " of " + options.poisonLimit()
+                + " before it is given up); it will be retried: " + error;
+        if (attempt <= 1 || attempt == options.poisonLimit()) {
+            LOG.log(System.Logger.Level.ERROR, message, error);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, message);
+        }
+    }
+
+    /** Messages dropped by the rule for finished executions (see {@link DroppedMessages}). */
+    public DroppedMessages droppedMessages() {
+        return droppedMessages;
     }
 
     private static void abandon(Runnable abandon) {

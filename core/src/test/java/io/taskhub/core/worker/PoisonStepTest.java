@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.taskhub.core.client.DefaultTaskhubClient;
 import io.taskhub.core.memory.InMemoryStorageBackend;
 import io.taskhub.ports.client.StartInstanceRequest;
+import io.taskhub.ports.client.StatusOptions;
 import io.taskhub.ports.errors.StorageException;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.RuntimeStatus;
@@ -14,7 +15,9 @@ import io.taskhub.tck.TestOrchestrations;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /** A step that keeps failing outside orchestrator code (here: its commit) fails the instance at the limit. */
@@ -42,17 +45,56 @@ class PoisonStepTest {
         }
     }
 
+    @Test
+    void stepWhoseValuesTheStoreRefuses_stillEndsFailedAtTheLimit_andCanThenBePurged() {
+        try (InMemoryStorageBackend backend = new InMemoryStorageBackend()) {
+            AtomicInteger rejectedCommits = new AtomicInteger();
+            OrchestrationStore store = refusingScheduledStarts(backend.taskHub("poisonvalues"), rejectedCommits);
+            var registry = TestOrchestrations.registry();
+            var client = new DefaultTaskhubClient(store, registry);
+            TaskhubWorker worker = new TaskhubWorker(store, registry,
+                    WorkerOptions.defaults().withConcurrency(1, 1).withPoisonLimit(2)).start();
+            try {
+                // Scheduled a moment ago: every checkpoint that keeps the scheduled time is refused, the poison
+                // failure included, as a backend refuses a value it cannot store.
+                String id = client.startNew(StartInstanceRequest.of("Hello", "\"kept input\"")
+                        .withStartAt(Instant.now().minusSeconds(1)));
+                InstanceMetadata done = client.waitForCompletion(id, Duration.ofSeconds(30)).orElseThrow();
+
+                assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Failed);
+                assertThat(done.failure().errorType()).isEqualTo("PoisonMessage");
+                assertThat(done.failure().errorMessage()).contains("after 3 attempts")
+                        .contains("could not be stored either").contains("scheduled start refused");
+                assertThat(done.scheduledStartAt()).isNull();
+                assertThat(rejectedCommits.get()).as("two normal attempts, then the full poison checkpoint")
+                        .isEqualTo(3);
+                assertThat(client.purge(id, false).deletedInstanceCount()).isEqualTo(1);
+                assertThat(client.getStatus(id, StatusOptions.DEFAULT)).isEmpty();
+            } finally {
+                worker.stop(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    /** The real store, except that it refuses to write an instance row that has a scheduled start time. */
+    private static OrchestrationStore refusingScheduledStarts(OrchestrationStore real, AtomicInteger rejected) {
+        return rejecting(real, rejected, "scheduled start refused by the store",
+                checkpoint -> checkpoint.instance() != null && checkpoint.instance().scheduledStartAt() != null);
+    }
+
     /** The real store, except that every commit of a step other than a failure is rejected. */
     private static OrchestrationStore failingNormalCommits(OrchestrationStore real, AtomicInteger rejected) {
+        return rejecting(real, rejected, "storage failure", checkpoint -> checkpoint.instance() == null
+                || checkpoint.instance().runtimeStatus() != RuntimeStatus.Failed);
+    }
+
+    private static OrchestrationStore rejecting(OrchestrationStore real, AtomicInteger rejected, String what,
+            Predicate<Checkpoint> refused) {
         return (OrchestrationStore) Proxy.newProxyInstance(OrchestrationStore.class.getClassLoader(),
                 new Class<?>[] {OrchestrationStore.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("completeOrchestrationWorkItem")) {
-                        Checkpoint checkpoint = (Checkpoint) args[1];
-                        if (checkpoint.instance() == null
-                                || checkpoint.instance().runtimeStatus() != RuntimeStatus.Failed) {
-                            rejected.incrementAndGet();
-                            throw new StorageException("simulated storage failure");
-                        }
+                    if (method.getName().equals("completeOrchestrationWorkItem") && refused.test((Checkpoint) args[1])) {
+                        rejected.incrementAndGet();
+                        throw new StorageException("simulated: " + what);
                     }
                     try {
                         return method.invoke(real, args);

@@ -1,11 +1,13 @@
 package io.taskhub.ports.json;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.ports.history.HistoryEvent;
@@ -73,7 +75,9 @@ public final class JsonCodec {
     }
 
     /**
-     * Returns {@code json} unchanged when it is one complete JSON value.
+     * Returns {@code json} unchanged when it is one complete JSON value that every reader sees as written: a
+     * string with an unpaired surrogate escape (backslash-u D800 alone) has no UTF-8 form, and a number beyond the
+     * range of a double ({@code 1e999999}) reads back as infinity, so both are refused rather than changed.
      *
      * @throws InvalidArgumentException "Invalid JSON content" with the parser's reason
      */
@@ -81,15 +85,61 @@ public final class JsonCodec {
         if (json == null) {
             return null;
         }
-        try (var parser = MAPPER.createParser(json)) {
-            JsonNode node = MAPPER.readTree(parser);
-            if (node == null || parser.nextToken() != null) {
-                throw new InvalidArgumentException("Invalid JSON content: expected exactly one JSON value.");
-            }
-            return json;
+        try {
+            return walkValue(json);
         } catch (java.io.IOException e) {
             throw new InvalidArgumentException("Invalid JSON content: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /** Reads every token of the one value (the parser checks the syntax), then requires the end of input. */
+    private static String walkValue(String json) throws java.io.IOException {
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            int depth = 0;
+            JsonToken token = parser.nextToken();
+            while (token != null) {
+                switch (token) {
+                    case START_OBJECT, START_ARRAY -> depth++;
+                    case END_OBJECT, END_ARRAY -> depth--;
+                    case FIELD_NAME, VALUE_STRING -> requireEncodable(parser.getText(), parser);
+                    case VALUE_NUMBER_FLOAT -> {
+                        if (!Double.isFinite(parser.getDoubleValue())) {
+                            throw new InvalidArgumentException("Invalid JSON content: the number " + parser.getText()
+                                    + " is beyond the range of a double" + at(parser) + ".");
+                        }
+                    }
+                    default -> {
+                        // other scalars are kept exactly as written
+                    }
+                }
+                if (depth == 0) {
+                    if (parser.nextToken() != null) {
+                        throw new InvalidArgumentException("Invalid JSON content: expected exactly one JSON value.");
+                    }
+                    return json;
+                }
+                token = parser.nextToken();
+            }
+            throw new InvalidArgumentException("Invalid JSON content: expected exactly one JSON value.");
+        }
+    }
+
+    private static void requireEncodable(String text, JsonParser parser) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidArgumentException("Invalid JSON content: unpaired surrogate \\u"
+                        + String.format("%04x", (int) c) + " in a string" + at(parser)
+                        + "; it has no UTF-8 form and cannot be stored.");
+            }
+        }
+    }
+
+    private static String at(JsonParser parser) {
+        var location = parser.currentTokenLocation();
+        return " at line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
     private static String firstLine(String text) {

@@ -43,14 +43,22 @@ public final class ContinuationTokens {
             if (nanos < 0 || nanos > 999_999_999) {
                 throw invalid(token, null);
             }
-            return new Key(Instant.ofEpochSecond(seconds, nanos), raw.substring(colon + 1));
+            Instant createdAt = Instant.ofEpochSecond(seconds, nanos);
+            String instanceId = raw.substring(colon + 1);
+            // A position no stored instance can have is a forged or corrupted token, never a page to serve.
+            if (createdAt.isBefore(SupportedTimes.STORABLE_FROM) || createdAt.isAfter(SupportedTimes.STORABLE_UNTIL)
+                    || StorableText.problem(instanceId) != null) {
+                throw invalid(token, null);
+            }
+            return new Key(createdAt, instanceId);
         } catch (IllegalArgumentException | DateTimeException e) {
             throw invalid(token, e);
         }
     }
 
     private static InvalidArgumentException invalid(String token, Exception cause) {
-        return new InvalidArgumentException("Continuation token '" + token + "' is not valid: pass the token "
+        String shown = StorableText.problem(token) == null && token.length() <= 200 ? token : "(unprintable)";
+        return new InvalidArgumentException("Continuation token '" + shown + "' is not valid: pass the token "
                 + "exactly as a previous page of the same query returned it, or none for the first page.", cause);
     }
 }

@@ -43,7 +43,21 @@ public final class InstanceIds {
                         + "; ids must not contain '/', '\\', '?', '#' or control characters.");
             }
         }
+        StorableText.require("instanceId", instanceId);
         return instanceId;
+    }
+
+    /**
+     * Returns an id given to look an instance up when it could name a stored instance: not empty, and text that
+     * can be stored. Lookups are laxer than {@link #validate}, which applies to new ids only.
+     *
+     * @throws InvalidArgumentException naming the problem
+     */
+    public static String validateLookup(String instanceId) {
+        if (instanceId == null || instanceId.isEmpty()) {
+            throw new InvalidArgumentException("An instance id is required.");
+        }
+        return StorableText.require("instanceId", instanceId);
     }
 
     private static String describe(char c) {

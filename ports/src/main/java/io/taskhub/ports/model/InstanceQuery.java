@@ -31,10 +31,23 @@ public record InstanceQuery(
 
     public InstanceQuery {
         statuses = statuses == null || statuses.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(statuses));
+        createdFrom = filterBound("createdFrom", createdFrom);
+        createdTo = filterBound("createdTo", createdTo);
+        lastUpdatedFrom = filterBound("lastUpdatedFrom", lastUpdatedFrom);
+        lastUpdatedTo = filterBound("lastUpdatedTo", lastUpdatedTo);
+        StorableText.require("instanceIdPrefix", instanceIdPrefix);
+        StorableText.require("name", name);
+        StorableText.require("parentInstanceId", parentInstanceId);
+        StorableText.require("customStatusPrefix", customStatusPrefix);
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
             throw new InvalidArgumentException("Page size " + pageSize + " is out of range; use 1 to "
                     + MAX_PAGE_SIZE + ".");
         }
+    }
+
+    /** Checked against the accepted range, then narrowed to what can be stored (the same instances match). */
+    private static Instant filterBound(String what, Instant value) {
+        return SupportedTimes.clampFilter(SupportedTimes.requireFilterBound(what, value));
     }
 
     public static InstanceQuery all() {

@@ -12,6 +12,8 @@ import java.util.Set;
 public record PurgeFilter(Instant createdFrom, Instant createdTo, Set<RuntimeStatus> statuses) {
     public PurgeFilter {
         Objects.requireNonNull(createdFrom, "createdFrom");
+        createdFrom = SupportedTimes.clampFilter(SupportedTimes.requireFilterBound("createdFrom", createdFrom));
+        createdTo = SupportedTimes.clampFilter(SupportedTimes.requireFilterBound("createdTo", createdTo));
         statuses = statuses == null || statuses.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(statuses));
     }
 
