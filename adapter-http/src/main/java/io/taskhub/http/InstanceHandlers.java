@@ -43,7 +43,8 @@ final class InstanceHandlers {
         String instanceId = ctx.pathParam(INSTANCE_ID);
         InstanceStatus status = support.client(ctx).getStatus(instanceId, options)
                 .orElseThrow(() -> new InstanceNotFoundException(instanceId));
-        Responses.status(ctx, status, options, QueryParams.bool(ctx, "returnInternalServerErrorOnFailure", false));
+        Responses.status(ctx, status, options, QueryParams.bool(ctx, "returnInternalServerErrorOnFailure", false),
+                support.requestUrl(ctx));
     }
 
     /** {@code GET instances}: one page; the continuation header is always sent, empty on the last page. */
@@ -94,7 +95,7 @@ final class InstanceHandlers {
             try {
                 payload = support.body(ctx);
                 JsonCodec.requireValidJson(payload);
-            } catch (InvalidArgumentException | HttpRejection.UnsupportedMediaType e) {
+            } catch (InvalidArgumentException e) {
                 bodyProblem = e;
             }
         }

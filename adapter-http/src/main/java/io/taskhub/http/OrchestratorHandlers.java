@@ -63,7 +63,7 @@ final class OrchestratorHandlers {
     private String startFrom(Context ctx, TaskhubClient client) {
         String instanceId = ctx.pathParamMap().get(INSTANCE_ID);
         StartInstanceRequest request = new StartInstanceRequest(ctx.pathParam(FUNCTION_NAME), support.body(ctx),
-                instanceId, QueryParams.strictInstant(ctx, "startAt"), QueryParams.text(ctx, "version"), null, null);
+                instanceId, QueryParams.storableInstant(ctx, "startAt"), QueryParams.text(ctx, "version"), null, null);
         return client.startNew(request);
     }
 }

@@ -3,6 +3,8 @@ package io.taskhub.http;
 import io.javalin.http.Context;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.model.StorableText;
+import io.taskhub.ports.model.SupportedTimes;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,9 +23,10 @@ final class QueryParams {
     private QueryParams() {
     }
 
+    /** The parameter's text, or null when absent or empty; text no backend can store is refused, naming it. */
     static String text(Context ctx, String name) {
         String value = ctx.queryParam(name);
-        return value == null || value.isEmpty() ? null : value;
+        return value == null || value.isEmpty() ? null : StorableText.require(name, value);
     }
 
     /** "true"/"false" in any case; anything else (or nothing) is the default. */
@@ -36,20 +39,28 @@ final class QueryParams {
         return v.equals("true") ? true : v.equals("false") ? false : defaultValue;
     }
 
-    /** An ISO-8601 time; unparsable values are ignored, as Durable Functions ignores them. */
+    /**
+     * An ISO-8601 time that filters: unparsable values are ignored, as Durable Functions ignores them; a time
+     * beyond the accepted range is refused.
+     */
     static Optional<Instant> lenientInstant(Context ctx, String name) {
         String value = text(ctx, name);
-        return value == null ? Optional.empty() : parseInstant(value);
+        return value == null ? Optional.empty()
+                : parseInstant(value).map(at -> SupportedTimes.requireFilterBound(name, at));
     }
 
-    /** An ISO-8601 time the caller asked for explicitly: an unparsable value is an error. */
-    static Instant strictInstant(Context ctx, String name) {
+    /**
+     * An ISO-8601 time to be stored (a scheduled start): an unparsable value, or one that not every backend can
+     * store, is an error.
+     */
+    static Instant storableInstant(Context ctx, String name) {
         String value = text(ctx, name);
         if (value == null) {
             return null;
         }
-        return parseInstant(value).orElseThrow(() -> new InvalidArgumentException("Query parameter '" + name
+        Instant at = parseInstant(value).orElseThrow(() -> new InvalidArgumentException("Query parameter '" + name
                 + "' is '" + value + "', which is not an ISO-8601 time; use e.g. 2026-01-31T12:00:00Z."));
+        return SupportedTimes.requireStorable(name, at);
     }
 
     /**

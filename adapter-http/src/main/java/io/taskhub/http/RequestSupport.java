@@ -25,7 +25,7 @@ final class RequestSupport {
         this.keys = keys;
     }
 
-    /** Runs before every route: API key, then the declared body size. */
+    /** Runs before every route: API key, then the declared body size and charset. */
     void screen(Context ctx) {
         if (keys.required() && !keys.accepts(presentedKey(ctx))) {
             throw new HttpRejection.Unauthorized(presentedKey(ctx) == null
@@ -35,6 +35,8 @@ final class RequestSupport {
         if (ctx.req().getContentLengthLong() > config.maxRequestBytes()) {
             throw new HttpRejection.BodyTooLarge(config.maxRequestBytes());
         }
+        // Before anything reads the request: query parameters are decoded in the declared charset too.
+        declaredCharset(ctx);
     }
 
     private static String presentedKey(Context ctx) {
@@ -48,14 +50,26 @@ final class RequestSupport {
     }
 
     /**
-     * Links for this request: under the configured public URL when there is one (and then nothing the request
-     * says about its host is used), else the request's own scheme and Host header, which a client can set at
-     * will (see docs/http-api.md on running behind a proxy); with the task hub, connection and key.
+     * Links for this request: under {@link #origin}, with the task hub, connection and key.
      */
     ManagementUrls urls(Context ctx, TaskhubClient client) {
         String code = keys.required() ? presentedKey(ctx) : null;
-        String origin = config.publicBaseUrl() != null ? config.publicBaseUrl() : ctx.scheme() + "://" + ctx.host();
-        return new ManagementUrls(origin, client.taskHub(), QueryParams.text(ctx, "connection"), code);
+        return new ManagementUrls(origin(ctx), client.taskHub(), QueryParams.text(ctx, "connection"), code);
+    }
+
+    /** This request's own URL, under {@link #origin}. */
+    String requestUrl(Context ctx) {
+        String query = ctx.queryString();
+        return origin(ctx) + ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query);
+    }
+
+    /**
+     * Where links point: the configured public URL when there is one (and then nothing the request says about
+     * its host is used), else the request's own scheme and Host header, which a client can set at will (see
+     * docs/http-api.md on running behind a proxy).
+     */
+    private String origin(Context ctx) {
+        return config.publicBaseUrl() != null ? config.publicBaseUrl() : ctx.scheme() + "://" + ctx.host();
     }
 
     /** Links for use outside a request, under the configured public URL. */

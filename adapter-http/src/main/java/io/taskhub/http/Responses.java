@@ -31,16 +31,17 @@ final class Responses {
     }
 
     /**
-     * The get-status answer: 202 (with {@code Location} = this request's URL) while the instance is active,
-     * 500 for Failed when the caller asked for it, else 200.
+     * The get-status answer: 202 (with {@code Location} = {@code selfUrl}, this request's URL) while the instance
+     * is active, 500 for Failed when the caller asked for it, else 200.
      */
-    static void status(Context ctx, InstanceStatus status, StatusOptions options, boolean serverErrorOnFailure) {
+    static void status(Context ctx, InstanceStatus status, StatusOptions options, boolean serverErrorOnFailure,
+            String selfUrl) {
         InstanceMetadata m = status.metadata();
         RuntimeStatus runtimeStatus = m.runtimeStatus();
         int code = 200;
         if (!runtimeStatus.isTerminal()) {
             code = 202;
-            ctx.header("Location", ctx.fullUrl());
+            ctx.header("Location", selfUrl);
             ctx.header(RETRY_AFTER, "5");
         } else if (runtimeStatus == RuntimeStatus.Failed && serverErrorOnFailure) {
             code = 500;

@@ -52,7 +52,7 @@ final class WaitForCompletion {
             var status = client.getStatus(instanceId, StatusOptions.DEFAULT)
                     .orElseThrow(() -> new InstanceNotFoundException(instanceId));
             Responses.status(ctx, status, StatusOptions.DEFAULT,
-                    QueryParams.bool(ctx, "returnInternalServerErrorOnFailure", false));
+                    QueryParams.bool(ctx, "returnInternalServerErrorOnFailure", false), null);
         } else {
             Responses.checkStatus(ctx, urls, instanceId);
         }

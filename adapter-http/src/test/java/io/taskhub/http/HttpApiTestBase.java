@@ -39,12 +39,21 @@ abstract class HttpApiTestBase {
     protected TaskhubHttpServer server;
     protected final Http http = new Http();
     protected String hub;
-    private final List<TaskhubWorker> workers = new ArrayList<>();
+    protected final List<TaskhubWorker> workers = new ArrayList<>();
     private TaskhubWorker defaultWorker;
+
+    private Runnable releaseBackend;
+
+    /** Which backend the class runs on (in memory unless a subclass says otherwise). */
+    protected TestBackends.Kind backendKind() {
+        return TestBackends.Kind.MEMORY;
+    }
 
     /** The backend under test; the class owns it. */
     protected StorageBackend newBackend() {
-        return TestBackends.newBackend();
+        TestBackends.Opened opened = backendKind().open();
+        releaseBackend = opened.release();
+        return opened.backend();
     }
 
     /** The server's settings; the port is chosen freely. */
@@ -70,7 +79,15 @@ abstract class HttpApiTestBase {
     void stopServer() {
         server.stop();
         defaultWorker.stop(Duration.ofSeconds(5));
-        backend.close();
+        closeBackend();
+    }
+
+    private void closeBackend() {
+        if (releaseBackend != null) {
+            releaseBackend.run();
+        } else {
+            backend.close();
+        }
     }
 
     @BeforeEach

@@ -65,17 +65,18 @@ class TaskhubExtrasTest extends HttpApiTestBase {
     }
 
     @Test
-    void durableClientBinding_pointsAtThisServer() {
+    void durableClientBinding_pointsAtThePublicUrl_whenOneIsSet() {
         JsonNode binding = http.get(base() + "/taskhub/v1/durable-client?taskHub=" + hub).json();
+        String origin = "https://taskhub.example.com";
 
         assertThat(binding.get("taskHubName").asText()).isEqualTo(hub);
-        assertThat(binding.get("rpcBaseUrl").asText()).isEqualTo(base() + "/durabletask/");
-        assertThat(binding.get("baseUrl").asText()).isEqualTo(base() + WEBHOOK);
+        assertThat(binding.get("rpcBaseUrl").asText()).isEqualTo(origin + "/durabletask/");
+        assertThat(binding.get("baseUrl").asText()).isEqualTo(origin + WEBHOOK);
         assertThat(binding.get("managementUrls").get("id").asText()).isEqualTo("INSTANCEID");
         assertThat(binding.get("managementUrls").get("statusQueryGetUri").asText())
-                .isEqualTo(base() + WEBHOOK + "/instances/INSTANCEID?taskHub=" + hub + "&connection=Storage");
+                .isEqualTo(origin + WEBHOOK + "/instances/INSTANCEID?taskHub=" + hub + "&connection=Storage");
         assertThat(binding.get("creationUrls").get("createNewInstancePostUri").asText())
-                .startsWith(base() + WEBHOOK + "/orchestrators/{functionName}[/{instanceId}]?");
+                .startsWith(origin + WEBHOOK + "/orchestrators/{functionName}[/{instanceId}]?");
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.taskhub.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,5 +43,27 @@ class ServeStartupTest {
                     .doesNotContain("c2VjcmV0");
             assertThat(result.stdout()).doesNotContain("Taskhub is serving");
         });
+    }
+
+    @Test
+    void serve_onAPortInUse_orAnOpenAddressWithoutKeys_exits5_namingTheSettings() throws Exception {
+        TaskhubProcess taskhub = new TaskhubProcess(dir, Map.of("TASKHUB_SQLITE_FILE",
+                dir.resolve("taskhub.db").toString()));
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CommandResult inUse = taskhub.run("serve", "--port", String.valueOf(taken.getLocalPort()));
+
+            assertThat(inUse.exitCode()).as(inUse::describe).isEqualTo(5);
+            assertThat(inUse.stderr()).as(inUse::describe).contains(String.valueOf(taken.getLocalPort()))
+                    .contains("http.port");
+            assertThat(inUse.stdout()).doesNotContain("Taskhub is serving");
+        }
+
+        CommandResult open = taskhub.run("serve", "--port", "0", "--set", "http.host=0.0.0.0");
+        assertThat(open.exitCode()).as(open::describe).isEqualTo(5);
+        assertThat(open.stderr()).as(open::describe).contains("without API keys").contains("http.apiKeys");
+
+        CommandResult badHub = taskhub.run("serve", "--port", "0", "--set", "http.taskHubs=Good,no_good");
+        assertThat(badHub.exitCode()).as(badHub::describe).isEqualTo(5);
+        assertThat(badHub.stderr()).as(badHub::describe).contains("Setting 'http.taskHubs'").contains("no_good");
     }
 }

@@ -7,6 +7,7 @@ import io.taskhub.ports.errors.UnknownTaskHubException;
 import io.taskhub.ports.model.TaskHubNames;
 import io.taskhub.ports.store.StorageBackend;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class DefaultTaskhubClients implements TaskhubClients {
         for (String hub : others) {
             served.putIfAbsent(key(TaskHubNames.validate(hub)), hub);
         }
-        return new DefaultTaskhubClients(backend, registry, defaultTaskHub, Map.copyOf(served));
+        return new DefaultTaskhubClients(backend, registry, defaultTaskHub, Collections.unmodifiableMap(served));
     }
 
     @Override

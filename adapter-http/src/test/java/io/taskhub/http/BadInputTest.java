@@ -1,0 +1,5 @@
+package io.taskhub.http;
+
+/** The bad-input corpus on the in-memory reference store. */
+class BadInputTest extends BadInputContract {
+}
