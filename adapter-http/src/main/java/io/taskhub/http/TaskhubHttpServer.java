@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.taskhub.ports.client.TaskhubClients;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -38,13 +41,14 @@ public final class TaskhubHttpServer implements AutoCloseable {
     /**
      * Binds and starts serving.
      *
-     * @throws IllegalStateException when the bind would be insecure, or the address cannot be bound
+     * @throws BindRefused when the bind would be insecure, or the address cannot be bound
      */
     public synchronized TaskhubHttpServer start() {
         if (app != null) {
             return this;
         }
         refuseInsecureBind(config);
+        requireFreeAddress(config);
         ManagementRoutes routes = new ManagementRoutes(support, config);
         ErrorMapper errors = new ErrorMapper();
         Javalin created = Javalin.create(cfg -> {
@@ -66,8 +70,8 @@ public final class TaskhubHttpServer implements AutoCloseable {
             created.start(config.host(), config.port());
         } catch (RuntimeException e) {
             created.stop();
-            throw new IllegalStateException("Could not serve HTTP on " + config.host() + ":" + config.port() + ": "
-                    + e.getMessage(), e);
+            throw new BindRefused(BindRefused.Reason.ADDRESS_UNAVAILABLE, "Could not serve HTTP on " + config.host()
+                    + ":" + config.port() + ": " + e.getMessage(), e);
         }
         app = created;
         LOG.info("Taskhub HTTP API listening on http://{}:{} (task hub {}, API keys {})", config.host(), port(),
@@ -124,12 +128,52 @@ public final class TaskhubHttpServer implements AutoCloseable {
         try {
             loopback = InetAddress.getByName(config.host()).isLoopbackAddress();
         } catch (UnknownHostException e) {
-            throw new IllegalStateException("HTTP host '" + config.host() + "' cannot be resolved.", e);
+            throw new BindRefused(BindRefused.Reason.ADDRESS_UNAVAILABLE, "HTTP host '" + config.host()
+                    + "' cannot be resolved.", e);
         }
         if (!loopback) {
-            throw new IllegalStateException("Refusing to serve the HTTP API on " + config.host()
+            throw new BindRefused(BindRefused.Reason.INSECURE, "Refusing to serve the HTTP API on " + config.host()
                     + " without API keys: anyone who can reach it could start, terminate and purge instances. "
-                    + "Configure at least one API key, bind to 127.0.0.1, or explicitly allow an insecure bind.");
+                    + "Configure at least one API key, bind to 127.0.0.1, or explicitly allow an insecure bind.", null);
+        }
+    }
+
+    /**
+     * Finds out before starting Jetty whether the address can be bound, so that an address in use is reported
+     * once, by whoever starts the server, instead of also as an error in Javalin's log.
+     */
+    private static void requireFreeAddress(HttpConfig config) {
+        if (config.port() == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(config.host(), config.port()));
+        } catch (IOException e) {
+            throw new BindRefused(BindRefused.Reason.ADDRESS_UNAVAILABLE, "Could not serve HTTP on " + config.host()
+                    + ":" + config.port() + ": " + (e.getMessage() == null ? "the address cannot be bound"
+                    : e.getMessage()) + ".", e);
+        }
+    }
+
+    /** The server cannot be started on its configured address; {@link #reason()} says why. */
+    public static final class BindRefused extends IllegalStateException {
+        public enum Reason {
+            /** A non-loopback address without API keys, not explicitly allowed. */
+            INSECURE,
+            /** The address is in use, or not one of this machine's. */
+            ADDRESS_UNAVAILABLE
+        }
+
+        private final Reason reason;
+
+        BindRefused(Reason reason, String message, Throwable cause) {
+            super(message, cause);
+            this.reason = reason;
+        }
+
+        public Reason reason() {
+            return reason;
         }
     }
 }

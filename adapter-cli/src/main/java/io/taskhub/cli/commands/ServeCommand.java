@@ -82,10 +82,13 @@ public final class ServeCommand implements Callable<Integer> {
         TaskhubHttpServer server = deployment.httpServer();
         try {
             return server.start();
-        } catch (IllegalStateException e) {
-            throw new ConfigurationException(e.getMessage() + " (settings " + Settings.HTTP_HOST.key() + ", "
-                    + Settings.HTTP_PORT.key() + " or --port, " + Settings.HTTP_API_KEYS.key() + ", "
-                    + Settings.HTTP_ALLOW_INSECURE.key() + ")");
+        } catch (TaskhubHttpServer.BindRefused e) {
+            String settings = switch (e.reason()) {
+                case INSECURE -> Settings.HTTP_API_KEYS.key() + ", " + Settings.HTTP_HOST.key() + " or "
+                        + Settings.HTTP_ALLOW_INSECURE.key();
+                case ADDRESS_UNAVAILABLE -> Settings.HTTP_PORT.key() + " (--port) or " + Settings.HTTP_HOST.key();
+            };
+            throw new ConfigurationException(e.getMessage() + " Change " + settings + ".");
         }
     }
 
