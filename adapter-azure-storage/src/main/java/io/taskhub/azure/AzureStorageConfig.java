@@ -22,17 +22,21 @@ import java.util.UUID;
  * @param partitionRenewInterval how often partition leases are renewed, claimed and balanced
  * @param maxVisibilityDelay     the longest delay the queue service accepts for a message (7 days on Azure);
  *                               longer timers are re-enqueued in steps of this size
+ * @param minPollingInterval     the first idle wait after a look that found nothing, doubled at each further
+ *                               empty look up to {@code maxPollingInterval} (work this process produces wakes
+ *                               waiters at once, whatever the interval)
  * @param maxPollingInterval     the longest idle wait between two looks at the queues (the latency of work
  *                               that arrives from another process)
  * @param workerId               this process's name in partition leases
  */
 public record AzureStorageConfig(String connectionString, String queueEndpoint, String tableEndpoint,
         String accountName, String accountKey, int partitionCount, Duration partitionLeaseDuration,
-        Duration partitionRenewInterval, Duration maxVisibilityDelay, Duration maxPollingInterval,
-        String workerId) {
+        Duration partitionRenewInterval, Duration maxVisibilityDelay, Duration minPollingInterval,
+        Duration maxPollingInterval, String workerId) {
 
     public static final int MAX_PARTITIONS = 16;
     public static final Duration AZURE_MAX_VISIBILITY_DELAY = Duration.ofDays(7);
+    public static final Duration DEFAULT_MIN_POLLING = Duration.ofMillis(20);
 
     public AzureStorageConfig {
         boolean hasConnectionString = connectionString != null && !connectionString.isBlank();
@@ -62,6 +66,11 @@ public record AzureStorageConfig(String connectionString, String queueEndpoint, 
             throw invalid("maxVisibilityDelay", seconds(maxVisibilityDelay), "1 second to 7 days");
         }
         atLeast(maxPollingInterval, Duration.ofMillis(10), "maxPollingInterval");
+        atLeast(minPollingInterval, Duration.ofMillis(1), "minPollingInterval");
+        if (minPollingInterval.compareTo(maxPollingInterval) > 0) {
+            throw invalid("minPollingInterval", seconds(minPollingInterval),
+                    "at most maxPollingInterval (" + seconds(maxPollingInterval) + ")");
+        }
         if (workerId == null || workerId.isBlank()) {
             throw invalid("workerId", String.valueOf(workerId), "a non-empty name");
         }
@@ -113,7 +122,7 @@ public record AzureStorageConfig(String connectionString, String queueEndpoint, 
                 + queueEndpoint + ", tableEndpoint=" + tableEndpoint + ", accountName=" + accountName)
                 + ", partitionCount=" + partitionCount + ", partitionLeaseDuration=" + partitionLeaseDuration
                 + ", partitionRenewInterval=" + partitionRenewInterval + ", maxVisibilityDelay=" + maxVisibilityDelay
-                + ", maxPollingInterval=" + maxPollingInterval + ", workerId=" + workerId + "]";
+                + ", minPollingInterval=" + minPollingInterval + ", maxPollingInterval=" + maxPollingInterval + ", workerId=" + workerId + "]";
     }
 
     /** Defaults: 4 partitions, 30 s partition leases renewed every 10 s, 7 day visibility delay, 1 s polling. */
@@ -127,6 +136,7 @@ public record AzureStorageConfig(String connectionString, String queueEndpoint, 
         private Duration partitionLeaseDuration = Duration.ofSeconds(30);
         private Duration partitionRenewInterval;
         private Duration maxVisibilityDelay = AZURE_MAX_VISIBILITY_DELAY;
+        private Duration minPollingInterval;
         private Duration maxPollingInterval = Duration.ofSeconds(1);
         private String workerId;
 
@@ -140,14 +150,18 @@ public record AzureStorageConfig(String connectionString, String queueEndpoint, 
         /** Defaults to a third of the partition lease duration. */
         public Builder partitionRenewInterval(Duration value) { partitionRenewInterval = value; return this; }
         public Builder maxVisibilityDelay(Duration value) { maxVisibilityDelay = value; return this; }
+        /** Defaults to 20 ms, or the maximum polling interval when that is shorter. */
+        public Builder minPollingInterval(Duration value) { minPollingInterval = value; return this; }
         public Builder maxPollingInterval(Duration value) { maxPollingInterval = value; return this; }
         public Builder workerId(String value) { workerId = value; return this; }
 
         public AzureStorageConfig build() {
             Duration renew = partitionRenewInterval != null ? partitionRenewInterval
                     : partitionLeaseDuration == null ? null : partitionLeaseDuration.dividedBy(3);
+            Duration minPolling = minPollingInterval != null ? minPollingInterval : maxPollingInterval == null ? null
+                    : maxPollingInterval.compareTo(DEFAULT_MIN_POLLING) < 0 ? maxPollingInterval : DEFAULT_MIN_POLLING;
             return new AzureStorageConfig(connectionString, queueEndpoint, tableEndpoint, accountName, accountKey,
-                    partitionCount, partitionLeaseDuration, renew, maxVisibilityDelay, maxPollingInterval,
+                    partitionCount, partitionLeaseDuration, renew, maxVisibilityDelay, minPolling, maxPollingInterval,
                     workerId != null ? workerId : defaultWorkerId());
         }
     }

@@ -33,16 +33,17 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.IntStream;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two worker processes (separate JVMs) share the partitions of one task hub; one is killed with SIGKILL half
- * way through and the other takes its partitions over once their leases expire, finishing everything, each
- * instance exactly once.
+ * Two worker processes (separate JVMs) share the partitions of one task hub; one is killed with SIGKILL while it
+ * provably holds work (partitions, and activities that hang after its first runs) and the other takes its
+ * partitions and its activities over once their leases expire, finishing everything, each instance exactly
+ * once.
  */
 class AzureMultiProcessTest {
     private static final int INSTANCES = 300;
@@ -71,7 +72,8 @@ class AzureMultiProcessTest {
         backend = AzureTestBackends.create(b -> b.partitionCount(PARTITIONS));
         store = backend.taskHub(taskHub);
         store.createTaskHubIfNotExists();
-        Process doomed = startWorker(taskHub, "worker-a");
+        // the doomed worker's activities hang after its first 40, so it surely holds work when it is killed
+        Process doomed = startWorker(taskHub, "worker-a", "40");
         startWorker(taskHub, "worker-b");
         TableClient leases = leaseTable(taskHub);
         Awaitility.await("both workers own partitions").atMost(Duration.ofMinutes(2))
@@ -94,12 +96,17 @@ class AzureMultiProcessTest {
             starters.shutdownNow();
         }
         progress(INSTANCES + " instances started");
-        Awaitility.await("a third of the instances complete").atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(500)).until(() -> completed() >= INSTANCES / 3);
+        Awaitility.await("instances complete while worker-a holds hanging activities and partitions")
+                .atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                .until(() -> completed() >= INSTANCES / 6 && hangs("worker-a")
+                        && owners(leases).containsValue("worker-a"));
 
+        Map<String, String> ownersAtKill = owners(leases);
         doomed.destroyForcibly(); // SIGKILL: no hand-over, its leases and messages must expire
         doomed.waitFor();
-        progress("worker-a killed with " + completed() + " instances completed");
+        progress("worker-a killed with " + completed() + " instances completed, owning " + ownersAtKill);
+        assertThat(ownersAtKill).as("worker-a owned partitions when it died").containsValue("worker-a");
+        assertThat(hangs("worker-a")).as("worker-a held activities when it died").isTrue();
 
         Awaitility.await("the survivor finishes everything").atMost(Duration.ofMinutes(4))
                 .pollInterval(Duration.ofSeconds(1)).until(() -> completed() == INSTANCES);
@@ -137,17 +144,29 @@ class AzureMultiProcessTest {
         assertThat(history).as(id).filteredOn(ExecutionCompleted.class::isInstance).hasSize(1);
     }
 
-    private Process startWorker(String taskHub, String workerId) throws IOException {
+    /** True once the worker's log says an activity hangs: from then on it holds that activity's message. */
+    private boolean hangs(String workerId) throws IOException {
+        Path log = workerLog(workerId);
+        return Files.exists(log) && Files.readString(log).contains(" hangs");
+    }
+
+    private Path workerLog(String workerId) {
+        return Path.of(System.getProperty("basedir", "."), "target",
+                "worker-" + store.taskHubName() + "-" + workerId + ".log");
+    }
+
+    private Process startWorker(String taskHub, String workerId, String... extraArgs) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path log = Path.of(System.getProperty("basedir", "."), "target", "worker-" + workerId + ".log");
+        Path log = workerLog(workerId);
         Files.createDirectories(log.getParent());
         // C1 only and the serial collector: a short-lived worker on a small shared machine spends less on the JIT
         // and on GC threads.
-        Process process = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 WorkerProcessMain.class.getName(), AzuriteServer.connectionString(), taskHub, workerId,
-                String.valueOf(LEASE_SECONDS))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                String.valueOf(LEASE_SECONDS)));
+        command.addAll(List.of(extraArgs));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         workers.add(process);
         return process;
     }

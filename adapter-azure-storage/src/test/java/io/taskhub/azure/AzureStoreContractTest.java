@@ -3,15 +3,37 @@ package io.taskhub.azure;
 import io.taskhub.azure.testing.AzureTestBackends;
 import io.taskhub.ports.store.StorageBackend;
 import io.taskhub.tck.OrchestrationStoreContract;
+import io.taskhub.tck.WakeUpContract;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * The storage contract, unchanged, on Azure Storage (Azurite unless a connection string is configured). Azure
- * queues cannot notify; waits poll with a back-off of at most the configured polling interval, which the
- * wake-up tests accept as a wake-up.
+ * queues cannot notify other processes, so waits poll; the wake-up group runs on a backend that polls only
+ * every 30 s, so it passes only through the in-process wake-ups (work this process sends or commits, and its
+ * delayed messages when they become visible).
  */
 class AzureStoreContractTest extends OrchestrationStoreContract {
+    private static AzureStorageBackend slowPolling;
+
+    @AfterAll
+    static void closeSlowPolling() {
+        if (slowPolling != null) {
+            slowPolling.close();
+        }
+    }
+
     @Override
     protected StorageBackend backend() {
         return AzureTestBackends.shared();
+    }
+
+    @Override
+    protected synchronized StorageBackend wakeUpBackend() {
+        if (slowPolling == null) {
+            slowPolling = AzureTestBackends.create(settings -> settings
+                    .minPollingInterval(WakeUpContract.POLLING_AT_LEAST)
+                    .maxPollingInterval(WakeUpContract.POLLING_AT_LEAST));
+        }
+        return slowPolling;
     }
 }

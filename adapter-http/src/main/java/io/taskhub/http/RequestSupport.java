@@ -33,7 +33,7 @@ final class RequestSupport {
                     : "The API key is not valid.");
         }
         if (ctx.req().getContentLengthLong() > config.maxRequestBytes()) {
-            throw new HttpRejection.BodyTooLarge(config.maxRequestBytes());
+            refuseTooLarge(ctx);
         }
         // Before anything reads the request: query parameters are decoded in the declared charset too.
         declaredCharset(ctx);
@@ -93,13 +93,35 @@ final class RequestSupport {
             throw unreadableBody(e);
         }
         if (bytes.length > limit) {
-            throw new HttpRejection.BodyTooLarge(limit);
+            refuseTooLarge(ctx);
         }
         String text = new String(bytes, charset);
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
         return text.isBlank() ? null : text;
+    }
+
+    /**
+     * Refuses a body over the limit. A moderate excess is read and dropped first: a client still sending its body
+     * when the server answers and closes may see the connection reset instead of the 413. A body far over the
+     * limit is not worth reading; the connection is closed on it.
+     */
+    private void refuseTooLarge(Context ctx) {
+        long drainable = 4 * config.maxRequestBytes();
+        long declared = ctx.req().getContentLengthLong();
+        if (declared <= drainable) {
+            try (InputStream in = ctx.req().getInputStream()) {
+                long drained = 0;
+                byte[] buffer = new byte[8192];
+                for (int n = in.read(buffer); n > 0 && drained <= drainable; n = in.read(buffer)) {
+                    drained += n;
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // the answer is 413 all the same
+            }
+        }
+        throw new HttpRejection.BodyTooLarge(config.maxRequestBytes());
     }
 
     /** The media type of the body, lower case and without parameters; null when none was declared. */

@@ -19,6 +19,12 @@ import org.junit.jupiter.api.Test;
 class DurableFunctionsNpmClientTest extends HttpApiTestBase {
     protected NodeProject node;
 
+    /** A real backend: what the client sees is what a deployment stores. */
+    @Override
+    protected TestBackends.Kind backendKind() {
+        return TestBackends.Kind.SQLITE;
+    }
+
     @BeforeAll
     void installClient() {
         Assumptions.assumeFalse(Boolean.getBoolean("taskhub.npm.skip"), "taskhub.npm.skip is set");

@@ -39,9 +39,10 @@ class DurableFunctionsNpmClientWithKeysTest extends DurableFunctionsNpmClientTes
     @Test
     @Override
     void rpcMode_everyClientOperationWorks() {
-        String result = node.node("client-check.js", java.util.Map.of("MODE", "rpc", "TASKHUB_BINDING",
-                binding(DEFAULT_HUB)), 60).stderr();
+        NodeProject.Result result = node.node("client-check.js", java.util.Map.of("MODE", "rpc", "TASKHUB_BINDING",
+                binding(DEFAULT_HUB)), 60);
 
-        assertThat(result).contains("401");
+        assertThat(result.exitCode()).as("the client script fails: %s", result.stderr()).isNotZero();
+        assertThat(result.stderr()).contains("401");
     }
 }

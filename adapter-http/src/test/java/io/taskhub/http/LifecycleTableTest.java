@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.StatusOptions;
+import io.taskhub.ports.history.ExecutionResumed;
 import io.taskhub.ports.history.ExecutionStarted;
+import io.taskhub.ports.history.ExecutionSuspended;
+import io.taskhub.ports.history.ExecutionTerminated;
+import io.taskhub.ports.history.HistoryEvent;
 import io.taskhub.ports.model.InstanceIds;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.RuntimeStatus;
@@ -21,7 +25,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every cell of HTTP-API.md's lifecycle table (terminate, suspend, resume, rewind × missing, Pending, Running,
- * Suspended, ContinuedAsNew, terminal), over real HTTP. A refusal changes nothing stored.
+ * Suspended, ContinuedAsNew, terminal), over real HTTP. A refusal changes nothing stored; an accepted request
+ * has its effect on what is stored (the status it leads to, the event in the history, or, for an instance
+ * whose next execution has not started yet, the message waiting for it).
  */
 class LifecycleTableTest extends HttpApiTestBase {
 
@@ -57,9 +63,50 @@ class LifecycleTableTest extends HttpApiTestBase {
             assertThat(after.runtimeStatus()).isEqualTo(before.runtimeStatus());
             assertThat(after.revision()).isEqualTo(before.revision());
         }
+        if (expected == 202) {
+            assertStoredEffect(operation, target);
+        }
         if (!target.hub.equals(hub)) {
             clients.forTaskHub(target.hub).deleteTaskHub();
         }
+    }
+
+    private void assertStoredEffect(String operation, Target target) {
+        switch (operation) {
+            case "terminate" -> {
+                if (!target.hub.equals(hub)) {
+                    startWorker(target.hub); // the instance's hub had none: the message waited for one
+                }
+                await(target, RuntimeStatus.Terminated);
+                assertThat(target.history()).filteredOn(ExecutionTerminated.class::isInstance)
+                        .extracting(e -> ((ExecutionTerminated) e).reason()).containsExactly("table");
+            }
+            case "suspend" -> {
+                if (target.hub.equals(hub)) {
+                    await(target, RuntimeStatus.Suspended);
+                    assertThat(target.history()).filteredOn(ExecutionSuspended.class::isInstance).hasSize(1);
+                } else {
+                    // Not started yet (a scheduled start, or the next execution after continue-as-new): the
+                    // suspension is stored and waits for the start.
+                    assertThat(target.waitingMessages()).anyMatch(ExecutionSuspended.class::isInstance);
+                }
+            }
+            case "resume" -> {
+                await(target, RuntimeStatus.Running);
+                assertThat(target.history()).filteredOn(ExecutionResumed.class::isInstance).hasSize(1);
+            }
+            case "rewind" -> {
+                // RewindDemo fails once, then completes once rewound
+                await(target, RuntimeStatus.Completed);
+                assertThat(target.metadata().output()).isEqualTo("\"Recovered\"");
+            }
+            default -> throw new IllegalArgumentException(operation);
+        }
+    }
+
+    private void await(Target target, RuntimeStatus status) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> target.metadata().runtimeStatus() == status);
     }
 
     private record Target(HttpApiTestBase test, String hub, String id) {
@@ -67,13 +114,26 @@ class LifecycleTableTest extends HttpApiTestBase {
             return test.clients.forTaskHub(hub).getStatus(id, StatusOptions.DEFAULT).map(s -> s.metadata())
                     .orElse(null);
         }
+
+        List<HistoryEvent> history() {
+            return test.clients.forTaskHub(hub).getStatus(id, StatusOptions.WITH_HISTORY).orElseThrow().history();
+        }
+
+        /** The messages stored for the instance and visible now, read by a claim in its worker-less hub. */
+        List<HistoryEvent> waitingMessages() {
+            OrchestrationStore store = test.backend.taskHub(hub);
+            OrchestrationWorkItem item = store.claimOrchestrationWorkItem("lifecycle-test", Duration.ofSeconds(30),
+                    100).orElseThrow();
+            store.abandonOrchestrationWorkItem(item, Duration.ZERO);
+            assertThat(item.instanceId()).isEqualTo(id);
+            return item.messages().stream().map(InstanceMessage::event).toList();
+        }
     }
 
     private Target instanceIn(String status) {
         return switch (status) {
             case "Missing" -> new Target(this, hub, "missing-" + InstanceIds.newId());
-            case "Pending" -> new Target(this, hub, http.post(api("/orchestrators/E1_HelloSequence?startAt="
-                    + Instant.now().plus(1, ChronoUnit.HOURS))).json().get("id").asText());
+            case "Pending" -> scheduled();
             case "Running" -> new Target(this, hub, running());
             case "Suspended" -> {
                 String id = running();
@@ -98,6 +158,14 @@ class LifecycleTableTest extends HttpApiTestBase {
         String id = start(name, null);
         awaitStatus(id, status);
         return new Target(this, hub, id);
+    }
+
+    /** Pending until its start in an hour, in a task hub of its own with no worker (yet). */
+    private Target scheduled() {
+        String idleHub = hub + "idle";
+        String id = http.post(base() + WEBHOOK + "/orchestrators/E1_HelloSequence?taskHub=" + idleHub + "&startAt="
+                + Instant.now().plus(1, ChronoUnit.HOURS)).json().get("id").asText();
+        return new Target(this, idleHub, id);
     }
 
     /**

@@ -24,7 +24,8 @@ final class ActivityWork {
     private final Tables t;
     private final String hubKey;
     private final MessageDelivery delivery;
-    private final String claimSql;
+    /** Package-private so that the query-plan test can check how PostgreSQL runs it. */
+    final String claimSql;
 
     ActivityWork(Tables tables, String hubKey, MessageDelivery delivery) {
         this.t = tables;

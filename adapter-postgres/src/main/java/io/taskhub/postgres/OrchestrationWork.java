@@ -36,7 +36,8 @@ final class OrchestrationWork {
     private final Tables t;
     private final String hubKey;
     private final MessageDelivery delivery;
-    private final String claimSql;
+    /** Package-private so that the query-plan test can check how PostgreSQL runs it. */
+    final String claimSql;
     private final String takeMessagesSql;
 
     OrchestrationWork(Tables tables, String hubKey, MessageDelivery delivery) {

@@ -57,18 +57,10 @@ final class Purges {
         if (filter.statuses().isEmpty()) {
             return PurgeResult.NONE;
         }
-        String matching = " WHERE task_hub = ? AND runtime_status = ANY(?) AND created_at >= ?"
-                + (filter.createdTo() == null ? "" : " AND created_at <= ?");
         List<String> deleted = new ArrayList<>();
-        // The chunk is chosen once, in a CTE: as an IN (subquery) the planner may rescan it per row, and each
-        // rescan would skip the rows this very statement already deleted and pick further ones.
-        try (PreparedStatement ps = c.prepareStatement("WITH chunk AS (SELECT instance_id AS doomed_id FROM "
-                + t.instances() + matching + " ORDER BY created_at, instance_id LIMIT ? FOR UPDATE SKIP LOCKED)"
-                + " DELETE FROM " + t.instances() + " USING chunk WHERE task_hub = ? AND instance_id = chunk.doomed_id"
-                + " RETURNING instance_id")) {
-            int next = bindFilter(c, ps, 1, filter);
-            ps.setInt(next, maxInstances);
-            ps.setString(next + 1, hubKey);
+        InstanceQueries.Sql chunk = chunkSql(filter, maxInstances);
+        try (PreparedStatement ps = c.prepareStatement(chunk.text())) {
+            chunk.bind(c, ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     deleted.add(rs.getString(1));
@@ -78,9 +70,9 @@ final class Purges {
         InstanceData.delete(c, t, hubKey, deleted);
         deleted.forEach(notices::instanceChanged);
         boolean more;
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + t.instances() + matching
-                + ")")) {
-            bindFilter(c, ps, 1, filter);
+        InstanceQueries.Sql remaining = remainingSql(filter);
+        try (PreparedStatement ps = c.prepareStatement(remaining.text())) {
+            remaining.bind(c, ps);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 more = rs.getBoolean(1);
@@ -89,14 +81,45 @@ final class Purges {
         return new PurgeResult(deleted.size(), !more);
     }
 
-    private int bindFilter(Connection c, PreparedStatement ps, int index, PurgeFilter filter) throws SQLException {
-        ps.setString(index++, hubKey);
-        ps.setArray(index++, statuses(c, filter.statuses()));
-        PgTime.set(ps, index++, PgTime.ceil(filter.createdFrom()));
-        if (filter.createdTo() != null) {
-            PgTime.set(ps, index++, filter.createdTo());
-        }
-        return index;
+    /**
+     * Deletes one chunk of the oldest matching instances and returns their ids. The chunk is chosen once, in a
+     * CTE: as an IN (subquery) the planner may rescan it per row, and each rescan would skip the rows this very
+     * statement already deleted and pick further ones.
+     */
+    InstanceQueries.Sql chunkSql(PurgeFilter filter, int maxInstances) {
+        List<Object> params = new ArrayList<>();
+        String matching = matching(filter, params);
+        params.add(maxInstances);
+        params.add(hubKey);
+        return new InstanceQueries.Sql("WITH chunk AS (SELECT instance_id AS doomed_id FROM " + t.instances()
+                + matching + " ORDER BY created_at, instance_id LIMIT ? FOR UPDATE SKIP LOCKED)"
+                + " DELETE FROM " + t.instances() + " USING chunk WHERE task_hub = ? AND instance_id = chunk.doomed_id"
+                + " RETURNING instance_id", params);
+    }
+
+    /**
+     * Whether any matching instance is left after a chunk: one probe of the status index per status, so that
+     * the last check of a purge, which finds nothing, does not read the whole table.
+     */
+    InstanceQueries.Sql remainingSql(PurgeFilter filter) {
+        List<Object> params = new ArrayList<>();
+        params.add(statusNames(filter));
+        params.add(hubKey);
+        String created = InstanceQueries.createdRange(filter.createdFrom(), filter.createdTo(), params);
+        return new InstanceQueries.Sql("SELECT EXISTS (SELECT 1 FROM unnest(?::text[]) AS s(status) WHERE EXISTS"
+                + " (SELECT 1 FROM " + t.instances() + " WHERE task_hub = ? AND runtime_status = s.status" + created
+                + "))", params);
+    }
+
+    private String matching(PurgeFilter filter, List<Object> params) {
+        params.add(hubKey);
+        params.add(statusNames(filter));
+        return " WHERE task_hub = ? AND runtime_status = ANY(?)"
+                + InstanceQueries.createdRange(filter.createdFrom(), filter.createdTo(), params);
+    }
+
+    private static String[] statusNames(PurgeFilter filter) {
+        return filter.statuses().stream().map(Enum::name).sorted().toArray(String[]::new);
     }
 
     /** Deletes every row of the task hub. */

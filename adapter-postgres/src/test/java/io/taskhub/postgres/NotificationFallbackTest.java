@@ -9,6 +9,7 @@ import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.tck.Blocking;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -60,8 +61,9 @@ class NotificationFallbackTest {
     void messageInsertedWithoutANotification_isFoundByTheFallbackPoll() throws Exception {
         OrchestrationStore store = newTaskHub(schema.backend());
         String id = idleInstance(store);
-        Future<OrchestrationWorkItem> worker = worker(store);
-        Thread.sleep(200); // let the worker settle into its wait
+        Blocking blocking = new Blocking();
+        Future<OrchestrationWorkItem> worker = worker(store, blocking);
+        blocking.untilWaiting(); // its first claim found nothing: only a poll or a notification can find the row
 
         insertSilently(store, id, "silent");
 
@@ -81,21 +83,23 @@ class NotificationFallbackTest {
             killListeners();
             Awaitility.await().atMost(PATIENCE).until(() -> !backend.isListening());
             Awaitility.await().atMost(PATIENCE).until(backend::isListening);
-            Future<OrchestrationWorkItem> worker = worker(store);
-            Thread.sleep(200);
+            Blocking blocking = new Blocking();
+            Future<OrchestrationWorkItem> worker = worker(store, blocking);
+            blocking.untilWaiting();
             store.sendMessages(List.of(InstanceMessage.of(id, new EventRaised(Instant.now(), "after", null))));
 
             assertThat(worker.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).messages()).hasSize(1);
         }
     }
 
-    private Future<OrchestrationWorkItem> worker(OrchestrationStore store) {
+    private Future<OrchestrationWorkItem> worker(OrchestrationStore store, Blocking blocking) {
         return threads.submit(() -> {
             while (true) {
                 Optional<OrchestrationWorkItem> item = store.claimOrchestrationWorkItem("w", Duration.ofMinutes(1), 10);
                 if (item.isPresent()) {
                     return item.get();
                 }
+                blocking.aboutToWait();
                 store.awaitWork(FOREVER);
             }
         });

@@ -3,12 +3,8 @@ package io.taskhub.postgres;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.TaskhubWorker;
 import io.taskhub.core.worker.WorkerOptions;
-import io.taskhub.ports.orchestration.Activity;
 import io.taskhub.tck.TestOrchestrations;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 
 /**
  * A worker process for the multi-process tests: runs a {@link TaskhubWorker} with the test orchestrations on
@@ -30,7 +26,7 @@ public final class WorkerProcessMain {
                 .withLeaseDuration(Duration.ofMillis(Long.parseLong(args[5]))).withWorkerId(args[6]);
         try (PostgresStorageBackend backend = PostgresStorageBackend.start(config)) {
             OrchestrationRegistry registry = args.length > 7
-                    ? TestOrchestrations.registry(hangingAfter(Integer.parseInt(args[7])))
+                    ? TestOrchestrations.registry(TestOrchestrations.hangingAfter(Integer.parseInt(args[7])))
                     : TestOrchestrations.registry();
             TaskhubWorker worker = new TaskhubWorker(backend.taskHub(args[4]), registry, options).start();
             System.out.println("worker " + args[6] + " started");
@@ -40,16 +36,5 @@ public final class WorkerProcessMain {
             worker.stop(Duration.ofSeconds(5));
             System.out.println("worker " + args[6] + " stopped");
         }
-    }
-
-    private static UnaryOperator<Activity> hangingAfter(int runs) {
-        AtomicInteger started = new AtomicInteger();
-        return activity -> context -> {
-            if (started.incrementAndGet() > runs) {
-                System.out.println("activity for " + context.instanceId() + " hangs");
-                new CountDownLatch(1).await();
-            }
-            return activity.run(context);
-        };
     }
 }

@@ -63,11 +63,19 @@ public abstract class EngineSuite extends EngineSuiteBase {
 
     @Test
     void externalEvent_raisedBeforeTheWait_isBufferedAndDelivered() {
-        String id = start("TimerThenEvent", null);
+        String id = start("FirstThenGo", null);
         awaitStatus(id, RuntimeStatus.Running);
+        long running = metadata(id).revision();
         client.raiseEvent(id, "Go", "{\"early\":true}");
+        awaitRevisionAfter(id, running); // "Go" is recorded while the orchestrator still waits for "First"
+        assertThat(eventsOf(history(id), EventRaised.class)).extracting(EventRaised::name).containsExactly("Go");
+        assertThat(metadata(id).runtimeStatus()).isEqualTo(RuntimeStatus.Running);
+
+        client.raiseEvent(id, "First", "1");
         InstanceMetadata done = awaitCompletion(id);
         assertThat(done.output()).isEqualTo("{\"early\":true}");
+        assertThat(eventsOf(history(id), EventRaised.class)).extracting(EventRaised::name)
+                .containsExactly("Go", "First");
     }
 
     @Test
@@ -138,7 +146,14 @@ public abstract class EngineSuite extends EngineSuiteBase {
         awaitStatus(id + ":child", RuntimeStatus.Running);
         client.terminate(id, "only the parent", false);
         assertThat(awaitCompletion(id).runtimeStatus()).isEqualTo(RuntimeStatus.Terminated);
-        assertThat(metadata(id + ":child").runtimeStatus()).isEqualTo(RuntimeStatus.Running);
+        // A recursive terminate would have been sent by the parent's last step, ahead of this event: once the
+        // child has processed the event, it has processed anything the parent sent it.
+        String child = id + ":child";
+        long before = metadata(child).revision();
+        client.raiseEvent(child, "Note", "1");
+        awaitRevisionAfter(child, before);
+        assertThat(eventsOf(history(child), EventRaised.class)).extracting(EventRaised::name).containsExactly("Note");
+        assertThat(metadata(child).runtimeStatus()).isEqualTo(RuntimeStatus.Running);
     }
 
     @Test

@@ -20,6 +20,16 @@ public abstract class OrchestrationStoreContract {
     protected abstract StorageBackend backend();
 
     /**
+     * The backend the wake-up group runs on: the same storage, with whatever polling the backend does set to at
+     * least {@link WakeUpContract#POLLING_AT_LEAST}, so that only a real wake-up explains a waiter that returns
+     * within {@link WakeUpContract#WAKE_UP_WITHIN}. A backend that polls overrides this; the default is
+     * {@link #backend()}, for backends that never poll.
+     */
+    protected StorageBackend wakeUpBackend() {
+        return backend();
+    }
+
+    /**
      * Whether the backend wakes waiters by notification; a backend whose {@code awaitWork} and
      * {@code awaitInstanceChange} only sleep overrides this with false, which skips the wake-up tests.
      */
@@ -103,7 +113,7 @@ public abstract class OrchestrationStoreContract {
     class WakeUps extends WakeUpContract {
         @Override
         protected StorageBackend backend() {
-            return OrchestrationStoreContract.this.backend();
+            return OrchestrationStoreContract.this.wakeUpBackend();
         }
 
         @Override

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
@@ -43,6 +44,23 @@ public final class TestOrchestrations {
 
     public static OrchestrationRegistry registry() {
         return registry(UnaryOperator.identity());
+    }
+
+    /**
+     * A decorator for {@link #registry(UnaryOperator)}: every activity after the first {@code runs} of this
+     * process blocks for ever (printing "activity for ID hangs" first). The worker keeps renewing their leases,
+     * so a test that kills the process afterwards knows it died holding work.
+     */
+    public static UnaryOperator<Activity> hangingAfter(int runs) {
+        AtomicInteger started = new AtomicInteger();
+        return activity -> context -> {
+            if (started.incrementAndGet() > runs) {
+                System.out.println("activity for " + context.instanceId() + " hangs");
+                System.out.flush();
+                new CountDownLatch(1).await();
+            }
+            return activity.run(context);
+        };
     }
 
     /**
@@ -103,6 +121,10 @@ public final class TestOrchestrations {
             return "fired";
         });
         r.addOrchestrator("WaitEvent", ctx -> ctx.waitForExternalEvent("Go", Object.class).await());
+        r.addOrchestrator("FirstThenGo", ctx -> {
+            ctx.waitForExternalEvent("First", Object.class).await();
+            return ctx.waitForExternalEvent("Go", Object.class).await();
+        });
         r.addOrchestrator("TimerThenEvent", ctx -> {
             ctx.createTimer(Duration.ofMillis(500)).await();
             return ctx.waitForExternalEvent("Go", Object.class).await();

@@ -21,17 +21,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Waiting for work and for instance changes. Waits ask for far longer than the test's patience, so a test
- * passes only if the store really wakes the waiter; no test measures how fast that happens.
+ * Waiting for work and for instance changes. Waits ask for far longer than the test's patience, and the backend
+ * runs this group with any polling of its own set to at least {@link #POLLING_AT_LEAST}
+ * ({@link OrchestrationStoreContract#wakeUpBackend()}); a waiter must return within {@link #WAKE_UP_WITHIN} of
+ * the change, a third of that, so a test passes only if the store really wakes the waiter, never by a poll.
  */
 public abstract class WakeUpContract extends StoreContractSupport {
+    /** The least polling interval a backend uses for this group. */
+    public static final Duration POLLING_AT_LEAST = Duration.ofSeconds(30);
+    /** How soon after the change a woken waiter returns: far below the polling, far above a slow machine. */
+    public static final Duration WAKE_UP_WITHIN = Duration.ofSeconds(10);
     private static final Duration FOREVER = Duration.ofMinutes(10);
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
@@ -67,36 +71,17 @@ public abstract class WakeUpContract extends StoreContractSupport {
         void run() throws InterruptedException;
     }
 
-    /**
-     * Lets a test act only once the waiting thread is inside its wait, so that a wake-up is really needed
-     * (otherwise a waiter that starts late would find the change already made and pass without one).
-     */
-    private static final class Blocking {
-        private final AtomicReference<Thread> waiter = new AtomicReference<>();
-
-        void aboutToWait() {
-            waiter.set(Thread.currentThread());
-        }
-
-        /**
-         * Waits until the thread announced its wait and, where the JVM can tell (a backend waiting on a
-         * lock or a monitor rather than on network I/O), until it is parked in it.
-         */
-        void untilWaiting() {
-            eventually().until(() -> waiter.get() != null);
-            Thread thread = waiter.get();
-            try {
-                Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
-                        .until(() -> thread.getState() == Thread.State.WAITING
-                                || thread.getState() == Thread.State.TIMED_WAITING);
-            } catch (ConditionTimeoutException blockedInIo) {
-                // The backend waits on I/O, which the JVM reports as RUNNABLE; the announcement must do.
-            }
-        }
-    }
-
     private static <T> T within(Future<T> future) throws Exception {
         return future.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    /** Waits for {@code future} and requires that it finished within {@link #WAKE_UP_WITHIN} of {@code since}. */
+    private static <T> T wokenWithin(Future<T> future, long sinceNanos) throws Exception {
+        T result = within(future);
+        Duration took = Duration.ofNanos(System.nanoTime() - sinceNanos);
+        assertThat(took).as("the waiter returned %s after the change; polling alone takes %s", took,
+                POLLING_AT_LEAST).isLessThan(WAKE_UP_WITHIN);
+        return result;
     }
 
     private static String idleInstance(OrchestrationStore store) {
@@ -115,9 +100,10 @@ public abstract class WakeUpContract extends StoreContractSupport {
         Future<OrchestrationWorkItem> worker = worker(store, blocking);
         blocking.untilWaiting();
 
+        long sent = System.nanoTime();
         store.sendMessages(List.of(event(id, "ping")));
 
-        assertThat(within(worker).messages()).extracting(Fixtures::label).containsExactly("ping");
+        assertThat(wokenWithin(worker, sent).messages()).extracting(Fixtures::label).containsExactly("ping");
     }
 
     @Test
@@ -126,9 +112,10 @@ public abstract class WakeUpContract extends StoreContractSupport {
         OrchestrationStore store = newTaskHub();
         String id = idleInstance(store);
         Instant visibleAt = store.now().plusMillis(1500);
+        long due = System.nanoTime() + Duration.ofMillis(1500).toNanos();
         store.sendMessages(List.of(delayedEvent(id, "timer", visibleAt)));
 
-        OrchestrationWorkItem item = within(worker(store, new Blocking()));
+        OrchestrationWorkItem item = wokenWithin(worker(store, new Blocking()), due);
 
         assertThat(item.messages()).extracting(Fixtures::label).containsExactly("timer");
         assertThat(store.now()).isAfterOrEqualTo(visibleAt);
@@ -146,9 +133,10 @@ public abstract class WakeUpContract extends StoreContractSupport {
         Future<OrchestrationWorkItem> worker = worker(store, blocking);
         blocking.untilWaiting();
 
+        long released = System.nanoTime();
         store.completeOrchestrationWorkItem(held, Checkpoint.consumeOnly());
 
-        assertThat(within(worker).messages()).extracting(Fixtures::label).containsExactly("second");
+        assertThat(wokenWithin(worker, released).messages()).extracting(Fixtures::label).containsExactly("second");
     }
 
     @Test
@@ -172,11 +160,12 @@ public abstract class WakeUpContract extends StoreContractSupport {
         Future<?> waiter = waiter(blocking, () -> store.awaitInstanceChange(id, revision, FOREVER));
         blocking.untilWaiting();
 
+        long committed = System.nanoTime();
         store.completeOrchestrationWorkItem(item, new Checkpoint(
                 item.instance().toBuilder().runtimeStatus(RuntimeStatus.Running).build(), List.of(), false,
                 List.of(), List.of()));
 
-        assertThat(waiter).succeedsWithin(PATIENCE);
+        wokenWithin(waiter, committed);
         assertThat(store.getInstance(id).orElseThrow().revision()).isNotEqualTo(revision);
     }
 
@@ -191,9 +180,10 @@ public abstract class WakeUpContract extends StoreContractSupport {
         Future<?> waiter = waiter(blocking, () -> store.awaitInstanceChange(id, revision, FOREVER));
         blocking.untilWaiting();
 
+        long purged = System.nanoTime();
         assertThat(store.purgeInstance(id, Set.of(RuntimeStatus.Pending))).isTrue();
 
-        assertThat(waiter).succeedsWithin(PATIENCE);
+        wokenWithin(waiter, purged);
     }
 
     @Test

@@ -66,20 +66,20 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
         MessageCodec codec = new MessageCodec(payloads);
         this.instances = new InstanceRows(hub.instances(), payloads);
         this.history = new HistoryRows(hub.history(), payloads);
-        this.outbox = new Outbox(hub, queues, codec);
+        this.waiter = new Waiter(config.minPollingInterval(), config.maxPollingInterval());
+        this.outbox = new Outbox(hub, queues, codec, scheduler, waiter::signal);
         this.starts = new StartRules(instances, outbox);
-        this.waiter = new Waiter(config.maxPollingInterval());
         ParallelIo parallel = new ParallelIo(io);
         ParallelIo renewals = new ParallelIo(urgentIo);
         this.buffer = new ControlQueueBuffer(queues, codec, hub::controlQueue, renewals,
-                new ReceiveBackoff(config.maxPollingInterval(), outbox::sends));
+                new ReceiveBackoff(config.minPollingInterval(), config.maxPollingInterval(), outbox::sends));
         this.partitions = new PartitionManager(hub.partitions(), config.partitionCount(),
                 config.partitionLeaseDuration(), config.partitionRenewInterval(), config.workerId(), scheduler, buffer);
         this.claims = new OrchestrationClaims(partitions, buffer, queues, codec, instances, history, starts, urgentIo);
         this.commits = new OrchestrationCommits(partitions, buffer, queues, outbox, starts, instances, history, waiter,
                 parallel, renewals);
         this.activities = new ActivityQueue(hub, queues, codec, outbox, instances, renewals,
-                new ReceiveBackoff(config.maxPollingInterval(), outbox::sends));
+                new ReceiveBackoff(config.minPollingInterval(), config.maxPollingInterval(), outbox::sends));
         this.queries = new InstanceQueries(hub.instances(), instances);
         this.purges = new Purges(instances, history, payloads, queries);
     }

@@ -5,21 +5,37 @@ import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.store.InstanceMessage;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Sends control and work-item messages: stamps their send order and turns due times into visibility delays. */
+/**
+ * Sends control and work-item messages: stamps their send order and turns due times into visibility delays.
+ * The queue service cannot tell anyone when a delayed message becomes visible, but this process knows when its
+ * own do: it counts that moment as a send and wakes its waiters then, so a timer fires on time without polling.
+ */
 public final class Outbox {
     private static final AtomicLong LAST_TS = new AtomicLong();
+    /** Longer delays are left to polling rather than kept as scheduled wake-ups. */
+    private static final Duration LONGEST_WATCHED_DELAY = Duration.ofMinutes(15);
+    /** Wake-ups after the visibility time: at once, and again in case the service's clock runs behind. */
+    private static final long[] WAKE_SLACK_MILLIS = {50, 1050};
 
     private final HubClients hub;
     private final QueueOps queues;
     private final MessageCodec codec;
+    private final ScheduledExecutorService scheduler;
+    private final Runnable wake;
     private final AtomicLong sends = new AtomicLong();
 
-    public Outbox(HubClients hub, QueueOps queues, MessageCodec codec) {
+    public Outbox(HubClients hub, QueueOps queues, MessageCodec codec, ScheduledExecutorService scheduler,
+            Runnable wake) {
         this.hub = hub;
         this.queues = queues;
         this.codec = codec;
+        this.scheduler = scheduler;
+        this.wake = wake;
     }
 
     /** Nanoseconds since the epoch, strictly increasing within this process: the inbox order. */
@@ -46,10 +62,26 @@ public final class Outbox {
 
     public SendMessageResult send(Envelope envelope) {
         Duration delay = envelope.due() == null ? Duration.ZERO : Duration.between(Instant.now(), envelope.due());
-        SendMessageResult sent = queues.send(hub.controlQueueOf(envelope.iid()), codec.encode(envelope),
-                delay.isNegative() ? Duration.ZERO : delay);
+        delay = delay.isNegative() ? Duration.ZERO : delay;
+        SendMessageResult sent = queues.send(hub.controlQueueOf(envelope.iid()), codec.encode(envelope), delay);
         sends.incrementAndGet(); // after the send: a receive that saw the old count may have missed it
+        if (!delay.isZero() && delay.compareTo(LONGEST_WATCHED_DELAY) <= 0) {
+            wakeWhenVisible(queues.clamp(delay, Duration.ZERO));
+        }
         return sent;
+    }
+
+    private void wakeWhenVisible(Duration visibleIn) {
+        for (long slack : WAKE_SLACK_MILLIS) {
+            try {
+                scheduler.schedule(() -> {
+                    sends.incrementAndGet();
+                    wake.run();
+                }, visibleIn.toMillis() + slack, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                return; // the backend is closing: nobody waits any more
+            }
+        }
     }
 
     /** A task envelope, stamped with the send order. */

@@ -3,20 +3,21 @@ package io.taskhub.azure.internal;
 import java.time.Duration;
 
 /**
- * Idle waits. Azure queues cannot notify, so workers poll with a bounded exponential back-off: 20 ms after
- * finding nothing, doubling up to the configured maximum polling interval; any claim that finds work resets it.
- * Work this process produces itself (a client starting an instance, a worker completing a step or an
- * activity) wakes waiting threads at once.
+ * Idle waits. Azure queues cannot notify, so workers poll with a bounded exponential back-off: the minimum
+ * polling interval (20 ms by default) after finding nothing, doubling up to the maximum; any claim that finds
+ * work resets it. Work this process produces itself (a client starting an instance, a worker completing a step
+ * or an activity) wakes waiting threads at once, and a delayed message it sent wakes them when the queue
+ * service makes it visible.
  */
 public final class Waiter {
-    private static final long FIRST_BACKOFF_MILLIS = 20;
-
     private final Object monitor = new Object();
+    private final long firstBackoffMillis;
     private final Duration maxPolling;
     private final ThreadLocal<int[]> idleRounds = ThreadLocal.withInitial(() -> new int[1]);
     private long signals;
 
-    public Waiter(Duration maxPolling) {
+    public Waiter(Duration minPolling, Duration maxPolling) {
+        this.firstBackoffMillis = Math.max(1, minPolling.toMillis());
         this.maxPolling = maxPolling;
     }
 
@@ -36,13 +37,13 @@ public final class Waiter {
 
     /** Waits for a signal, at most the current back-off and at most {@code maxWait}. */
     public void awaitWork(Duration maxWait) throws InterruptedException {
-        long backoff = Math.min(maxPolling.toMillis(), FIRST_BACKOFF_MILLIS << Math.min(idleRounds.get()[0], 20));
+        long backoff = Math.min(maxPolling.toMillis(), firstBackoffMillis << Math.min(idleRounds.get()[0], 20));
         waitForSignal(Math.min(backoff, maxWait.toMillis()));
     }
 
     /** The wait before the {@code round}-th look at something that changes remotely. */
     public long pollDelay(int round) {
-        return Math.min(maxPolling.toMillis(), FIRST_BACKOFF_MILLIS << Math.min(round, 20));
+        return Math.min(maxPolling.toMillis(), firstBackoffMillis << Math.min(round, 20));
     }
 
     /** Waits up to {@code millis} or until a signal. */

@@ -2,6 +2,7 @@ package io.taskhub.azure.testing;
 
 import io.taskhub.azure.AzureStorageBackend;
 import io.taskhub.azure.AzureStorageConfig;
+import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.TaskhubWorker;
 import io.taskhub.core.worker.WorkerOptions;
 import io.taskhub.ports.store.OrchestrationStore;
@@ -12,7 +13,9 @@ import java.time.Duration;
  * A worker process for multi-process tests: runs a {@link TaskhubWorker} with the engine suite's orchestrations
  * on one task hub until it is killed (or its standard input closes, so it never outlives the test JVM).
  *
- * <p>Arguments: connection string, task hub, worker id, partition lease seconds.
+ * <p>Arguments: connection string, task hub, worker id, partition lease seconds [, hangAfterActivities]. With
+ * {@code hangAfterActivities}, every activity after that many blocks for ever (see
+ * {@link TestOrchestrations#hangingAfter}), so a test that kills the worker afterwards knows it held work.
  */
 public final class WorkerProcessMain {
     private WorkerProcessMain() {
@@ -31,7 +34,10 @@ public final class WorkerProcessMain {
         OrchestrationStore store = backend.taskHub(taskHub);
         WorkerOptions options = WorkerOptions.defaults().withConcurrency(4, 8).withLeaseDuration(Duration.ofSeconds(10))
                 .withWorkerId(workerId);
-        TaskhubWorker worker = new TaskhubWorker(store, TestOrchestrations.registry(), options).start();
+        OrchestrationRegistry registry = args.length > 4
+                ? TestOrchestrations.registry(TestOrchestrations.hangingAfter(Integer.parseInt(args[4])))
+                : TestOrchestrations.registry();
+        TaskhubWorker worker = new TaskhubWorker(store, registry, options).start();
         System.out.println("READY " + workerId);
         System.out.flush();
         // The test JVM holds our stdin open; when it goes away (even killed), read returns -1 and we stop.

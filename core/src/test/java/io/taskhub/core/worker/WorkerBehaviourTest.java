@@ -14,6 +14,8 @@ import io.taskhub.ports.orchestration.RetryPolicy;
 import io.taskhub.ports.orchestration.TaskFailedException;
 import io.taskhub.ports.orchestration.TaskOptions;
 import io.taskhub.ports.store.OrchestrationStore;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -116,17 +118,38 @@ class WorkerBehaviourTest {
 
     @Test
     void longActivity_keepsItsLeaseByRenewal_andRunsOnce() {
+        AtomicInteger renewals = new AtomicInteger();
         AtomicInteger runs = new AtomicInteger();
+        // Runs until its lease was renewed five times (each a third of the lease apart): it outlives the lease
+        // it was claimed with, so only the renewals keep the other idle threads from taking it.
         registry.addActivity("Slow", ctx -> {
             runs.incrementAndGet();
-            Thread.sleep(2500);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> renewals.get() >= 5);
             return "slow but steady";
         });
         registry.addOrchestrator("CallsSlow", ctx -> ctx.callActivity("Slow", null, String.class).await());
-        worker(WorkerOptions.defaults().withConcurrency(2, 4).withLeaseDuration(Duration.ofMillis(900)));
+        TaskhubWorker worker = new TaskhubWorker(countingActivityRenewals(store, renewals), registry,
+                WorkerOptions.defaults().withConcurrency(2, 4).withLeaseDuration(Duration.ofMillis(1500))).start();
+        workers.add(worker);
         assertThat(finished(client.startNew(StartInstanceRequest.of("CallsSlow", null))).output())
                 .isEqualTo("\"slow but steady\"");
         assertThat(runs).as("no other worker thread took over the running activity").hasValue(1);
+    }
+
+    /** The store, counting the renewals of activity leases that succeed. */
+    private static OrchestrationStore countingActivityRenewals(OrchestrationStore real, AtomicInteger renewals) {
+        return (OrchestrationStore) Proxy.newProxyInstance(OrchestrationStore.class.getClassLoader(),
+                new Class<?>[] {OrchestrationStore.class}, (proxy, method, args) -> {
+                    try {
+                        Object result = method.invoke(real, args);
+                        if (method.getName().equals("renewActivityWorkItem")) {
+                            renewals.incrementAndGet();
+                        }
+                        return result;
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
