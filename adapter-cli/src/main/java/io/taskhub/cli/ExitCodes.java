@@ -1,6 +1,5 @@
 package io.taskhub.cli;
 
-import io.taskhub.cli.config.ConfigurationException;
 import io.taskhub.cli.management.RemoteAccessException;
 import io.taskhub.ports.errors.IllegalInstanceStateException;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
@@ -8,6 +7,7 @@ import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.ports.errors.StorageException;
 import io.taskhub.ports.errors.UnknownTaskHubException;
+import io.taskhub.runtime.config.ConfigurationException;
 
 /**
  * The command's exit codes, and the one mapping from exceptions to them.

@@ -5,6 +5,7 @@ import io.taskhub.cli.commands.DeleteTaskHubCommand;
 import io.taskhub.cli.commands.GetHistoryCommand;
 import io.taskhub.cli.commands.GetInstancesCommand;
 import io.taskhub.cli.commands.GetRuntimeStatusCommand;
+import io.taskhub.cli.commands.ListFunctionsCommand;
 import io.taskhub.cli.commands.PurgeHistoryCommand;
 import io.taskhub.cli.commands.RaiseEventCommand;
 import io.taskhub.cli.commands.RestartCommand;
@@ -22,8 +23,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Consumer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code taskhub} command. Commands write to picocli's writers (never System.out) so tests can capture
@@ -35,6 +36,7 @@ import picocli.CommandLine.Command;
             GetHistoryCommand.class, GetInstancesCommand.class, RaiseEventCommand.class, TerminateCommand.class,
             SuspendCommand.class, ResumeCommand.class, RewindCommand.class, RestartCommand.class,
             PurgeHistoryCommand.class, DeleteTaskHubCommand.class, WaitCommand.class, BenchmarkCommand.class,
+            ListFunctionsCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"%nExit codes: 0 success, 1 failure, 2 usage error, 3 not found, 4 conflict,"
             + " 5 unavailable (configuration, storage, server), 6 timed out."})

@@ -7,6 +7,7 @@ import static io.javalin.http.HandlerType.POST;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
+import io.taskhub.ports.client.FunctionCatalog;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,10 +28,10 @@ final class ManagementRoutes {
 
     private final List<Route> routes = new ArrayList<>();
 
-    ManagementRoutes(RequestSupport support, HttpConfig config) {
+    ManagementRoutes(RequestSupport support, HttpConfig config, FunctionCatalog functions) {
         OrchestratorHandlers orchestrators = new OrchestratorHandlers(support);
         InstanceHandlers instances = new InstanceHandlers(support, config.purgeTimeBudget());
-        TaskhubHandlers taskhub = new TaskhubHandlers(support, this::routes);
+        TaskhubHandlers taskhub = new TaskhubHandlers(support, this::routes, functions);
         for (String prefix : PREFIXES) {
             String suffix = prefix.equals(ManagementUrls.WEBHOOK_PREFIX) ? ""
                     : prefix.equals(ManagementUrls.RPC_PREFIX) ? "_rpc" : "_v1";
@@ -181,6 +182,10 @@ final class ManagementRoutes {
                         "taskhub", "The durableClient binding data that Durable Functions SDK clients are built from.")
                 .query("taskHub", "connection", "code").answers(200, "taskHubName, creationUrls, managementUrls, "
                         + "baseUrl, requiredQueryStringParameters, rpcBaseUrl"));
+        add(GET, TASKHUB_PREFIX + "/orchestrators", h::functions, Route.Doc.of("listFunctions", "taskhub",
+                        "The orchestrators and activities this server's process runs, each with its source.")
+                .query("code").answers(200, "{\"orchestrators\":[{\"name\":…,\"source\":…}],"
+                        + "\"activities\":[…]}"));
         add(GET, TASKHUB_PREFIX + "/openapi.json", h::openApi, Route.Doc.of("openApi", "taskhub",
                 "This OpenAPI 3 document.").query("code").answers(200, "The document."));
     }

@@ -2,6 +2,7 @@ package io.taskhub.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.model.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
@@ -13,11 +14,18 @@ import java.util.function.Supplier;
 final class TaskhubHandlers {
     private final RequestSupport support;
     private final Supplier<List<Route>> routes;
+    private final FunctionCatalog functions;
     private volatile String openApi;
 
-    TaskhubHandlers(RequestSupport support, Supplier<List<Route>> routes) {
+    TaskhubHandlers(RequestSupport support, Supplier<List<Route>> routes, FunctionCatalog functions) {
         this.support = support;
         this.routes = routes;
+        this.functions = functions;
+    }
+
+    /** {@code GET /taskhub/v1/orchestrators}: what this process runs. */
+    void functions(Context ctx) {
+        Responses.json(ctx, 200, StatusDocuments.functions(functions.functions()));
     }
 
     /** The server answers: it is alive. */

@@ -3,6 +3,7 @@ package io.taskhub.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
+import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.TaskhubClients;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -23,13 +24,20 @@ public final class TaskhubHttpServer implements AutoCloseable {
 
     private final HttpConfig config;
     private final TaskhubClients clients;
+    private final FunctionCatalog functions;
     private final ApiKeys keys;
     private final RequestSupport support;
     private Javalin app;
 
     public TaskhubHttpServer(HttpConfig config, TaskhubClients clients) {
+        this(config, clients, FunctionCatalog.NONE);
+    }
+
+    /** @param functions what {@code GET /taskhub/v1/orchestrators} lists */
+    public TaskhubHttpServer(HttpConfig config, TaskhubClients clients, FunctionCatalog functions) {
         this.config = Objects.requireNonNull(config, "config");
         this.clients = Objects.requireNonNull(clients, "clients");
+        this.functions = Objects.requireNonNull(functions, "functions");
         this.keys = new ApiKeys(config.apiKeys());
         this.support = new RequestSupport(clients, config, keys);
     }
@@ -49,7 +57,7 @@ public final class TaskhubHttpServer implements AutoCloseable {
         }
         refuseInsecureBind(config);
         requireFreeAddress(config);
-        ManagementRoutes routes = new ManagementRoutes(support, config);
+        ManagementRoutes routes = new ManagementRoutes(support, config, functions);
         ErrorMapper errors = new ErrorMapper();
         Javalin created = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;

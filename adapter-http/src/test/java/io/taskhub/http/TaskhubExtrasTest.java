@@ -3,6 +3,7 @@ package io.taskhub.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.time.Duration;
 import java.util.Locale;
@@ -51,7 +52,7 @@ class TaskhubExtrasTest extends HttpApiTestBase {
         assertThat(doc.get("openapi").asText()).startsWith("3.");
         JsonNode paths = doc.get("paths");
         RequestSupport support = new RequestSupport(clients, httpConfig(), new ApiKeys(java.util.List.of()));
-        var routes = new ManagementRoutes(support, httpConfig()).routes();
+        var routes = new ManagementRoutes(support, httpConfig(), FunctionCatalog.NONE).routes();
         assertThat(routes).hasSizeGreaterThan(40);
         for (Route route : routes) {
             JsonNode operation = paths.path(route.path()).path(route.method().name().toLowerCase(Locale.ROOT));

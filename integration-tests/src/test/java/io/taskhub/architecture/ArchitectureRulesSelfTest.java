@@ -8,6 +8,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
+import io.taskhub.architecture.fixtures.cli.CliUsingSqlite;
 import io.taskhub.architecture.fixtures.core.CoreFrameworkUsers;
 import io.taskhub.architecture.fixtures.core.CoreModule;
 import io.taskhub.architecture.fixtures.core.CoreUsingSqlite;
@@ -60,7 +61,7 @@ class ArchitectureRulesSelfTest {
                 new Expectation("storageAdaptersDependOnlyOnPorts", RULES.storageAdaptersDependOnlyOnPorts(),
                         Set.of(SqliteUsingCore.class, PostgresUsingSqlite.class)),
                 new Expectation("adaptersDoNotDependOnEachOther", RULES.adaptersDoNotDependOnEachOther(),
-                        Set.of(PostgresUsingSqlite.class, HttpUsingAzure.class)),
+                        Set.of(PostgresUsingSqlite.class, HttpUsingAzure.class, CliUsingSqlite.class)),
                 new Expectation("samplesDependOnlyOnPorts", RULES.samplesDependOnlyOnPorts(),
                         Set.of(SampleUsingCore.class)),
                 new Expectation("guiceModulesLiveInAdapters", RULES.guiceModulesLiveInAdapters(),

@@ -2,14 +2,14 @@ package io.taskhub.cli.commands;
 
 import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.TaskhubCli;
-import io.taskhub.cli.assembly.Deployment;
-import io.taskhub.cli.config.Settings;
 import io.taskhub.cli.output.Printer;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.runtime.Deployment;
+import io.taskhub.runtime.config.Settings;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;

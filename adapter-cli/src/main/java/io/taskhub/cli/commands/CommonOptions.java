@@ -1,11 +1,11 @@
 package io.taskhub.cli.commands;
 
-import io.taskhub.cli.assembly.Deployment;
-import io.taskhub.cli.config.Settings;
 import io.taskhub.cli.management.DirectManagement;
 import io.taskhub.cli.management.Management;
 import io.taskhub.cli.management.RemoteManagement;
 import io.taskhub.cli.output.OutputFormat;
+import io.taskhub.runtime.Deployment;
+import io.taskhub.runtime.config.Settings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,6 +26,10 @@ public final class CommonOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, e.g. --set sqlite.file=data/th.db.")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Option(names = "--plugins", paramLabel = "DIR",
+            description = "A folder of plugin jars to load, each in a class loader of its own (setting plugins.path).")
+    Path plugins;
+
     @Option(names = "--endpoint", paramLabel = "URL",
             description = "Talk to a running server (e.g. http://127.0.0.1:7071, or the URL that serve prints)"
                     + " instead of the backend directly.")
@@ -45,6 +49,9 @@ public final class CommonOptions {
         }
         if (taskHub != null) {
             flags.put(Settings.TASK_HUB.key(), taskHub);
+        }
+        if (plugins != null) {
+            flags.put(Settings.PLUGINS_PATH.key(), plugins.toString());
         }
         return Settings.load(config, environment, flags);
     }

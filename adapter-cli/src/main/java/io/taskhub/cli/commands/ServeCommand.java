@@ -2,12 +2,15 @@ package io.taskhub.cli.commands;
 
 import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.TaskhubCli;
-import io.taskhub.cli.assembly.Deployment;
-import io.taskhub.cli.config.ConfigurationException;
-import io.taskhub.cli.config.Settings;
-import io.taskhub.http.TaskhubHttpServer;
+import io.taskhub.ports.client.FunctionCatalog;
+import io.taskhub.runtime.Taskhub;
+import io.taskhub.runtime.config.Settings;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -20,7 +23,7 @@ import picocli.CommandLine.Spec;
         footer = {"%nExamples:", "  taskhub serve",
             "  taskhub serve --port 8080 --backend postgres --set postgres.url=jdbc:postgresql://db:5432/app"})
 public final class ServeCommand implements Callable<Integer> {
-    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    private static final Duration SHUTDOWN_GRACE = Taskhub.STOP_GRACE;
 
     @Mixin
     CommonOptions common;
@@ -45,51 +48,50 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         TaskhubCli cli = (TaskhubCli) spec.root().commandLine().getCommand();
         Settings settings = common.settings(cli.environment());
-        Deployment deployment = Deployment.assemble(settings, ServeCommand.class.getClassLoader());
-        CountDownLatch stopped = new CountDownLatch(1);
-        TaskhubHttpServer server;
+        Taskhub taskhub = Taskhub.builder().settings(settings).classLoader(ServeCommand.class.getClassLoader())
+                .start();
         try {
-            deployment.startWorker();
-            server = startHttp(deployment);
+            taskhub.startHttp();
         } catch (RuntimeException e) {
-            deployment.close();
+            taskhub.close();
             throw e;
         }
+        CountDownLatch stopped = new CountDownLatch(1);
         Thread shutdown = new Thread(() -> {
             out.println("Stopping: finishing work in progress (up to " + SHUTDOWN_GRACE.toSeconds() + " s)...");
             out.flush();
-            server.stop();
-            deployment.close();
+            taskhub.close();
             stopped.countDown();
         }, "taskhub-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
-        out.println("Taskhub is serving " + server.localBaseUrl() + "/runtime/webhooks/durabletask");
+        String url = taskhub.httpBaseUrl();
+        out.println("Taskhub is serving " + url + "/runtime/webhooks/durabletask");
         out.println("  backend:        " + describeBackend(settings));
-        out.println("  task hub:       " + deployment.clients().defaultTaskHub());
-        out.println("  orchestrations: " + String.join(", ", deployment.registry().orchestratorNames()));
-        out.println("Try: curl -X POST " + server.localBaseUrl() + "/api/orchestrators/E1_HelloSequence");
+        out.println("  task hub:       " + taskhub.client().taskHub());
+        out.println("  orchestrations: " + String.join(", ", taskhub.orchestratorNames()));
+        out.println("  activities:     " + String.join(", ", taskhub.activityNames()));
+        describePlugins(taskhub.functions()).forEach(line -> out.println("  " + line));
+        out.println("Try: curl -X POST " + url + "/api/orchestrators/E1_HelloSequence");
         out.flush();
-        cli.serverStarted(server.localBaseUrl());
+        cli.serverStarted(url);
         stopped.await();
         return ExitCodes.SUCCESS;
     }
 
-    /**
-     * An address that cannot be served (in use, not this machine's, or open without keys) is a matter of
-     * configuration: exit 5 with the settings to change, never a stack trace.
-     */
-    private static TaskhubHttpServer startHttp(Deployment deployment) {
-        TaskhubHttpServer server = deployment.httpServer();
-        try {
-            return server.start();
-        } catch (TaskhubHttpServer.BindRefused e) {
-            String settings = switch (e.reason()) {
-                case INSECURE -> Settings.HTTP_API_KEYS.key() + ", " + Settings.HTTP_HOST.key() + " or "
-                        + Settings.HTTP_ALLOW_INSECURE.key();
-                case ADDRESS_UNAVAILABLE -> Settings.HTTP_PORT.key() + " (--port) or " + Settings.HTTP_HOST.key();
-            };
-            throw new ConfigurationException(e.getMessage() + " Change " + settings + ".");
-        }
+    /** One line per plugin source: what it registered, so that an operator sees which jar brought which name. */
+    static List<String> describePlugins(List<FunctionCatalog.Function> functions) {
+        Map<String, List<FunctionCatalog.Function>> bySource = new LinkedHashMap<>();
+        functions.forEach(f -> bySource.computeIfAbsent(f.source(), k -> new ArrayList<>()).add(f));
+        List<String> lines = new ArrayList<>();
+        bySource.forEach((origin, names) -> {
+            List<String> orchestrators = names.stream().filter(f -> f.kind() == FunctionCatalog.Kind.ORCHESTRATOR)
+                    .map(FunctionCatalog.Function::name).toList();
+            List<String> activities = names.stream().filter(f -> f.kind() == FunctionCatalog.Kind.ACTIVITY)
+                    .map(FunctionCatalog.Function::name).toList();
+            lines.add("from " + origin + ": orchestrators " + String.join(", ", orchestrators) + "; activities "
+                    + String.join(", ", activities));
+        });
+        return lines;
     }
 
     private static String describeBackend(Settings settings) {

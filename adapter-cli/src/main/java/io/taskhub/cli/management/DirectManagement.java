@@ -3,7 +3,6 @@ package io.taskhub.cli.management;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.taskhub.cli.assembly.Deployment;
 import io.taskhub.http.StatusDocuments;
 import io.taskhub.ports.client.InstanceStatus;
 import io.taskhub.ports.client.StartInstanceRequest;
@@ -15,6 +14,7 @@ import io.taskhub.ports.model.InstanceQuery;
 import io.taskhub.ports.model.PurgeFilter;
 import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.runtime.Deployment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -116,6 +116,11 @@ public final class DirectManagement implements Management {
     public Optional<JsonNode> waitForCompletion(String instanceId, Duration timeout) {
         Optional<InstanceMetadata> latest = client.waitForCompletion(instanceId, timeout);
         return latest.map(m -> StatusDocuments.status(m, null, false, true));
+    }
+
+    @Override
+    public JsonNode functions() {
+        return StatusDocuments.functions(deployment.functions());
     }
 
     @Override

@@ -45,6 +45,9 @@ public interface Management extends AutoCloseable {
 
     void deleteTaskHub();
 
+    /** {@code {"orchestrators":[{"name","source"}],"activities":[…]}}: what the deployment runs. */
+    JsonNode functions();
+
     @Override
     void close();
 }

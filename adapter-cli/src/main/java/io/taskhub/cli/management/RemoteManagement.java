@@ -42,6 +42,7 @@ public final class RemoteManagement implements Management {
     private static final Pattern EXISTING_STATUS = Pattern.compile("with the status (\\w+) already exists");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final String root;
     private final String base;
     private final String taskHub;
     private final String apiKey;
@@ -55,6 +56,7 @@ public final class RemoteManagement implements Management {
         if (trimmed.endsWith(API_PATH)) {
             trimmed = trimmed.substring(0, trimmed.length() - API_PATH.length());
         }
+        this.root = trimmed;
         this.base = trimmed + API_PATH;
         this.taskHub = taskHub;
         this.apiKey = apiKey;
@@ -217,6 +219,14 @@ public final class RemoteManagement implements Management {
     public void deleteTaskHub() {
         throw new InvalidArgumentException("delete-task-hub works on the backend directly: run it without --endpoint,"
                 + " with the server's backend settings.");
+    }
+
+    /** The server's own list, from {@code GET /taskhub/v1/orchestrators}. */
+    @Override
+    public JsonNode functions() {
+        String key = apiKey == null ? "" : "?code=" + URLEncoder.encode(apiKey, StandardCharsets.UTF_8);
+        return body(check(execute(HttpRequest.newBuilder(URI.create(root + "/taskhub/v1/orchestrators" + key))
+                .timeout(Duration.ofSeconds(60)).GET()), null, null));
     }
 
     @Override

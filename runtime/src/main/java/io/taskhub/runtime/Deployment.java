@@ -1,27 +1,32 @@
-package io.taskhub.cli.assembly;
+package io.taskhub.runtime;
 
+import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import com.google.inject.ProvisionException;
 import io.taskhub.azure.AzureStorageConfig;
 import io.taskhub.azure.AzureStorageModule;
-import io.taskhub.cli.config.ConfigurationException;
-import io.taskhub.cli.config.Setting;
-import io.taskhub.cli.config.Settings;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.TaskhubWorker;
 import io.taskhub.core.worker.WorkerOptions;
 import io.taskhub.http.HttpConfig;
 import io.taskhub.http.HttpModule;
 import io.taskhub.http.TaskhubHttpServer;
+import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.TaskhubClients;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.ports.store.StorageBackend;
 import io.taskhub.postgres.PostgresConfig;
 import io.taskhub.postgres.PostgresModule;
+import io.taskhub.runtime.config.ConfigurationException;
+import io.taskhub.runtime.config.Setting;
+import io.taskhub.runtime.config.Settings;
 import io.taskhub.sqlite.SqliteConfig;
 import io.taskhub.sqlite.SqliteModule;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -31,6 +36,8 @@ import java.util.function.Supplier;
  * Which backend is used is decided here, by lookup, and nowhere else.
  */
 public final class Deployment implements AutoCloseable {
+    private static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(20);
+
     private static final Map<String, Function<Settings, Module>> BACKENDS = Map.of(
             "sqlite", s -> new SqliteModule(SqliteConfig.at(Path.of(s.get(Settings.SQLITE_FILE)))),
             "postgres", s -> new PostgresModule(postgresConfig(s)),
@@ -38,14 +45,24 @@ public final class Deployment implements AutoCloseable {
 
     private final Settings settings;
     private final Injector injector;
+    private final PluginSet plugins;
     private TaskhubWorker worker;
 
-    private Deployment(Settings settings, Injector injector) {
+    private Deployment(Settings settings, Injector injector, PluginSet plugins) {
         this.settings = settings;
         this.injector = injector;
+        this.plugins = plugins;
     }
 
-    public static Deployment assemble(Settings settings, ClassLoader plugins) {
+    /**
+     * The deployment the settings describe, with the plugins found through {@code classPath} and those of
+     * {@code plugins.path} when it is set.
+     */
+    public static Deployment assemble(Settings settings, ClassLoader classPath) {
+        return assemble(settings, PluginSet.fromSettings(settings, classPath, List.of()));
+    }
+
+    public static Deployment assemble(Settings settings, PluginSet plugins) {
         String backend = settings.get(Settings.BACKEND);
         Function<Settings, Module> storage = BACKENDS.get(backend);
         if (storage == null) {
@@ -58,9 +75,41 @@ public final class Deployment implements AutoCloseable {
         } catch (InvalidArgumentException e) {
             throw new ConfigurationException(e.getMessage());
         }
-        Injector injector = Guice.createInjector(backendModule, new EngineModule(settings, plugins),
-                new HttpModule(httpConfig(settings)));
-        return new Deployment(settings, injector);
+        // Plugins register before anything is wired, so that their failures surface as they are.
+        OrchestrationRegistry registry = new OrchestrationRegistry();
+        EngineModule.Registrations registrations = new EngineModule.Registrations(registry,
+                plugins.registerInto(registry));
+        Injector injector;
+        try {
+            injector = Guice.createInjector(backendModule, new EngineModule(settings, registrations),
+                    new HttpModule(httpConfig(settings)));
+        } catch (CreationException e) {
+            throw unwrapped(e);
+        }
+        return new Deployment(settings, injector, plugins);
+    }
+
+    /** An object of the graph; what its provider threw comes out as it was thrown. */
+    private <T> T instance(Class<T> type) {
+        try {
+            return injector.getInstance(type);
+        } catch (ProvisionException e) {
+            throw unwrapped(e);
+        }
+    }
+
+    /** The exception a Guice provider threw (opening a backend, say), rather than Guice's wrapper. */
+    static RuntimeException unwrapped(RuntimeException wrapper) {
+        Throwable cause = wrapper;
+        while ((cause instanceof ProvisionException || cause instanceof CreationException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ProvisionException provision && !provision.getErrorMessages().isEmpty()
+                && provision.getErrorMessages().iterator().next().getCause() != null) {
+            cause = provision.getErrorMessages().iterator().next().getCause();
+        }
+        return cause instanceof RuntimeException runtime ? runtime : wrapper;
     }
 
     /** Built one setting at a time, so that a refusal names the setting that caused it. */
@@ -105,7 +154,29 @@ public final class Deployment implements AutoCloseable {
 
     /** The HTTP API server over this deployment's clients (not started). */
     public TaskhubHttpServer httpServer() {
-        return injector.getInstance(TaskhubHttpServer.class);
+        return instance(TaskhubHttpServer.class);
+    }
+
+    /**
+     * Starts serving the HTTP API. An address that cannot be served (in use, not this machine's, or open without
+     * keys) is a matter of configuration: the exception names the settings to change.
+     */
+    public TaskhubHttpServer startHttpServer() {
+        try {
+            return httpServer().start();
+        } catch (TaskhubHttpServer.BindRefused e) {
+            String change = switch (e.reason()) {
+                case INSECURE -> Settings.HTTP_API_KEYS.key() + ", " + Settings.HTTP_HOST.key() + " or "
+                        + Settings.HTTP_ALLOW_INSECURE.key();
+                case ADDRESS_UNAVAILABLE -> Settings.HTTP_PORT.key() + " (--port) or " + Settings.HTTP_HOST.key();
+            };
+            throw new ConfigurationException(e.getMessage() + " Change " + change + ".");
+        }
+    }
+
+    /** What each plugin registered, and from where. */
+    public List<FunctionCatalog.Function> functions() {
+        return instance(FunctionCatalog.class).functions();
     }
 
     public Settings settings() {
@@ -113,15 +184,15 @@ public final class Deployment implements AutoCloseable {
     }
 
     public StorageBackend backend() {
-        return injector.getInstance(StorageBackend.class);
+        return instance(StorageBackend.class);
     }
 
     public TaskhubClients clients() {
-        return injector.getInstance(TaskhubClients.class);
+        return instance(TaskhubClients.class);
     }
 
     public OrchestrationRegistry registry() {
-        return injector.getInstance(OrchestrationRegistry.class);
+        return instance(OrchestrationRegistry.class);
     }
 
     public Injector injector() {
@@ -133,22 +204,35 @@ public final class Deployment implements AutoCloseable {
         if (worker == null) {
             String taskHub = clients().defaultTaskHub();
             worker = new TaskhubWorker(backend().taskHub(taskHub), registry(),
-                    injector.getInstance(WorkerOptions.class)).start();
+                    instance(WorkerOptions.class)).start();
         }
         return worker;
     }
 
     /** Stops the worker, finishing or releasing the work in progress; does nothing when none runs. */
     public synchronized void stopWorker() {
+        stopWorker(DEFAULT_STOP_GRACE);
+    }
+
+    private void stopWorker(Duration grace) {
         if (worker != null) {
-            worker.stop(java.time.Duration.ofSeconds(20));
+            worker.stop(grace);
             worker = null;
         }
     }
 
     @Override
-    public synchronized void close() {
-        stopWorker();
-        backend().close();
+    public void close() {
+        close(DEFAULT_STOP_GRACE);
+    }
+
+    /** Stops the worker (up to {@code grace} for work in progress), closes the backend and the plugin jars. */
+    public synchronized void close(Duration grace) {
+        try {
+            stopWorker(grace);
+            backend().close();
+        } finally {
+            plugins.close();
+        }
     }
 }

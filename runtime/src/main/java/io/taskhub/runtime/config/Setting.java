@@ -1,4 +1,4 @@
-package io.taskhub.cli.config;
+package io.taskhub.runtime.config;
 
 import java.util.List;
 import java.util.Locale;

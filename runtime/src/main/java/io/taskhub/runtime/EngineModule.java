@@ -1,35 +1,49 @@
-package io.taskhub.cli.assembly;
+package io.taskhub.runtime;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import io.taskhub.cli.config.ConfigurationException;
-import io.taskhub.cli.config.Setting;
-import io.taskhub.cli.config.Settings;
 import io.taskhub.core.client.DefaultTaskhubClients;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.WorkerOptions;
+import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.TaskhubClients;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.ports.model.TaskHubNames;
 import io.taskhub.ports.store.StorageBackend;
+import io.taskhub.runtime.config.ConfigurationException;
+import io.taskhub.runtime.config.Setting;
+import io.taskhub.runtime.config.Settings;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The engine, the same for every deployment: plugins from the class path, clients, worker settings. */
+/** The engine, the same for every deployment: the plugins' orchestrations, clients, worker settings. */
 final class EngineModule extends AbstractModule {
     private final Settings settings;
-    private final ClassLoader plugins;
+    private final Registrations registrations;
 
-    EngineModule(Settings settings, ClassLoader plugins) {
+    /** The registry the plugins filled, and what each registered from where. */
+    record Registrations(OrchestrationRegistry registry, List<FunctionCatalog.Function> list) {
+    }
+
+    EngineModule(Settings settings, Registrations registrations) {
         this.settings = settings;
-        this.plugins = plugins;
+        this.registrations = registrations;
     }
 
     @Provides
-    @Singleton
+    Registrations registrations() {
+        return registrations;
+    }
+
+    @Provides
     OrchestrationRegistry registry() {
-        return OrchestrationRegistry.fromClassPath(plugins);
+        return registrations.registry();
+    }
+
+    @Provides
+    FunctionCatalog functions() {
+        return registrations::list;
     }
 
     @Provides

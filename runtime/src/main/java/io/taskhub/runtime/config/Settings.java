@@ -1,4 +1,4 @@
-package io.taskhub.cli.config;
+package io.taskhub.runtime.config;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -57,6 +57,10 @@ public final class Settings {
             "Comma-separated task hubs the HTTP API serves besides the server's own (taskhub); others answer 404");
     public static final Setting HTTP_IDLE_TIMEOUT = Setting.seconds("http.idleTimeoutSeconds", 30,
             "How long a connection may stay silent mid-request (a body that stops arriving is answered 408)");
+    public static final Setting HTTP_ENABLED = Setting.bool("http.enabled", false,
+            "Serve the HTTP API from an embedded Taskhub (taskhub serve always does)");
+    public static final Setting PLUGINS_PATH = Setting.text("plugins.path", "",
+            "A folder of plugin jars, each loaded in a class loader of its own");
     public static final Setting WORKER_ORCHESTRATIONS = Setting.integer("worker.orchestrationConcurrency", 8,
             "Orchestration steps processed at once");
     public static final Setting WORKER_ACTIVITIES = Setting.integer("worker.activityConcurrency", 16,
@@ -72,7 +76,7 @@ public final class Settings {
             POSTGRES_PASSWORD, POSTGRES_SCHEMA, POSTGRES_POOL_SIZE, AZURE_CONNECTION_STRING, AZURE_PARTITIONS,
             AZURE_PARTITION_LEASE, AZURE_POLLING,
             HTTP_HOST, HTTP_PORT, HTTP_API_KEYS, HTTP_ALLOW_INSECURE, HTTP_MAX_REQUEST_BYTES, HTTP_PUBLIC_URL,
-            HTTP_TASK_HUBS, HTTP_IDLE_TIMEOUT,
+            HTTP_TASK_HUBS, HTTP_IDLE_TIMEOUT, HTTP_ENABLED, PLUGINS_PATH,
             WORKER_ORCHESTRATIONS, WORKER_ACTIVITIES, WORKER_LEASE, WORKER_CACHE, WORKER_POISON_LIMIT);
 
     /** Environment variables with this prefix belong to the test tooling, not to Taskhub's settings. */
@@ -128,6 +132,25 @@ public final class Settings {
             apply(values, setting(byKey, flag.getKey(), "the command line"), flag.getValue(), "the command line");
         }
         return new Settings(values);
+    }
+
+    /**
+     * The defaults, overridden by {@code given} (an embedding application's settings): no file and no
+     * environment is read, so that what the application says is what it gets.
+     */
+    public static Settings of(Map<String, String> given) {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        ALL.forEach(s -> defaults.put(s.key(), s.defaultValue()));
+        return new Settings(defaults).with(given);
+    }
+
+    /** These settings, overridden by {@code given}, checked the same way. */
+    public Settings with(Map<String, String> given) {
+        Map<String, Setting> byKey = ALL.stream().collect(Collectors.toMap(Setting::key, s -> s));
+        Map<String, String> copy = new LinkedHashMap<>(values);
+        given.forEach((key, value) -> apply(copy, setting(byKey, key, "the settings given"), value,
+                "the settings given"));
+        return new Settings(copy);
     }
 
     private static Setting setting(Map<String, Setting> byKey, String key, String source) {
