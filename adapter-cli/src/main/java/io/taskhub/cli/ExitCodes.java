@@ -5,6 +5,7 @@ import io.taskhub.ports.errors.IllegalInstanceStateException;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.errors.InvalidArgumentException;
+import io.taskhub.ports.errors.StartTimeoutException;
 import io.taskhub.ports.errors.StorageException;
 import io.taskhub.ports.errors.UnknownTaskHubException;
 import io.taskhub.runtime.config.ConfigurationException;
@@ -19,7 +20,7 @@ import io.taskhub.runtime.config.ConfigurationException;
  * 3  not found: no such instance
  * 4  conflict: the instance's status does not allow the operation, or the id is in use
  * 5  unavailable: bad configuration, storage or server unreachable, access refused
- * 6  timed out: the awaited instance is still running
+ * 6  timed out: the awaited instance is still running, or a start was not acknowledged in time (retry it)
  * </pre>
  */
 public final class ExitCodes {
@@ -36,7 +37,9 @@ public final class ExitCodes {
 
     public static int of(Throwable error) {
         error = rootOf(error);
-        if (error instanceof InvalidArgumentException || error instanceof IllegalArgumentException) {
+        if (error instanceof StartTimeoutException) {
+            return TIMED_OUT; // before StorageException, its parent: the start may still land
+        } else if (error instanceof InvalidArgumentException || error instanceof IllegalArgumentException) {
             return USAGE;
         } else if (error instanceof InstanceNotFoundException || error instanceof UnknownTaskHubException) {
             return NOT_FOUND;

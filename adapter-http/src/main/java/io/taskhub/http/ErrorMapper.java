@@ -8,6 +8,7 @@ import io.taskhub.ports.errors.IllegalInstanceStateException;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.errors.InvalidArgumentException;
+import io.taskhub.ports.errors.StartTimeoutException;
 import io.taskhub.ports.errors.StorageException;
 import io.taskhub.ports.errors.UnknownTaskHubException;
 import org.slf4j.Logger;
@@ -43,6 +44,10 @@ final class ErrorMapper {
                 // fall back to their own text only when there is none.
                 case PRECONDITION_FAILED -> Responses.empty(ctx, 412);
             }
+        } else if (error instanceof StartTimeoutException e) {
+            LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            ctx.header(Responses.RETRY_AFTER, "5");
+            Responses.json(ctx, 503, message(e.getMessage()));
         } else if (error instanceof StorageException e) {
             LOG.warn("Storage failure while serving {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             ctx.header(Responses.RETRY_AFTER, "5");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.client.TaskhubClients;
+import io.taskhub.ports.errors.StartTimeoutException;
 import io.taskhub.ports.errors.StorageException;
 import java.lang.reflect.Proxy;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +24,9 @@ class FaultsTest {
                 new Class<?>[] {TaskhubClient.class}, (proxy, method, args) -> {
                     if (method.getName().equals("taskHub")) {
                         return taskHub;
+                    }
+                    if (taskHub.startsWith("slowstart")) {
+                        throw new StartTimeoutException("order-7", java.time.Duration.ofSeconds(30));
                     }
                     if (taskHub.startsWith("outage")) {
                         throw new StorageException("connection to db.internal:5432 refused");
@@ -61,6 +65,17 @@ class FaultsTest {
         assertThat(ready.json().get("Message").asText()).contains("storage");
         assertThat(ready.body()).doesNotContain("db.internal");
         assertThat(http.get(server.localBaseUrl() + "/taskhub/v1/health").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aStartNotAcknowledgedInTime_is503WithRetryAfter_sayingARetryIsSafe() {
+        Http.Reply reply = http.post(server.localBaseUrl() + ManagementUrls.WEBHOOK_PREFIX
+                + "/orchestrators/E1_HelloSequence/order-7?taskHub=slowstarthub");
+
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.header("Retry-After")).isEqualTo("5");
+        assertThat(reply.json().get("Message").asText()).contains("order-7").contains("not acknowledged")
+                .contains("same instance id is safe");
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.taskhub.ports.store.StorageBackend;
 import io.taskhub.runtime.config.ConfigurationException;
 import io.taskhub.runtime.config.Setting;
 import io.taskhub.runtime.config.Settings;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,7 +56,12 @@ final class EngineModule extends AbstractModule {
         for (String hub : settings.getList(Settings.HTTP_TASK_HUBS)) {
             others.add(taskHubName(Settings.HTTP_TASK_HUBS, hub));
         }
-        return DefaultTaskhubClients.servingOnly(backend, registry, own, others);
+        Duration startTimeout = settings.getDuration(Settings.CLIENT_START_TIMEOUT);
+        if (startTimeout.isZero() || startTimeout.isNegative()) {
+            throw new ConfigurationException("Setting '" + Settings.CLIENT_START_TIMEOUT.key() + "' must be more than"
+                    + " 0 seconds.");
+        }
+        return DefaultTaskhubClients.servingOnly(backend, registry, own, others).withStartTimeout(startTimeout);
     }
 
     private static String taskHubName(Setting setting, String name) {

@@ -8,6 +8,7 @@ import io.taskhub.ports.client.StatusOptions;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.errors.InvalidArgumentException;
+import io.taskhub.ports.errors.StartTimeoutException;
 import io.taskhub.ports.history.EventRaised;
 import io.taskhub.ports.history.ExecutionResumed;
 import io.taskhub.ports.history.ExecutionRewound;
@@ -34,6 +35,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
@@ -42,14 +49,35 @@ import java.util.function.Predicate;
  */
 public final class DefaultTaskhubClient implements TaskhubClient {
     static final int PURGE_CHUNK = 500;
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Runs the storage's part of a start, so that the caller can stop waiting for it (see startTimeout). */
+    private static final ExecutorService STARTS = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "taskhub-start");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final OrchestrationStore store;
     private final OrchestrationRegistry registry;
+    private final Duration startTimeout;
 
     /** @param registry the known orchestrators, used to refuse unknown names at start; null accepts any name */
     public DefaultTaskhubClient(OrchestrationStore store, OrchestrationRegistry registry) {
+        this(store, registry, DEFAULT_START_TIMEOUT);
+    }
+
+    /**
+     * @param startTimeout how long a start waits for the storage to acknowledge it before failing with
+     *                     {@link StartTimeoutException} (the start may still be stored later)
+     */
+    public DefaultTaskhubClient(OrchestrationStore store, OrchestrationRegistry registry, Duration startTimeout) {
         this.store = store;
         this.registry = registry;
+        if (startTimeout == null || startTimeout.isNegative() || startTimeout.isZero()) {
+            throw new InvalidArgumentException("The start timeout must be positive, was " + startTimeout + ".");
+        }
+        this.startTimeout = startTimeout;
     }
 
     @Override
@@ -80,8 +108,30 @@ public final class DefaultTaskhubClient implements TaskhubClient {
         String input = JsonCodec.requireValidJson(request.input());
         ExecutionStarted started = new ExecutionStarted(store.now(), name, request.version(), input,
                 InstanceIds.newId(), null, request.startAt(), request.tags());
-        store.createInstance(instanceId, started, InstanceLifecycle.replaceableStatuses(request.reusePolicy()));
+        Set<RuntimeStatus> replaceable = InstanceLifecycle.replaceableStatuses(request.reusePolicy());
+        acknowledged(instanceId, () -> store.createInstance(instanceId, started, replaceable));
         return instanceId;
+    }
+
+    /**
+     * Waits for the storage to acknowledge a start for at most the start timeout. A late acknowledgement still
+     * lands; a retry with the same id then finds the instance (the start rule decides), so no second one is made.
+     */
+    private void acknowledged(String instanceId, Runnable write) {
+        Future<?> stored = STARTS.submit(write);
+        try {
+            stored.get(startTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new StartTimeoutException(instanceId, startTimeout);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("The start of " + instanceId + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartTimeoutException(instanceId, startTimeout);
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.taskhub.ports.client.TaskhubClients;
 import io.taskhub.ports.errors.UnknownTaskHubException;
 import io.taskhub.ports.model.TaskHubNames;
 import io.taskhub.ports.store.StorageBackend;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -26,19 +27,26 @@ public final class DefaultTaskhubClients implements TaskhubClients {
     private final String defaultTaskHub;
     /** Lower-case key to the listed spelling; null when any valid name is served. */
     private final Map<String, String> servedTaskHubs;
+    private final Duration startTimeout;
     private final Map<String, TaskhubClient> clients = new ConcurrentHashMap<>();
 
     /** Clients for any task hub a caller names. */
     public DefaultTaskhubClients(StorageBackend backend, OrchestrationRegistry registry, String defaultTaskHub) {
-        this(backend, registry, defaultTaskHub, null);
+        this(backend, registry, defaultTaskHub, null, DefaultTaskhubClient.DEFAULT_START_TIMEOUT);
     }
 
     private DefaultTaskhubClients(StorageBackend backend, OrchestrationRegistry registry, String defaultTaskHub,
-            Map<String, String> servedTaskHubs) {
+            Map<String, String> servedTaskHubs, Duration startTimeout) {
         this.backend = backend;
         this.registry = registry;
         this.defaultTaskHub = TaskHubNames.validate(defaultTaskHub);
         this.servedTaskHubs = servedTaskHubs;
+        this.startTimeout = startTimeout;
+    }
+
+    /** The same clients, whose starts wait at most {@code timeout} for the storage (see DefaultTaskhubClient). */
+    public DefaultTaskhubClients withStartTimeout(Duration timeout) {
+        return new DefaultTaskhubClients(backend, registry, defaultTaskHub, servedTaskHubs, timeout);
     }
 
     /**
@@ -52,7 +60,8 @@ public final class DefaultTaskhubClients implements TaskhubClients {
         for (String hub : others) {
             served.putIfAbsent(key(TaskHubNames.validate(hub)), hub);
         }
-        return new DefaultTaskhubClients(backend, registry, defaultTaskHub, Collections.unmodifiableMap(served));
+        return new DefaultTaskhubClients(backend, registry, defaultTaskHub, Collections.unmodifiableMap(served),
+                DefaultTaskhubClient.DEFAULT_START_TIMEOUT);
     }
 
     @Override
@@ -76,7 +85,7 @@ public final class DefaultTaskhubClients implements TaskhubClients {
         return clients.computeIfAbsent(key, k -> {
             var store = backend.taskHub(spelling);
             store.createTaskHubIfNotExists();
-            return new DefaultTaskhubClient(store, registry);
+            return new DefaultTaskhubClient(store, registry, startTimeout);
         });
     }
 

@@ -61,6 +61,8 @@ public final class Settings {
             "Serve the HTTP API from an embedded Taskhub (taskhub serve always does)");
     public static final Setting PLUGINS_PATH = Setting.text("plugins.path", "",
             "A folder of plugin jars, each loaded in a class loader of its own");
+    public static final Setting CLIENT_START_TIMEOUT = Setting.seconds("client.startTimeout", 30,
+            "How long a start waits for the storage to acknowledge it (then: a timeout error; retrying is safe)");
     public static final Setting WORKER_ORCHESTRATIONS = Setting.integer("worker.orchestrationConcurrency", 8,
             "Orchestration steps processed at once");
     public static final Setting WORKER_ACTIVITIES = Setting.integer("worker.activityConcurrency", 16,
@@ -76,7 +78,7 @@ public final class Settings {
             POSTGRES_PASSWORD, POSTGRES_SCHEMA, POSTGRES_POOL_SIZE, AZURE_CONNECTION_STRING, AZURE_PARTITIONS,
             AZURE_PARTITION_LEASE, AZURE_POLLING,
             HTTP_HOST, HTTP_PORT, HTTP_API_KEYS, HTTP_ALLOW_INSECURE, HTTP_MAX_REQUEST_BYTES, HTTP_PUBLIC_URL,
-            HTTP_TASK_HUBS, HTTP_IDLE_TIMEOUT, HTTP_ENABLED, PLUGINS_PATH,
+            HTTP_TASK_HUBS, HTTP_IDLE_TIMEOUT, HTTP_ENABLED, PLUGINS_PATH, CLIENT_START_TIMEOUT,
             WORKER_ORCHESTRATIONS, WORKER_ACTIVITIES, WORKER_LEASE, WORKER_CACHE, WORKER_POISON_LIMIT);
 
     /** Environment variables with this prefix belong to the test tooling, not to Taskhub's settings. */
