@@ -1,6 +1,7 @@
 package io.taskhub.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskhub.ports.client.ManagementPayload;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
@@ -39,19 +40,28 @@ record ManagementUrls(String origin, String taskHub, String connection, String c
     }
 
     /** The check-status payload: these keys, in this order. */
-    ObjectNode checkStatusPayload(String instanceId) {
+    ManagementPayload payload(String instanceId) {
         String instance = instanceUrl(instanceId);
         String q = query();
+        return new ManagementPayload(instanceId, instance + "?" + q, instance + "/raiseEvent/{eventName}?" + q,
+                instance + "/terminate?reason={text}&" + q, instance + "/rewind?reason={text}&" + q,
+                instance + "?" + q, instance + "/restart?" + q, instance + "/suspend?reason={text}&" + q,
+                instance + "/resume?reason={text}&" + q);
+    }
+
+    /** The check-status response: {@link #payload} as JSON, its fields in Durable Functions' order. */
+    ObjectNode checkStatusPayload(String instanceId) {
+        ManagementPayload p = payload(instanceId);
         ObjectNode node = Json.object();
-        node.put("id", instanceId);
-        node.put("statusQueryGetUri", instance + "?" + q);
-        node.put("sendEventPostUri", instance + "/raiseEvent/{eventName}?" + q);
-        node.put("terminatePostUri", instance + "/terminate?reason={text}&" + q);
-        node.put("rewindPostUri", instance + "/rewind?reason={text}&" + q);
-        node.put("purgeHistoryDeleteUri", instance + "?" + q);
-        node.put("restartPostUri", instance + "/restart?" + q);
-        node.put("suspendPostUri", instance + "/suspend?reason={text}&" + q);
-        node.put("resumePostUri", instance + "/resume?reason={text}&" + q);
+        node.put("id", p.id());
+        node.put("statusQueryGetUri", p.statusQueryGetUri());
+        node.put("sendEventPostUri", p.sendEventPostUri());
+        node.put("terminatePostUri", p.terminatePostUri());
+        node.put("rewindPostUri", p.rewindPostUri());
+        node.put("purgeHistoryDeleteUri", p.purgeHistoryDeleteUri());
+        node.put("restartPostUri", p.restartPostUri());
+        node.put("suspendPostUri", p.suspendPostUri());
+        node.put("resumePostUri", p.resumePostUri());
         return node;
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.taskhub.ports.client.FunctionCatalog;
+import io.taskhub.ports.client.ManagementLinks;
+import io.taskhub.ports.client.ManagementPayload;
 import io.taskhub.ports.client.TaskhubClients;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * from {@link ErrorMapper}. Constructing it does no I/O; {@link #start()} binds the port, after refusing an
  * insecure bind (a non-loopback address without API keys, unless explicitly allowed).
  */
-public final class TaskhubHttpServer implements AutoCloseable {
+public final class TaskhubHttpServer implements AutoCloseable, ManagementLinks {
     private static final Logger LOG = LoggerFactory.getLogger(TaskhubHttpServer.class);
 
     private final HttpConfig config;
@@ -113,6 +115,24 @@ public final class TaskhubHttpServer implements AutoCloseable {
 
     private String publicOrigin() {
         return config.publicBaseUrl() != null ? config.publicBaseUrl() : localBaseUrl();
+    }
+
+    /**
+     * The management links of an instance for code outside a request (an activity): under the public URL, else
+     * this server's address once it serves.
+     *
+     * @throws IllegalStateException with no public URL, before the server is started
+     */
+    @Override
+    public ManagementPayload payload(String taskHub, String instanceId) {
+        String origin;
+        synchronized (this) {
+            if (config.publicBaseUrl() == null && app == null) {
+                return ManagementLinks.NONE.payload(taskHub, instanceId);
+            }
+            origin = publicOrigin();
+        }
+        return support.urls(clients.forTaskHub(taskHub).taskHub(), origin).payload(instanceId);
     }
 
     public synchronized void stop() {

@@ -203,8 +203,9 @@ public final class Deployment implements AutoCloseable {
     public synchronized TaskhubWorker startWorker() {
         if (worker == null) {
             String taskHub = clients().defaultTaskHub();
-            worker = new TaskhubWorker(backend().taskHub(taskHub), registry(),
-                    instance(WorkerOptions.class)).start();
+            // Activities get their hub's client, and management links under this deployment's HTTP address.
+            worker = new TaskhubWorker(backend().taskHub(taskHub), registry(), instance(WorkerOptions.class),
+                    clients().forTaskHub(taskHub), httpServer()).start();
         }
         return worker;
     }

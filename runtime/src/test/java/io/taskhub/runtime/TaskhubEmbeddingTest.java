@@ -3,6 +3,7 @@ package io.taskhub.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskhub.ports.client.ManagementPayload;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.RuntimeStatus;
@@ -28,6 +29,14 @@ class TaskhubEmbeddingTest {
             .addActivity("Shout", ctx -> ctx.getInput(String.class).toUpperCase(java.util.Locale.ROOT) + "!")
             .addOrchestrator("Greet", ctx -> ctx.callActivity("Shout", ctx.getInput(String.class), String.class)
                     .await());
+
+    /** An activity that uses its context's management links and client, like Durable Functions' SendInstanceInfo. */
+    static final TaskhubPlugin LINKS = registry -> registry
+            .addActivity("Links", ctx -> ctx.instanceManagementPayload())
+            .addOrchestrator("ShowLinks", ctx -> ctx.callActivity("Links", null, ManagementPayload.class).await())
+            .addActivity("StartAnother", ctx -> ctx.client().startNew(StartInstanceRequest.of("Greet", "\"child\"")
+                    .withInstanceId(ctx.instanceId() + "-started")))
+            .addOrchestrator("StartsAnother", ctx -> ctx.callActivity("StartAnother", null, String.class).await());
 
     @TempDir
     Path dir;
@@ -84,6 +93,55 @@ class TaskhubEmbeddingTest {
 
             assertThat(status.statusCode()).isEqualTo(200);
             assertThat(status.body()).contains("\"WEB!\"").contains("\"Completed\"");
+        }
+    }
+
+    @Test
+    void anActivity_getsItsInstancesManagementLinks_underTheServedAddress_whichAnswer() throws Exception {
+        try (Taskhub taskhub = Taskhub.builder().settings(sqlite()).setting("http.enabled", "true")
+                .setting("http.port", "0").plugin(LINKS).start()) {
+            String id = taskhub.client().startNew(StartInstanceRequest.of("ShowLinks", null));
+            InstanceMetadata done = taskhub.client().waitForCompletion(id, Duration.ofSeconds(60)).orElseThrow();
+            ManagementPayload links = io.taskhub.ports.json.JsonCodec.read(done.output(), ManagementPayload.class);
+
+            assertThat(links.id()).isEqualTo(id);
+            assertThat(links.statusQueryGetUri()).startsWith(taskhub.httpBaseUrl()
+                    + "/runtime/webhooks/durabletask/instances/" + id + "?taskHub=TaskHub");
+            assertThat(links.sendEventPostUri()).contains("/raiseEvent/{eventName}");
+            HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(links.statusQueryGetUri())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(status.statusCode()).isEqualTo(200);
+            assertThat(status.body()).contains(id);
+        }
+    }
+
+    @Test
+    void anActivity_linksUnderThePublicUrl_evenWithoutHttp_andFailsClearlyWithNoAddressAtAll() {
+        try (Taskhub taskhub = Taskhub.builder().settings(sqlite()).setting("http.publicBaseUrl",
+                "https://orders.example.com/taskhub").plugin(LINKS).start()) {
+            String id = taskhub.client().startNew(StartInstanceRequest.of("ShowLinks", null));
+            InstanceMetadata done = taskhub.client().waitForCompletion(id, Duration.ofSeconds(60)).orElseThrow();
+            assertThat(done.output()).contains("https://orders.example.com/taskhub/runtime/webhooks/durabletask"
+                    + "/instances/" + id);
+        }
+        try (Taskhub taskhub = Taskhub.builder().settings(sqlite()).setting("taskhub", "NoLinks").plugin(LINKS)
+                .start()) {
+            String id = taskhub.client().startNew(StartInstanceRequest.of("ShowLinks", null));
+            InstanceMetadata done = taskhub.client().waitForCompletion(id, Duration.ofSeconds(60)).orElseThrow();
+            assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Failed);
+            assertThat(done.failure().innerFailure().errorMessage()).contains("http.publicBaseUrl");
+        }
+    }
+
+    @Test
+    void anActivity_startsInstancesWithTheClientOfItsTaskHub() {
+        try (Taskhub taskhub = Taskhub.builder().settings(sqlite()).plugin(GREETINGS).plugin(LINKS).start()) {
+            String id = taskhub.client().startNew(StartInstanceRequest.of("StartsAnother", null));
+            taskhub.client().waitForCompletion(id, Duration.ofSeconds(60)).orElseThrow();
+
+            InstanceMetadata child = taskhub.client().waitForCompletion(id + "-started", Duration.ofSeconds(60))
+                    .orElseThrow();
+            assertThat(child.output()).isEqualTo("\"CHILD!\"");
         }
     }
 

@@ -13,5 +13,6 @@ public final class SamplesPlugin implements TaskhubPlugin {
         Monitor.register(registry);
         RewindDemo.register(registry);
         ParentWithChild.register(registry);
+        SendInstanceInfo.register(registry);
     }
 }

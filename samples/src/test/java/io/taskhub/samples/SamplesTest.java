@@ -46,7 +46,7 @@ class SamplesTest {
     void pluginIsDiscoveredOnTheClassPath_withEverySample() {
         OrchestrationRegistry registry = OrchestrationRegistry.fromClassPath(getClass().getClassLoader());
         assertThat(registry.orchestratorNames()).contains(HelloSequence.NAME, FanOutFanIn.NAME, Approval.NAME,
-                Monitor.NAME, RewindDemo.NAME, ParentWithChild.NAME);
+                Monitor.NAME, RewindDemo.NAME, ParentWithChild.NAME, SendInstanceInfo.NAME);
     }
 
     @Test

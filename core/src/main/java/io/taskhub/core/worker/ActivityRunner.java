@@ -2,6 +2,9 @@ package io.taskhub.core.worker;
 
 import io.taskhub.core.json.JsonDataConverter;
 import io.taskhub.core.registry.OrchestrationRegistry;
+import io.taskhub.ports.client.ManagementLinks;
+import io.taskhub.ports.client.ManagementPayload;
+import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.history.HistoryEvent;
 import io.taskhub.ports.history.TaskCompleted;
 import io.taskhub.ports.history.TaskFailed;
@@ -18,10 +21,14 @@ import java.util.Optional;
 final class ActivityRunner {
     private final OrchestrationRegistry registry;
     private final int poisonLimit;
+    private final TaskhubClient client;
+    private final ManagementLinks links;
 
-    ActivityRunner(OrchestrationRegistry registry, int poisonLimit) {
+    ActivityRunner(OrchestrationRegistry registry, int poisonLimit, TaskhubClient client, ManagementLinks links) {
         this.registry = registry;
         this.poisonLimit = poisonLimit;
+        this.client = client;
+        this.links = links;
     }
 
     InstanceMessage run(ActivityWorkItem item, Instant now) {
@@ -43,16 +50,22 @@ final class ActivityRunner {
         return new InstanceMessage(task.instanceId(), task.executionId(), result, null);
     }
 
-    private static HistoryEvent invoke(Activity activity, ActivityTask task) {
+    private HistoryEvent invoke(Activity activity, ActivityTask task) {
         try {
-            Object value = activity.run(new Context(task));
+            Object value = activity.run(new Context(task, client, links));
             return new TaskCompleted(Instant.now(), task.taskId(), JsonDataConverter.serialize(value));
         } catch (Exception e) {
             return new TaskFailed(Instant.now(), task.taskId(), FailureDetails.from(e));
         }
     }
 
-    private record Context(ActivityTask task) implements ActivityContext {
+    private record Context(ActivityTask task, TaskhubClient client, ManagementLinks links)
+            implements ActivityContext {
+        @Override
+        public ManagementPayload instanceManagementPayload() {
+            return links.payload(client.taskHub(), task.instanceId());
+        }
+
         @Override
         public String name() {
             return task.name();

@@ -1,9 +1,12 @@
 package io.taskhub.core.worker;
 
+import io.taskhub.core.client.DefaultTaskhubClient;
 import io.taskhub.core.engine.DroppedMessages;
 import io.taskhub.core.engine.SessionCache;
 import io.taskhub.core.engine.StepProcessor;
 import io.taskhub.core.registry.OrchestrationRegistry;
+import io.taskhub.ports.client.ManagementLinks;
+import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.InstanceMessage;
@@ -35,12 +38,21 @@ public final class TaskhubWorker implements AutoCloseable {
     private LeaseKeeper leases;
 
     public TaskhubWorker(OrchestrationStore store, OrchestrationRegistry registry, WorkerOptions options) {
+        this(store, registry, options, new DefaultTaskhubClient(store, registry), ManagementLinks.NONE);
+    }
+
+    /**
+     * @param client what activities get as {@code ActivityContext.client()}: a client of this worker's task hub
+     * @param links  what makes {@code ActivityContext.instanceManagementPayload()}
+     */
+    public TaskhubWorker(OrchestrationStore store, OrchestrationRegistry registry, WorkerOptions options,
+            TaskhubClient client, ManagementLinks links) {
         this.store = store;
         this.options = options;
         this.cache = new SessionCache(options.maxCachedInstances(), options.unwindGrace());
         this.steps = new StepProcessor(store, registry::orchestrator, cache, options.poisonLimit(),
                 options.unwindGrace(), droppedMessages);
-        this.activities = new ActivityRunner(registry, options.poisonLimit());
+        this.activities = new ActivityRunner(registry, options.poisonLimit(), client, links);
     }
 
     public synchronized TaskhubWorker start() {
