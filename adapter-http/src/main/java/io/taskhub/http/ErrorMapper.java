@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.taskhub.ports.errors.BatchStartException;
 import io.taskhub.ports.errors.IllegalInstanceStateException;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.errors.InstanceNotFoundException;
@@ -28,6 +29,10 @@ final class ErrorMapper {
     void handle(Exception error, Context ctx) {
         if (error instanceof HttpRejection rejection) {
             rejected(rejection, ctx);
+        } else if (error instanceof BatchStartException e) {
+            ObjectNode body = message(e.getMessage());
+            body.set("Errors", StatusDocuments.startOutcomes(e.outcomes()));
+            Responses.json(ctx, 400, body);
         } else if (error instanceof InvalidArgumentException e) {
             invalidArgument(e, ctx);
         } else if (error instanceof UnknownTaskHubException e) {

@@ -32,6 +32,7 @@ final class ManagementRoutes {
         OrchestratorHandlers orchestrators = new OrchestratorHandlers(support);
         InstanceHandlers instances = new InstanceHandlers(support, config.purgeTimeBudget());
         TaskhubHandlers taskhub = new TaskhubHandlers(support, this::routes, functions);
+        BatchStartHandler batch = new BatchStartHandler(support);
         for (String prefix : PREFIXES) {
             String suffix = prefix.equals(ManagementUrls.WEBHOOK_PREFIX) ? ""
                     : prefix.equals(ManagementUrls.RPC_PREFIX) ? "_rpc" : "_v1";
@@ -41,6 +42,12 @@ final class ManagementRoutes {
         convenienceRoutes("/api", "_api", orchestrators);
         convenienceRoutes("", "_root", orchestrators);
         taskhubRoutes(taskhub);
+        add(POST, TASKHUB_PREFIX + "/start", batch::start, Route.Doc.of("startBatch", "taskhub",
+                        "Starts one start message {FunctionName, Input, InstanceId} or an array of up to 1000;"
+                        + " all or nothing unless partial=true.")
+                .query("taskHub", "code", "partial").body("A start message or an array of them.")
+                .answers(202, "[{\"index\":0,\"id\":…,\"statusQueryGetUri\":…} or {\"index\":1,\"error\":…}]")
+                .answers(400, "Nothing started: {\"Message\":…,\"Errors\":[{\"index\":…,\"error\":…}]}"));
     }
 
     List<Route> routes() {

@@ -1,8 +1,11 @@
 package io.taskhub.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskhub.ports.client.FunctionCatalog;
+import io.taskhub.ports.client.StartInstanceRequest;
+import io.taskhub.ports.client.StartOutcome;
 import io.taskhub.ports.history.HistoryEvent;
 import io.taskhub.ports.model.InstanceMetadata;
 import java.util.List;
@@ -21,6 +24,30 @@ public final class StatusDocuments {
     public static ObjectNode status(InstanceMetadata metadata, List<HistoryEvent> history, boolean showHistoryOutput,
             boolean showInput) {
         return StatusJson.render(metadata, history, showHistoryOutput, showInput);
+    }
+
+    /**
+     * A start message ({@code {"FunctionName", "Input", "InstanceId"}}, or the same in camelCase) as a request;
+     * what is missing or malformed is left for the client to refuse, for this item alone.
+     */
+    public static StartInstanceRequest startRequest(JsonNode item) {
+        String name = text(item, "FunctionName", "functionName");
+        JsonNode input = item.has("Input") ? item.get("Input") : item.get("input");
+        String id = text(item, "InstanceId", "instanceId");
+        return new StartInstanceRequest(name == null ? "" : name, input == null || input.isNull() ? null
+                : Json.write(input), id, null, null, null, null);
+    }
+
+    private static String text(JsonNode item, String name, String alternative) {
+        JsonNode value = item.has(name) ? item.get(name) : item.get(alternative);
+        return value == null || !value.isTextual() ? null : value.asText();
+    }
+
+    /** The answer of a batch start: per item, its index and id, or its error. */
+    public static ArrayNode startOutcomes(List<StartOutcome> outcomes) {
+        ArrayNode answer = Json.array();
+        outcomes.forEach(outcome -> answer.add(BatchStartHandler.render(outcome, null)));
+        return answer;
     }
 
     /**

@@ -13,6 +13,7 @@ import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
 import java.sql.Connection;
@@ -96,6 +97,23 @@ public final class PostgresStore implements OrchestrationStore {
         Objects.requireNonNull(started, "started");
         Instant now = now();
         runWithNotices((c, n) -> delivery.create(c, instanceId, started, replaceableStatuses, now, n));
+    }
+
+    /** One transaction: a conflict rolls back the instances created before it. */
+    @Override
+    public void createInstances(List<NewInstance> instances) {
+        List<NewInstance> batch = List.copyOf(instances);
+        Instant now = now();
+        runWithNotices((c, n) -> {
+            for (NewInstance i : batch) {
+                delivery.create(c, i.instanceId(), i.started(), i.replaceableStatuses(), now, n);
+            }
+        });
+    }
+
+    @Override
+    public boolean createsBatchesAtomically() {
+        return true;
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
 import java.sql.Connection;
@@ -82,19 +83,38 @@ final class SqliteStore implements OrchestrationStore {
 
     @Override
     public void createInstance(String instanceId, ExecutionStarted started, Set<RuntimeStatus> replaceableStatuses) {
+        createInstances(List.of(new NewInstance(instanceId, started, replaceableStatuses)));
+    }
+
+    /** One write (a savepoint of the group commit): a conflict rolls back the instances created before it. */
+    @Override
+    public void createInstances(List<NewInstance> instances) {
+        List<NewInstance> batch = List.copyOf(instances);
         db.write(c -> {
             Instant now = now();
-            InstanceMetadata existing = rows.select(c, instanceId);
-            if (existing == null) {
-                rows.insert(c, InstanceWrites.pending(instanceId, started, now), 1);
-            } else if (replaceableStatuses.contains(existing.runtimeStatus())) {
-                rows.replace(c, existing, started, now);
-            } else {
-                throw new InstanceAlreadyExistsException(instanceId, existing.runtimeStatus());
+            for (NewInstance i : batch) {
+                create(c, i.instanceId(), i.started(), i.replaceableStatuses(), now);
             }
-            rows.enqueue(c, instanceId, started.executionId(), started, started.scheduledStartAt(), now);
             return null;
         });
+    }
+
+    @Override
+    public boolean createsBatchesAtomically() {
+        return true;
+    }
+
+    private void create(Connection c, String instanceId, ExecutionStarted started,
+            Set<RuntimeStatus> replaceableStatuses, Instant now) throws SQLException {
+        InstanceMetadata existing = rows.select(c, instanceId);
+        if (existing == null) {
+            rows.insert(c, InstanceWrites.pending(instanceId, started, now), 1);
+        } else if (replaceableStatuses.contains(existing.runtimeStatus())) {
+            rows.replace(c, existing, started, now);
+        } else {
+            throw new InstanceAlreadyExistsException(instanceId, existing.runtimeStatus());
+        }
+        rows.enqueue(c, instanceId, started.executionId(), started, started.scheduledStartAt(), now);
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.taskhub.ports.model.ParentInstance;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
 import java.time.Instant;
@@ -61,6 +62,45 @@ public abstract class InstanceCreationContract extends StoreContractSupport {
         assertThat(m.scheduledStartAt()).isNull();
         assertThat(m.createdAt()).isBetween(before, after).isEqualTo(m.lastUpdatedAt());
         assertThat(store.getHistory(id)).as("history before the first step").isEmpty();
+    }
+
+    @Test
+    void createInstances_createsEveryOne_withItsStartMessage() {
+        OrchestrationStore store = newTaskHub();
+        List<String> ids = List.of(newInstanceId(), newInstanceId(), newInstanceId());
+
+        store.createInstances(ids.stream().map(id -> new NewInstance(id, started("Batch", "1"), Set.of())).toList());
+
+        for (String id : ids) {
+            assertThat(store.getInstance(id)).get().extracting(InstanceMetadata::runtimeStatus)
+                    .isEqualTo(RuntimeStatus.Pending);
+        }
+        assertThat(List.of(claimFor(store, ids.get(0)), claimFor(store, ids.get(1)), claimFor(store, ids.get(2))))
+                .allSatisfy(item -> assertThat(item.messages()).singleElement()
+                        .matches(message -> message.isStart()));
+    }
+
+    @Test
+    void createInstances_withAConflict_createsNone_whenTheStoreSaysItIsAtomic() {
+        OrchestrationStore store = newTaskHub();
+        String taken = newInstanceId();
+        store.createInstance(taken, started("Existing", "1"), Set.of());
+        String before = newInstanceId();
+        String after = newInstanceId();
+
+        assertThatThrownBy(() -> store.createInstances(List.of(new NewInstance(before, started("Batch", "1"), Set.of()),
+                new NewInstance(taken, started("Batch", "1"), Set.of()),
+                new NewInstance(after, started("Batch", "1"), Set.of()))))
+                .isInstanceOfSatisfying(InstanceAlreadyExistsException.class,
+                        e -> assertThat(e.getMessage()).contains(taken));
+
+        assertThat(store.getInstance(taken).orElseThrow().name()).isEqualTo("Existing");
+        assertThat(store.getInstance(after)).isEmpty();
+        if (store.createsBatchesAtomically()) {
+            assertThat(store.getInstance(before)).as("rolled back with the conflict").isEmpty();
+        } else {
+            assertThat(store.getInstance(before)).as("created one after the other").isPresent();
+        }
     }
 
     @Test

@@ -125,6 +125,28 @@ abstract class ManagementCommandsContract {
         assertThat(waited.json().path("output").asText()).isEqualTo("TimedOut");
     }
 
+    @Test
+    void startNew_fromAFileOfStartMessages_startsThemAsOneBatch_andRefusesABadOneWhole() throws IOException {
+        String first = uniqueId("batch");
+        String second = uniqueId("batch");
+        Files.writeString(work.resolve("starts.jsonl"), "{\"FunctionName\":\"E1_HelloSequence\",\"InstanceId\":\""
+                + first + "\"}\n{\"FunctionName\":\"Approval\",\"Input\":{\"timeoutSeconds\":0},\"InstanceId\":\""
+                + second + "\"}\n");
+
+        CommandResult started = taskhub("start-new", "--from-file", "starts.jsonl", "-o", "json");
+        assertExit(started, 0);
+        assertThat(field(started.json(), "id")).containsExactly(first, second);
+        assertThat(api.awaitStatus(first, "Completed").path("runtimeStatus").asText()).isEqualTo("Completed");
+
+        String never = uniqueId("batch");
+        Files.writeString(work.resolve("bad.json"), "[{\"FunctionName\":\"E1_HelloSequence\",\"InstanceId\":\""
+                + never + "\"},{\"FunctionName\":\"NoSuchOrchestrator\"}]");
+        CommandResult refused = taskhub("start-new", "--from-file", "bad.json");
+        assertExit(refused, 2);
+        assertThat(refused.stderr()).contains("item 1").contains("NoSuchOrchestrator");
+        assertThat(api.status(never)).isEmpty();
+    }
+
     // ---- get-history ---------------------------------------------------------------------------------------
 
     @Test

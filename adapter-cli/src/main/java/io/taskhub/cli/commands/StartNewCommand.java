@@ -1,9 +1,14 @@
 package io.taskhub.cli.commands;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.management.Management;
 import io.taskhub.cli.output.Printer;
+import io.taskhub.ports.errors.InvalidArgumentException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -11,10 +16,16 @@ import picocli.CommandLine.Option;
         footer = {"%nExamples:",
             "  taskhub start-new --function-name E1_HelloSequence",
             "  taskhub start-new -n FanOutFanIn --input '{\"count\": 10}' --id batch-42",
-            "  taskhub start-new -n Approval --input @approval.json --start-at 2026-12-01T09:00:00Z"})
+            "  taskhub start-new -n Approval --input @approval.json --start-at 2026-12-01T09:00:00Z",
+            "  taskhub start-new --from-file starts.json     (start messages: a JSON array, or one per line)"})
 public final class StartNewCommand extends ManagementCommand {
-    @Option(names = {"-n", "--function-name"}, required = true, paramLabel = "NAME", description = "Orchestrator name.")
+    @Option(names = {"-n", "--function-name"}, paramLabel = "NAME",
+            description = "Orchestrator name (required unless --from-file).")
     String name;
+
+    @Option(names = "--from-file", paramLabel = "FILE", description = "Start messages {\"FunctionName\", \"Input\","
+            + " \"InstanceId\"} to start as one batch (all or nothing): a JSON array, or one JSON object per line.")
+    Path fromFile;
 
     @Option(names = "--input", paramLabel = "JSON|@FILE", description = "Input as JSON, or @file.json.")
     String input;
@@ -27,11 +38,30 @@ public final class StartNewCommand extends ManagementCommand {
 
     @Override
     protected int run(Management management, Printer printer) {
+        if ((name == null) == (fromFile == null)) {
+            throw new InvalidArgumentException("Give either --function-name or --from-file.");
+        }
+        if (fromFile != null) {
+            return startBatch(management, printer);
+        }
         String started = management.startNew(name, jsonArgument(input, "--input"), id, instant(startAt, "--start-at"));
         if (printer.isJson()) {
             printer.json(JsonNodeFactory.instance.objectNode().put("id", started));
         } else {
             printer.line("Started instance " + started + " of " + name + ".");
+        }
+        return ExitCodes.SUCCESS;
+    }
+
+    private int startBatch(Management management, Printer printer) {
+        JsonNode outcomes = management.startBatch(StartMessages.read(fromFile));
+        if (printer.isJson()) {
+            printer.json(outcomes);
+        } else {
+            List<List<String>> rows = new ArrayList<>();
+            outcomes.forEach(o -> rows.add(List.of(o.path("index").asText(), o.path("id").asText(""))));
+            printer.table(List.of("ITEM", "INSTANCE"), rows);
+            printer.line("Started " + outcomes.size() + " instances.");
         }
         return ExitCodes.SUCCESS;
     }

@@ -17,6 +17,7 @@ import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.runtime.Deployment;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -116,6 +117,12 @@ public final class DirectManagement implements Management {
     public Optional<JsonNode> waitForCompletion(String instanceId, Duration timeout) {
         Optional<InstanceMetadata> latest = client.waitForCompletion(instanceId, timeout);
         return latest.map(m -> StatusDocuments.status(m, null, false, true));
+    }
+
+    @Override
+    public JsonNode startBatch(List<JsonNode> startMessages) {
+        List<StartInstanceRequest> requests = startMessages.stream().map(StatusDocuments::startRequest).toList();
+        return StatusDocuments.startOutcomes(client.startNewBatch(requests, false));
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -17,6 +18,9 @@ public interface Management extends AutoCloseable {
     String describe();
 
     String startNew(String name, String inputJson, String instanceId, Instant startAt);
+
+    /** Start messages, all or nothing: the outcome per item as {@code [{"index","id"},…]}. */
+    JsonNode startBatch(List<JsonNode> startMessages);
 
     Optional<JsonNode> status(String instanceId, boolean showHistory, boolean showHistoryOutput, boolean showInput);
 

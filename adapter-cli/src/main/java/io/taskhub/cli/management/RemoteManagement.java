@@ -2,6 +2,7 @@ package io.taskhub.cli.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskhub.ports.errors.IllegalInstanceStateException;
@@ -219,6 +220,26 @@ public final class RemoteManagement implements Management {
     public void deleteTaskHub() {
         throw new InvalidArgumentException("delete-task-hub works on the backend directly: run it without --endpoint,"
                 + " with the server's backend settings.");
+    }
+
+    @Override
+    public JsonNode startBatch(List<JsonNode> startMessages) {
+        ArrayNode body = JSON.createArrayNode();
+        startMessages.forEach(body::add);
+        Map<String, String> params = new LinkedHashMap<>();
+        if (taskHub != null) {
+            params.put("taskHub", taskHub);
+        }
+        if (apiKey != null) {
+            params.put("code", apiKey);
+        }
+        String query = params.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return body(check(execute(HttpRequest.newBuilder(URI.create(root + "/taskhub/v1/start"
+                + (query.isEmpty() ? "" : "?" + query))).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))), null, null));
     }
 
     /** The server's own list, from {@code GET /taskhub/v1/orchestrators}. */

@@ -4,8 +4,11 @@ import io.taskhub.core.lifecycle.InstanceLifecycle;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.ports.client.InstanceStatus;
 import io.taskhub.ports.client.StartInstanceRequest;
+import io.taskhub.ports.client.StartOutcome;
 import io.taskhub.ports.client.StatusOptions;
 import io.taskhub.ports.client.TaskhubClient;
+import io.taskhub.ports.errors.BatchStartException;
+import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.ports.errors.StartTimeoutException;
@@ -28,9 +31,13 @@ import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.model.StorableText;
 import io.taskhub.ports.model.SupportedTimes;
 import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,6 +94,14 @@ public final class DefaultTaskhubClient implements TaskhubClient {
 
     @Override
     public String startNew(StartInstanceRequest request) {
+        NewInstance start = prepare(request);
+        acknowledged(start.instanceId(), () -> store.createInstance(start.instanceId(), start.started(),
+                start.replaceableStatuses()));
+        return start.instanceId();
+    }
+
+    /** Checks a start request and makes the instance it creates; nothing is stored yet. */
+    private NewInstance prepare(StartInstanceRequest request) {
         String name = request.name();
         if (name == null || name.isBlank()) {
             throw new InvalidArgumentException("An orchestrator name is required.");
@@ -108,9 +123,96 @@ public final class DefaultTaskhubClient implements TaskhubClient {
         String input = JsonCodec.requireValidJson(request.input());
         ExecutionStarted started = new ExecutionStarted(store.now(), name, request.version(), input,
                 InstanceIds.newId(), null, request.startAt(), request.tags());
-        Set<RuntimeStatus> replaceable = InstanceLifecycle.replaceableStatuses(request.reusePolicy());
-        acknowledged(instanceId, () -> store.createInstance(instanceId, started, replaceable));
-        return instanceId;
+        return new NewInstance(instanceId, started, InstanceLifecycle.replaceableStatuses(request.reusePolicy()));
+    }
+
+    @Override
+    public List<StartOutcome> startNewBatch(List<StartInstanceRequest> requests, boolean partial) {
+        if (requests == null || requests.isEmpty() || requests.size() > MAX_BATCH) {
+            throw new InvalidArgumentException("A batch start takes 1 to " + MAX_BATCH + " items, got "
+                    + (requests == null ? 0 : requests.size()) + ".");
+        }
+        StartOutcome[] outcomes = new StartOutcome[requests.size()];
+        Map<Integer, NewInstance> valid = new LinkedHashMap<>();
+        Map<String, Integer> firstWithId = new HashMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            try {
+                NewInstance start = prepare(requests.get(i));
+                Integer earlier = firstWithId.putIfAbsent(start.instanceId(), i);
+                if (earlier != null) {
+                    throw new InvalidArgumentException("Instance id '" + start.instanceId() + "' is also item "
+                            + earlier + " of the batch.");
+                }
+                valid.put(i, start);
+            } catch (InvalidArgumentException e) {
+                outcomes[i] = StartOutcome.refused(i, e.getMessage());
+            }
+        }
+        if (!partial && valid.size() < requests.size()) {
+            throw refusedBatch(outcomes);
+        }
+        while (!valid.isEmpty()) {
+            List<NewInstance> batch = List.copyOf(valid.values());
+            try {
+                acknowledged(batch.get(0).instanceId(), () -> createAll(batch));
+                valid.forEach((i, start) -> outcomes[i] = StartOutcome.started(i, start.instanceId()));
+                break;
+            } catch (BatchConflict conflict) {
+                int index = firstWithId.get(conflict.cause.instanceId());
+                outcomes[index] = StartOutcome.refused(index, "Instance '" + conflict.cause.instanceId() + "': "
+                        + conflict.cause.getMessage());
+                valid.remove(index);
+                conflict.created.forEach(id -> {
+                    int i = firstWithId.get(id);
+                    outcomes[i] = StartOutcome.started(i, id);
+                    valid.remove(i);
+                });
+                if (!partial) {
+                    throw refusedBatch(outcomes);
+                }
+            }
+        }
+        return List.of(outcomes);
+    }
+
+    /** A conflict in a batch, and what was created before it when the store does not create batches atomically. */
+    private static final class BatchConflict extends RuntimeException {
+        private final transient InstanceAlreadyExistsException cause;
+        private final List<String> created;
+
+        BatchConflict(InstanceAlreadyExistsException cause, List<String> created) {
+            super(cause.getMessage(), cause, false, false);
+            this.cause = cause;
+            this.created = created;
+        }
+    }
+
+    private void createAll(List<NewInstance> batch) {
+        if (store.createsBatchesAtomically()) {
+            try {
+                store.createInstances(batch);
+            } catch (InstanceAlreadyExistsException e) {
+                throw new BatchConflict(e, List.of()); // nothing of the batch was stored
+            }
+            return;
+        }
+        List<String> created = new ArrayList<>();
+        for (NewInstance start : batch) {
+            try {
+                store.createInstance(start.instanceId(), start.started(), start.replaceableStatuses());
+            } catch (InstanceAlreadyExistsException e) {
+                throw new BatchConflict(e, created);
+            }
+            created.add(start.instanceId());
+        }
+    }
+
+    private static BatchStartException refusedBatch(StartOutcome[] outcomes) {
+        List<StartOutcome> all = new ArrayList<>();
+        for (int i = 0; i < outcomes.length; i++) {
+            all.add(outcomes[i] != null ? outcomes[i] : StartOutcome.refused(i, BatchStartException.NOT_STARTED));
+        }
+        return new BatchStartException(all);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.taskhub.core.memory;
 
+import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.history.HistoryEvent;
 import io.taskhub.ports.model.InstanceMetadata;
@@ -13,6 +14,7 @@ import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
 import java.time.Clock;
@@ -105,6 +107,28 @@ public final class InMemoryStore implements OrchestrationStore {
     @Override
     public void createInstance(String instanceId, ExecutionStarted started, Set<RuntimeStatus> replaceableStatuses) {
         locked(() -> state.createInstance(instanceId, started, replaceableStatuses, now()));
+    }
+
+    @Override
+    public void createInstances(List<NewInstance> instances) {
+        List<NewInstance> batch = List.copyOf(instances);
+        locked(() -> {
+            for (NewInstance instance : batch) { // every conflict is found before anything changes
+                StoredInstance existing = state.instance(instance.instanceId());
+                if (existing != null && !instance.replaceableStatuses().contains(existing.metadata.runtimeStatus())) {
+                    throw new InstanceAlreadyExistsException(instance.instanceId(),
+                            existing.metadata.runtimeStatus());
+                }
+            }
+            Instant now = now();
+            batch.forEach(i -> state.createInstance(i.instanceId(), i.started(), i.replaceableStatuses(), now));
+            return null;
+        });
+    }
+
+    @Override
+    public boolean createsBatchesAtomically() {
+        return true;
     }
 
     @Override

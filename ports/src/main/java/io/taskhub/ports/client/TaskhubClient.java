@@ -11,6 +11,7 @@ import io.taskhub.ports.model.PurgeFilter;
 import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,6 +31,25 @@ public interface TaskhubClient {
      * @throws InstanceAlreadyExistsException the id is in use by an active instance (reuse policy allowing)
      */
     String startNew(StartInstanceRequest request);
+
+    /** The most items one batch start takes. */
+    int MAX_BATCH = 1000;
+
+    /**
+     * Starts up to {@link #MAX_BATCH} instances (Durable Functions' start messages, batched). Every item is checked
+     * before anything starts.
+     *
+     * @param partial false: all or nothing, any invalid item (or a conflict, on a backend that creates batches in
+     *                one transaction) refuses the batch with {@link io.taskhub.ports.errors.BatchStartException}
+     *                listing every item's error; true: valid items start, the others are reported
+     * @return one outcome per item, in order
+     */
+    List<StartOutcome> startNewBatch(List<StartInstanceRequest> requests, boolean partial);
+
+    /** {@link #startNewBatch(List, boolean)}, all or nothing. */
+    default List<StartOutcome> startNewBatch(List<StartInstanceRequest> requests) {
+        return startNewBatch(requests, false);
+    }
 
     /** The instance, or empty when there is none. */
     Optional<InstanceStatus> getStatus(String instanceId, StatusOptions options);

@@ -50,6 +50,25 @@ public interface OrchestrationStore {
     void createInstance(String instanceId, ExecutionStarted started, Set<RuntimeStatus> replaceableStatuses);
 
     /**
+     * Creates several instances as {@link #createInstance} does, with distinct ids. A backend that can make it
+     * one transaction does so and says {@link #createsBatchesAtomically()}: then either every instance is created
+     * or, on the first conflict, none. Otherwise they are created one after the other, and a conflict leaves the
+     * ones before it created.
+     *
+     * @throws InstanceAlreadyExistsException naming the first id whose instance exists and is not replaceable
+     */
+    default void createInstances(List<NewInstance> instances) {
+        for (NewInstance instance : instances) {
+            createInstance(instance.instanceId(), instance.started(), instance.replaceableStatuses());
+        }
+    }
+
+    /** Whether {@link #createInstances} is all or nothing. */
+    default boolean createsBatchesAtomically() {
+        return false;
+    }
+
+    /**
      * Appends messages to instances' inboxes, atomically. A start message for an instance that does not exist
      * creates it as in {@link #createInstance}; for an existing instance it is enqueued when its execution id
      * is the instance's current one, replaces the instance when the instance is terminal, and is dropped
