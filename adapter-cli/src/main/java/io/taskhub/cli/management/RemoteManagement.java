@@ -226,16 +226,7 @@ public final class RemoteManagement implements Management {
     public JsonNode startBatch(List<JsonNode> startMessages) {
         ArrayNode body = JSON.createArrayNode();
         startMessages.forEach(body::add);
-        Map<String, String> params = new LinkedHashMap<>();
-        if (taskHub != null) {
-            params.put("taskHub", taskHub);
-        }
-        if (apiKey != null) {
-            params.put("code", apiKey);
-        }
-        String query = params.entrySet().stream()
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
+        String query = query(Map.of());
         return body(check(execute(HttpRequest.newBuilder(URI.create(root + "/taskhub/v1/start"
                 + (query.isEmpty() ? "" : "?" + query))).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
@@ -262,7 +253,8 @@ public final class RemoteManagement implements Management {
         return check(execute(request(method, path, params, body)), instanceId, operation);
     }
 
-    private HttpRequest.Builder request(String method, String path, Map<String, String> params, String body) {
+    /** {@code params} with the task hub and key, as a query string. */
+    private String query(Map<String, String> params) {
         Map<String, String> all = new LinkedHashMap<>(params);
         if (taskHub != null) {
             all.put("taskHub", taskHub);
@@ -270,9 +262,13 @@ public final class RemoteManagement implements Management {
         if (apiKey != null) {
             all.put("code", apiKey);
         }
-        String query = all.entrySet().stream()
+        return all.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
+    }
+
+    private HttpRequest.Builder request(String method, String path, Map<String, String> params, String body) {
+        String query = query(params);
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8);
         return HttpRequest.newBuilder(URI.create(base + path + (query.isEmpty() ? "" : "?" + query)))
