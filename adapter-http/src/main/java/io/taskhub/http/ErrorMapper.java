@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
 final class ErrorMapper {
     static final String BAD_ARGUMENTS = "One or more of the arguments submitted is incorrect";
     static final String INVALID_JSON = "Invalid JSON content";
+    /** Structured details for clients that type errors (io.taskhub.client), never parsed from a message. */
+    static final String EXCEPTION_TYPE = "ExceptionType";
+    static final String RUNTIME_STATUS = "RuntimeStatus";
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
 
@@ -36,15 +39,17 @@ final class ErrorMapper {
         } else if (error instanceof InvalidArgumentException e) {
             invalidArgument(e, ctx);
         } else if (error instanceof UnknownTaskHubException e) {
-            Responses.json(ctx, 404, message(e.getMessage()));
+            Responses.json(ctx, 404, message(e.getMessage()).put(EXCEPTION_TYPE, e.getClass().getName()));
         } else if (error instanceof InstanceNotFoundException) {
             Responses.empty(ctx, 404);
         } else if (error instanceof InstanceAlreadyExistsException e) {
-            Responses.json(ctx, 409, message(e.getMessage()));
+            Responses.json(ctx, 409, message(e.getMessage()).put(RUNTIME_STATUS, e.status().name())
+                    .put(EXCEPTION_TYPE, e.getClass().getName()));
         } else if (error instanceof IllegalInstanceStateException e) {
             switch (e.refusal()) {
                 case GONE -> Responses.empty(ctx, 410);
-                case CONFLICT -> Responses.json(ctx, 409, message(e.getMessage()));
+                case CONFLICT -> Responses.json(ctx, 409, message(e.getMessage())
+                        .put(RUNTIME_STATUS, e.status().name()).put(EXCEPTION_TYPE, e.getClass().getName()));
                 // Empty like 404 and 410: SDK clients (the npm one) show the body as their error message and
                 // fall back to their own text only when there is none.
                 case PRECONDITION_FAILED -> Responses.empty(ctx, 412);
@@ -52,7 +57,8 @@ final class ErrorMapper {
         } else if (error instanceof StartTimeoutException e) {
             LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             ctx.header(Responses.RETRY_AFTER, "5");
-            Responses.json(ctx, 503, message(e.getMessage()));
+            Responses.json(ctx, 503, message(e.getMessage()).put(EXCEPTION_TYPE, e.getClass().getName())
+                    .put("InstanceId", e.instanceId()));
         } else if (error instanceof StorageException e) {
             LOG.warn("Storage failure while serving {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             ctx.header(Responses.RETRY_AFTER, "5");

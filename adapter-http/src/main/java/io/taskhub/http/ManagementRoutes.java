@@ -33,6 +33,7 @@ final class ManagementRoutes {
         InstanceHandlers instances = new InstanceHandlers(support, config.purgeTimeBudget());
         TaskhubHandlers taskhub = new TaskhubHandlers(support, this::routes, functions);
         BatchStartHandler batch = new BatchStartHandler(support);
+        NativeHandlers documents = new NativeHandlers(support);
         for (String prefix : PREFIXES) {
             String suffix = prefix.equals(ManagementUrls.WEBHOOK_PREFIX) ? ""
                     : prefix.equals(ManagementUrls.RPC_PREFIX) ? "_rpc" : "_v1";
@@ -42,6 +43,22 @@ final class ManagementRoutes {
         convenienceRoutes("/api", "_api", orchestrators);
         convenienceRoutes("", "_root", orchestrators);
         taskhubRoutes(taskhub);
+        add(GET, TASKHUB_PREFIX + "/instances", documents::list, Route.Doc.of("listNative", "taskhub",
+                        "One page of instances in Taskhub's own JSON form; the list filters apply.")
+                .query("taskHub", "code", "top", "showInput", "createdTimeFrom", "createdTimeTo", "runtimeStatus",
+                        "instanceIdPrefix", "name", "lastUpdatedTimeFrom", "lastUpdatedTimeTo", "parentInstanceId",
+                        "customStatus")
+                .answers(200, "{\"instances\":[…],\"continuationToken\":…}"));
+        add(GET, TASKHUB_PREFIX + "/instances/{instanceId}", documents::status, Route.Doc.of("statusNative",
+                        "taskhub", "An instance's stored metadata and, with showHistory=true, its history events, in"
+                        + " Taskhub's own JSON form.")
+                .query("taskHub", "code", "showHistory", "showInput")
+                .answers(200, "{\"instance\":…,\"history\":[…]}").answers(404, "No such instance."));
+        add(GET, TASKHUB_PREFIX + "/instances/{instanceId}/wait", documents::await, Route.Doc.of("waitNative",
+                        "taskhub", "The instance once it finished (until=completion) or started (until=start), or"
+                        + " as it is after the timeout (at most 300 s).")
+                .query("taskHub", "code", "timeout", "until")
+                .answers(200, "{\"instance\":…}").answers(404, "No such instance."));
         add(POST, TASKHUB_PREFIX + "/start", batch::start, Route.Doc.of("startBatch", "taskhub",
                         "Starts one start message {FunctionName, Input, InstanceId} or an array of up to 1000;"
                         + " all or nothing unless partial=true.")

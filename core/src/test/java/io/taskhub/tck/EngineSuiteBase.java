@@ -37,6 +37,14 @@ public abstract class EngineSuiteBase {
     /** The backend under test; the subclass owns its lifecycle. */
     protected abstract StorageBackend backend();
 
+    /**
+     * The client the suite manages instances with: in process by default; another implementation of the port
+     * (one over HTTP, say) overrides this and runs the whole suite through it.
+     */
+    protected TaskhubClient newClient(OrchestrationStore store, OrchestrationRegistry registry) {
+        return new DefaultTaskhubClient(store, registry);
+    }
+
     /** Worker settings; override to test other modes (for example without the session cache). */
     protected WorkerOptions workerOptions() {
         return WorkerOptions.defaults().withConcurrency(4, 8).withLeaseDuration(Duration.ofSeconds(5))
@@ -49,7 +57,7 @@ public abstract class EngineSuiteBase {
         store = backend().taskHub(taskHub);
         store.createTaskHubIfNotExists();
         registry = TestOrchestrations.registry();
-        client = new DefaultTaskhubClient(store, registry);
+        client = newClient(store, registry);
         startWorker(workerOptions());
     }
 

@@ -92,7 +92,7 @@ public abstract class InstanceCreationContract extends StoreContractSupport {
                 new NewInstance(taken, started("Batch", "1"), Set.of()),
                 new NewInstance(after, started("Batch", "1"), Set.of()))))
                 .isInstanceOfSatisfying(InstanceAlreadyExistsException.class,
-                        e -> assertThat(e.getMessage()).contains(taken));
+                        e -> assertThat(e.instanceId()).isEqualTo(taken));
 
         assertThat(store.getInstance(taken).orElseThrow().name()).isEqualTo("Existing");
         assertThat(store.getInstance(after)).isEmpty();

@@ -116,6 +116,14 @@ public final class ArchitectureRules {
                 .allowEmptyShould(false);
     }
 
+    public ArchRule remoteClientDependsOnlyOnPorts() {
+        return noClasses().that().resideInAPackage(pkg("client"))
+                .should().dependOnClassesThat(taskhubClassesOutside("client", "ports"))
+                .because("the Java client is a library for other people's code: it speaks the HTTP API with the"
+                        + " ports' types and brings nothing else of Taskhub")
+                .allowEmptyShould(false);
+    }
+
     public ArchRule guiceModulesLiveInAdapters() {
         return classes().that().resideInAPackage(root + "..").and().areAssignableTo("com.google.inject.Module")
                 .should().resideInAnyPackage(ADAPTERS.stream().map(this::pkg).toArray(String[]::new))
@@ -129,7 +137,7 @@ public final class ArchitectureRules {
     public List<ArchRule> all() {
         return List.of(portsAndCoreUseNoFrameworks(), portsDependOnlyOnPorts(), coreDependsOnlyOnPorts(),
                 storageAdaptersDependOnlyOnPorts(), adaptersDoNotDependOnEachOther(), samplesDependOnlyOnPorts(),
-                guiceModulesLiveInAdapters());
+                remoteClientDependsOnlyOnPorts(), guiceModulesLiveInAdapters());
     }
 
     /** {@code root.layer..}: a layer's package and its subpackages. */

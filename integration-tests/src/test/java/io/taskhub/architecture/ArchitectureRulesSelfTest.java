@@ -9,6 +9,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import io.taskhub.architecture.fixtures.cli.CliUsingSqlite;
+import io.taskhub.architecture.fixtures.client.ClientUsingCore;
 import io.taskhub.architecture.fixtures.core.CoreFrameworkUsers;
 import io.taskhub.architecture.fixtures.core.CoreModule;
 import io.taskhub.architecture.fixtures.core.CoreUsingSqlite;
@@ -64,6 +65,8 @@ class ArchitectureRulesSelfTest {
                         Set.of(PostgresUsingSqlite.class, HttpUsingAzure.class, CliUsingSqlite.class)),
                 new Expectation("samplesDependOnlyOnPorts", RULES.samplesDependOnlyOnPorts(),
                         Set.of(SampleUsingCore.class)),
+                new Expectation("remoteClientDependsOnlyOnPorts", RULES.remoteClientDependsOnlyOnPorts(),
+                        Set.of(ClientUsingCore.class)),
                 new Expectation("guiceModulesLiveInAdapters", RULES.guiceModulesLiveInAdapters(),
                         Set.of(CoreModule.class)));
     }

@@ -30,5 +30,8 @@ class ArchitectureTest {
     static final ArchRule samplesDependOnlyOnPorts = RULES.samplesDependOnlyOnPorts();
 
     @ArchTest
+    static final ArchRule remoteClientDependsOnlyOnPorts = RULES.remoteClientDependsOnlyOnPorts();
+
+    @ArchTest
     static final ArchRule guiceModulesLiveInAdapters = RULES.guiceModulesLiveInAdapters();
 }

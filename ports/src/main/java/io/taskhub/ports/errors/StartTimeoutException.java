@@ -17,6 +17,12 @@ public class StartTimeoutException extends StorageException {
         this.instanceId = instanceId;
     }
 
+    /** As reported by a server: its message, for the start of {@code instanceId}. */
+    public StartTimeoutException(String instanceId, String message) {
+        super(message);
+        this.instanceId = instanceId;
+    }
+
     public String instanceId() {
         return instanceId;
     }
