@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
+import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.client.TaskhubClients;
 import java.util.List;
@@ -34,6 +35,7 @@ class HttpModuleTest {
             @Override
             protected void configure() {
                 bind(TaskhubClients.class).toInstance(new UntouchableClients());
+                bind(FunctionCatalog.class).toInstance(FunctionCatalog.NONE);
             }
         });
 
