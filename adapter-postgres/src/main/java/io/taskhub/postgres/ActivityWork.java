@@ -5,6 +5,7 @@ import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.NameFilter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,12 +36,26 @@ final class ActivityWork {
         this.claimSql = "UPDATE " + t.tasks() + " SET lock_owner = ?, lock_token = ?, locked_until = ?,"
                 + " dequeue_count = dequeue_count + 1 WHERE task_hub = ? AND seq = (SELECT seq FROM " + t.tasks()
                 + " WHERE task_hub = ? AND visible_at <= ? AND (locked_until IS NULL OR locked_until <= ?)"
+                + " AND (?::text[] IS NULL OR lower(name) = ANY(?::text[]))" // the worker's names, or any
                 + " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)"
                 + " RETURNING seq, instance_id, execution_id, task_id, name, input, dequeue_count";
     }
 
-    Optional<ActivityWorkItem> claim(Connection c, String owner, Duration leaseDuration, Instant now)
-            throws SQLException {
+    /** The claims' name filter at {@code index} and {@code index + 1}: the lower-case names, or null for any. */
+    static void bindNames(Connection c, PreparedStatement ps, int index, NameFilter names) throws SQLException {
+        java.sql.Array array = names.isAny() ? null
+                : c.createArrayOf("text", names.lowerCaseNames().toArray(String[]::new));
+        if (array == null) {
+            ps.setNull(index, java.sql.Types.ARRAY);
+            ps.setNull(index + 1, java.sql.Types.ARRAY);
+        } else {
+            ps.setArray(index, array);
+            ps.setArray(index + 1, array);
+        }
+    }
+
+    Optional<ActivityWorkItem> claim(Connection c, String owner, Duration leaseDuration, NameFilter names,
+            Instant now) throws SQLException {
         Lease lease = new Lease(owner, UUID.randomUUID().toString(), now.plus(leaseDuration));
         try (PreparedStatement ps = c.prepareStatement(claimSql)) {
             ps.setString(1, owner);
@@ -50,6 +65,7 @@ final class ActivityWork {
             ps.setString(5, hubKey);
             PgTime.set(ps, 6, now);
             PgTime.set(ps, 7, now);
+            bindNames(c, ps, 8, names);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();

@@ -8,6 +8,7 @@ import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationWorkItem;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -51,6 +52,7 @@ final class OrchestrationWork {
         this.claimSql = "WITH candidate AS (SELECT i.instance_id AS candidate_id FROM " + t.inbox() + " m JOIN "
                 + t.instances() + " i ON i.task_hub = m.task_hub AND i.instance_id = m.instance_id"
                 + " WHERE m.task_hub = ? AND m.visible_at <= ? AND (i.locked_until IS NULL OR i.locked_until <= ?)"
+                + " AND (?::text[] IS NULL OR lower(i.name) = ANY(?::text[]))" // the worker's names, or any
                 + " ORDER BY m.seq LIMIT 1 FOR NO KEY UPDATE OF i SKIP LOCKED)"
                 + " UPDATE " + t.instances() + " SET lock_owner = ?, lock_token = ?, locked_until = ?"
                 + " FROM candidate WHERE task_hub = ? AND instance_id = candidate.candidate_id"
@@ -63,17 +65,18 @@ final class OrchestrationWork {
     }
 
     Optional<OrchestrationWorkItem> claim(Connection c, String owner, Duration leaseDuration, int maxMessages,
-            Instant now) throws SQLException {
+            NameFilter names, Instant now) throws SQLException {
         Lease lease = new Lease(owner, UUID.randomUUID().toString(), now.plus(leaseDuration));
         InstanceMetadata instance;
         try (PreparedStatement ps = c.prepareStatement(claimSql)) {
             ps.setString(1, hubKey);
             PgTime.set(ps, 2, now);
             PgTime.set(ps, 3, now);
-            ps.setString(4, owner);
-            ps.setString(5, lease.token());
-            PgTime.set(ps, 6, lease.expiresAt());
-            ps.setString(7, hubKey);
+            ActivityWork.bindNames(c, ps, 4, names);
+            ps.setString(6, owner);
+            ps.setString(7, lease.token());
+            PgTime.set(ps, 8, lease.expiresAt());
+            ps.setString(9, hubKey);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();

@@ -13,6 +13,7 @@ import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
@@ -171,7 +172,7 @@ public final class PostgresStore implements OrchestrationStore {
 
     @Override
     public Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration,
-            int maxMessages) {
+            int maxMessages, NameFilter names) {
         Objects.requireNonNull(owner, "owner");
         requirePositive(leaseDuration, "leaseDuration");
         if (maxMessages < 1) {
@@ -180,7 +181,7 @@ public final class PostgresStore implements OrchestrationStore {
         waits.beforeClaim(WorkWaits.Kind.ORCHESTRATIONS);
         Instant now = now();
         Optional<OrchestrationWorkItem> item = db.inLightTransaction(
-                c -> orchestrations.claim(c, owner, leaseDuration, maxMessages, now));
+                c -> orchestrations.claim(c, owner, leaseDuration, maxMessages, names, now));
         waits.afterClaim(WorkWaits.Kind.ORCHESTRATIONS, item.isPresent());
         return item;
     }
@@ -209,14 +210,20 @@ public final class PostgresStore implements OrchestrationStore {
     // ---- activity work items ------------------------------------------------------------------------------
 
     @Override
-    public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration) {
+    public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration, NameFilter names) {
         Objects.requireNonNull(owner, "owner");
         requirePositive(leaseDuration, "leaseDuration");
         waits.beforeClaim(WorkWaits.Kind.ACTIVITIES);
         Instant now = now();
-        Optional<ActivityWorkItem> item = db.inLightTransaction(c -> activities.claim(c, owner, leaseDuration, now));
+        Optional<ActivityWorkItem> item = db.inLightTransaction(c -> activities.claim(c, owner, leaseDuration, names,
+                now));
         waits.afterClaim(WorkWaits.Kind.ACTIVITIES, item.isPresent());
         return item;
+    }
+
+    @Override
+    public boolean filtersClaimsByName() {
+        return true;
     }
 
     @Override

@@ -141,8 +141,10 @@ class QueryPlanTest {
     void claimsOfWork_useIndexes_onInstancesInboxAndTasks() throws Exception {
         Tables tables = new Tables(schema.name());
         Instant now = Instant.now();
-        List<Object> orchestration = List.of(HUB, now, now, "w", "token", now.plusSeconds(30), HUB);
-        List<Object> activity = List.of("w", "token", now.plusSeconds(30), HUB, HUB, now, now);
+        // As a worker that runs some of the names claims (the names' filter is bound twice).
+        String[] names = {"orchestrator7", "work"};
+        List<Object> orchestration = List.of(HUB, now, now, names, names, "w", "token", now.plusSeconds(30), HUB);
+        List<Object> activity = List.of("w", "token", now.plusSeconds(30), HUB, HUB, now, now, names, names);
         for (InstanceQueries.Sql sql : List.of(
                 new InstanceQueries.Sql(new OrchestrationWork(tables, HUB, null).claimSql, orchestration),
                 new InstanceQueries.Sql(new ActivityWork(tables, HUB, null).claimSql, activity))) {

@@ -16,6 +16,7 @@ import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
@@ -162,7 +163,7 @@ final class SqliteStore implements OrchestrationStore {
 
     @Override
     public Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration,
-            int maxMessages) {
+            int maxMessages, NameFilter names) {
         commitsSeenAtClaim.set(db.commitCount());
         return Optional.ofNullable(db.write(c -> {
             long now = Rows.nanos(now());
@@ -170,10 +171,11 @@ final class SqliteStore implements OrchestrationStore {
             try (PreparedStatement ps = c.prepareStatement("SELECT m.instance_id FROM inbox m JOIN instances i"
                     + " ON i.task_hub = m.task_hub AND i.instance_id = m.instance_id"
                     + " WHERE m.task_hub = ? AND m.visible_at <= ? AND (i.lock_token IS NULL OR i.locked_until <= ?)"
-                    + " ORDER BY m.seq LIMIT 1")) {
+                    + nameCondition("i.name", names) + " ORDER BY m.seq LIMIT 1")) {
                 ps.setString(1, taskHub);
                 ps.setLong(2, now);
                 ps.setLong(3, now);
+                bindNames(ps, 4, names);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return null;
@@ -300,16 +302,18 @@ final class SqliteStore implements OrchestrationStore {
     // ---- activity work items ----------------------------------------------------------------------------------
 
     @Override
-    public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration) {
+    public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration, NameFilter names) {
         commitsSeenAtClaim.set(db.commitCount());
         return Optional.ofNullable(db.write(c -> {
             long now = Rows.nanos(now());
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, instance_id, execution_id, task_id, name,"
                     + " input, dequeue_count FROM activity_tasks WHERE task_hub = ? AND visible_at <= ?"
-                    + " AND (lock_token IS NULL OR locked_until <= ?) ORDER BY seq LIMIT 1")) {
+                    + " AND (lock_token IS NULL OR locked_until <= ?)" + nameCondition("name", names)
+                    + " ORDER BY seq LIMIT 1")) {
                 ps.setString(1, taskHub);
                 ps.setLong(2, now);
                 ps.setLong(3, now);
+                bindNames(ps, 4, names);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return null;
@@ -324,6 +328,28 @@ final class SqliteStore implements OrchestrationStore {
                 }
             }
         }));
+    }
+
+    @Override
+    public boolean filtersClaimsByName() {
+        return true;
+    }
+
+    /** {@code AND lower(column) IN (?, …)} for a filter that is not {@link NameFilter#ANY}; nothing for ANY. */
+    private static String nameCondition(String column, NameFilter names) {
+        if (names.isAny()) {
+            return "";
+        }
+        return names.lowerCaseNames().isEmpty() ? " AND 0"
+                : " AND lower(" + column + ") IN (" + "?,".repeat(names.lowerCaseNames().size() - 1) + "?)";
+    }
+
+    private static void bindNames(PreparedStatement ps, int index, NameFilter names) throws SQLException {
+        if (!names.isAny()) {
+            for (String name : names.lowerCaseNames()) {
+                ps.setString(index++, name);
+            }
+        }
     }
 
     @Override
@@ -439,12 +465,16 @@ final class SqliteStore implements OrchestrationStore {
 
     private long millisUntilNextDue() {
         Long next = db.read(c -> {
+            // Only what lies ahead: work visible now that the last claim did not take is held by another worker
+            // (its lease is among these times) or has a name this worker does not run; waiting for it would spin.
             try (PreparedStatement ps = c.prepareStatement("SELECT MIN(t) FROM ("
-                    + " SELECT MIN(visible_at) AS t FROM inbox WHERE task_hub = ?1"
+                    + " SELECT MIN(visible_at) AS t FROM inbox WHERE task_hub = ?1 AND visible_at > ?2"
                     + " UNION ALL SELECT MIN(visible_at) FROM activity_tasks WHERE task_hub = ?1 AND lock_token IS NULL"
-                    + " UNION ALL SELECT MIN(locked_until) FROM activity_tasks WHERE task_hub = ?1"
-                    + " UNION ALL SELECT MIN(locked_until) FROM instances WHERE task_hub = ?1)")) {
+                    + " AND visible_at > ?2"
+                    + " UNION ALL SELECT MIN(locked_until) FROM activity_tasks WHERE task_hub = ?1 AND locked_until > ?2"
+                    + " UNION ALL SELECT MIN(locked_until) FROM instances WHERE task_hub = ?1 AND locked_until > ?2)")) {
                 ps.setString(1, taskHub);
+                ps.setLong(2, Rows.nanos(now()));
                 try (ResultSet rs = ps.executeQuery()) {
                     long value = rs.next() ? rs.getLong(1) : 0;
                     return rs.wasNull() ? null : value;

@@ -2,7 +2,9 @@ package io.taskhub.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.TaskhubWorker;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
@@ -435,6 +437,38 @@ public abstract class EngineSuite extends EngineSuiteBase {
         assertThat(eventsOf(history, ExecutionTerminated.class)).hasSize(1);
         int terminated = history.indexOf(eventsOf(history, ExecutionTerminated.class).get(0));
         assertThat(history.subList(terminated, history.size())).noneMatch(EventRaised.class::isInstance);
+    }
+
+    @Test
+    void workersTakeOnlyWhatTheyCanRun_andWorkNoWorkerCanRunWaitsForOneThatCan() {
+        assumeTrue(store.filtersClaimsByName(), "this backend binds work to the partitions a worker owns, so every"
+                + " worker of a task hub must run the same names (documented)");
+        stopWorkers();
+        // One worker runs the orchestrators only, the other their activities only: neither can finish anything
+        // alone, and neither may fail what it lacks.
+        OrchestrationRegistry orchestratorsOnly = new OrchestrationRegistry()
+                .addOrchestrator("Hello", registry.orchestrator("Hello").orElseThrow())
+                .addOrchestrator("FanOut", registry.orchestrator("FanOut").orElseThrow());
+        OrchestrationRegistry activitiesOnly = new OrchestrationRegistry()
+                .addActivity("SayHello", registry.activity("SayHello").orElseThrow())
+                .addActivity("Identity", registry.activity("Identity").orElseThrow());
+        workers.add(new TaskhubWorker(store, orchestratorsOnly, workerOptions()).start());
+        workers.add(new TaskhubWorker(store, activitiesOnly, workerOptions()).start());
+
+        String waiting = start("WaitEvent", null); // a name no running worker has
+        List<String> hellos = List.of(start("Hello", null), start("Hello", null));
+        String fanOut = start("FanOut", "20");
+        for (String id : hellos) {
+            assertThat(awaitCompletion(id).output())
+                    .isEqualTo("[\"Hello Tokyo!\",\"Hello Seattle!\",\"Hello London!\"]");
+        }
+        assertThat(awaitCompletion(fanOut).output()).isEqualTo("190");
+        // Started before the others, which have all finished: had any worker taken it, it would have failed it.
+        assertThat(metadata(waiting).runtimeStatus()).isEqualTo(RuntimeStatus.Pending);
+        assertThat(history(waiting)).isEmpty();
+
+        startWorker(workerOptions()); // a worker that has it
+        awaitStatus(waiting, RuntimeStatus.Running);
     }
 
     /** Waits until a worker has processed something for the instance since {@code revision} was read. */

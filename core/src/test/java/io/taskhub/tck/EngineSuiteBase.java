@@ -32,7 +32,7 @@ public abstract class EngineSuiteBase {
     protected OrchestrationStore store;
     protected TaskhubClient client;
     protected OrchestrationRegistry registry;
-    private final List<TaskhubWorker> workers = new ArrayList<>();
+    protected final List<TaskhubWorker> workers = new ArrayList<>();
 
     /** The backend under test; the subclass owns its lifecycle. */
     protected abstract StorageBackend backend();

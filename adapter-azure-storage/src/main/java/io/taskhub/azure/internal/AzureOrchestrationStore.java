@@ -18,6 +18,7 @@ import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
 import java.time.Duration;
@@ -197,8 +198,13 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     }
 
     @Override
+    /**
+     * Orchestrations are bound to the control-queue partitions this worker owns, so {@code names} cannot pass an
+     * instance to another worker: Azure Storage does not filter claims by name ({@link #filtersClaimsByName()}),
+     * and every worker of a task hub must run the same orchestrations and activities.
+     */
     public Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration,
-            int maxMessages) {
+            int maxMessages, NameFilter names) {
         startBackground(true);
         Optional<OrchestrationWorkItem> item = call("claim an orchestration work item",
                 () -> claims.claim(owner, leaseDuration, maxMessages));
@@ -228,7 +234,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     }
 
     @Override
-    public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration) {
+    public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration, NameFilter names) {
         startBackground(false);
         Optional<ActivityWorkItem> item = call("claim an activity", () -> activities.claim(owner, leaseDuration));
         waiter.claimed(item.isPresent());

@@ -4,6 +4,7 @@ import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.NameFilter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -21,10 +22,10 @@ final class ActivityQueue {
         tasks.put(sequence, new StoredTask(sequence, task, now));
     }
 
-    Optional<ActivityWorkItem> claim(String owner, Duration leaseDuration, Instant now) {
+    Optional<ActivityWorkItem> claim(String owner, Duration leaseDuration, NameFilter names, Instant now) {
         Lease lease = Leases.newLease(owner, leaseDuration, now);
         for (StoredTask t : tasks.values()) {
-            if (t.isClaimable(now)) {
+            if (t.isClaimable(now) && names.accepts(t.task.name())) {
                 t.lease = lease;
                 t.dequeueCount++;
                 return Optional.of(new ActivityWorkItem(t.task, t.dequeueCount, lease, new TaskReceipt(t.sequence)));

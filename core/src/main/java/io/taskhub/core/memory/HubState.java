@@ -13,6 +13,7 @@ import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationWorkItem;
 import java.time.Duration;
 import java.time.Instant;
@@ -163,7 +164,8 @@ final class HubState {
 
     // ---- orchestration work items -------------------------------------------------------------------------
 
-    Optional<OrchestrationWorkItem> claim(String owner, Duration leaseDuration, int maxMessages, Instant now) {
+    Optional<OrchestrationWorkItem> claim(String owner, Duration leaseDuration, int maxMessages, NameFilter names,
+            Instant now) {
         if (maxMessages < 1) {
             throw new IllegalArgumentException("maxMessages must be at least 1, was " + maxMessages);
         }
@@ -171,7 +173,7 @@ final class HubState {
         StoredInstance chosen = null;
         long chosenSequence = Long.MAX_VALUE;
         for (StoredInstance candidate : instances.values()) {
-            if (Leases.isHeld(candidate.lease, now)) {
+            if (Leases.isHeld(candidate.lease, now) || !names.accepts(candidate.metadata.name())) {
                 continue;
             }
             StoredMessage oldest = candidate.oldestVisible(now);

@@ -14,6 +14,7 @@ import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
@@ -166,12 +167,17 @@ public final class InMemoryStore implements OrchestrationStore {
 
     @Override
     public Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration,
-            int maxMessages) {
+            int maxMessages, NameFilter names) {
         return locked(() -> {
             Instant now = now();
             markClaim(now);
-            return state.claim(owner, leaseDuration, maxMessages, now);
+            return state.claim(owner, leaseDuration, maxMessages, names, now);
         });
+    }
+
+    @Override
+    public boolean filtersClaimsByName() {
+        return true;
     }
 
     @Override
@@ -192,11 +198,11 @@ public final class InMemoryStore implements OrchestrationStore {
     // ---- activity work items ------------------------------------------------------------------------------
 
     @Override
-    public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration) {
+    public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration, NameFilter names) {
         return locked(() -> {
             Instant now = now();
             markClaim(now);
-            return state.activities().claim(owner, leaseDuration, now);
+            return state.activities().claim(owner, leaseDuration, names, now);
         });
     }
 

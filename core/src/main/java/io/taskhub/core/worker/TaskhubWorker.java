@@ -10,6 +10,7 @@ import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
 import java.time.Duration;
@@ -29,6 +30,7 @@ public final class TaskhubWorker implements AutoCloseable {
     private final OrchestrationStore store;
     private final WorkerOptions options;
     private final SessionCache cache;
+    private final OrchestrationRegistry registry;
     private final StepProcessor steps;
     private final DroppedMessages droppedMessages = new DroppedMessages();
     private final ActivityRunner activities;
@@ -48,6 +50,7 @@ public final class TaskhubWorker implements AutoCloseable {
     public TaskhubWorker(OrchestrationStore store, OrchestrationRegistry registry, WorkerOptions options,
             TaskhubClient client, ManagementLinks links) {
         this.store = store;
+        this.registry = registry;
         this.options = options;
         this.cache = new SessionCache(options.maxCachedInstances(), options.unwindGrace());
         this.steps = new StepProcessor(store, registry::orchestrator, cache, options.poisonLimit(),
@@ -88,8 +91,10 @@ public final class TaskhubWorker implements AutoCloseable {
 
     private void orchestrationLoop() {
         while (running) {
+            // Only what this worker can run: work for other names waits for a worker that has them.
             Optional<OrchestrationWorkItem> claimed = claim(() -> store.claimOrchestrationWorkItem(
-                    options.workerId(), options.leaseDuration(), options.maxMessagesPerStep()));
+                    options.workerId(), options.leaseDuration(), options.maxMessagesPerStep(),
+                    NameFilter.only(registry.orchestratorNames())));
             if (claimed.isEmpty()) {
                 continue;
             }
@@ -114,7 +119,7 @@ public final class TaskhubWorker implements AutoCloseable {
     private void activityLoop() {
         while (running) {
             Optional<ActivityWorkItem> claimed = claim(() -> store.claimActivityWorkItem(options.workerId(),
-                    options.leaseDuration()));
+                    options.leaseDuration(), NameFilter.only(registry.activityNames())));
             if (claimed.isEmpty()) {
                 continue;
             }

@@ -102,7 +102,26 @@ public interface OrchestrationStore {
      * until {@code leaseDuration} from now, and returns up to {@code maxMessages} of its visible messages in
      * arrival order. Never blocks; empty when nothing is ready. Two callers never hold the same instance.
      */
-    Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration, int maxMessages);
+    default Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration,
+            int maxMessages) {
+        return claimOrchestrationWorkItem(owner, leaseDuration, maxMessages, NameFilter.ANY);
+    }
+
+    /**
+     * The same, for instances whose orchestrator name {@code names} accepts only, when the store
+     * {@link #filtersClaimsByName()}: an instance of another name is passed over, untouched (its messages keep
+     * their dequeue count), for a worker that has it. A store that cannot filter ignores {@code names}.
+     */
+    Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration, int maxMessages,
+            NameFilter names);
+
+    /**
+     * Whether the claims honour their {@link NameFilter}. A store whose work is bound to partitions that a worker
+     * owns (Azure Storage) cannot pass an instance to another worker and says false.
+     */
+    default boolean filtersClaimsByName() {
+        return false;
+    }
 
     /**
      * Extends the lease.
@@ -130,7 +149,12 @@ public interface OrchestrationStore {
     // ---- activity work items ------------------------------------------------------------------------------
 
     /** Claims the oldest visible activity task; never blocks; empty when none. */
-    Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration);
+    default Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration) {
+        return claimActivityWorkItem(owner, leaseDuration, NameFilter.ANY);
+    }
+
+    /** The same, for tasks whose activity name {@code names} accepts only (see {@link #filtersClaimsByName()}). */
+    Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration, NameFilter names);
 
     /** @throws LockLostException the lease expired and was claimed by another, or the task is gone */
     Lease renewActivityWorkItem(ActivityWorkItem item, Duration leaseDuration);
