@@ -53,6 +53,17 @@ final class ServerApi {
         return parse(response.body()).path("id").asText();
     }
 
+    /** Raises an event (the server's 202 answer). */
+    void raiseEvent(String instanceId, String eventName, String payloadJson) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/instances/" + encode(instanceId)
+                + "/raiseEvent/" + encode(eventName), "")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(payloadJson)));
+        if (response.statusCode() != 202) {
+            throw new AssertionError("Raising " + eventName + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+    }
+
     /** The status with its history (inputs and results included), or empty when there is no such instance. */
     Optional<JsonNode> status(String instanceId) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/instances/" + encode(instanceId),
