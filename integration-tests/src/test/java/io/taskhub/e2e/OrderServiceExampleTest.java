@@ -29,13 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
 class OrderServiceExampleTest {
     private static final long BUILD_MINUTES = 10;
 
-    @TempDir
-    Path dir;
+    private Path dir;
     private Path example;
     private String classpath;
 
     @BeforeAll
-    void installTaskhubAndBuildTheExample() throws Exception {
+    void installTaskhubAndBuildTheExample(@TempDir Path directory) throws Exception {
+        dir = directory;
         Path repository = TaskhubJar.moduleDirectory().getParent();
         Path copy = dir.resolve("taskhub");
         run(dir, List.of("git", "clone", "-q", repository.toString(), copy.toString()));
