@@ -15,12 +15,14 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -56,8 +58,13 @@ public final class PluginSet {
     public static PluginSet of(ClassLoader classPath, List<TaskhubPlugin> given) {
         List<Source> sources = new ArrayList<>();
         given.forEach(p -> sources.add(new Source(p, "the application (" + p.getClass().getName() + ")")));
+        Set<Class<?>> givenClasses = new HashSet<>();
+        given.forEach(p -> givenClasses.add(p.getClass()));
         for (TaskhubPlugin plugin : load(classPath, "the class path")) {
-            sources.add(new Source(plugin, "the class path (" + plugin.getClass().getName() + ")"));
+            // An application's own plugin, also listed for ServiceLoader (its jar doubles as a plugin jar), once.
+            if (!givenClasses.contains(plugin.getClass())) {
+                sources.add(new Source(plugin, "the class path (" + plugin.getClass().getName() + ")"));
+            }
         }
         return new PluginSet(sources, List.of());
     }

@@ -90,6 +90,32 @@ class PluginFolderTest {
     }
 
     @Test
+    void anApplicationsOwnPlugin_alsoListedForServiceLoader_registersOnce() {
+        Path jar = PluginJars.greeter(work, "app.jar", "com.example.app", "AppGreeting");
+        try (java.net.URLClassLoader app = new java.net.URLClassLoader(new java.net.URL[] {url(jar)},
+                getClass().getClassLoader())) {
+            io.taskhub.ports.orchestration.TaskhubPlugin own = java.util.ServiceLoader
+                    .load(io.taskhub.ports.orchestration.TaskhubPlugin.class, app).stream()
+                    .filter(p -> p.type().getClassLoader() == app).findFirst().orElseThrow().get();
+            try (Taskhub taskhub = Taskhub.builder().setting("sqlite.file", dir.resolve("app.db").toString())
+                    .classLoader(app).plugin(own).start()) {
+                assertThat(taskhub.functions()).filteredOn(f -> f.name().equals("AppGreeting")).singleElement()
+                        .satisfies(f -> assertThat(f.source()).startsWith("the application"));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static java.net.URL url(Path jar) {
+        try {
+            return jar.toUri().toURL();
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void aMissingFolder_stopsTheStart_namingTheSetting() {
         assertThatThrownBy(() -> Taskhub.builder().setting("sqlite.file", dir.resolve("x.db").toString())
                 .setting("plugins.path", dir.resolve("nowhere").toString()).start())
