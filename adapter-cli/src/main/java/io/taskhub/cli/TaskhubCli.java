@@ -30,7 +30,9 @@ import picocli.CommandLine;
  * The {@code taskhub} command. Commands write to picocli's writers (never System.out) so tests can capture
  * them; failures become exit codes in one place ({@link ExitCodes}).
  */
-@Command(name = "taskhub", mixinStandardHelpOptions = true, version = "taskhub 0.1.0",
+// scope INHERIT: every subcommand answers -h/--help (and -V) too, before checking its required options.
+@Command(name = "taskhub", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        version = "taskhub 0.1.0",
         description = "Durable orchestrations: run the server, and manage instances on any backend.",
         subcommands = {ServeCommand.class, StartNewCommand.class, GetRuntimeStatusCommand.class,
             GetHistoryCommand.class, GetInstancesCommand.class, RaiseEventCommand.class, TerminateCommand.class,
@@ -39,7 +41,7 @@ import picocli.CommandLine;
             ListFunctionsCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"%nExit codes: 0 success, 1 failure, 2 usage error, 3 not found, 4 conflict,"
-            + " 5 unavailable (configuration, storage, server), 6 timed out."})
+            + " 5 unavailable (configuration, storage, server, an address in use), 6 timed out."})
 public final class TaskhubCli implements Runnable {
     private final Map<String, String> environment;
     private final BufferedReader input;

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -81,6 +82,9 @@ public final class Settings {
             HTTP_TASK_HUBS, HTTP_IDLE_TIMEOUT, HTTP_ENABLED, PLUGINS_PATH, CLIENT_START_TIMEOUT,
             WORKER_ORCHESTRATIONS, WORKER_ACTIVITIES, WORKER_LEASE, WORKER_CACHE, WORKER_POISON_LIMIT);
 
+    /** The launcher's own variables ({@code bin/taskhub}, {@code ./taskhub}): not settings, so not refused. */
+    public static final Set<String> LAUNCHER_VARIABLES = Set.of("TASKHUB_JAVA_OPTS");
+
     /** Environment variables with this prefix belong to the test tooling, not to Taskhub's settings. */
     private static final String TEST_TOOLING_PREFIX = "TASKHUB_TEST_";
 
@@ -120,7 +124,8 @@ public final class Settings {
         Map<String, Setting> byVariable = ALL.stream().collect(Collectors.toMap(Setting::environmentVariable, s -> s));
         for (Map.Entry<String, String> variable : new java.util.TreeMap<>(environment).entrySet()) {
             String name = variable.getKey();
-            if (!name.startsWith("TASKHUB_") || name.startsWith(TEST_TOOLING_PREFIX)) {
+            if (!name.startsWith("TASKHUB_") || name.startsWith(TEST_TOOLING_PREFIX)
+                    || LAUNCHER_VARIABLES.contains(name)) {
                 continue;
             }
             Setting setting = byVariable.get(name);
