@@ -27,37 +27,39 @@ final class ActivityWork {
     private final MessageDelivery delivery;
     /** Package-private so that the query-plan test can check how PostgreSQL runs it. */
     final String claimSql;
+    /** The claim for a worker that runs some names only. */
+    final String claimNamedSql;
 
     ActivityWork(Tables tables, String hubKey, MessageDelivery delivery) {
         this.t = tables;
         this.hubKey = hubKey;
         this.delivery = delivery;
         // The oldest visible task that nobody holds; SKIP LOCKED passes over tasks being claimed right now.
-        this.claimSql = "UPDATE " + t.tasks() + " SET lock_owner = ?, lock_token = ?, locked_until = ?,"
+        this.claimSql = claimSql("");
+        this.claimNamedSql = claimSql(" AND lower(name) = ANY(?::text[])");
+    }
+
+    private String claimSql(String namesCondition) {
+        return "UPDATE " + t.tasks() + " SET lock_owner = ?, lock_token = ?, locked_until = ?,"
                 + " dequeue_count = dequeue_count + 1 WHERE task_hub = ? AND seq = (SELECT seq FROM " + t.tasks()
                 + " WHERE task_hub = ? AND visible_at <= ? AND (locked_until IS NULL OR locked_until <= ?)"
-                + " AND (?::text[] IS NULL OR lower(name) = ANY(?::text[]))" // the worker's names, or any
-                + " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                + namesCondition + " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)"
                 + " RETURNING seq, instance_id, execution_id, task_id, name, input, dequeue_count";
     }
 
-    /** The claims' name filter at {@code index} and {@code index + 1}: the lower-case names, or null for any. */
-    static void bindNames(Connection c, PreparedStatement ps, int index, NameFilter names) throws SQLException {
-        java.sql.Array array = names.isAny() ? null
-                : c.createArrayOf("text", names.lowerCaseNames().toArray(String[]::new));
-        if (array == null) {
-            ps.setNull(index, java.sql.Types.ARRAY);
-            ps.setNull(index + 1, java.sql.Types.ARRAY);
-        } else {
-            ps.setArray(index, array);
-            ps.setArray(index + 1, array);
+    /** Binds a claim's names at {@code index} unless the filter is ANY; returns the next index. */
+    static int bindNames(Connection c, PreparedStatement ps, int index, NameFilter names) throws SQLException {
+        if (names.isAny()) {
+            return index;
         }
+        ps.setArray(index, c.createArrayOf("text", names.lowerCaseNames().toArray(String[]::new)));
+        return index + 1;
     }
 
     Optional<ActivityWorkItem> claim(Connection c, String owner, Duration leaseDuration, NameFilter names,
             Instant now) throws SQLException {
         Lease lease = new Lease(owner, UUID.randomUUID().toString(), now.plus(leaseDuration));
-        try (PreparedStatement ps = c.prepareStatement(claimSql)) {
+        try (PreparedStatement ps = c.prepareStatement(names.isAny() ? claimSql : claimNamedSql)) {
             ps.setString(1, owner);
             ps.setString(2, lease.token());
             PgTime.set(ps, 3, lease.expiresAt());

@@ -37,8 +37,10 @@ final class OrchestrationWork {
     private final Tables t;
     private final String hubKey;
     private final MessageDelivery delivery;
-    /** Package-private so that the query-plan test can check how PostgreSQL runs it. */
+    /** Package-private so that the query-plan test can check how PostgreSQL runs them. */
     final String claimSql;
+    /** The claim for a worker that runs some names only: the same, with the names' condition. */
+    final String claimNamedSql;
     private final String takeMessagesSql;
 
     OrchestrationWork(Tables tables, String hubKey, MessageDelivery delivery) {
@@ -49,14 +51,9 @@ final class OrchestrationWork {
         // expired one). SKIP LOCKED passes over rows that a concurrent claim or checkpoint holds right now, and
         // the row's lease is rechecked on the locked row, so two claims never get the same instance. NO KEY
         // UPDATE does not conflict with the KEY SHARE locks of transactions sending messages to the instance.
-        this.claimSql = "WITH candidate AS (SELECT i.instance_id AS candidate_id FROM " + t.inbox() + " m JOIN "
-                + t.instances() + " i ON i.task_hub = m.task_hub AND i.instance_id = m.instance_id"
-                + " WHERE m.task_hub = ? AND m.visible_at <= ? AND (i.locked_until IS NULL OR i.locked_until <= ?)"
-                + " AND (?::text[] IS NULL OR lower(i.name) = ANY(?::text[]))" // the worker's names, or any
-                + " ORDER BY m.seq LIMIT 1 FOR NO KEY UPDATE OF i SKIP LOCKED)"
-                + " UPDATE " + t.instances() + " SET lock_owner = ?, lock_token = ?, locked_until = ?"
-                + " FROM candidate WHERE task_hub = ? AND instance_id = candidate.candidate_id"
-                + " RETURNING " + InstanceRows.SELECT_COLUMNS;
+        this.claimSql = claimSql("");
+        // A condition of its own rather than "names IS NULL OR ...": one generic plan per shape stays fast.
+        this.claimNamedSql = claimSql(" AND lower(i.name) = ANY(?::text[])");
         this.takeMessagesSql = "WITH taken AS MATERIALIZED (SELECT seq AS taken_seq FROM " + t.inbox()
                 + " WHERE task_hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY seq LIMIT ?)"
                 + " UPDATE " + t.inbox() + " SET dequeue_count = dequeue_count + 1 FROM taken"
@@ -64,19 +61,30 @@ final class OrchestrationWork {
                 + " RETURNING seq, execution_id, event, requested_visible_at, requested_visible_ns, dequeue_count";
     }
 
+    private String claimSql(String namesCondition) {
+        return "WITH candidate AS (SELECT i.instance_id AS candidate_id FROM " + t.inbox() + " m JOIN "
+                + t.instances() + " i ON i.task_hub = m.task_hub AND i.instance_id = m.instance_id"
+                + " WHERE m.task_hub = ? AND m.visible_at <= ? AND (i.locked_until IS NULL OR i.locked_until <= ?)"
+                + namesCondition + " ORDER BY m.seq LIMIT 1 FOR NO KEY UPDATE OF i SKIP LOCKED)"
+                + " UPDATE " + t.instances() + " SET lock_owner = ?, lock_token = ?, locked_until = ?"
+                + " FROM candidate WHERE task_hub = ? AND instance_id = candidate.candidate_id"
+                + " RETURNING " + InstanceRows.SELECT_COLUMNS;
+    }
+
     Optional<OrchestrationWorkItem> claim(Connection c, String owner, Duration leaseDuration, int maxMessages,
             NameFilter names, Instant now) throws SQLException {
         Lease lease = new Lease(owner, UUID.randomUUID().toString(), now.plus(leaseDuration));
         InstanceMetadata instance;
-        try (PreparedStatement ps = c.prepareStatement(claimSql)) {
-            ps.setString(1, hubKey);
-            PgTime.set(ps, 2, now);
-            PgTime.set(ps, 3, now);
-            ActivityWork.bindNames(c, ps, 4, names);
-            ps.setString(6, owner);
-            ps.setString(7, lease.token());
-            PgTime.set(ps, 8, lease.expiresAt());
-            ps.setString(9, hubKey);
+        try (PreparedStatement ps = c.prepareStatement(names.isAny() ? claimSql : claimNamedSql)) {
+            int i = 1;
+            ps.setString(i++, hubKey);
+            PgTime.set(ps, i++, now);
+            PgTime.set(ps, i++, now);
+            i = ActivityWork.bindNames(c, ps, i, names);
+            ps.setString(i++, owner);
+            ps.setString(i++, lease.token());
+            PgTime.set(ps, i++, lease.expiresAt());
+            ps.setString(i, hubKey);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();

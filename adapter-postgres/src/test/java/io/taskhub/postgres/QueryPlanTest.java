@@ -141,13 +141,19 @@ class QueryPlanTest {
     void claimsOfWork_useIndexes_onInstancesInboxAndTasks() throws Exception {
         Tables tables = new Tables(schema.name());
         Instant now = Instant.now();
-        // As a worker that runs some of the names claims (the names' filter is bound twice).
+        // As any worker claims, and as a worker that runs some of the names claims.
         String[] names = {"orchestrator7", "work"};
-        List<Object> orchestration = List.of(HUB, now, now, names, names, "w", "token", now.plusSeconds(30), HUB);
-        List<Object> activity = List.of("w", "token", now.plusSeconds(30), HUB, HUB, now, now, names, names);
+        OrchestrationWork orchestrations = new OrchestrationWork(tables, HUB, null);
+        ActivityWork activities = new ActivityWork(tables, HUB, null);
+        List<Object> orchestration = List.of(HUB, now, now, "w", "token", now.plusSeconds(30), HUB);
+        List<Object> namedOrchestration = List.of(HUB, now, now, names, "w", "token", now.plusSeconds(30), HUB);
+        List<Object> activity = List.of("w", "token", now.plusSeconds(30), HUB, HUB, now, now);
+        List<Object> namedActivity = List.of("w", "token", now.plusSeconds(30), HUB, HUB, now, now, names);
         for (InstanceQueries.Sql sql : List.of(
-                new InstanceQueries.Sql(new OrchestrationWork(tables, HUB, null).claimSql, orchestration),
-                new InstanceQueries.Sql(new ActivityWork(tables, HUB, null).claimSql, activity))) {
+                new InstanceQueries.Sql(orchestrations.claimSql, orchestration),
+                new InstanceQueries.Sql(orchestrations.claimNamedSql, namedOrchestration),
+                new InstanceQueries.Sql(activities.claimSql, activity),
+                new InstanceQueries.Sql(activities.claimNamedSql, namedActivity))) {
             assertNoSequentialScan(customPlan(sql));
             assertNoSequentialScan(genericPlan(sql));
         }
