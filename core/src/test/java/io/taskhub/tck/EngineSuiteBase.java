@@ -97,7 +97,9 @@ public abstract class EngineSuiteBase {
     protected InstanceMetadata awaitCompletion(String instanceId) {
         InstanceMetadata done = client.waitForCompletion(instanceId, WAIT).orElseThrow();
         assertThat(done.runtimeStatus().isTerminal())
-                .as("instance %s should finish within %s but is %s", instanceId, WAIT, done.runtimeStatus())
+                .as(() -> "instance " + instanceId + " should finish within " + WAIT + " but is "
+                        + done.runtimeStatus() + "; its history: " + history(instanceId).stream()
+                        .map(HistoryEvent::eventType).toList())
                 .isTrue();
         return done;
     }

@@ -288,12 +288,17 @@ public final class StepProcessor {
     }
 
     /** Before an execution starts (a scheduled start), other messages wait for it, in order. */
+    /**
+     * Sends the messages again, due when the execution should have started. Each keeps the execution it was
+     * addressed to: an event raised for whichever execution runs (no execution id) must not become one for this
+     * execution only, or it would be dropped as stale when this execution continues as new before it arrives.
+     */
     private static void deferUntilStart(List<InstanceMessage> messages, StepOutput step) {
         Instant startAt = step.instance.scheduledStartAt() != null && step.instance.scheduledStartAt().isAfter(step.now)
                 ? step.instance.scheduledStartAt()
                 : step.now.plusSeconds(1);
         for (InstanceMessage message : messages) {
-            step.messages.add(new InstanceMessage(message.instanceId(), step.instance.executionId(), message.event(),
+            step.messages.add(new InstanceMessage(message.instanceId(), message.executionId(), message.event(),
                     startAt));
         }
         step.leaveInstanceUnchanged();
