@@ -1,6 +1,5 @@
 package io.taskhub.cli;
 
-import io.taskhub.cli.management.RemoteAccessException;
 import io.taskhub.ports.errors.IllegalInstanceStateException;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.errors.InstanceNotFoundException;
@@ -45,8 +44,8 @@ public final class ExitCodes {
             return NOT_FOUND;
         } else if (error instanceof IllegalInstanceStateException || error instanceof InstanceAlreadyExistsException) {
             return CONFLICT;
-        } else if (error instanceof ConfigurationException || error instanceof StorageException
-                || error instanceof RemoteAccessException) {
+        } else if (error instanceof ConfigurationException || error instanceof StorageException) {
+            // StorageException covers a server that cannot be reached or refuses the API key, too
             return UNAVAILABLE;
         }
         return FAILURE;

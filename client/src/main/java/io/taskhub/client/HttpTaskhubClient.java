@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.InstanceStatus;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.StartOutcome;
@@ -306,6 +307,22 @@ public final class HttpTaskhubClient implements TaskhubClient {
                     body.path("isComplete").asBoolean(true)));
         } while (!total.isComplete() && System.nanoTime() < deadline);
         return total;
+    }
+
+    /** What the server runs, and where each name came from ({@code GET /taskhub/v1/orchestrators}). */
+    public FunctionCatalog functions() {
+        JsonNode body = json(send(get(TASKHUB_API + "/orchestrators", Map.of()), null));
+        List<FunctionCatalog.Function> functions = new ArrayList<>();
+        for (FunctionCatalog.Kind kind : FunctionCatalog.Kind.values()) {
+            String group = kind == FunctionCatalog.Kind.ORCHESTRATOR ? "orchestrators" : "activities";
+            for (JsonNode entry : body.path(group)) {
+                JsonNode source = entry.get("source");
+                functions.add(new FunctionCatalog.Function(kind, entry.path("name").asText(),
+                        source == null || source.isNull() ? null : source.asText()));
+            }
+        }
+        List<FunctionCatalog.Function> listed = List.copyOf(functions);
+        return () -> listed;
     }
 
     /** Not offered over HTTP: a task hub is deleted where its storage is configured ({@code taskhub}, embedded). */

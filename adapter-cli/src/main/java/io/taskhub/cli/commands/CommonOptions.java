@@ -1,8 +1,6 @@
 package io.taskhub.cli.commands;
 
-import io.taskhub.cli.management.DirectManagement;
-import io.taskhub.cli.management.Management;
-import io.taskhub.cli.management.RemoteManagement;
+import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.OutputFormat;
 import io.taskhub.runtime.Deployment;
 import io.taskhub.runtime.config.Settings;
@@ -56,14 +54,19 @@ public final class CommonOptions {
         return Settings.load(config, environment, flags);
     }
 
-    /** Management over the server at --endpoint, or directly over the configured backend. */
-    Management open(Map<String, String> environment) {
+    /** A connection to the server at --endpoint, or directly to the configured backend. */
+    Connection open(Map<String, String> environment) {
         // Loaded in both modes: a mistyped setting is reported even when --endpoint makes it unused.
         Settings resolved = settings(environment);
         if (endpoint != null) {
-            return new RemoteManagement(endpoint, taskHub, apiKey);
+            return Connection.remote(endpoint, taskHub, apiKey);
         }
         Deployment deployment = Deployment.assemble(resolved, CommonOptions.class.getClassLoader());
-        return new DirectManagement(deployment, resolved.get(Settings.TASK_HUB));
+        try {
+            return Connection.direct(deployment, resolved.get(Settings.TASK_HUB));
+        } catch (RuntimeException e) {
+            deployment.close();
+            throw e;
+        }
     }
 }

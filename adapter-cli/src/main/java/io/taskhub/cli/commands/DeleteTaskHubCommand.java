@@ -1,7 +1,8 @@
 package io.taskhub.cli.commands;
 
 import io.taskhub.cli.ExitCodes;
-import io.taskhub.cli.management.Management;
+import io.taskhub.cli.management.Connection;
+import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.cli.output.Printer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,11 +13,15 @@ public final class DeleteTaskHubCommand extends ManagementCommand {
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.") boolean yes;
 
     @Override
-    protected int run(Management management, Printer printer) throws Exception {
-        if (!confirmed(yes, "Delete everything in " + management.describe() + "?", printer)) {
+    protected int run(Connection connection, Printer printer) throws Exception {
+        if (connection.isRemote()) {
+            throw new InvalidArgumentException("delete-task-hub works on the backend directly: run it without"
+                    + " --endpoint, with the server's backend settings.");
+        }
+        if (!confirmed(yes, "Delete everything in " + connection.describe() + "?", printer)) {
             return notConfirmed(printer);
         }
-        management.deleteTaskHub();
+        connection.client().deleteTaskHub();
         printer.line("Deleted the task hub's data.");
         return ExitCodes.SUCCESS;
     }

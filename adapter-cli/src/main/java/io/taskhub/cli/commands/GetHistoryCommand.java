@@ -3,9 +3,12 @@ package io.taskhub.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.taskhub.cli.ExitCodes;
-import io.taskhub.cli.management.Management;
+import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
 import io.taskhub.cli.output.Views;
+import io.taskhub.http.StatusDocuments;
+import io.taskhub.ports.client.InstanceStatus;
+import io.taskhub.ports.client.StatusOptions;
 import io.taskhub.ports.errors.InstanceNotFoundException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,9 +23,10 @@ public final class GetHistoryCommand extends ManagementCommand {
     boolean showOutput;
 
     @Override
-    protected int run(Management management, Printer printer) {
-        JsonNode status = management.status(id, true, showOutput, true)
+    protected int run(Connection connection, Printer printer) {
+        InstanceStatus found = connection.client().getStatus(id, new StatusOptions(true, showOutput, true))
                 .orElseThrow(() -> new InstanceNotFoundException(id));
+        JsonNode status = StatusDocuments.status(found.metadata(), found.history(), showOutput, true);
         JsonNode events = status.has("historyEvents") ? status.get("historyEvents")
                 : JsonNodeFactory.instance.arrayNode();
         if (printer.isJson()) {

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskhub.cli.ExitCodes;
-import io.taskhub.cli.management.InstanceFilter;
-import io.taskhub.cli.management.InstancePageView;
-import io.taskhub.cli.management.Management;
+import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
 import io.taskhub.cli.output.Views;
+import io.taskhub.http.StatusDocuments;
+import io.taskhub.ports.model.InstancePage;
+import io.taskhub.ports.model.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -50,33 +51,41 @@ public final class GetInstancesCommand extends ManagementCommand {
     boolean showInput;
 
     @Override
-    protected int run(Management management, Printer printer) {
+    protected int run(Connection connection, Printer printer) {
         if (top < 1 || top > 1000) {
             throw new ParameterException(spec.commandLine(), "--top must be between 1 and 1000, was " + top + ".");
         }
-        InstanceFilter filter = new InstanceFilter(instant(createdAfter, "--created-after"),
-                instant(createdBefore, "--created-before"), instant(updatedAfter, "--updated-after"),
-                instant(updatedBefore, "--updated-before"), statuses(), idPrefix, name, showInput);
+        InstanceQuery.Builder query = InstanceQuery.builder().createdFrom(instant(createdAfter, "--created-after"))
+                .createdTo(instant(createdBefore, "--created-before"))
+                .lastUpdatedFrom(instant(updatedAfter, "--updated-after"))
+                .lastUpdatedTo(instant(updatedBefore, "--updated-before")).statuses(statuses())
+                .instanceIdPrefix(idPrefix).name(name).fetchInputsAndOutputs(true).pageSize(top);
         List<JsonNode> instances = new ArrayList<>();
-        InstancePageView page = management.list(filter, top, continuationToken);
-        instances.addAll(page.instances());
-        while (all && page.continuationToken() != null) {
-            page = management.list(filter, top, page.continuationToken());
-            instances.addAll(page.instances());
+        InstancePage page = connection.client().list(query.continuationToken(continuationToken).build());
+        page.instances().forEach(m -> instances.add(StatusDocuments.status(m, null, false, showInput)));
+        while (all && nextToken(page) != null) {
+            page = connection.client().list(query.continuationToken(nextToken(page)).build());
+            page.instances().forEach(m -> instances.add(StatusDocuments.status(m, null, false, showInput)));
         }
         if (printer.isJson()) {
             ObjectNode result = JsonNodeFactory.instance.objectNode();
             result.putArray("instances").addAll(instances);
-            result.put("continuationToken", page.continuationToken());
+            result.put("continuationToken", nextToken(page));
             printer.json(result);
         } else {
             Views.instances(printer, instances);
             printer.line(instances.size() + " instance(s).");
-            if (page.continuationToken() != null) {
-                printer.line("More: --continuation-token " + page.continuationToken());
+            if (nextToken(page) != null) {
+                printer.line("More: --continuation-token " + nextToken(page));
             }
         }
         return ExitCodes.SUCCESS;
+    }
+
+    /** The next page's token, or null on the last page (an empty token means none too). */
+    private static String nextToken(InstancePage page) {
+        String token = page.continuationToken();
+        return token == null || token.isEmpty() ? null : token;
     }
 
     private Set<RuntimeStatus> statuses() {

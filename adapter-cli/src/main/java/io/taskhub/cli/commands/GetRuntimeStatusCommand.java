@@ -2,9 +2,12 @@ package io.taskhub.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskhub.cli.ExitCodes;
-import io.taskhub.cli.management.Management;
+import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
 import io.taskhub.cli.output.Views;
+import io.taskhub.http.StatusDocuments;
+import io.taskhub.ports.client.InstanceStatus;
+import io.taskhub.ports.client.StatusOptions;
 import io.taskhub.ports.errors.InstanceNotFoundException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,9 +23,10 @@ public final class GetRuntimeStatusCommand extends ManagementCommand {
     boolean showInput;
 
     @Override
-    protected int run(Management management, Printer printer) {
-        JsonNode status = management.status(id, false, false, showInput)
+    protected int run(Connection connection, Printer printer) {
+        InstanceStatus found = connection.client().getStatus(id, new StatusOptions(false, false, showInput))
                 .orElseThrow(() -> new InstanceNotFoundException(id));
+        JsonNode status = StatusDocuments.status(found.metadata(), null, false, showInput);
         if (printer.isJson()) {
             printer.json(status);
         } else {

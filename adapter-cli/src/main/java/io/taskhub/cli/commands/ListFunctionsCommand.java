@@ -1,8 +1,9 @@
 package io.taskhub.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.taskhub.http.StatusDocuments;
+import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.cli.ExitCodes;
-import io.taskhub.cli.management.Management;
+import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,17 +14,19 @@ import picocli.CommandLine.Command;
             "  taskhub list-functions --endpoint http://127.0.0.1:7071 -o json"})
 public final class ListFunctionsCommand extends ManagementCommand {
     @Override
-    protected int run(Management management, Printer printer) {
-        JsonNode functions = management.functions();
+    protected int run(Connection connection, Printer printer) {
+        List<FunctionCatalog.Function> functions = connection.functions().functions();
         if (printer.isJson()) {
-            printer.json(functions);
+            printer.json(StatusDocuments.functions(functions));
             return ExitCodes.SUCCESS;
         }
         List<List<String>> rows = new ArrayList<>();
-        for (String kind : List.of("orchestrators", "activities")) {
-            for (JsonNode function : functions.path(kind)) {
-                rows.add(List.of(kind.equals("orchestrators") ? "orchestrator" : "activity",
-                        function.path("name").asText(), function.path("source").asText("")));
+        for (FunctionCatalog.Kind kind : FunctionCatalog.Kind.values()) {
+            for (FunctionCatalog.Function function : functions) {
+                if (function.kind() == kind) {
+                    rows.add(List.of(kind == FunctionCatalog.Kind.ORCHESTRATOR ? "orchestrator" : "activity",
+                            function.name(), function.source() == null ? "" : function.source()));
+                }
             }
         }
         printer.table(List.of("KIND", "NAME", "SOURCE"), rows);

@@ -2,7 +2,7 @@ package io.taskhub.cli.commands;
 
 import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.TaskhubCli;
-import io.taskhub.cli.management.Management;
+import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.ports.json.JsonCodec;
@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The base of every management command: opens management, runs, returns an exit code. */
+/** The base of every management command: connects (directly or to --endpoint), runs, returns an exit code. */
 public abstract class ManagementCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -31,12 +31,12 @@ public abstract class ManagementCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         Printer printer = new Printer(spec.commandLine().getOut(), spec.commandLine().getErr(), common.output);
-        try (Management management = common.open(cli().environment())) {
-            return run(management, printer);
+        try (Connection connection = common.open(cli().environment())) {
+            return run(connection, printer);
         }
     }
 
-    protected abstract int run(Management management, Printer printer) throws Exception;
+    protected abstract int run(Connection connection, Printer printer) throws Exception;
 
     protected TaskhubCli cli() {
         return (TaskhubCli) spec.root().commandLine().getCommand();

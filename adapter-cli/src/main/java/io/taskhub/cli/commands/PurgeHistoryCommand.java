@@ -1,12 +1,14 @@
 package io.taskhub.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskhub.cli.ExitCodes;
-import io.taskhub.cli.management.Management;
+import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
+import io.taskhub.ports.model.PurgeFilter;
+import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -20,6 +22,9 @@ import picocli.CommandLine.ParameterException;
         footer = {"%nExamples:", "  taskhub purge-history --id order-7 --yes",
             "  taskhub purge-history --created-after 2026-01-01T00:00:00Z --runtime-status Completed,Failed --yes"})
 public final class PurgeHistoryCommand extends ManagementCommand {
+    /** How long one purge call may work before it reports progress and the command calls again. */
+    private static final Duration PURGE_BUDGET = Duration.ofSeconds(20);
+
     @Option(names = "--id", paramLabel = "ID", description = "One instance (and its sub-orchestrations).") String id;
     @Option(names = "--recursive", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "With --id: also purge finished sub-orchestrations (default: true).")
@@ -32,7 +37,7 @@ public final class PurgeHistoryCommand extends ManagementCommand {
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.") boolean yes;
 
     @Override
-    protected int run(Management management, Printer printer) throws Exception {
+    protected int run(Connection connection, Printer printer) throws Exception {
         if ((id == null) == (createdAfter == null)) {
             throw new ParameterException(spec.commandLine(), "Give either --id or --created-after (a filter).");
         }
@@ -41,8 +46,7 @@ public final class PurgeHistoryCommand extends ManagementCommand {
                     printer)) {
                 return notConfirmed(printer);
             }
-            JsonNode result = management.purge(id, recursive);
-            report(printer, result, result.path("instancesDeleted").asInt());
+            report(printer, connection.client().purge(id, recursive).deletedInstanceCount());
             return ExitCodes.SUCCESS;
         }
         Instant from = instant(createdAfter, "--created-after");
@@ -50,22 +54,23 @@ public final class PurgeHistoryCommand extends ManagementCommand {
         if (!confirmed(yes, "Purge every finished instance created between " + from + " and " + to + "?", printer)) {
             return notConfirmed(printer);
         }
+        PurgeFilter filter = new PurgeFilter(from, to, statuses());
         int total = 0;
-        JsonNode chunk;
+        PurgeResult chunk;
         do {
-            chunk = management.purgeBy(from, to, statuses());
-            total += chunk.path("instancesDeleted").asInt();
-            if (!chunk.path("isComplete").asBoolean(true)) {
+            chunk = connection.client().purge(filter, PURGE_BUDGET);
+            total += chunk.deletedInstanceCount();
+            if (!chunk.isComplete()) {
                 printer.progress("Purged " + total + " instance(s) so far; continuing...");
             }
-        } while (!chunk.path("isComplete").asBoolean(true));
-        ObjectNode result = JsonNodeFactory.instance.objectNode().put("instancesDeleted", total);
-        report(printer, result, total);
+        } while (!chunk.isComplete());
+        report(printer, total);
         return ExitCodes.SUCCESS;
     }
 
-    private static void report(Printer printer, JsonNode result, int deleted) {
+    private static void report(Printer printer, int deleted) {
         if (printer.isJson()) {
+            ObjectNode result = JsonNodeFactory.instance.objectNode().put("instancesDeleted", deleted);
             printer.json(result);
         } else {
             printer.line("Purged " + deleted + " instance(s).");

@@ -1,7 +1,7 @@
 package io.taskhub.cli.commands;
 
 import io.taskhub.cli.ExitCodes;
-import io.taskhub.cli.management.Management;
+import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,8 +16,8 @@ public final class RaiseEventCommand extends ManagementCommand {
     String eventData;
 
     @Override
-    protected int run(Management management, Printer printer) {
-        management.raiseEvent(id, eventName, jsonArgument(eventData, "--event-data"));
+    protected int run(Connection connection, Printer printer) {
+        connection.client().raiseEvent(id, eventName, jsonArgument(eventData, "--event-data"));
         printer.line("Raised event " + eventName + " to " + id + ".");
         return ExitCodes.SUCCESS;
     }

@@ -2,7 +2,7 @@ package io.taskhub.cli.commands;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.taskhub.cli.ExitCodes;
-import io.taskhub.cli.management.Management;
+import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,8 +16,8 @@ public final class RestartCommand extends ManagementCommand {
     boolean sameId;
 
     @Override
-    protected int run(Management management, Printer printer) {
-        String started = management.restart(id, !sameId);
+    protected int run(Connection connection, Printer printer) {
+        String started = connection.client().restart(id, !sameId);
         if (printer.isJson()) {
             printer.json(JsonNodeFactory.instance.objectNode().put("id", started));
         } else {

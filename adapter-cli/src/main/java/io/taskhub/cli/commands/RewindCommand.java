@@ -1,7 +1,7 @@
 package io.taskhub.cli.commands;
 
 import io.taskhub.cli.ExitCodes;
-import io.taskhub.cli.management.Management;
+import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,8 +13,8 @@ public final class RewindCommand extends ManagementCommand {
     @Option(names = "--reason", paramLabel = "TEXT") String reason;
 
     @Override
-    protected int run(Management management, Printer printer) {
-        management.rewind(id, reason);
+    protected int run(Connection connection, Printer printer) {
+        connection.client().rewind(id, reason);
         printer.line("Rewind of " + id + " requested.");
         return ExitCodes.SUCCESS;
     }

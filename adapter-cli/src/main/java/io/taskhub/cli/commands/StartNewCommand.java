@@ -3,8 +3,11 @@ package io.taskhub.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.taskhub.cli.ExitCodes;
-import io.taskhub.cli.management.Management;
+import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
+import io.taskhub.http.StatusDocuments;
+import io.taskhub.ports.client.StartInstanceRequest;
+import io.taskhub.ports.client.StartOutcome;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,14 +40,15 @@ public final class StartNewCommand extends ManagementCommand {
     String startAt;
 
     @Override
-    protected int run(Management management, Printer printer) {
+    protected int run(Connection connection, Printer printer) {
         if ((name == null) == (fromFile == null)) {
             throw new InvalidArgumentException("Give either --function-name or --from-file.");
         }
         if (fromFile != null) {
-            return startBatch(management, printer);
+            return startBatch(connection, printer);
         }
-        String started = management.startNew(name, jsonArgument(input, "--input"), id, instant(startAt, "--start-at"));
+        String started = connection.client().startNew(StartInstanceRequest.of(name, jsonArgument(input, "--input"))
+                .withInstanceId(id).withStartAt(instant(startAt, "--start-at")));
         if (printer.isJson()) {
             printer.json(JsonNodeFactory.instance.objectNode().put("id", started));
         } else {
@@ -53,13 +57,15 @@ public final class StartNewCommand extends ManagementCommand {
         return ExitCodes.SUCCESS;
     }
 
-    private int startBatch(Management management, Printer printer) {
-        JsonNode outcomes = management.startBatch(StartMessages.read(fromFile));
+    private int startBatch(Connection connection, Printer printer) {
+        List<StartInstanceRequest> requests = StartMessages.read(fromFile).stream()
+                .map(StatusDocuments::startRequest).toList();
+        List<StartOutcome> outcomes = connection.client().startNewBatch(requests, false);
         if (printer.isJson()) {
-            printer.json(outcomes);
+            printer.json(StatusDocuments.startOutcomes(outcomes));
         } else {
             List<List<String>> rows = new ArrayList<>();
-            outcomes.forEach(o -> rows.add(List.of(o.path("index").asText(), o.path("id").asText(""))));
+            outcomes.forEach(o -> rows.add(List.of(String.valueOf(o.index()), o.instanceId())));
             printer.table(List.of("ITEM", "INSTANCE"), rows);
             printer.line("Started " + outcomes.size() + " instances.");
         }

@@ -1,7 +1,7 @@
 package io.taskhub.cli.commands;
 
 import io.taskhub.cli.ExitCodes;
-import io.taskhub.cli.management.Management;
+import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,12 +18,12 @@ public final class TerminateCommand extends ManagementCommand {
     @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.") boolean yes;
 
     @Override
-    protected int run(Management management, Printer printer) throws Exception {
+    protected int run(Connection connection, Printer printer) throws Exception {
         if (!confirmed(yes, "Terminate instance " + id + (recursive ? " and its sub-orchestrations" : "") + "?",
                 printer)) {
             return notConfirmed(printer);
         }
-        management.terminate(id, reason, recursive);
+        connection.client().terminate(id, reason, recursive);
         printer.line("Termination of " + id + " requested.");
         return ExitCodes.SUCCESS;
     }

@@ -2,10 +2,12 @@ package io.taskhub.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskhub.cli.ExitCodes;
-import io.taskhub.cli.management.Management;
+import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
 import io.taskhub.cli.output.Views;
+import io.taskhub.http.StatusDocuments;
 import io.taskhub.ports.errors.InstanceNotFoundException;
+import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -22,31 +24,29 @@ public final class WaitCommand extends ManagementCommand {
     double timeoutSeconds;
 
     @Override
-    protected int run(Management management, Printer printer) {
+    protected int run(Connection connection, Printer printer) {
         long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
-        JsonNode status;
+        InstanceMetadata latest;
         while (true) {
             Duration slice = Duration.ofNanos(Math.max(0, Math.min(PROGRESS_EVERY.toNanos(), deadline - System.nanoTime())));
-            status = management.waitForCompletion(id, slice).orElseThrow(() -> new InstanceNotFoundException(id));
-            if (isTerminal(status) || System.nanoTime() >= deadline) {
+            latest = connection.client().waitForCompletion(id, slice)
+                    .orElseThrow(() -> new InstanceNotFoundException(id));
+            if (latest.runtimeStatus().isTerminal() || System.nanoTime() >= deadline) {
                 break;
             }
-            printer.progress("Waiting for " + id + " (" + status.path("runtimeStatus").asText() + ")...");
+            printer.progress("Waiting for " + id + " (" + latest.runtimeStatus() + ")...");
         }
+        JsonNode status = StatusDocuments.status(latest, null, false, true);
         if (printer.isJson()) {
             printer.json(status);
         } else {
             Views.status(printer, status);
         }
-        RuntimeStatus finalStatus = RuntimeStatus.parse(status.path("runtimeStatus").asText()).orElseThrow();
+        RuntimeStatus finalStatus = latest.runtimeStatus();
         if (!finalStatus.isTerminal()) {
             printer.progress("Timed out after " + timeoutSeconds + " s; the instance is still " + finalStatus + ".");
             return ExitCodes.TIMED_OUT;
         }
         return finalStatus == RuntimeStatus.Completed ? ExitCodes.SUCCESS : ExitCodes.FAILURE;
-    }
-
-    private static boolean isTerminal(JsonNode status) {
-        return RuntimeStatus.parse(status.path("runtimeStatus").asText()).map(RuntimeStatus::isTerminal).orElse(false);
     }
 }
