@@ -222,11 +222,6 @@ public final class PostgresStore implements OrchestrationStore {
     }
 
     @Override
-    public boolean filtersClaimsByName() {
-        return true;
-    }
-
-    @Override
     public Lease renewActivityWorkItem(ActivityWorkItem item, Duration leaseDuration) {
         requirePositive(leaseDuration, "leaseDuration");
         Instant now = now();

@@ -330,11 +330,6 @@ final class SqliteStore implements OrchestrationStore {
         }));
     }
 
-    @Override
-    public boolean filtersClaimsByName() {
-        return true;
-    }
-
     /** {@code AND lower(column) IN (?, …)} for a filter that is not {@link NameFilter#ANY}; nothing for ANY. */
     private static String nameCondition(String column, NameFilter names) {
         if (names.isAny()) {

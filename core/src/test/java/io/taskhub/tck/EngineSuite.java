@@ -2,7 +2,6 @@ package io.taskhub.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.TaskhubWorker;
@@ -21,6 +20,7 @@ import io.taskhub.ports.history.TimerFired;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.InstanceMessage;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.awaitility.Awaitility;
@@ -441,19 +441,26 @@ public abstract class EngineSuite extends EngineSuiteBase {
 
     @Test
     void workersTakeOnlyWhatTheyCanRun_andWorkNoWorkerCanRunWaitsForOneThatCan() {
-        assumeTrue(store.filtersClaimsByName(), "this backend binds work to the partitions a worker owns, so every"
-                + " worker of a task hub must run the same names (documented)");
         stopWorkers();
+        boolean partitioned = store.bindsInstancesToPartitions();
         // One worker runs the orchestrators only, the other their activities only: neither can finish anything
-        // alone, and neither may fail what it lacks.
+        // alone, and neither may fail what it lacks. Where instances are bound to partitions, every partition
+        // owner must run the orchestrators of its instances, so there the second runs them too; the activities
+        // still reach only the worker that has them.
         OrchestrationRegistry orchestratorsOnly = new OrchestrationRegistry()
                 .addOrchestrator("Hello", registry.orchestrator("Hello").orElseThrow())
                 .addOrchestrator("FanOut", registry.orchestrator("FanOut").orElseThrow());
         OrchestrationRegistry activitiesOnly = new OrchestrationRegistry()
                 .addActivity("SayHello", registry.activity("SayHello").orElseThrow())
                 .addActivity("Identity", registry.activity("Identity").orElseThrow());
-        workers.add(new TaskhubWorker(store, orchestratorsOnly, workerOptions()).start());
-        workers.add(new TaskhubWorker(store, activitiesOnly, workerOptions()).start());
+        if (partitioned) {
+            activitiesOnly.addOrchestrator("Hello", registry.orchestrator("Hello").orElseThrow())
+                    .addOrchestrator("FanOut", registry.orchestrator("FanOut").orElseThrow());
+        }
+        TaskhubWorker first = new TaskhubWorker(store, orchestratorsOnly, workerOptions()).start();
+        TaskhubWorker second = new TaskhubWorker(store, activitiesOnly, workerOptions()).start();
+        workers.add(first);
+        workers.add(second);
 
         String waiting = start("WaitEvent", null); // a name no running worker has
         List<String> hellos = List.of(start("Hello", null), start("Hello", null));
@@ -468,6 +475,13 @@ public abstract class EngineSuite extends EngineSuiteBase {
         assertThat(history(waiting)).isEmpty();
 
         startWorker(workerOptions()); // a worker that has it
+        if (partitioned) {
+            // the rolling deployment: the old workers leave, and the new one takes over their partitions
+            for (TaskhubWorker old : List.of(first, second)) {
+                workers.remove(old);
+                old.stop(Duration.ofSeconds(5));
+            }
+        }
         awaitStatus(waiting, RuntimeStatus.Running);
     }
 

@@ -4,6 +4,7 @@ import io.taskhub.azure.internal.InstanceRows.InstanceRow;
 import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.ActivityWorkItem;
+import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,11 @@ public final class ActivityQueue {
     private record TaskReceipt(HeldMessage held, TaskEnvelope envelope) {
     }
 
-    public Optional<ActivityWorkItem> claim(String owner, Duration lease) {
+    /**
+     * @param names the activities the claiming worker runs: a task of another name goes back to the queue (not an
+     *              attempt) for a worker that has it
+     */
+    public Optional<ActivityWorkItem> claim(String owner, Duration lease, NameFilter names) {
         for (int attempt = 0; attempt < 2 * PREFETCH; attempt++) {
             Prefetched next = takeOldest();
             if (next == null) {
@@ -79,12 +84,26 @@ public final class ActivityQueue {
                 }
                 continue;
             }
+            if (!names.accepts(next.envelope().name())) {
+                handBack(next);
+                continue;
+            }
             Optional<ActivityWorkItem> item = toWorkItem(next, owner);
             if (item.isPresent()) {
                 return item;
             }
         }
         return Optional.empty();
+    }
+
+    /** Back to the queue, visible again soon, recorded as a benign delivery (not an attempt). */
+    private void handBack(Prefetched next) {
+        TaskEnvelope envelope = next.envelope();
+        LOG.debug("Handing back activity {} of {}: this worker does not run it", envelope.name(), envelope.iid());
+        if (!queues.update(next.held(), NameMismatch.delay(envelope.bn()),
+                codec.encode(envelope.withBenign(envelope.bn() + 1)))) {
+            LOG.debug("Task {} was taken by someone else while being handed back", next.held());
+        }
     }
 
     private Optional<ActivityWorkItem> toWorkItem(Prefetched next, String owner) {

@@ -197,19 +197,23 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
         return read("count instances", Map.of(), () -> queries.count(query));
     }
 
-    @Override
     /**
-     * Orchestrations are bound to the control-queue partitions this worker owns, so {@code names} cannot pass an
-     * instance to another worker: Azure Storage does not filter claims by name ({@link #filtersClaimsByName()}),
-     * and every worker of a task hub must run the same orchestrations and activities.
+     * Orchestrations are bound to the control-queue partitions this worker owns: an instance whose name this
+     * worker does not run is handed back and waits for the partition's next owner that runs it.
      */
+    @Override
     public Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration,
             int maxMessages, NameFilter names) {
         startBackground(true);
         Optional<OrchestrationWorkItem> item = call("claim an orchestration work item",
-                () -> claims.claim(owner, leaseDuration, maxMessages));
+                () -> claims.claim(owner, leaseDuration, maxMessages, names));
         waiter.claimed(item.isPresent());
         return item;
+    }
+
+    @Override
+    public boolean bindsInstancesToPartitions() {
+        return true;
     }
 
     @Override
@@ -236,7 +240,8 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     @Override
     public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration, NameFilter names) {
         startBackground(false);
-        Optional<ActivityWorkItem> item = call("claim an activity", () -> activities.claim(owner, leaseDuration));
+        Optional<ActivityWorkItem> item = call("claim an activity",
+                () -> activities.claim(owner, leaseDuration, names));
         waiter.claimed(item.isPresent());
         return item;
     }

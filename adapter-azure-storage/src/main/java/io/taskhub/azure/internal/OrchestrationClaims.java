@@ -6,6 +6,7 @@ import io.taskhub.azure.internal.InstanceRows.InstanceRow;
 import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.history.HistoryEvent;
 import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.Lease;
 import io.taskhub.ports.store.OrchestrationWorkItem;
 import java.time.Duration;
@@ -82,7 +83,11 @@ public final class OrchestrationClaims {
                 : null;
     }
 
-    public Optional<OrchestrationWorkItem> claim(String owner, Duration lease, int maxMessages) {
+    /**
+     * @param names the orchestrators the claiming worker runs: an instance of another name is handed back (not an
+     *              attempt), to wait on its partition for an owner that has it
+     */
+    public Optional<OrchestrationWorkItem> claim(String owner, Duration lease, int maxMessages, NameFilter names) {
         partitions.start();
         for (int round = 0; round < 4; round++) {
             Map<Integer, Long> claimable = partitions.claimable();
@@ -98,7 +103,7 @@ public final class OrchestrationClaims {
             }
             Optional<OrchestrationWorkItem> item;
             try {
-                item = prepare(taken, owner);
+                item = prepare(taken, owner, names);
             } catch (RuntimeException e) {
                 buffer.putBack(taken);
                 throw e;
@@ -112,7 +117,7 @@ public final class OrchestrationClaims {
         return Optional.empty();
     }
 
-    private Optional<OrchestrationWorkItem> prepare(Taken taken, String owner) {
+    private Optional<OrchestrationWorkItem> prepare(Taken taken, String owner, NameFilter names) {
         String instanceId = taken.instanceId();
         // Two independent point reads: side by side.
         CompletableFuture<Sentinel> sentinelRead = CompletableFuture.supplyAsync(
@@ -147,6 +152,12 @@ public final class OrchestrationClaims {
                     break;
                 }
             }
+        }
+        if (row != null && !names.accepts(row.metadata().name())) {
+            // Not this worker's to run (nor to fail): back to the queue, not counted as an attempt.
+            LOG.debug("Handing back {} ({}): this worker does not run it", instanceId, row.metadata().name());
+            ready.forEach(r -> putBack(r.message(), NameMismatch.delay(r.message().envelope().bn())));
+            return Optional.empty();
         }
         List<Buffered> kept = new ArrayList<>();
         List<InstanceMessage> messages = new ArrayList<>();

@@ -176,11 +176,6 @@ public final class InMemoryStore implements OrchestrationStore {
     }
 
     @Override
-    public boolean filtersClaimsByName() {
-        return true;
-    }
-
-    @Override
     public Lease renewOrchestrationWorkItem(OrchestrationWorkItem item, Duration leaseDuration) {
         return locked(() -> state.renew(item, leaseDuration, now()));
     }

@@ -108,18 +108,20 @@ public interface OrchestrationStore {
     }
 
     /**
-     * The same, for instances whose orchestrator name {@code names} accepts only, when the store
-     * {@link #filtersClaimsByName()}: an instance of another name is passed over, untouched (its messages keep
-     * their dequeue count), for a worker that has it. A store that cannot filter ignores {@code names}.
+     * The same, for instances whose orchestrator name {@code names} accepts only: a worker never gets work it
+     * cannot run, so it never fails work for a name it lacks. An instance of another name is passed over, its
+     * messages' dequeue count untouched, for a worker that has it (on a store that
+     * {@link #bindsInstancesToPartitions()}, for the next owner of its partition that has it).
      */
     Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration, int maxMessages,
             NameFilter names);
 
     /**
-     * Whether the claims honour their {@link NameFilter}. A store whose work is bound to partitions that a worker
-     * owns (Azure Storage) cannot pass an instance to another worker and says false.
+     * Whether each instance's messages can be claimed only by the worker that owns its partition (Azure Storage's
+     * control queues). There, an instance whose name that owner does not run waits until the partition moves
+     * (its owner stops, or partitions are rebalanced), rather than going to any worker that has the name.
      */
-    default boolean filtersClaimsByName() {
+    default boolean bindsInstancesToPartitions() {
         return false;
     }
 
@@ -153,7 +155,10 @@ public interface OrchestrationStore {
         return claimActivityWorkItem(owner, leaseDuration, NameFilter.ANY);
     }
 
-    /** The same, for tasks whose activity name {@code names} accepts only (see {@link #filtersClaimsByName()}). */
+    /**
+     * The same, for tasks whose activity name {@code names} accepts only; a task of another name is left (its
+     * dequeue count untouched) for a worker that has it.
+     */
     Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration, NameFilter names);
 
     /** @throws LockLostException the lease expired and was claimed by another, or the task is gone */
