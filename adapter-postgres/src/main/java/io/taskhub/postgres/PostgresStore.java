@@ -17,6 +17,7 @@ import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.WorkerRegistration;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -88,6 +89,67 @@ public final class PostgresStore implements OrchestrationStore {
     @Override
     public void deleteTaskHub() {
         runWithNotices((c, n) -> purges.deleteTaskHub(c, n));
+    }
+
+    // ---- the workers of the task hub -------------------------------------------------------------------
+
+    @Override
+    public void registerWorker(WorkerRegistration registration) {
+        Instant now = now();
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.workers()
+                    + " WHERE task_hub = ? AND expires_at <= ?")) {
+                ps.setString(1, hubKey);
+                PgTime.set(ps, 2, now);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.workers() + " (task_hub, worker_id,"
+                    + " orchestrators, activities, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (task_hub,"
+                    + " worker_id) DO UPDATE SET orchestrators = excluded.orchestrators,"
+                    + " activities = excluded.activities, expires_at = excluded.expires_at")) {
+                ps.setString(1, hubKey);
+                ps.setString(2, registration.workerId());
+                ps.setString(3, WorkerRegistration.encodeNames(registration.orchestrators()));
+                ps.setString(4, WorkerRegistration.encodeNames(registration.activities()));
+                PgTime.set(ps, 5, registration.expiresAt());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void unregisterWorker(String workerId) {
+        db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.workers()
+                    + " WHERE task_hub = ? AND worker_id = ?")) {
+                ps.setString(1, hubKey);
+                ps.setString(2, workerId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<WorkerRegistration> liveWorkers() {
+        Instant now = now();
+        return db.inTransaction(c -> {
+            List<WorkerRegistration> live = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT worker_id, orchestrators, activities, expires_at"
+                    + " FROM " + t.workers() + " WHERE task_hub = ? AND expires_at > ?")) {
+                ps.setString(1, hubKey);
+                PgTime.set(ps, 2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        live.add(new WorkerRegistration(rs.getString(1),
+                                WorkerRegistration.decodeNames(rs.getString(2)),
+                                WorkerRegistration.decodeNames(rs.getString(3)), PgTime.get(rs, "expires_at")));
+                    }
+                }
+            }
+            return live;
+        });
     }
 
     // ---- instances and messages ------------------------------------------------------------------------

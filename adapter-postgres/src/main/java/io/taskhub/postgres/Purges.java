@@ -124,7 +124,7 @@ final class Purges {
 
     /** Deletes every row of the task hub. */
     void deleteTaskHub(Connection c, Notices notices) throws SQLException {
-        for (String table : List.of(t.instances(), t.history(), t.inbox(), t.tasks())) {
+        for (String table : List.of(t.instances(), t.history(), t.inbox(), t.tasks(), t.workers())) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE task_hub = ?")) {
                 ps.setString(1, hubKey);
                 ps.executeUpdate();

@@ -20,4 +20,8 @@ record Tables(String schema) {
     String tasks() {
         return schema + ".activity_tasks";
     }
+
+    String workers() {
+        return schema + ".workers";
+    }
 }

@@ -20,6 +20,7 @@ import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.WorkerRegistration;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -70,13 +71,74 @@ final class SqliteStore implements OrchestrationStore {
     @Override
     public void deleteTaskHub() {
         db.write(c -> {
-            for (String table : List.of("history", "inbox", "activity_tasks", "instances")) {
+            for (String table : List.of("history", "inbox", "activity_tasks", "instances", "workers")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE task_hub = ?")) {
                     ps.setString(1, taskHub);
                     ps.executeUpdate();
                 }
             }
             return null;
+        });
+    }
+
+    // ---- the workers of the task hub --------------------------------------------------------------------------
+
+    @Override
+    public void registerWorker(WorkerRegistration registration) {
+        long now = Rows.nanos(now());
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM workers WHERE task_hub = ? AND expires_at <= ?")) {
+                ps.setString(1, taskHub);
+                ps.setLong(2, now);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO workers (task_hub, worker_id, orchestrators,"
+                    + " activities, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (task_hub, worker_id) DO UPDATE"
+                    + " SET orchestrators = excluded.orchestrators, activities = excluded.activities,"
+                    + " expires_at = excluded.expires_at")) {
+                ps.setString(1, taskHub);
+                ps.setString(2, registration.workerId());
+                ps.setString(3, WorkerRegistration.encodeNames(registration.orchestrators()));
+                ps.setString(4, WorkerRegistration.encodeNames(registration.activities()));
+                ps.setLong(5, Rows.nanos(registration.expiresAt()));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void unregisterWorker(String workerId) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM workers WHERE task_hub = ? AND worker_id = ?")) {
+                ps.setString(1, taskHub);
+                ps.setString(2, workerId);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<WorkerRegistration> liveWorkers() {
+        long now = Rows.nanos(now());
+        return db.read(c -> {
+            List<WorkerRegistration> live = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT worker_id, orchestrators, activities, expires_at"
+                    + " FROM workers WHERE task_hub = ? AND expires_at > ?")) {
+                ps.setString(1, taskHub);
+                ps.setLong(2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        live.add(new WorkerRegistration(rs.getString(1),
+                                WorkerRegistration.decodeNames(rs.getString(2)),
+                                WorkerRegistration.decodeNames(rs.getString(3)), Rows.instant(rs.getLong(4))));
+                    }
+                }
+            }
+            return live;
         });
     }
 

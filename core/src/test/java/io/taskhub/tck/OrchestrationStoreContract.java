@@ -110,6 +110,14 @@ public abstract class OrchestrationStoreContract {
     }
 
     @Nested
+    class Workers extends WorkerRegistryContract {
+        @Override
+        protected StorageBackend backend() {
+            return OrchestrationStoreContract.this.backend();
+        }
+    }
+
+    @Nested
     class WakeUps extends WakeUpContract {
         @Override
         protected StorageBackend backend() {

@@ -21,7 +21,9 @@ import io.taskhub.ports.store.Lease;
 import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.WorkerRegistration;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -54,6 +56,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     private final ActivityQueue activities;
     private final InstanceQueries queries;
     private final Purges purges;
+    private final WorkerRows workers;
     private final ScheduledExecutorService scheduler;
     private ScheduledFuture<?> keepAlive;
 
@@ -83,6 +86,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
                 new ReceiveBackoff(config.minPollingInterval(), config.maxPollingInterval(), outbox::sends));
         this.queries = new InstanceQueries(hub.instances(), instances);
         this.purges = new Purges(instances, history, payloads, queries);
+        this.workers = new WorkerRows(hub);
     }
 
     @Override
@@ -195,6 +199,29 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     @Override
     public Map<RuntimeStatus, Long> countInstances(InstanceQuery query) {
         return read("count instances", Map.of(), () -> queries.count(query));
+    }
+
+    @Override
+    public void registerWorker(WorkerRegistration registration) {
+        Instant now = now();
+        call("register worker " + registration.workerId(), () -> {
+            workers.register(registration, now);
+            return null;
+        });
+    }
+
+    @Override
+    public void unregisterWorker(String workerId) {
+        read("unregister worker " + workerId, null, () -> {
+            workers.unregister(workerId);
+            return null;
+        });
+    }
+
+    @Override
+    public List<WorkerRegistration> liveWorkers() {
+        Instant now = now();
+        return read("list the workers", List.of(), () -> workers.live(now));
     }
 
     /**

@@ -18,9 +18,11 @@ import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.WorkerRegistration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,6 +62,7 @@ public final class InMemoryStore implements OrchestrationStore {
     private final Condition instanceChanged = lock.newCondition();
     private final ThreadLocal<ClaimMark> lastClaim = new ThreadLocal<>();
     private final HubState state;
+    private final Map<String, WorkerRegistration> workers = new HashMap<>();
     /** Counts enqueues and releases, so a waiter can tell whether work arrived since it last looked. */
     private long workEpoch;
 
@@ -100,7 +103,36 @@ public final class InMemoryStore implements OrchestrationStore {
 
     @Override
     public void deleteTaskHub() {
-        locked(state::clear);
+        locked(() -> {
+            state.clear();
+            workers.clear();
+        });
+    }
+
+    // ---- the workers of the task hub -------------------------------------------------------------------
+
+    @Override
+    public void registerWorker(WorkerRegistration registration) {
+        locked(() -> {
+            Instant now = now();
+            workers.values().removeIf(w -> !w.expiresAt().isAfter(now));
+            workers.put(registration.workerId(), registration);
+        });
+    }
+
+    @Override
+    public void unregisterWorker(String workerId) {
+        locked(() -> {
+            workers.remove(workerId);
+        });
+    }
+
+    @Override
+    public List<WorkerRegistration> liveWorkers() {
+        return locked(() -> {
+            Instant now = now();
+            return workers.values().stream().filter(w -> w.expiresAt().isAfter(now)).toList();
+        });
     }
 
     // ---- instances and messages ------------------------------------------------------------------------

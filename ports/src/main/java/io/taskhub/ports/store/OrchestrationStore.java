@@ -125,6 +125,20 @@ public interface OrchestrationStore {
         return false;
     }
 
+    // ---- the workers of the task hub ----------------------------------------------------------------------------
+
+    /**
+     * Announces a worker and the names it runs, or renews its announcement (same worker id), until
+     * {@code registration.expiresAt()}. Expired announcements may be removed by any call.
+     */
+    void registerWorker(WorkerRegistration registration);
+
+    /** Withdraws a worker's announcement (it stops); nothing happens when there is none. */
+    void unregisterWorker(String workerId);
+
+    /** The announcements that have not expired ({@link #now()} before their expiry), in no particular order. */
+    List<WorkerRegistration> liveWorkers();
+
     /**
      * Extends the lease.
      *
