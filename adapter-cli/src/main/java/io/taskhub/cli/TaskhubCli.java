@@ -6,6 +6,7 @@ import io.taskhub.cli.commands.GetHistoryCommand;
 import io.taskhub.cli.commands.GetInstancesCommand;
 import io.taskhub.cli.commands.GetRuntimeStatusCommand;
 import io.taskhub.cli.commands.ListFunctionsCommand;
+import io.taskhub.cli.commands.ListWorkersCommand;
 import io.taskhub.cli.commands.PurgeHistoryCommand;
 import io.taskhub.cli.commands.RaiseEventCommand;
 import io.taskhub.cli.commands.RestartCommand;
@@ -38,7 +39,7 @@ import picocli.CommandLine;
             GetHistoryCommand.class, GetInstancesCommand.class, RaiseEventCommand.class, TerminateCommand.class,
             SuspendCommand.class, ResumeCommand.class, RewindCommand.class, RestartCommand.class,
             PurgeHistoryCommand.class, DeleteTaskHubCommand.class, WaitCommand.class, BenchmarkCommand.class,
-            ListFunctionsCommand.class,
+            ListFunctionsCommand.class, ListWorkersCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"%nExit codes: 0 success, 1 failure, 2 usage error, 3 not found, 4 conflict,"
             + " 5 unavailable (configuration, storage, server, an address in use), 6 timed out."})

@@ -210,6 +210,10 @@ final class ManagementRoutes {
                         "The orchestrators and activities this server's process runs, each with its source.")
                 .query("code").answers(200, "{\"orchestrators\":[{\"name\":…,\"source\":…}],"
                         + "\"activities\":[…]}"));
+        add(GET, TASKHUB_PREFIX + "/workers", h::workers, Route.Doc.of("listWorkers", "taskhub",
+                        "The task hub's running workers (from their announcements), each with the names it runs.")
+                .query("taskHub", "code").answers(200, "{\"taskHub\":…,\"workers\":[{\"workerId\":…,"
+                        + "\"orchestrators\":[…],\"activities\":[…],\"expiresAt\":…}]}"));
         add(GET, TASKHUB_PREFIX + "/openapi.json", h::openApi, Route.Doc.of("openApi", "taskhub",
                 "This OpenAPI 3 document.").query("code").answers(200, "The document."));
     }

@@ -29,7 +29,10 @@ final class NativeHandlers {
         this.support = support;
     }
 
-    /** {@code GET /taskhub/v1/instances/{instanceId}?showHistory=&showInput=}: {"instance":…,"history":[…]}. */
+    /**
+     * {@code GET /taskhub/v1/instances/{instanceId}?showHistory=&showInput=}: {"instance":…,"history":[…],
+     * "withoutWorker":[…]} (what the instance waits on that no live worker runs).
+     */
     void status(Context ctx) {
         StatusOptions options = new StatusOptions(QueryParams.bool(ctx, "showHistory", false), true,
                 QueryParams.bool(ctx, "showInput", true));
@@ -42,6 +45,7 @@ final class NativeHandlers {
             ArrayNode history = body.putArray("history");
             status.history().forEach(event -> history.add(tree(event)));
         }
+        body.set("withoutWorker", tree(status.withoutWorker()));
         Responses.json(ctx, 200, body);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.TaskhubClient;
+import io.taskhub.ports.json.JsonCodec;
 import io.taskhub.ports.model.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.util.List;
@@ -26,6 +27,15 @@ final class TaskhubHandlers {
     /** {@code GET /taskhub/v1/orchestrators}: what this process runs. */
     void functions(Context ctx) {
         Responses.json(ctx, 200, StatusDocuments.functions(functions.functions()));
+    }
+
+    /** {@code GET /taskhub/v1/workers}: the task hub's live workers, each with the names it runs. */
+    void workers(Context ctx) {
+        TaskhubClient client = support.client(ctx);
+        ObjectNode body = Json.object();
+        body.put("taskHub", client.taskHub());
+        body.set("workers", Json.value(JsonCodec.write(client.liveWorkers())));
+        Responses.json(ctx, 200, body);
     }
 
     /** The server answers: it is alive. */

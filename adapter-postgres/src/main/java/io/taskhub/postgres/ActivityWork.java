@@ -29,6 +29,8 @@ final class ActivityWork {
     final String claimSql;
     /** The claim for a worker that runs some names only. */
     final String claimNamedSql;
+    /** The claim of tasks whose names no live worker runs (to fail them once they have waited too long). */
+    final String claimExceptSql;
 
     ActivityWork(Tables tables, String hubKey, MessageDelivery delivery) {
         this.t = tables;
@@ -37,6 +39,7 @@ final class ActivityWork {
         // The oldest visible task that nobody holds; SKIP LOCKED passes over tasks being claimed right now.
         this.claimSql = claimSql("");
         this.claimNamedSql = claimSql(" AND lower(name) = ANY(?::text[])");
+        this.claimExceptSql = claimSql(" AND lower(name) <> ALL(?::text[])");
     }
 
     private String claimSql(String namesCondition) {
@@ -59,7 +62,8 @@ final class ActivityWork {
     Optional<ActivityWorkItem> claim(Connection c, String owner, Duration leaseDuration, NameFilter names,
             Instant now) throws SQLException {
         Lease lease = new Lease(owner, UUID.randomUUID().toString(), now.plus(leaseDuration));
-        try (PreparedStatement ps = c.prepareStatement(names.isAny() ? claimSql : claimNamedSql)) {
+        try (PreparedStatement ps = c.prepareStatement(names.isAny() ? claimSql
+                : names.isExcluding() ? claimExceptSql : claimNamedSql)) {
             ps.setString(1, owner);
             ps.setString(2, lease.token());
             PgTime.set(ps, 3, lease.expiresAt());

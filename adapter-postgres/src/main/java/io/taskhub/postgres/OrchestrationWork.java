@@ -41,6 +41,8 @@ final class OrchestrationWork {
     final String claimSql;
     /** The claim for a worker that runs some names only: the same, with the names' condition. */
     final String claimNamedSql;
+    /** The claim of instances whose names no live worker runs (to fail them once they have waited too long). */
+    final String claimExceptSql;
     private final String takeMessagesSql;
 
     OrchestrationWork(Tables tables, String hubKey, MessageDelivery delivery) {
@@ -54,6 +56,7 @@ final class OrchestrationWork {
         this.claimSql = claimSql("");
         // A condition of its own rather than "names IS NULL OR ...": one generic plan per shape stays fast.
         this.claimNamedSql = claimSql(" AND lower(i.name) = ANY(?::text[])");
+        this.claimExceptSql = claimSql(" AND lower(i.name) <> ALL(?::text[])");
         this.takeMessagesSql = "WITH taken AS MATERIALIZED (SELECT seq AS taken_seq FROM " + t.inbox()
                 + " WHERE task_hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY seq LIMIT ?)"
                 + " UPDATE " + t.inbox() + " SET dequeue_count = dequeue_count + 1 FROM taken"
@@ -75,7 +78,8 @@ final class OrchestrationWork {
             NameFilter names, Instant now) throws SQLException {
         Lease lease = new Lease(owner, UUID.randomUUID().toString(), now.plus(leaseDuration));
         InstanceMetadata instance;
-        try (PreparedStatement ps = c.prepareStatement(names.isAny() ? claimSql : claimNamedSql)) {
+        try (PreparedStatement ps = c.prepareStatement(names.isAny() ? claimSql
+                : names.isExcluding() ? claimExceptSql : claimNamedSql)) {
             int i = 1;
             ps.setString(i++, hubKey);
             PgTime.set(ps, i++, now);

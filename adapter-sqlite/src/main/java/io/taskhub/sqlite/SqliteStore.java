@@ -392,13 +392,19 @@ final class SqliteStore implements OrchestrationStore {
         }));
     }
 
-    /** {@code AND lower(column) IN (?, …)} for a filter that is not {@link NameFilter#ANY}; nothing for ANY. */
+    /**
+     * {@code AND lower(column) IN (?, …)} for a filter of accepted names, {@code NOT IN} for one of refused
+     * names; nothing for ANY.
+     */
     private static String nameCondition(String column, NameFilter names) {
         if (names.isAny()) {
             return "";
         }
-        return names.lowerCaseNames().isEmpty() ? " AND 0"
-                : " AND lower(" + column + ") IN (" + "?,".repeat(names.lowerCaseNames().size() - 1) + "?)";
+        if (names.lowerCaseNames().isEmpty()) {
+            return names.isExcluding() ? "" : " AND 0";
+        }
+        return " AND lower(" + column + ")" + (names.isExcluding() ? " NOT IN (" : " IN (")
+                + "?,".repeat(names.lowerCaseNames().size() - 1) + "?)";
     }
 
     private static void bindNames(PreparedStatement ps, int index, NameFilter names) throws SQLException {

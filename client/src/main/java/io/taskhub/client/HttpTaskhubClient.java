@@ -29,6 +29,7 @@ import io.taskhub.ports.model.PurgeFilter;
 import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.ReusePolicy;
 import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.store.WorkerRegistration;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -178,7 +179,18 @@ public final class HttpTaskhubClient implements TaskhubClient {
                 history.add(JsonCodec.readEvent(event.toString()));
             }
         }
-        return Optional.of(new InstanceStatus(metadata(body.get("instance")), history));
+        List<FunctionCatalog.Function> withoutWorker = new ArrayList<>();
+        body.path("withoutWorker").forEach(f -> withoutWorker.add(JsonCodec.read(f.toString(),
+                FunctionCatalog.Function.class)));
+        return Optional.of(new InstanceStatus(metadata(body.get("instance")), history, withoutWorker));
+    }
+
+    @Override
+    public List<WorkerRegistration> liveWorkers() {
+        JsonNode body = json(send(get(TASKHUB_API + "/workers", Map.of()), null));
+        List<WorkerRegistration> workers = new ArrayList<>();
+        body.path("workers").forEach(w -> workers.add(JsonCodec.read(w.toString(), WorkerRegistration.class)));
+        return workers;
     }
 
     @Override

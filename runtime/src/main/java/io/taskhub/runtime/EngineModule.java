@@ -79,7 +79,8 @@ final class EngineModule extends AbstractModule {
                 .withConcurrency(Math.max(1, settings.getInt(Settings.WORKER_ORCHESTRATIONS)),
                         Math.max(1, settings.getInt(Settings.WORKER_ACTIVITIES)))
                 .withMaxCachedInstances(settings.getInt(Settings.WORKER_CACHE))
-                .withPoisonLimit(Math.max(1, settings.getInt(Settings.WORKER_POISON_LIMIT)));
+                .withPoisonLimit(Math.max(1, settings.getInt(Settings.WORKER_POISON_LIMIT)))
+                .withUnknownNameTimeout(settings.getDurationOrNever(Settings.WORKER_UNKNOWN_NAME_TIMEOUT));
         try {
             return options.withLeaseDuration(settings.getDuration(Settings.WORKER_LEASE));
         } catch (IllegalArgumentException e) {

@@ -1,6 +1,6 @@
 package io.taskhub.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
@@ -24,9 +24,13 @@ public final class GetRuntimeStatusCommand extends ManagementCommand {
 
     @Override
     protected int run(Connection connection, Printer printer) {
-        InstanceStatus found = connection.client().getStatus(id, new StatusOptions(false, false, showInput))
+        // With the history, the status also names the awaited activities that no running worker has.
+        InstanceStatus found = connection.client().getStatus(id, new StatusOptions(true, false, showInput))
                 .orElseThrow(() -> new InstanceNotFoundException(id));
-        JsonNode status = StatusDocuments.status(found.metadata(), null, false, showInput);
+        ObjectNode status = StatusDocuments.status(found.metadata(), null, false, showInput);
+        if (!found.withoutWorker().isEmpty()) {
+            status.set("withoutWorker", Views.withoutWorker(found.withoutWorker()));
+        }
         if (printer.isJson()) {
             printer.json(status);
         } else {

@@ -1,6 +1,9 @@
 package io.taskhub.cli.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.taskhub.ports.client.FunctionCatalog;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -22,7 +25,24 @@ public final class Views {
         fields.put("Input", Printer.compact(status.get("input")));
         fields.put("Custom status", Printer.compact(status.get("customStatus")));
         fields.put("Output", Printer.compact(status.get("output")));
+        if (status.has("withoutWorker")) {
+            List<String> missing = new ArrayList<>();
+            status.get("withoutWorker").forEach(f -> missing.add(f.path("kind").asText() + " "
+                    + f.path("name").asText()));
+            fields.put("Waiting for", "no running worker has " + String.join(", ", missing)
+                    + " (it waits until one that has it starts)");
+        }
         printer.details(fields);
+    }
+
+    /** {@code [{"kind":"orchestrator","name":…},…]}: what an instance waits on that no running worker has. */
+    public static ArrayNode withoutWorker(List<FunctionCatalog.Function> functions) {
+        ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        for (FunctionCatalog.Function function : functions) {
+            array.addObject().put("kind", function.kind() == FunctionCatalog.Kind.ORCHESTRATOR ? "orchestrator"
+                    : "activity").put("name", function.name());
+        }
+        return array;
     }
 
     public static void instances(Printer printer, List<JsonNode> instances) {

@@ -2,6 +2,7 @@ package io.taskhub.core.client;
 
 import io.taskhub.core.lifecycle.InstanceLifecycle;
 import io.taskhub.core.registry.OrchestrationRegistry;
+import io.taskhub.core.worker.WorkerDirectory;
 import io.taskhub.ports.client.InstanceStatus;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.StartOutcome;
@@ -33,6 +34,7 @@ import io.taskhub.ports.model.SupportedTimes;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.ports.store.WorkerRegistration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -68,6 +70,7 @@ public final class DefaultTaskhubClient implements TaskhubClient {
     private final OrchestrationStore store;
     private final OrchestrationRegistry registry;
     private final Duration startTimeout;
+    private final WorkerDirectory workers;
 
     /** @param registry the known orchestrators, used to refuse unknown names at start; null accepts any name */
     public DefaultTaskhubClient(OrchestrationStore store, OrchestrationRegistry registry) {
@@ -81,6 +84,7 @@ public final class DefaultTaskhubClient implements TaskhubClient {
     public DefaultTaskhubClient(OrchestrationStore store, OrchestrationRegistry registry, Duration startTimeout) {
         this.store = store;
         this.registry = registry;
+        this.workers = new WorkerDirectory(store);
         if (startTimeout == null || startTimeout.isNegative() || startTimeout.isZero()) {
             throw new InvalidArgumentException("The start timeout must be positive, was " + startTimeout + ".");
         }
@@ -242,8 +246,13 @@ public final class DefaultTaskhubClient implements TaskhubClient {
         return store.getInstance(instanceId).map(metadata -> {
             InstanceMetadata shown = options.showInput() ? metadata : metadata.toBuilder().input(null).build();
             List<HistoryEvent> history = options.showHistory() ? store.getHistory(instanceId) : null;
-            return new InstanceStatus(shown, history);
+            return new InstanceStatus(shown, history, workers.unserved(metadata, history));
         });
+    }
+
+    @Override
+    public List<WorkerRegistration> liveWorkers() {
+        return store.liveWorkers();
     }
 
     @Override

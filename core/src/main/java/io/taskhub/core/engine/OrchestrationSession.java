@@ -232,7 +232,8 @@ public final class OrchestrationSession {
             Optional<Orchestrator> orchestrator = orchestrators.apply(context.name());
             if (orchestrator.isEmpty()) {
                 result = new Outcome.Failed(new FailureDetails("OrchestratorNotFound",
-                        "No orchestrator named '" + context.name() + "' is registered with this worker."));
+                        "No orchestrator named '" + context.name() + "' is registered with this worker, nor with any"
+                        + " running worker of the task hub."));
             } else {
                 Object output = orchestrator.get().run(context);
                 context.drainReplayedEvents();

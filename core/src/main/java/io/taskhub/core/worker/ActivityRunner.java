@@ -42,7 +42,8 @@ final class ActivityRunner {
             Optional<Activity> activity = registry.activity(task.name());
             if (activity.isEmpty()) {
                 result = new TaskFailed(now, task.taskId(), new FailureDetails("ActivityNotFound",
-                        "No activity named '" + task.name() + "' is registered with this worker."));
+                        "No activity named '" + task.name() + "' is registered with this worker, nor with any running"
+                        + " worker of the task hub."));
             } else {
                 result = invoke(activity.get(), task);
             }

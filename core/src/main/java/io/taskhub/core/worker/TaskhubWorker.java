@@ -38,6 +38,7 @@ public final class TaskhubWorker implements AutoCloseable {
     private final AtomicInteger busy = new AtomicInteger();
     private volatile boolean running;
     private LeaseKeeper leases;
+    private WorkerPresence presence;
 
     public TaskhubWorker(OrchestrationStore store, OrchestrationRegistry registry, WorkerOptions options) {
         this(store, registry, options, new DefaultTaskhubClient(store, registry), ManagementLinks.NONE);
@@ -65,6 +66,9 @@ public final class TaskhubWorker implements AutoCloseable {
         store.createTaskHubIfNotExists();
         running = true;
         leases = new LeaseKeeper(options.leaseDuration());
+        // Announced before the first claim, so the task hub never sees this worker's work as nobody's.
+        presence = new WorkerPresence(store, options.workerId(), registry,
+                new UnknownNameSweep(store, options, steps, activities)).start();
         for (int i = 0; i < options.orchestrationConcurrency(); i++) {
             threads.add(startThread("taskhub-orchestrations-" + i, this::orchestrationLoop));
         }
@@ -214,6 +218,7 @@ public final class TaskhubWorker implements AutoCloseable {
             return;
         }
         running = false;
+        presence.close();
         long deadline = System.nanoTime() + grace.toNanos();
         for (Thread thread : threads) {
             if (busy.get() == 0) {

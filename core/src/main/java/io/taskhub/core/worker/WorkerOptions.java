@@ -14,13 +14,19 @@ import java.util.UUID;
  * @param maxCachedInstances       live orchestrator sessions kept in memory (0: replay every step)
  * @param maxIdleWait              longest wait for work when the store sends no wake-up
  * @param unwindGrace              how long discarding a session waits for its code to unwind
- * @param workerId                 this worker's name in leases
+ * @param workerId                 this worker's name in leases and in its announcement to the task hub
+ * @param unknownNameTimeout       how long work for a name no live worker runs may wait before a worker fails it
+ *                                 (OrchestratorNotFound, ActivityNotFound); null: it waits for ever
  */
 public record WorkerOptions(int orchestrationConcurrency, int activityConcurrency, Duration leaseDuration,
         int maxMessagesPerStep, int poisonLimit, int maxCachedInstances, Duration maxIdleWait, Duration unwindGrace,
-        String workerId) {
+        String workerId, Duration unknownNameTimeout) {
 
     public WorkerOptions {
+        if (unknownNameTimeout != null && unknownNameTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("unknownNameTimeout must be at least 1 second (or null: never), was "
+                    + unknownNameTimeout);
+        }
         positive(orchestrationConcurrency, "orchestrationConcurrency");
         positive(activityConcurrency, "activityConcurrency");
         positive(maxMessagesPerStep, "maxMessagesPerStep");
@@ -42,32 +48,37 @@ public record WorkerOptions(int orchestrationConcurrency, int activityConcurrenc
     public static WorkerOptions defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
         return new WorkerOptions(Math.max(4, cores * 2), Math.max(8, cores * 4), Duration.ofSeconds(30), 100, 10,
-                512, Duration.ofSeconds(1), Duration.ofSeconds(2), "worker-" + UUID.randomUUID());
+                512, Duration.ofSeconds(1), Duration.ofSeconds(2), "worker-" + UUID.randomUUID(), null);
     }
 
     public WorkerOptions withConcurrency(int orchestrations, int activities) {
         return new WorkerOptions(orchestrations, activities, leaseDuration, maxMessagesPerStep, poisonLimit,
-                maxCachedInstances, maxIdleWait, unwindGrace, workerId);
+                maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout);
     }
 
     public WorkerOptions withLeaseDuration(Duration lease) {
         return new WorkerOptions(orchestrationConcurrency, activityConcurrency, lease, maxMessagesPerStep,
-                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, workerId);
+                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout);
     }
 
     public WorkerOptions withPoisonLimit(int limit) {
         return new WorkerOptions(orchestrationConcurrency, activityConcurrency, leaseDuration, maxMessagesPerStep,
-                limit, maxCachedInstances, maxIdleWait, unwindGrace, workerId);
+                limit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout);
     }
 
     public WorkerOptions withMaxCachedInstances(int count) {
         return new WorkerOptions(orchestrationConcurrency, activityConcurrency, leaseDuration, maxMessagesPerStep,
-                poisonLimit, count, maxIdleWait, unwindGrace, workerId);
+                poisonLimit, count, maxIdleWait, unwindGrace, workerId, unknownNameTimeout);
     }
 
     public WorkerOptions withWorkerId(String id) {
         return new WorkerOptions(orchestrationConcurrency, activityConcurrency, leaseDuration, maxMessagesPerStep,
-                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, id);
+                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, id, unknownNameTimeout);
+    }
+
+    public WorkerOptions withUnknownNameTimeout(Duration timeout) {
+        return new WorkerOptions(orchestrationConcurrency, activityConcurrency, leaseDuration, maxMessagesPerStep,
+                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, timeout);
     }
 
     /** The wait before retrying work that failed {@code dequeueCount} times: 100 ms doubling, at most 30 s. */

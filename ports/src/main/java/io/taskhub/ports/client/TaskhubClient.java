@@ -10,6 +10,7 @@ import io.taskhub.ports.model.InstanceQuery;
 import io.taskhub.ports.model.PurgeFilter;
 import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.store.WorkerRegistration;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,9 @@ public interface TaskhubClient {
 
     /** How many instances match the query, per runtime status (paging fields are ignored). */
     Map<RuntimeStatus, Long> countByStatus(InstanceQuery query);
+
+    /** The task hub's workers that are running now, each with the names it runs (from their announcements). */
+    List<WorkerRegistration> liveWorkers();
 
     /**
      * Delivers an external event (payload a JSON text or null); buffered until the instance waits for it.

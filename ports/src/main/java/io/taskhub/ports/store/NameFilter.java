@@ -12,30 +12,52 @@ import java.util.TreeSet;
  */
 public final class NameFilter {
     /** Any name: a store's claim without a filter. */
-    public static final NameFilter ANY = new NameFilter(null);
+    public static final NameFilter ANY = new NameFilter(null, false);
 
     private final Set<String> lowerCaseNames;
+    private final boolean excluding;
 
-    private NameFilter(Set<String> lowerCaseNames) {
+    private NameFilter(Set<String> lowerCaseNames, boolean excluding) {
         this.lowerCaseNames = lowerCaseNames;
+        this.excluding = excluding;
     }
 
     /** Only these names (none at all when empty). */
     public static NameFilter only(Collection<String> names) {
+        return new NameFilter(lowerCased(names), false);
+    }
+
+    /**
+     * Every name but these (any name when empty): how a worker finds work that no live worker runs, to fail it
+     * once it has waited too long.
+     */
+    public static NameFilter except(Collection<String> names) {
+        return new NameFilter(lowerCased(names), true);
+    }
+
+    private static Set<String> lowerCased(Collection<String> names) {
         Set<String> lower = new TreeSet<>();
         names.forEach(name -> lower.add(lowerCase(name)));
-        return new NameFilter(Set.copyOf(lower));
+        return Set.copyOf(lower);
     }
 
     public boolean isAny() {
         return lowerCaseNames == null;
     }
 
-    public boolean accepts(String name) {
-        return isAny() || (name != null && lowerCaseNames.contains(lowerCase(name)));
+    /** Whether {@link #lowerCaseNames()} are the names refused (else the names accepted). */
+    public boolean isExcluding() {
+        return excluding;
     }
 
-    /** The accepted names in lower case, sorted; only for a filter that is not {@link #ANY}. */
+    public boolean accepts(String name) {
+        return isAny() || (name != null && lowerCaseNames.contains(lowerCase(name)) != excluding);
+    }
+
+    /**
+     * The names in lower case, sorted: accepted, or refused when {@link #isExcluding()}; only for a filter that
+     * is not {@link #ANY}.
+     */
     public Set<String> lowerCaseNames() {
         if (isAny()) {
             throw new IllegalStateException("NameFilter.ANY has no list of names.");
@@ -50,6 +72,6 @@ public final class NameFilter {
 
     @Override
     public String toString() {
-        return isAny() ? "any name" : lowerCaseNames.toString();
+        return isAny() ? "any name" : (excluding ? "any name but " : "") + lowerCaseNames;
     }
 }

@@ -10,7 +10,10 @@ import java.util.Locale;
 public record Setting(String key, String defaultValue, String description, Kind kind, List<String> choices) {
 
     /** How a value is checked. */
-    public enum Kind { TEXT, INTEGER, BOOLEAN, CHOICE, SECONDS }
+    public enum Kind { TEXT, INTEGER, BOOLEAN, CHOICE, SECONDS, SECONDS_OR_NEVER }
+
+    /** The value of a {@link Kind#SECONDS_OR_NEVER} setting that means no limit. */
+    public static final String NEVER = "never";
 
     public static Setting text(String key, String defaultValue, String description) {
         return new Setting(key, defaultValue, description, Kind.TEXT, List.of());
@@ -22,6 +25,11 @@ public record Setting(String key, String defaultValue, String description, Kind 
 
     public static Setting seconds(String key, double defaultValue, String description) {
         return new Setting(key, String.valueOf(defaultValue), description, Kind.SECONDS, List.of());
+    }
+
+    /** A duration of at least one second, or {@link #NEVER} (the default). */
+    public static Setting secondsOrNever(String key, String description) {
+        return new Setting(key, NEVER, description, Kind.SECONDS_OR_NEVER, List.of());
     }
 
     public static Setting bool(String key, boolean defaultValue, String description) {
@@ -64,6 +72,19 @@ public record Setting(String key, String defaultValue, String description, Kind 
                     // reported below
                 }
                 throw invalid(value, source, "a number of seconds of 0 or more (decimals allowed)");
+            }
+            case SECONDS_OR_NEVER -> {
+                if (trimmed.equalsIgnoreCase(NEVER)) {
+                    return NEVER;
+                }
+                try {
+                    if (Double.parseDouble(trimmed) >= 1) {
+                        return trimmed;
+                    }
+                } catch (NumberFormatException ignored) {
+                    // reported below
+                }
+                throw invalid(value, source, "a number of seconds of 1 or more, or " + NEVER);
             }
             case BOOLEAN -> {
                 String lower = trimmed.toLowerCase(Locale.ROOT);

@@ -74,13 +74,17 @@ public final class Settings {
             "Orchestrations kept live in memory (0 replays every step)");
     public static final Setting WORKER_POISON_LIMIT = Setting.integer("worker.poisonLimit", 10,
             "Attempts before failing work that keeps crashing");
+    public static final Setting WORKER_UNKNOWN_NAME_TIMEOUT = Setting.secondsOrNever("worker.unknownNameTimeout",
+            "How long work for an orchestrator or activity that no running worker has may wait before it is failed"
+                    + " (never: it waits for a worker that has it)");
 
     public static final List<Setting> ALL = List.of(BACKEND, TASK_HUB, SQLITE_FILE, POSTGRES_URL, POSTGRES_USER,
             POSTGRES_PASSWORD, POSTGRES_SCHEMA, POSTGRES_POOL_SIZE, AZURE_CONNECTION_STRING, AZURE_PARTITIONS,
             AZURE_PARTITION_LEASE, AZURE_POLLING,
             HTTP_HOST, HTTP_PORT, HTTP_API_KEYS, HTTP_ALLOW_INSECURE, HTTP_MAX_REQUEST_BYTES, HTTP_PUBLIC_URL,
             HTTP_TASK_HUBS, HTTP_IDLE_TIMEOUT, HTTP_ENABLED, PLUGINS_PATH, CLIENT_START_TIMEOUT,
-            WORKER_ORCHESTRATIONS, WORKER_ACTIVITIES, WORKER_LEASE, WORKER_CACHE, WORKER_POISON_LIMIT);
+            WORKER_ORCHESTRATIONS, WORKER_ACTIVITIES, WORKER_LEASE, WORKER_CACHE, WORKER_POISON_LIMIT,
+            WORKER_UNKNOWN_NAME_TIMEOUT);
 
     /** The launcher's own variables ({@code bin/taskhub}, {@code ./taskhub}): not settings, so not refused. */
     public static final Set<String> LAUNCHER_VARIABLES = Set.of("TASKHUB_JAVA_OPTS");
@@ -187,6 +191,11 @@ public final class Settings {
 
     public Duration getDuration(Setting setting) {
         return Duration.ofMillis(Math.round(Double.parseDouble(get(setting).trim()) * 1000));
+    }
+
+    /** A {@code secondsOrNever} setting's duration, or null for never. */
+    public Duration getDurationOrNever(Setting setting) {
+        return Setting.NEVER.equals(get(setting)) ? null : getDuration(setting);
     }
 
     public List<String> getList(Setting setting) {
