@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.TaskhubWorker;
+import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.StartInstanceRequest;
+import io.taskhub.ports.client.StatusOptions;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.history.EventRaised;
 import io.taskhub.ports.history.ExecutionRewound;
@@ -483,6 +485,64 @@ public abstract class EngineSuite extends EngineSuiteBase {
             }
         }
         awaitStatus(waiting, RuntimeStatus.Running);
+    }
+
+    @Test
+    void theStatusNamesWhatNoRunningWorkerHas_untilAWorkerThatHasItStarts() {
+        stopWorkers();
+        OrchestrationRegistry helloWithoutItsActivity = new OrchestrationRegistry()
+                .addOrchestrator("Hello", registry.orchestrator("Hello").orElseThrow());
+        TaskhubWorker partial = new TaskhubWorker(store, helloWithoutItsActivity, workerOptions()).start();
+        workers.add(partial);
+
+        String waiting = start("WaitEvent", null);
+        String hello = start("Hello", null);
+        awaitStatus(hello, RuntimeStatus.Running);
+        Awaitility.await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(client.getStatus(waiting, StatusOptions.DEFAULT).orElseThrow().withoutWorker())
+                    .containsExactly(new FunctionCatalog.Function(FunctionCatalog.Kind.ORCHESTRATOR, "WaitEvent",
+                            null));
+            assertThat(client.getStatus(hello, StatusOptions.WITH_HISTORY).orElseThrow().withoutWorker())
+                    .as("read with its history, the status names the awaited activity too")
+                    .containsExactly(new FunctionCatalog.Function(FunctionCatalog.Kind.ACTIVITY, "SayHello", null));
+        });
+        assertThat(client.liveWorkers()).singleElement().satisfies(w -> {
+            assertThat(w.workerId()).isEqualTo(partial.options().workerId());
+            assertThat(w.orchestrators()).containsExactly("Hello");
+            assertThat(w.activities()).isEmpty();
+        });
+
+        startWorker(workerOptions()); // one that has them all
+        if (store.bindsInstancesToPartitions()) {
+            workers.remove(partial); // it leaves, and the new worker takes over its partitions
+            partial.stop(Duration.ofSeconds(5));
+        }
+        assertThat(awaitCompletion(hello).runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
+        awaitStatus(waiting, RuntimeStatus.Running);
+        Awaitility.await().atMost(WAIT).until(
+                () -> client.getStatus(waiting, StatusOptions.WITH_HISTORY).orElseThrow().withoutWorker().isEmpty());
+    }
+
+    @Test
+    void workNoRunningWorkerHas_isFailedOnceItWaitedLongerThanTheUnknownNameTimeout() {
+        stopWorkers();
+        OrchestrationRegistry helloWithoutItsActivity = new OrchestrationRegistry()
+                .addOrchestrator("Hello", registry.orchestrator("Hello").orElseThrow());
+        workers.add(new TaskhubWorker(store, helloWithoutItsActivity,
+                workerOptions().withUnknownNameTimeout(Duration.ofSeconds(2))).start());
+
+        String nobodys = start("WaitEvent", null);
+        String hello = start("Hello", null);
+
+        InstanceMetadata failed = awaitCompletion(nobodys);
+        assertThat(failed.runtimeStatus()).isEqualTo(RuntimeStatus.Failed);
+        assertThat(failed.failure().errorType()).isEqualTo("OrchestratorNotFound");
+        assertThat(Duration.between(failed.createdAt(), failed.lastUpdatedAt())).as("only after the timeout")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        InstanceMetadata helloFailed = awaitCompletion(hello);
+        assertThat(helloFailed.runtimeStatus()).as("the activity's failure is not handled").isEqualTo(
+                RuntimeStatus.Failed);
+        assertThat(helloFailed.failure().toString()).contains("ActivityNotFound").contains("SayHello");
     }
 
     /** Waits until a worker has processed something for the instance since {@code revision} was read. */

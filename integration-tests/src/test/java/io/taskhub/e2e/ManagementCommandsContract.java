@@ -147,6 +147,25 @@ abstract class ManagementCommandsContract {
         assertThat(api.status(never)).isEmpty();
     }
 
+    // ---- list-workers --------------------------------------------------------------------------------------
+
+    @Test
+    void listWorkers_showsTheServersWorkerWithTheNamesItRuns() {
+        CommandResult json = taskhub("list-workers", "-o", "json");
+        assertExit(json, 0);
+        JsonNode workers = json.json().path("workers");
+        assertThat(workers).as("the server's worker announces itself").isNotEmpty();
+        assertThat(workers).anySatisfy(worker -> {
+            assertThat(worker.path("orchestrators").toString()).contains("\"E1_HelloSequence\"");
+            assertThat(worker.path("activities").toString()).contains("\"E1_SayHello\"");
+        });
+
+        CommandResult table = taskhub("list-workers");
+        assertExit(table, 0);
+        assertThat(table.stdout().lines().findFirst().orElseThrow()).matches("WORKER\\s+ORCHESTRATORS\\s+ACTIVITIES");
+        assertThat(table.stdout()).contains("E1_HelloSequence").containsPattern("\\d+ running worker\\(s\\)\\.");
+    }
+
     // ---- get-history ---------------------------------------------------------------------------------------
 
     @Test

@@ -8,12 +8,14 @@ import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.ports.client.ManagementLinks;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.errors.LockLostException;
+import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.InstanceMessage;
-import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.WorkerRegistration;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +36,7 @@ public final class TaskhubWorker implements AutoCloseable {
     private final StepProcessor steps;
     private final DroppedMessages droppedMessages = new DroppedMessages();
     private final ActivityRunner activities;
+    private final UnknownNames unknownNames;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
     private volatile boolean running;
@@ -57,6 +60,7 @@ public final class TaskhubWorker implements AutoCloseable {
         this.steps = new StepProcessor(store, registry::orchestrator, cache, options.poisonLimit(),
                 options.unwindGrace(), droppedMessages);
         this.activities = new ActivityRunner(registry, options.poisonLimit(), client, links);
+        this.unknownNames = new UnknownNames(options, new WorkerDirectory(store));
     }
 
     public synchronized TaskhubWorker start() {
@@ -67,8 +71,7 @@ public final class TaskhubWorker implements AutoCloseable {
         running = true;
         leases = new LeaseKeeper(options.leaseDuration());
         // Announced before the first claim, so the task hub never sees this worker's work as nobody's.
-        presence = new WorkerPresence(store, options.workerId(), registry,
-                new UnknownNameSweep(store, options, steps, activities)).start();
+        presence = new WorkerPresence(store, options.workerId(), registry).start();
         for (int i = 0; i < options.orchestrationConcurrency(); i++) {
             threads.add(startThread("taskhub-orchestrations-" + i, this::orchestrationLoop));
         }
@@ -98,11 +101,14 @@ public final class TaskhubWorker implements AutoCloseable {
             // Only what this worker can run: work for other names waits for a worker that has them.
             Optional<OrchestrationWorkItem> claimed = claim(() -> store.claimOrchestrationWorkItem(
                     options.workerId(), options.leaseDuration(), options.maxMessagesPerStep(),
-                    NameFilter.only(registry.orchestratorNames())));
+                    unknownNames.claimFilter(registry.orchestratorNames(), WorkerRegistration::orchestrators)));
             if (claimed.isEmpty()) {
                 continue;
             }
             OrchestrationWorkItem item = claimed.get();
+            if (registry.orchestrator(item.instance().name()).isEmpty() && handedBackUntilItsTime(item)) {
+                continue;
+            }
             busy.incrementAndGet();
             leases.track(item, () -> store.renewOrchestrationWorkItem(item, options.leaseDuration()));
             try {
@@ -123,11 +129,15 @@ public final class TaskhubWorker implements AutoCloseable {
     private void activityLoop() {
         while (running) {
             Optional<ActivityWorkItem> claimed = claim(() -> store.claimActivityWorkItem(options.workerId(),
-                    options.leaseDuration(), NameFilter.only(registry.activityNames())));
+                    options.leaseDuration(),
+                    unknownNames.claimFilter(registry.activityNames(), WorkerRegistration::activities)));
             if (claimed.isEmpty()) {
                 continue;
             }
             ActivityWorkItem item = claimed.get();
+            if (registry.activity(item.task().name()).isEmpty() && handedBackUntilItsTime(item)) {
+                continue;
+            }
             busy.incrementAndGet();
             leases.track(item, () -> store.renewActivityWorkItem(item, options.leaseDuration()));
             try {
@@ -147,6 +157,40 @@ public final class TaskhubWorker implements AutoCloseable {
                 busy.decrementAndGet();
             }
         }
+    }
+
+    /**
+     * An instance whose orchestrator no running worker has (claimed only under {@code unknownNameTimeout}): handed
+     * back until it has waited that long since its last change, then processed, which fails it.
+     *
+     * @return true when it was handed back
+     */
+    private boolean handedBackUntilItsTime(OrchestrationWorkItem item) {
+        InstanceMetadata instance = item.instance();
+        Duration remaining = unknownNames.remainingWait(instance.lastUpdatedAt(), store.now());
+        if (!remaining.isNegative() && !remaining.isZero()) {
+            abandon(() -> store.abandonOrchestrationWorkItem(item, remaining));
+            return true;
+        }
+        LOG.log(System.Logger.Level.WARNING, "No running worker has orchestrator '" + instance.name()
+                + "': instance " + item.instanceId() + " waited longer than worker.unknownNameTimeout ("
+                + options.unknownNameTimeout().toSeconds() + " s) and is failed.");
+        return false;
+    }
+
+    /** The same for a task whose activity no running worker has: it waited at least since its instance's step. */
+    private boolean handedBackUntilItsTime(ActivityWorkItem item) {
+        Instant since = store.getInstance(item.task().instanceId()).map(InstanceMetadata::lastUpdatedAt)
+                .orElse(store.now());
+        Duration remaining = unknownNames.remainingWait(since, store.now());
+        if (!remaining.isNegative() && !remaining.isZero()) {
+            abandon(() -> store.abandonActivityWorkItem(item, remaining));
+            return true;
+        }
+        LOG.log(System.Logger.Level.WARNING, "No running worker has activity '" + item.task().name()
+                + "': its task for instance " + item.task().instanceId() + " waited longer than"
+                + " worker.unknownNameTimeout (" + options.unknownNameTimeout().toSeconds() + " s) and is failed.");
+        return false;
     }
 
     private <T> Optional<T> claim(java.util.function.Supplier<Optional<T>> claimer) {

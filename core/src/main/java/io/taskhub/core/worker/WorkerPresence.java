@@ -10,8 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps a worker's announcement in its task hub alive while the worker runs, and withdraws it when the worker
- * stops; a worker that crashed drops out when its announcement lapses. After each renewal it runs the worker's
- * periodic chores (the sweep for work no live worker runs).
+ * stops; a worker that crashed drops out when its announcement lapses.
  */
 final class WorkerPresence implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WorkerPresence.class.getName());
@@ -21,15 +20,13 @@ final class WorkerPresence implements AutoCloseable {
     private final OrchestrationStore store;
     private final String workerId;
     private final OrchestrationRegistry registry;
-    private final Runnable afterRenewal;
     private final ScheduledExecutorService timer;
     private volatile boolean failing;
 
-    WorkerPresence(OrchestrationStore store, String workerId, OrchestrationRegistry registry, Runnable afterRenewal) {
+    WorkerPresence(OrchestrationStore store, String workerId, OrchestrationRegistry registry) {
         this.store = store;
         this.workerId = workerId;
         this.registry = registry;
-        this.afterRenewal = afterRenewal;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "taskhub-presence");
             t.setDaemon(true);
@@ -40,19 +37,9 @@ final class WorkerPresence implements AutoCloseable {
     /** Announces the worker now (so that it counts as live before it claims anything), then every few seconds. */
     WorkerPresence start() {
         renew();
-        timer.scheduleWithFixedDelay(this::renewThenChores, RENEW_EVERY.toMillis(), RENEW_EVERY.toMillis(),
+        timer.scheduleWithFixedDelay(this::renew, RENEW_EVERY.toMillis(), RENEW_EVERY.toMillis(),
                 TimeUnit.MILLISECONDS);
         return this;
-    }
-
-    private void renewThenChores() {
-        renew();
-        try {
-            afterRenewal.run();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "A periodic task of worker " + workerId + " failed; it runs again"
-                    + " in " + RENEW_EVERY.toSeconds() + " s: " + e);
-        }
     }
 
     private void renew() {
