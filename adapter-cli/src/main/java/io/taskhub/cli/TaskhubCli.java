@@ -24,8 +24,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Consumer;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
  * The {@code taskhub} command. Commands write to picocli's writers (never System.out) so tests can capture
@@ -57,10 +57,7 @@ public final class TaskhubCli implements Runnable {
     /** Runs the command line and returns the exit code. */
     public static int run(String[] args, Map<String, String> environment, InputStream input, PrintWriter out,
             PrintWriter err, Consumer<String> onServerStarted) {
-        CommandLine commandLine = new CommandLine(new TaskhubCli(environment, input, onServerStarted));
-        // "@file.json" is the commands' own syntax for JSON read from a file (--input, --event-data); picocli's
-        // argument files would otherwise split the file into arguments.
-        commandLine.setExpandAtFiles(false);
+        CommandLine commandLine = commandLine(new TaskhubCli(environment, input, onServerStarted));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
@@ -76,6 +73,17 @@ public final class TaskhubCli implements Runnable {
             return ExitCodes.USAGE;
         });
         return commandLine.execute(args);
+    }
+
+    /** The command line of {@code cli}, with every subcommand, as {@link #run} executes it. */
+    static CommandLine commandLine(TaskhubCli cli) {
+        CommandLine commandLine = new CommandLine(cli);
+        // "@file.json" is the commands' own syntax for JSON read from a file (--input, --event-data); picocli's
+        // argument files would otherwise split the file into arguments.
+        commandLine.setExpandAtFiles(false);
+        // Wide enough that no example (a URL, a JDBC URL) is wrapped in the middle.
+        commandLine.setUsageHelpWidth(120);
+        return commandLine;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.taskhub.postgres;
 
+import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.history.HistoryEvent;
 import io.taskhub.ports.json.JsonCodec;
@@ -184,6 +185,31 @@ public final class PostgresStore implements OrchestrationStore {
         List<InstanceMessage> batch = List.copyOf(messages);
         Instant now = now();
         runWithNotices((c, n) -> delivery.deliver(c, batch, now, true, n));
+    }
+
+    @Override
+    public boolean reopenForRewind(String instanceId, InstanceMessage rewind) {
+        Instant now = now();
+        return withNotices((c, n) -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.instances() + " SET runtime_status = ?,"
+                    + " output = NULL, failure = NULL, last_updated_at = ?, revision = revision + 1"
+                    + " WHERE task_hub = ? AND instance_id = ? AND runtime_status = ?")) {
+                ps.setString(1, RuntimeStatus.Pending.name());
+                PgTime.set(ps, 2, now);
+                ps.setString(3, hubKey);
+                ps.setString(4, instanceId);
+                ps.setString(5, RuntimeStatus.Failed.name());
+                if (ps.executeUpdate() == 0) {
+                    if (getInstance(instanceId).isEmpty()) {
+                        throw new InstanceNotFoundException(instanceId);
+                    }
+                    return false;
+                }
+            }
+            delivery.deliver(c, List.of(rewind), now, true, n);
+            n.instanceChanged(instanceId);
+            return true;
+        });
     }
 
     @Override

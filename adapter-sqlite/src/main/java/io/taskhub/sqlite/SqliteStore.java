@@ -1,6 +1,7 @@
 package io.taskhub.sqlite;
 
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
+import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.history.HistoryEvent;
@@ -185,6 +186,31 @@ final class SqliteStore implements OrchestrationStore {
         db.write(c -> {
             rows.send(c, messages, now(), false, new HashMap<>());
             return null;
+        });
+    }
+
+    @Override
+    public boolean reopenForRewind(String instanceId, InstanceMessage rewind) {
+        Instant now = now();
+        return db.write(c -> {
+            InstanceMetadata existing = rows.select(c, instanceId);
+            if (existing == null) {
+                throw new InstanceNotFoundException(instanceId);
+            }
+            if (existing.runtimeStatus() != RuntimeStatus.Failed) {
+                return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE instances SET runtime_status = ?, output = NULL,"
+                    + " failure = NULL, last_updated_at = ?, revision = revision + 1"
+                    + " WHERE task_hub = ? AND instance_id = ?")) {
+                ps.setString(1, RuntimeStatus.Pending.name());
+                ps.setLong(2, Rows.nanos(now));
+                ps.setString(3, taskHub);
+                ps.setString(4, instanceId);
+                ps.executeUpdate();
+            }
+            rows.enqueue(c, instanceId, rewind.executionId(), rewind.event(), rewind.visibleAt(), now);
+            return true;
         });
     }
 

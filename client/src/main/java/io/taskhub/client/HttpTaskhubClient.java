@@ -407,11 +407,26 @@ public final class HttpTaskhubClient implements TaskhubClient {
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new StorageException("Cannot reach the Taskhub server at " + root + ": " + e, e);
+            throw new StorageException("Cannot reach the Taskhub server at " + root + ": " + why(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StorageException("Interrupted while waiting for the Taskhub server at " + root, e);
         }
+    }
+
+    /** What went wrong with a connection, in words (a refused connection carries no message of its own). */
+    private static String why(IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            return "nothing accepts connections there (is the server running, and are the host and port right?)";
+        }
+        if (e instanceof java.net.http.HttpConnectTimeoutException) {
+            return "the connection timed out (is the host reachable?)";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer within the request's timeout";
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
     private HttpResponse<String> check(HttpResponse<String> response, String instanceId) {

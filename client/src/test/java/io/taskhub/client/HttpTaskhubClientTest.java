@@ -151,4 +151,18 @@ class HttpTaskhubClientTest {
         assertThatThrownBy(() -> HttpTaskhubClient.connect("ftp://nowhere", null))
                 .isInstanceOf(InvalidArgumentException.class);
     }
+
+    @Test
+    void aServerThatDoesNotAnswer_isNamedWithWhatToCheck() throws IOException {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort(); // free, and nobody listens once the socket is closed
+        }
+        String url = "http://127.0.0.1:" + closedPort;
+        assertThatThrownBy(() -> HttpTaskhubClient.connect(url, null).getStatus("x", StatusOptions.DEFAULT))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("Cannot reach the Taskhub server at " + url)
+                .hasMessageContaining("is the server running")
+                .hasMessageNotContaining("null");
+    }
 }

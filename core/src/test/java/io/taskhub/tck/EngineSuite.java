@@ -8,7 +8,9 @@ import io.taskhub.core.worker.TaskhubWorker;
 import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.StatusOptions;
+import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
+import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.ports.history.EventRaised;
 import io.taskhub.ports.history.ExecutionRewound;
 import io.taskhub.ports.history.ExecutionStarted;
@@ -191,9 +193,11 @@ public abstract class EngineSuite extends EngineSuiteBase {
         assertThat(eventsOf(history(id), TimerFired.class)).hasSize(1);
 
         TestOrchestrations.HEALED.put(id, true);
-        long failedRevision = metadata(id).revision();
         client.rewind(id, "fixed it");
-        InstanceMetadata done = awaitCompletionAfter(id, failedRevision);
+        assertThat(metadata(id).runtimeStatus()).as("read at once after the rewind was accepted")
+                .isNotEqualTo(RuntimeStatus.Failed);
+        InstanceMetadata done = awaitCompletion(id); // never the old Failed state
+        assertThat(done.runtimeStatus()).isNotEqualTo(RuntimeStatus.Failed);
         assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
         assertThat(done.output()).isEqualTo("\"1:healed\"");
         assertThat(done.failure()).isNull();
@@ -543,6 +547,20 @@ public abstract class EngineSuite extends EngineSuiteBase {
         assertThat(helloFailed.runtimeStatus()).as("the activity's failure is not handled").isEqualTo(
                 RuntimeStatus.Failed);
         assertThat(helloFailed.failure().toString()).contains("ActivityNotFound").contains("SayHello");
+    }
+
+    @Test
+    void aClientStartsWhatARunningWorkerHas_evenWhenItsOwnProcessDoesNotLoadIt() {
+        // a management process without the plugins (an HTTP server in front of workers, the CLI)
+        TaskhubClient bare = newClient(store, new OrchestrationRegistry());
+        String id = bare.startNew(StartInstanceRequest.of("hello", null)); // names match case-insensitively
+        assertThat(awaitCompletion(id).output())
+                .isEqualTo("[\"Hello Tokyo!\",\"Hello Seattle!\",\"Hello London!\"]");
+        assertThat(metadata(id).name()).as("stored as the worker registered it").isEqualTo("Hello");
+
+        assertThatThrownBy(() -> bare.startNew(StartInstanceRequest.of("NoSuchOrchestrator", null)))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("NoSuchOrchestrator")
+                .hasMessageContaining("Known orchestrators").hasMessageContaining("Hello");
     }
 
     /** Waits until a worker has processed something for the instance since {@code revision} was read. */

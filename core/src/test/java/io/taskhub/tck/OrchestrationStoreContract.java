@@ -110,6 +110,14 @@ public abstract class OrchestrationStoreContract {
     }
 
     @Nested
+    class Rewinds extends RewindContract {
+        @Override
+        protected StorageBackend backend() {
+            return OrchestrationStoreContract.this.backend();
+        }
+    }
+
+    @Nested
     class NameFilters extends NameFilterContract {
         @Override
         protected StorageBackend backend() {

@@ -332,7 +332,8 @@ abstract class ManagementCommandsContract {
 
         CommandResult unconfirmed = taskhub("purge-history", "--id", id);
         assertExit(unconfirmed, 2);
-        assertThat(unconfirmed.stderr()).contains("pass --yes").contains("Nothing was changed.");
+        assertThat(unconfirmed.stderr()).contains("Purge instance " + id + " (Completed)").contains("pass --yes")
+                .contains("Nothing was changed.");
         assertThat(api.status(id)).as("the instance after the refused purge").isPresent();
 
         CommandResult purged = taskhub("purge-history", "--id", id, "--yes");
@@ -354,6 +355,14 @@ abstract class ManagementCommandsContract {
         api.awaitStatus(first, "Completed");
         api.awaitStatus(second, "Completed");
         Instant to = Instant.now().plusSeconds(1);
+
+        CommandResult asked = taskhub("purge-history", "--created-after", from.toString(), "--created-before",
+                to.toString(), "--runtime-status", "Completed,Failed");
+        assertExit(asked, 2);
+        assertThat(asked.stderr()).as("the question says exactly what would go")
+                .contains("Purge 2 instance(s) created between " + from + " and " + to)
+                .contains("Completed 2, Failed 0").contains("other statuses are kept").contains("Nothing was changed.");
+        assertThat(api.status(first)).isPresent();
 
         CommandResult purged = taskhub("purge-history", "--created-after", from.toString(), "--created-before",
                 to.toString(), "--runtime-status", "Completed,Failed", "--yes", "-o", "json");
@@ -453,6 +462,25 @@ abstract class ManagementCommandsContract {
         assertThat(refused.stderr()).contains("delete-task-hub works on the backend directly")
                 .contains("without --endpoint");
         assertThat(api.status(kept)).isPresent();
+    }
+
+    @Test
+    void directModeOnSqlite_saysWhichFileItUses_andWarnsWhenTheFileIsNew() {
+        String configured = storage.environment().get("TASKHUB_SQLITE_FILE");
+        assumeTrue(mode() == Mode.DIRECT && configured != null, "only a direct command opens a SQLite file");
+
+        CommandResult usual = taskhub("get-instances", "--top", "1");
+        assertExit(usual, 0);
+        assertThat(usual.stderr()).contains("Using the SQLite database " + Path.of(configured).toAbsolutePath()
+                .normalize()).doesNotContain("did not exist");
+
+        Path elsewhere = work.resolve("elsewhere.db").toAbsolutePath().normalize();
+        CommandResult fresh = taskhub("get-instances", "--set", "sqlite.file=" + elsewhere);
+        assertExit(fresh, 0);
+        assertThat(fresh.stderr()).contains("Warning: " + elsewhere + " did not exist; it is created empty")
+                .contains("TASKHUB_SQLITE_FILE");
+        CommandResult again = taskhub("get-instances", "--set", "sqlite.file=" + elsewhere);
+        assertThat(again.stderr()).as("warned once, when it was created").doesNotContain("did not exist");
     }
 
     @Test

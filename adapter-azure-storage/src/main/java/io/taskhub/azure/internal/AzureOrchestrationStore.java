@@ -36,6 +36,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The storage port for one task hub on Azure Storage. It wires the parts together and wraps unexpected SDK
@@ -43,6 +45,7 @@ import java.util.function.Supplier;
  * docs/azure-storage.md.
  */
 public final class AzureOrchestrationStore implements OrchestrationStore {
+    private static final Logger LOG = LoggerFactory.getLogger(AzureOrchestrationStore.class);
     private final HubClients hub;
     private final InstanceRows instances;
     private final HistoryRows history;
@@ -199,6 +202,38 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     @Override
     public Map<RuntimeStatus, Long> countInstances(InstanceQuery query) {
         return read("count instances", Map.of(), () -> queries.count(query));
+    }
+
+    /**
+     * The rewind message is sent first, then the row is reopened if it is still the Failed row read: should the
+     * row change meanwhile (a worker already running the rewind) or this process stop in between, the message is
+     * there and the worker rewinds the instance all the same, only without the early Pending.
+     */
+    @Override
+    public boolean reopenForRewind(String instanceId, InstanceMessage rewind) {
+        Instant now = now();
+        return call("rewind " + instanceId, () -> {
+            InstanceRows.InstanceRow row = instances.read(instanceId)
+                    .orElseThrow(() -> new InstanceNotFoundException(instanceId));
+            if (row.metadata().runtimeStatus() != RuntimeStatus.Failed) {
+                return false;
+            }
+            outbox.send(Outbox.envelope(UUID.randomUUID().toString(), rewind, null, null)
+                    .withIncarnation(String.valueOf(row.properties().get(InstanceRows.CREATED))));
+            InstanceMetadata reopened = row.metadata().toBuilder().runtimeStatus(RuntimeStatus.Pending).output(null)
+                    .failure(null).lastUpdatedAt(now).build();
+            try {
+                instances.replace(instanceId, instances.toProperties(reopened, row.revision() + 1,
+                        row.parentRevision(), row), row.etag());
+            } catch (RuntimeException e) {
+                if (!StorageErrors.isPreconditionFailed(e) && !StorageErrors.isNotFound(e)) {
+                    throw e;
+                }
+                LOG.debug("Instance {} changed while its rewind was accepted; the worker reopens it", instanceId);
+            }
+            waiter.signal();
+            return true;
+        });
     }
 
     @Override

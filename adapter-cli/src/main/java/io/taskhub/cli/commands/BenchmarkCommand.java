@@ -2,6 +2,7 @@ package io.taskhub.cli.commands;
 
 import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.TaskhubCli;
+import io.taskhub.cli.output.OutputFormat;
 import io.taskhub.cli.output.Printer;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.TaskhubClient;
@@ -31,10 +32,14 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "benchmark", description = "Measure backends side by side: throughput, latency, list queries.",
         footer = {"%nExamples:", "  taskhub benchmark",
-            "  taskhub benchmark --backends sqlite,postgres --instances 500 --set postgres.url=jdbc:postgresql://127.0.0.1:5432/postgres"})
+            "  taskhub benchmark --backends sqlite,postgres --instances 500 \\",
+            "      --set postgres.url=jdbc:postgresql://127.0.0.1:5432/postgres"})
 public final class BenchmarkCommand implements Callable<Integer> {
     @Mixin
-    CommonOptions common;
+    ConfigOptions config;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "table (default) or json.")
+    OutputFormat output = OutputFormat.table;
 
     @Option(names = "--backends", split = ",", defaultValue = "sqlite",
             description = "Backends to measure, in order (default: sqlite).")
@@ -56,15 +61,15 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Printer printer = new Printer(out, spec.commandLine().getErr(), common.output);
+        Printer printer = new Printer(out, spec.commandLine().getErr(), output);
         TaskhubCli cli = (TaskhubCli) spec.root().commandLine().getCommand();
         List<Figures> results = new ArrayList<>();
         for (String backend : backends) {
-            common.settings.put(Settings.BACKEND.key(), backend.trim());
-            common.settings.put(Settings.TASK_HUB.key(), "bench" + UUID.randomUUID().toString().replace("-", "")
+            config.settings.put(Settings.BACKEND.key(), backend.trim());
+            config.settings.put(Settings.TASK_HUB.key(), "bench" + UUID.randomUUID().toString().replace("-", "")
                     .substring(0, 12));
             printer.progress("Measuring " + backend + "...");
-            try (Deployment deployment = Deployment.assemble(common.settings(cli.environment()),
+            try (Deployment deployment = Deployment.assemble(config.settings(cli.environment()),
                     BenchmarkCommand.class.getClassLoader())) {
                 deployment.startWorker();
                 TaskhubClient client = deployment.clients().defaultClient();

@@ -4,29 +4,20 @@ import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.OutputFormat;
 import io.taskhub.runtime.Deployment;
 import io.taskhub.runtime.config.Settings;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options every command shares: where the configuration comes from, and where to send requests. */
+/**
+ * The options of the management commands: the configuration (to work on the backend directly), or a running
+ * server to talk to instead, and the output format.
+ */
 public final class CommonOptions {
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Properties file with settings (default: ./taskhub.properties when present).")
-    Path config;
-
-    @Option(names = "--backend", paramLabel = "NAME", description = "sqlite, postgres or azure-storage.")
-    String backend;
-
-    @Option(names = "--taskhub", paramLabel = "NAME", description = "Task hub to work on (default: the configured one).")
-    String taskHub;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, e.g. --set sqlite.file=data/th.db.")
-    Map<String, String> settings = new LinkedHashMap<>();
-
-    @Option(names = "--plugins", paramLabel = "DIR",
-            description = "A folder of plugin jars to load, each in a class loader of its own (setting plugins.path).")
-    Path plugins;
+    @Mixin
+    ConfigOptions config;
 
     @Option(names = "--endpoint", paramLabel = "URL",
             description = "Talk to a running server (e.g. http://127.0.0.1:7071, or the URL that serve prints)"
@@ -39,27 +30,25 @@ public final class CommonOptions {
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "table (default) or json.")
     OutputFormat output = OutputFormat.table;
 
-    /** The settings: defaults, file, environment, then these flags. */
-    Settings settings(Map<String, String> environment) {
-        Map<String, String> flags = new LinkedHashMap<>(settings);
-        if (backend != null) {
-            flags.put(Settings.BACKEND.key(), backend);
-        }
-        if (taskHub != null) {
-            flags.put(Settings.TASK_HUB.key(), taskHub);
-        }
-        if (plugins != null) {
-            flags.put(Settings.PLUGINS_PATH.key(), plugins.toString());
-        }
-        return Settings.load(config, environment, flags);
-    }
-
-    /** A connection to the server at --endpoint, or directly to the configured backend. */
-    Connection open(Map<String, String> environment) {
+    /**
+     * A connection to the server at --endpoint, or directly to the configured backend. On SQLite, says which
+     * database file it opens (on {@code notices}), and warns when the file did not exist: a command run from
+     * another directory would otherwise work on a new, empty database without a word.
+     */
+    Connection open(Map<String, String> environment, Consumer<String> notices) {
         // Loaded in both modes: a mistyped setting is reported even when --endpoint makes it unused.
-        Settings resolved = settings(environment);
+        Settings resolved = config.settings(environment);
         if (endpoint != null) {
-            return Connection.remote(endpoint, taskHub, apiKey);
+            return Connection.remote(endpoint, config.taskHub, apiKey);
+        }
+        if (resolved.get(Settings.BACKEND).equals("sqlite")) {
+            Path file = Path.of(resolved.get(Settings.SQLITE_FILE)).toAbsolutePath().normalize();
+            notices.accept("Using the SQLite database " + file);
+            if (!Files.exists(file)) {
+                notices.accept("Warning: " + file + " did not exist; it is created empty. To work on an existing"
+                        + " database from anywhere, set " + Settings.SQLITE_FILE.environmentVariable() + " or pass"
+                        + " --set " + Settings.SQLITE_FILE.key() + "=PATH.");
+            }
         }
         Deployment deployment = Deployment.assemble(resolved, CommonOptions.class.getClassLoader());
         try {

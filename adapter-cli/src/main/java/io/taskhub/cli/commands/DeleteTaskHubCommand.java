@@ -2,8 +2,8 @@ package io.taskhub.cli.commands;
 
 import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.management.Connection;
-import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.cli.output.Printer;
+import io.taskhub.ports.errors.InvalidArgumentException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

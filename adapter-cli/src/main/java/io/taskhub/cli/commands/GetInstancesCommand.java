@@ -26,16 +26,21 @@ import picocli.CommandLine.ParameterException;
             "  taskhub get-instances --created-after 2026-11-01T00:00:00Z --id-prefix order- --all -o json",
             "  taskhub get-instances --continuation-token <token from the previous page>"})
 public final class GetInstancesCommand extends ManagementCommand {
-    @Option(names = "--created-after", paramLabel = "INSTANT") String createdAfter;
-    @Option(names = "--created-before", paramLabel = "INSTANT") String createdBefore;
-    @Option(names = "--updated-after", paramLabel = "INSTANT") String updatedAfter;
-    @Option(names = "--updated-before", paramLabel = "INSTANT") String updatedBefore;
+    @Option(names = "--created-after", paramLabel = "INSTANT",
+            description = "Only instances created at or after this ISO-8601 time.") String createdAfter;
+    @Option(names = "--created-before", paramLabel = "INSTANT",
+            description = "Only instances created at or before this ISO-8601 time.") String createdBefore;
+    @Option(names = "--updated-after", paramLabel = "INSTANT",
+            description = "Only instances last updated at or after this ISO-8601 time.") String updatedAfter;
+    @Option(names = "--updated-before", paramLabel = "INSTANT",
+            description = "Only instances last updated at or before this ISO-8601 time.") String updatedBefore;
 
     @Option(names = "--runtime-status", split = ",", paramLabel = "STATUS",
             description = "One or more of Pending, Running, Suspended, Completed, Failed, Terminated, ContinuedAsNew.")
     List<String> statuses = new ArrayList<>();
 
-    @Option(names = "--id-prefix", paramLabel = "PREFIX") String idPrefix;
+    @Option(names = "--id-prefix", paramLabel = "PREFIX", description = "Only instances whose id starts with this.")
+    String idPrefix;
     @Option(names = "--name", paramLabel = "NAME", description = "Orchestrator name.") String name;
 
     @Option(names = "--top", defaultValue = "100", paramLabel = "N", description = "Page size (1 to 1000, default 100).")

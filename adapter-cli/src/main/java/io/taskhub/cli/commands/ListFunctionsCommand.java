@@ -1,10 +1,10 @@
 package io.taskhub.cli.commands;
 
-import io.taskhub.http.StatusDocuments;
-import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
+import io.taskhub.http.StatusDocuments;
+import io.taskhub.ports.client.FunctionCatalog;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;

@@ -31,7 +31,7 @@ public abstract class ManagementCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         Printer printer = new Printer(spec.commandLine().getOut(), spec.commandLine().getErr(), common.output);
-        try (Connection connection = common.open(cli().environment())) {
+        try (Connection connection = common.open(cli().environment(), printer::progress)) {
             return run(connection, printer);
         }
     }

@@ -5,14 +5,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
+import io.taskhub.ports.client.StatusOptions;
+import io.taskhub.ports.errors.InstanceNotFoundException;
+import io.taskhub.ports.model.InstanceQuery;
 import io.taskhub.ports.model.PurgeFilter;
 import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,8 +34,11 @@ public final class PurgeHistoryCommand extends ManagementCommand {
     @Option(names = "--recursive", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "With --id: also purge finished sub-orchestrations (default: true).")
     boolean recursive;
-    @Option(names = "--created-after", paramLabel = "INSTANT") String createdAfter;
-    @Option(names = "--created-before", paramLabel = "INSTANT", description = "Default: now.") String createdBefore;
+    @Option(names = "--created-after", paramLabel = "INSTANT",
+            description = "Purge by filter: finished instances created at or after this ISO-8601 time.")
+    String createdAfter;
+    @Option(names = "--created-before", paramLabel = "INSTANT", description = "With --created-after: created at or before this time (default: now).")
+    String createdBefore;
     @Option(names = "--runtime-status", split = ",", paramLabel = "STATUS",
             description = "Completed, Failed, Terminated or Canceled (default: all of them).")
     List<String> statuses = new ArrayList<>();
@@ -42,8 +50,10 @@ public final class PurgeHistoryCommand extends ManagementCommand {
             throw new ParameterException(spec.commandLine(), "Give either --id or --created-after (a filter).");
         }
         if (id != null) {
-            if (!confirmed(yes, "Purge instance " + id + (recursive ? " and its sub-orchestrations" : "") + "?",
-                    printer)) {
+            RuntimeStatus status = connection.client().getStatus(id, new StatusOptions(false, false, false))
+                    .orElseThrow(() -> new InstanceNotFoundException(id)).metadata().runtimeStatus();
+            if (!confirmed(yes, "Purge instance " + id + " (" + status + ")"
+                    + (recursive ? " and its finished sub-orchestrations" : "") + "?", printer)) {
                 return notConfirmed(printer);
             }
             report(printer, connection.client().purge(id, recursive).deletedInstanceCount());
@@ -51,10 +61,11 @@ public final class PurgeHistoryCommand extends ManagementCommand {
         }
         Instant from = instant(createdAfter, "--created-after");
         Instant to = createdBefore == null ? Instant.now() : instant(createdBefore, "--created-before");
-        if (!confirmed(yes, "Purge every finished instance created between " + from + " and " + to + "?", printer)) {
+        Set<RuntimeStatus> statuses = statuses();
+        if (!yes && !confirmed(false, purgeQuestion(connection, from, to, statuses), printer)) {
             return notConfirmed(printer);
         }
-        PurgeFilter filter = new PurgeFilter(from, to, statuses());
+        PurgeFilter filter = new PurgeFilter(from, to, statuses);
         int total = 0;
         PurgeResult chunk;
         do {
@@ -66,6 +77,22 @@ public final class PurgeHistoryCommand extends ManagementCommand {
         } while (!chunk.isComplete());
         report(printer, total);
         return ExitCodes.SUCCESS;
+    }
+
+    /** Says exactly what a purge by filter deletes: how many instances match, of which statuses. */
+    private static String purgeQuestion(Connection connection, Instant from, Instant to, Set<RuntimeStatus> statuses) {
+        Set<RuntimeStatus> finished = statuses.isEmpty() ? EnumSet.copyOf(Arrays.stream(RuntimeStatus.values())
+                .filter(RuntimeStatus::isTerminal).toList()) : statuses;
+        Map<RuntimeStatus, Long> counts = connection.client().countByStatus(InstanceQuery.builder()
+                .createdFrom(from).createdTo(to).statuses(finished).build());
+        long total = counts.values().stream().mapToLong(Long::longValue).sum();
+        List<String> breakdown = new ArrayList<>();
+        for (RuntimeStatus status : finished) {
+            breakdown.add(status + " " + counts.getOrDefault(status, 0L));
+        }
+        return "Purge " + total + " instance(s) created between " + from + " and " + to + ", with their history ("
+                + String.join(", ", breakdown) + ")" + (statuses.isEmpty() ? "" : "; other statuses are kept")
+                + "?";
     }
 
     private static void report(Printer printer, int deleted) {

@@ -10,8 +10,10 @@ import picocli.CommandLine.Option;
         footer = {"%nExamples:", "  taskhub raise-event --id 5f1c… --event-name ApprovalEvent --event-data '{\"approved\":true}'",
             "  taskhub raise-event --id 5f1c… --event-name ApprovalEvent --event-data @answer.json"})
 public final class RaiseEventCommand extends ManagementCommand {
-    @Option(names = "--id", required = true, paramLabel = "ID") String id;
-    @Option(names = {"-e", "--event-name"}, required = true, paramLabel = "NAME") String eventName;
+    @Option(names = "--id", required = true, paramLabel = "ID", description = "The instance to send the event to.")
+    String id;
+    @Option(names = {"-e", "--event-name"}, required = true, paramLabel = "NAME",
+            description = "The event's name, as the orchestration waits for it (case-insensitive).") String eventName;
     @Option(names = {"-d", "--event-data"}, paramLabel = "JSON|@FILE", description = "Payload (default: null).")
     String eventData;
 

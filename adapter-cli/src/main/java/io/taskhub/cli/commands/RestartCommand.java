@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
         footer = {"%nExamples:", "  taskhub restart --id 5f1c…            (under a new id)",
             "  taskhub restart --id order-7 --same-id (replaces the finished instance)"})
 public final class RestartCommand extends ManagementCommand {
-    @Option(names = "--id", required = true, paramLabel = "ID") String id;
+    @Option(names = "--id", required = true, paramLabel = "ID", description = "The instance to start again.")
+    String id;
     @Option(names = "--same-id", description = "Reuse the instance id (the instance must have finished).")
     boolean sameId;
 

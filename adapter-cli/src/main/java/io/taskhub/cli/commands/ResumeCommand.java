@@ -9,8 +9,10 @@ import picocli.CommandLine.Option;
 @Command(name = "resume", description = "Resume a suspended instance.",
         footer = {"%nExample:", "  taskhub resume --id 5f1c… --reason 'maintenance'"})
 public final class ResumeCommand extends ManagementCommand {
-    @Option(names = "--id", required = true, paramLabel = "ID") String id;
-    @Option(names = "--reason", paramLabel = "TEXT") String reason;
+    @Option(names = "--id", required = true, paramLabel = "ID", description = "The instance to resume.")
+    String id;
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why; recorded in the instance's history.")
+    String reason;
 
     @Override
     protected int run(Connection connection, Printer printer) {

@@ -9,8 +9,10 @@ import picocli.CommandLine.Option;
 @Command(name = "rewind", description = "Rewind a failed instance: re-run what failed, keep every success.",
         footer = {"%nExample:", "  taskhub rewind --id 5f1c… --reason 'maintenance'"})
 public final class RewindCommand extends ManagementCommand {
-    @Option(names = "--id", required = true, paramLabel = "ID") String id;
-    @Option(names = "--reason", paramLabel = "TEXT") String reason;
+    @Option(names = "--id", required = true, paramLabel = "ID", description = "The instance to rewind (it must have Failed).")
+    String id;
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why; recorded in the instance's history.")
+    String reason;
 
     @Override
     protected int run(Connection connection, Printer printer) {

@@ -26,7 +26,7 @@ public final class ServeCommand implements Callable<Integer> {
     private static final Duration SHUTDOWN_GRACE = Taskhub.STOP_GRACE;
 
     @Mixin
-    CommonOptions common;
+    ConfigOptions config;
 
     @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default 7071; 0 picks a free one).")
     Integer port;
@@ -40,14 +40,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (port != null) {
-            common.settings.put(Settings.HTTP_PORT.key(), String.valueOf(port));
+            config.settings.put(Settings.HTTP_PORT.key(), String.valueOf(port));
         }
         if (host != null) {
-            common.settings.put(Settings.HTTP_HOST.key(), host);
+            config.settings.put(Settings.HTTP_HOST.key(), host);
         }
         PrintWriter out = spec.commandLine().getOut();
         TaskhubCli cli = (TaskhubCli) spec.root().commandLine().getCommand();
-        Settings settings = common.settings(cli.environment());
+        Settings settings = config.settings(cli.environment());
         Taskhub taskhub = Taskhub.builder().settings(settings).classLoader(ServeCommand.class.getClassLoader())
                 .start();
         try {

@@ -10,8 +10,10 @@ import picocli.CommandLine.Option;
         footer = {"%nExamples:", "  taskhub terminate --id 5f1c… --reason 'wrong input' --yes",
             "  taskhub terminate --id 5f1c… --no-recursive"})
 public final class TerminateCommand extends ManagementCommand {
-    @Option(names = "--id", required = true, paramLabel = "ID") String id;
-    @Option(names = "--reason", paramLabel = "TEXT") String reason;
+    @Option(names = "--id", required = true, paramLabel = "ID", description = "The instance to terminate.")
+    String id;
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why; recorded in the instance's history.")
+    String reason;
     @Option(names = "--recursive", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Also terminate running sub-orchestrations (default: true).")
     boolean recursive;

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 public final class WaitCommand extends ManagementCommand {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
-    @Option(names = "--id", required = true, paramLabel = "ID") String id;
+    @Option(names = "--id", required = true, paramLabel = "ID", description = "The instance to wait for.")
+    String id;
     @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS", description = "Default 60.")
     double timeoutSeconds;
 

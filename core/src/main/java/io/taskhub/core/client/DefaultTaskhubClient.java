@@ -44,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -118,9 +119,11 @@ public final class DefaultTaskhubClient implements TaskhubClient {
             StorableText.require("tag " + key, value);
         });
         if (registry != null) {
-            name = registry.canonicalOrchestratorName(name).orElseThrow(() -> new InvalidArgumentException(
-                    "No orchestrator named '" + request.name() + "' is registered. Known orchestrators: "
-                            + registry.orchestratorNames() + "."));
+            // Known here, or to a running worker of the task hub (a plugin this process does not load).
+            name = registry.canonicalOrchestratorName(name).or(() -> workers.canonicalOrchestratorName(request.name()))
+                    .orElseThrow(() -> new InvalidArgumentException("No orchestrator named '" + request.name()
+                            + "' is registered here or with any running worker of task hub " + store.taskHubName()
+                            + ". Known orchestrators: " + knownOrchestrators() + "."));
         }
         String instanceId = request.instanceId() == null ? InstanceIds.newId()
                 : InstanceIds.validate(request.instanceId());
@@ -250,6 +253,12 @@ public final class DefaultTaskhubClient implements TaskhubClient {
         });
     }
 
+    private Set<String> knownOrchestrators() {
+        Set<String> known = new TreeSet<>(registry.orchestratorNames());
+        workers.live().forEach(w -> known.addAll(w.orchestrators()));
+        return known;
+    }
+
     @Override
     public List<WorkerRegistration> liveWorkers() {
         return store.liveWorkers();
@@ -296,7 +305,14 @@ public final class DefaultTaskhubClient implements TaskhubClient {
     @Override
     public void rewind(String instanceId, String reason) {
         StorableText.require("reason", reason);
-        send(instanceId, ManagementOperation.REWIND, new ExecutionRewound(store.now(), reason));
+        InstanceMetadata instance = existing(instanceId);
+        InstanceLifecycle.check(instanceId, ManagementOperation.REWIND, instance.runtimeStatus());
+        // Stored with the instance reopened, so that no later read or wait sees the old Failed state.
+        if (!store.reopenForRewind(instanceId, InstanceMessage.of(instanceId,
+                new ExecutionRewound(store.now(), reason)))) {
+            InstanceLifecycle.check(instanceId, ManagementOperation.REWIND, existing(instanceId).runtimeStatus());
+            throw new IllegalStateException("Instance " + instanceId + " could not be reopened for its rewind.");
+        }
     }
 
     private void send(String instanceId, ManagementOperation operation, HistoryEvent event) {

@@ -73,6 +73,11 @@ final class StepOutput {
         failure = failureDetails;
     }
 
+    /** Logs how the execution ended, if this step ended it (call once the step is committed). */
+    void logEnd() {
+        LifecycleLog.ended(instance, finalStatus, output, failure);
+    }
+
     void continueAsNew(String executionId, String input) {
         finalStatus = RuntimeStatus.ContinuedAsNew;
         newExecutionId = executionId;

@@ -1,5 +1,6 @@
 package io.taskhub.core.engine;
 
+import io.taskhub.core.lifecycle.InstanceLifecycle;
 import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.history.ContinueAsNew;
 import io.taskhub.ports.history.EventRaised;
@@ -80,7 +81,7 @@ public final class StepProcessor {
             }
             return;
         }
-        if (instance.runtimeStatus().isTerminal()) {
+        if (instance.runtimeStatus().isTerminal() || InstanceLifecycle.awaitsRewind(instance)) {
             OrchestrationSession rewound = processFinished(item, messages, now);
             if (rewound != null) {
                 keepOrDiscard(rewound, instance.revision() + 1);
@@ -100,6 +101,7 @@ public final class StepProcessor {
             discard(session);
             throw e;
         }
+        step.logEnd();
         keepOrDiscard(session, step.changesInstance() ? instance.revision() + 1 : instance.revision());
     }
 
@@ -287,11 +289,11 @@ public final class StepProcessor {
         session.unwind(unwindGrace);
     }
 
-    /** Before an execution starts (a scheduled start), other messages wait for it, in order. */
     /**
-     * Sends the messages again, due when the execution should have started. Each keeps the execution it was
-     * addressed to: an event raised for whichever execution runs (no execution id) must not become one for this
-     * execution only, or it would be dropped as stale when this execution continues as new before it arrives.
+     * Before an execution starts (a scheduled start), other messages wait for it, in order: they are sent again,
+     * due when the execution should have started. Each keeps the execution it was addressed to: an event raised
+     * for whichever execution runs (no execution id) must not become one for this execution only, or it would be
+     * dropped as stale when this execution continues as new before it arrives.
      */
     private static void deferUntilStart(List<InstanceMessage> messages, StepOutput step) {
         Instant startAt = step.instance.scheduledStartAt() != null && step.instance.scheduledStartAt().isAfter(step.now)
@@ -321,7 +323,7 @@ public final class StepProcessor {
     private OrchestrationSession processFinished(OrchestrationWorkItem item, List<InstanceMessage> messages,
             Instant now) {
         InstanceMetadata instance = item.instance();
-        if (instance.runtimeStatus() != RuntimeStatus.Failed) {
+        if (instance.runtimeStatus() != RuntimeStatus.Failed && !InstanceLifecycle.awaitsRewind(instance)) {
             commit(item, Checkpoint.consumeOnly());
             drops.record(instance.instanceId(), instance.name(), finished(instance), withoutStarts(messages));
             return null;
@@ -405,18 +407,21 @@ public final class StepProcessor {
      */
     private void commitPoisoned(OrchestrationWorkItem item, Instant now) {
         InstanceMetadata instance = item.instance();
+        StepOutput step = poisoned(instance, item.dequeueCount(), now, null);
         try {
-            commit(item, poisoned(instance, item.dequeueCount(), now, null));
+            commit(item, step.toCheckpoint());
         } catch (LockLostException e) {
             throw e;
         } catch (RuntimeException e) {
             InstanceMetadata bare = instance.toBuilder().input(null).output(null).customStatus(null)
                     .scheduledStartAt(null).build();
-            commit(item, poisoned(bare, item.dequeueCount(), now, e));
+            step = poisoned(bare, item.dequeueCount(), now, e);
+            commit(item, step.toCheckpoint());
         }
+        step.logEnd();
     }
 
-    private Checkpoint poisoned(InstanceMetadata instance, int dequeueCount, Instant now, RuntimeException writeError) {
+    private StepOutput poisoned(InstanceMetadata instance, int dequeueCount, Instant now, RuntimeException writeError) {
         String cause = writeError == null ? " See the worker's log for the errors."
                 : " Its values could not be stored either (" + writeError + "), so they were cleared.";
         FailureDetails failure = new FailureDetails("PoisonMessage", "Instance '" + instance.instanceId()
@@ -426,7 +431,7 @@ public final class StepProcessor {
         step.history.add(new ExecutionCompleted(now, RuntimeStatus.Failed, null, failure));
         step.complete(RuntimeStatus.Failed, null, failure);
         notifyParent(instance, new SubOrchestrationFailed(now, taskIdInParent(instance), failure), step);
-        return step.toCheckpoint();
+        return step;
     }
 
     private static <T extends HistoryEvent> T firstOf(List<?> eventsOrMessages, Class<T> type) {

@@ -12,6 +12,7 @@ import static io.taskhub.ports.model.RuntimeStatus.Terminated;
 import io.taskhub.ports.errors.IllegalInstanceStateException;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.errors.Refusal;
+import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.ManagementOperation;
 import io.taskhub.ports.model.ReusePolicy;
 import io.taskhub.ports.model.RuntimeStatus;
@@ -99,6 +100,15 @@ public final class InstanceLifecycle {
     }
 
     /** The statuses in which an instance (and its history) may be purged. */
+    /**
+     * Whether the instance is a Failed one whose rewind was accepted but has not run yet: the store reopened it
+     * (Pending) and kept its completion time ({@link io.taskhub.ports.store.OrchestrationStore#reopenForRewind}).
+     * The engine handles it as the finished instance it still is until the rewind runs.
+     */
+    public static boolean awaitsRewind(InstanceMetadata instance) {
+        return instance.runtimeStatus() == RuntimeStatus.Pending && instance.completedAt() != null;
+    }
+
     public static Set<RuntimeStatus> purgeableStatuses() {
         return TERMINAL;
     }

@@ -106,6 +106,22 @@ final class HubState {
         }
     }
 
+    boolean reopenForRewind(String instanceId, InstanceMessage rewind, Instant now) {
+        StoredInstance target = instances.get(instanceId);
+        if (target == null) {
+            throw new InstanceNotFoundException(instanceId);
+        }
+        if (target.metadata.runtimeStatus() != RuntimeStatus.Failed) {
+            return false;
+        }
+        target.metadata = target.metadata.toBuilder().runtimeStatus(RuntimeStatus.Pending).output(null).failure(null)
+                .lastUpdatedAt(now).revision(target.revision() + 1).build();
+        highestRevision = Math.max(highestRevision, target.revision());
+        enqueue(target, rewind, rewind.visibleAt(), now);
+        signals.instanceChanged();
+        return true;
+    }
+
     /** Applies the start rules of {@code sendMessages}; a non-start message to a missing instance is dropped. */
     private void deliver(InstanceMessage message, Instant now) {
         StoredInstance target = instances.get(message.instanceId());

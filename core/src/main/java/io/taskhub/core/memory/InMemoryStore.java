@@ -171,6 +171,11 @@ public final class InMemoryStore implements OrchestrationStore {
     }
 
     @Override
+    public boolean reopenForRewind(String instanceId, InstanceMessage rewind) {
+        return locked(() -> state.reopenForRewind(instanceId, rewind, now()));
+    }
+
+    @Override
     public Optional<InstanceMetadata> getInstance(String instanceId) {
         return locked(() -> Optional.ofNullable(state.instance(instanceId)).map(r -> r.metadata));
     }

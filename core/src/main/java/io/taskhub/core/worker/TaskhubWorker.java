@@ -114,8 +114,8 @@ public final class TaskhubWorker implements AutoCloseable {
             try {
                 steps.process(item);
             } catch (LockLostException e) {
-                LOG.log(System.Logger.Level.WARNING, "Dropped a step of " + item.instanceId()
-                        + ": the lease was lost (" + e.getMessage() + "); another worker will redo it.");
+                LostWork.Explanation why = LostWork.step(item, currentInstance(item.instanceId()), e);
+                LOG.log(why.level(), why.text());
             } catch (RuntimeException | Error e) {
                 logRetry("A step of instance " + item.instanceId(), item.dequeueCount(), e);
                 abandon(() -> store.abandonOrchestrationWorkItem(item, options.backoff(item.dequeueCount())));
@@ -144,8 +144,8 @@ public final class TaskhubWorker implements AutoCloseable {
                 InstanceMessage result = activities.run(item, store.now());
                 store.completeActivityWorkItem(item, result);
             } catch (LockLostException e) {
-                LOG.log(System.Logger.Level.WARNING, "Dropped the result of activity " + item.task().name()
-                        + " for " + item.task().instanceId() + ": the lease was lost; it runs again elsewhere.");
+                LostWork.Explanation why = LostWork.activity(item, currentInstance(item.task().instanceId()), e);
+                LOG.log(why.level(), why.text());
             } catch (RuntimeException | Error e) {
                 // An Error from activity code (out of memory, a crash) is treated like a crashed worker: the
                 // task is retried, and the poison limit ends it if it keeps happening.
@@ -156,6 +156,15 @@ public final class TaskhubWorker implements AutoCloseable {
                 leases.untrack(item);
                 busy.decrementAndGet();
             }
+        }
+    }
+
+    /** The instance as stored now; null when even that cannot be read. */
+    private Optional<InstanceMetadata> currentInstance(String instanceId) {
+        try {
+            return store.getInstance(instanceId);
+        } catch (RuntimeException unreadable) {
+            return null;
         }
     }
 

@@ -6,6 +6,7 @@ import io.taskhub.ports.history.TaskCompleted;
 import io.taskhub.ports.history.TaskFailed;
 import io.taskhub.ports.history.TaskScheduled;
 import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.WorkerRegistration;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -47,6 +49,12 @@ public final class WorkerDirectory {
 
     public boolean runsOrchestrator(String name) {
         return live().stream().anyMatch(w -> w.runsOrchestrator(name));
+    }
+
+    /** The spelling a live worker registered orchestrator {@code name} with (names match case-insensitively). */
+    public Optional<String> canonicalOrchestratorName(String name) {
+        NameFilter wanted = NameFilter.only(List.of(name));
+        return live().stream().flatMap(w -> w.orchestrators().stream()).filter(wanted::accepts).findFirst();
     }
 
     public boolean runsActivity(String name) {

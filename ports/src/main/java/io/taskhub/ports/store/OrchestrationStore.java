@@ -79,6 +79,17 @@ public interface OrchestrationStore {
      */
     void sendMessages(List<InstanceMessage> messages);
 
+    /**
+     * Accepts a rewind of a Failed instance: stores {@code rewind} (a message to the instance) and reopens the
+     * instance in one step, so that no read after the rewind was accepted reports the ended execution's Failed
+     * state. The reopened row reads Pending, its output and failure cleared, its completion time kept (the mark
+     * of an instance awaiting its rewind), its revision and last-updated time moved on.
+     *
+     * @return false when the instance is not Failed (nothing is stored)
+     * @throws InstanceNotFoundException when there is no such instance
+     */
+    boolean reopenForRewind(String instanceId, InstanceMessage rewind);
+
     /** The instance's metadata, or empty. */
     Optional<InstanceMetadata> getInstance(String instanceId);
 
