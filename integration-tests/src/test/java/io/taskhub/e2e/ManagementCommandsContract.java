@@ -147,6 +147,18 @@ abstract class ManagementCommandsContract {
         assertThat(api.status(never)).isEmpty();
     }
 
+    @Test
+    void startNew_ofAnOrchestratorNobodyHas_isAUsageError_thatSaysWhereItCouldCome() {
+        CommandResult refused = taskhub("start-new", "-n", "NoSuchOrchestrator", "--id", uniqueId("nobody"));
+        assertExit(refused, 2);
+        assertThat(refused.stderr()).contains("No orchestrator named 'NoSuchOrchestrator'")
+                .contains("Known orchestrators").contains("E1_HelloSequence");
+        if (mode() == Mode.DIRECT) {
+            assertThat(refused.stderr()).as("direct mode: where a plugin's orchestrator would come from")
+                    .contains("--plugins DIR").contains("--endpoint URL");
+        }
+    }
+
     // ---- list-workers --------------------------------------------------------------------------------------
 
     @Test

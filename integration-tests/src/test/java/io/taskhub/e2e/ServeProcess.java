@@ -19,6 +19,8 @@ final class ServeProcess implements AutoCloseable {
     static final Duration START_LIMIT = Duration.ofSeconds(90);
     static final Duration STOP_LIMIT = Duration.ofSeconds(45);
 
+    /** What {@code serve --no-http} prints once its worker runs (it has no URL). */
+    static final String WORKER_ONLY = "Taskhub worker is running (no HTTP API)";
     private static final Pattern SERVING = Pattern.compile("Taskhub is serving (http://\\S+)/runtime/webhooks/durabletask");
 
     private final Process process;
@@ -44,9 +46,13 @@ final class ServeProcess implements AutoCloseable {
             process.getOutputStream().close();
             long deadline = System.nanoTime() + START_LIMIT.toNanos();
             while (true) {
-                Matcher serving = SERVING.matcher(Files.readString(stdout, StandardCharsets.UTF_8));
+                String printed = Files.readString(stdout, StandardCharsets.UTF_8);
+                Matcher serving = SERVING.matcher(printed);
                 if (serving.find()) {
                     return new ServeProcess(process, stdout, stderr, serving.group(1));
+                }
+                if (printed.contains(WORKER_ONLY)) {
+                    return new ServeProcess(process, stdout, stderr, null);
                 }
                 if (!process.isAlive()) {
                     throw new IllegalStateException("taskhub serve ended with exit code " + process.exitValue()
@@ -82,6 +88,15 @@ final class ServeProcess implements AutoCloseable {
     /** The HTTP API, for the tests' own set-up and polling. */
     ServerApi api() {
         return new ServerApi(managementUrl());
+    }
+
+    /** What the process printed to standard output so far. */
+    String stdout() {
+        try {
+            return Files.readString(stdout, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     boolean isAlive() {

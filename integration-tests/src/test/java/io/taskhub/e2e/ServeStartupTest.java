@@ -1,9 +1,13 @@
 package io.taskhub.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,6 +47,33 @@ class ServeStartupTest {
                     .doesNotContain("c2VjcmV0");
             assertThat(result.stdout()).doesNotContain("Taskhub is serving");
         });
+    }
+
+    @Test
+    void serve_withNoHttp_runsAWorkerOnly_thatRunsWhatTheCommandsStart() throws Exception {
+        TaskhubProcess taskhub = new TaskhubProcess(dir, Map.of("TASKHUB_SQLITE_FILE",
+                dir.resolve("taskhub.db").toString()));
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        ServeProcess worker = taskhub.serve(dir.resolve("logs"), "--no-http", "--port", String.valueOf(port));
+        try {
+            CommandResult started = taskhub.run("start-new", "-n", "E1_HelloSequence", "--id", "worker-only-1");
+            assertThat(started.exitCode()).as(started::describe).isZero();
+            CommandResult waited = taskhub.run("wait", "--id", "worker-only-1", "--timeout", "60");
+            assertThat(waited.exitCode()).as("the worker-only process ran it: %s", waited.describe()).isZero();
+
+            CommandResult workers = taskhub.run("list-workers", "-o", "json");
+            assertThat(workers.json().path("workers")).hasSize(1);
+            assertThat(worker.stdout()).contains(ServeProcess.WORKER_ONLY).doesNotContain("Taskhub is serving");
+            try (Socket probe = new Socket()) {
+                assertThatThrownBy(() -> probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                        2000)).as("nothing listens on the HTTP port").isInstanceOf(IOException.class);
+            }
+        } finally {
+            worker.stop();
+        }
     }
 
     @Test

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "serve", description = "Run the worker and the HTTP management API until stopped (Ctrl+C, SIGTERM).",
         footer = {"%nExamples:", "  taskhub serve",
-            "  taskhub serve --port 8080 --backend postgres --set postgres.url=jdbc:postgresql://db:5432/app"})
+            "  taskhub serve --port 8080 --backend postgres --set postgres.url=jdbc:postgresql://db:5432/app",
+            "  taskhub serve --no-http --backend postgres --set postgres.url=jdbc:postgresql://db:5432/app"})
 public final class ServeCommand implements Callable<Integer> {
     private static final Duration SHUTDOWN_GRACE = Taskhub.STOP_GRACE;
 
@@ -33,6 +34,10 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to bind (default 127.0.0.1).")
     String host;
+
+    @Option(names = "--no-http", description = "Run a worker only, without the HTTP API: one of several workers that"
+            + " share a task hub behind one server (see docs/deployment.md).")
+    boolean noHttp;
 
     @Spec
     CommandSpec spec;
@@ -50,11 +55,13 @@ public final class ServeCommand implements Callable<Integer> {
         Settings settings = config.settings(cli.environment());
         Taskhub taskhub = Taskhub.builder().settings(settings).classLoader(ServeCommand.class.getClassLoader())
                 .start();
-        try {
-            taskhub.startHttp();
-        } catch (RuntimeException e) {
-            taskhub.close();
-            throw e;
+        if (!noHttp) {
+            try {
+                taskhub.startHttp();
+            } catch (RuntimeException e) {
+                taskhub.close();
+                throw e;
+            }
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread shutdown = new Thread(() -> {
@@ -64,14 +71,17 @@ public final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "taskhub-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
-        String url = taskhub.httpBaseUrl();
-        out.println("Taskhub is serving " + url + "/runtime/webhooks/durabletask");
+        String url = noHttp ? null : taskhub.httpBaseUrl();
+        out.println(noHttp ? "Taskhub worker is running (no HTTP API)"
+                : "Taskhub is serving " + url + "/runtime/webhooks/durabletask");
         out.println("  backend:        " + describeBackend(settings));
         out.println("  task hub:       " + taskhub.client().taskHub());
         out.println("  orchestrations: " + String.join(", ", taskhub.orchestratorNames()));
         out.println("  activities:     " + String.join(", ", taskhub.activityNames()));
         describePlugins(taskhub.functions()).forEach(line -> out.println("  " + line));
-        out.println("Try: curl -X POST " + url + "/api/orchestrators/E1_HelloSequence");
+        if (!noHttp) {
+            out.println("Try: curl -X POST " + url + "/api/orchestrators/E1_HelloSequence");
+        }
         out.flush();
         cli.serverStarted(url);
         stopped.await();

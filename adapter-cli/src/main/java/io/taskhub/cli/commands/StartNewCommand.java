@@ -6,9 +6,11 @@ import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
 import io.taskhub.http.StatusDocuments;
+import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.StartOutcome;
 import io.taskhub.ports.errors.InvalidArgumentException;
+import io.taskhub.ports.store.NameFilter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,14 +49,32 @@ public final class StartNewCommand extends ManagementCommand {
         if (fromFile != null) {
             return startBatch(connection, printer);
         }
-        String started = connection.client().startNew(StartInstanceRequest.of(name, jsonArgument(input, "--input"))
-                .withInstanceId(id).withStartAt(instant(startAt, "--start-at")));
+        String started;
+        try {
+            started = connection.client().startNew(StartInstanceRequest.of(name, jsonArgument(input, "--input"))
+                    .withInstanceId(id).withStartAt(instant(startAt, "--start-at")));
+        } catch (InvalidArgumentException e) {
+            throw unknownHere(connection) ? new InvalidArgumentException(e.getMessage() + " An orchestrator from a"
+                    + " plugin: load its jar here with --plugins DIR, or send the start to the server that runs it"
+                    + " with --endpoint URL.", e) : e;
+        }
         if (printer.isJson()) {
             printer.json(JsonNodeFactory.instance.objectNode().put("id", started));
         } else {
             printer.line("Started instance " + started + " of " + name + ".");
         }
         return ExitCodes.SUCCESS;
+    }
+
+    /** Direct mode, and neither this process nor any running worker has the orchestrator. */
+    private boolean unknownHere(Connection connection) {
+        if (connection.isRemote()) {
+            return false;
+        }
+        NameFilter wanted = NameFilter.only(List.of(name));
+        return connection.functions().functions().stream().noneMatch(f -> f.kind() == FunctionCatalog.Kind.ORCHESTRATOR
+                && wanted.accepts(f.name())) && connection.client().liveWorkers().stream()
+                .noneMatch(w -> w.runsOrchestrator(name));
     }
 
     private int startBatch(Connection connection, Printer printer) {
