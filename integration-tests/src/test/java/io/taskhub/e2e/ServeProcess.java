@@ -90,6 +90,15 @@ final class ServeProcess implements AutoCloseable {
         return new ServerApi(managementUrl());
     }
 
+    /** What the process printed to standard error (its log) so far. */
+    String stderr() {
+        try {
+            return Files.readString(stderr, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** What the process printed to standard output so far. */
     String stdout() {
         try {

@@ -205,7 +205,7 @@ public final class Deployment implements AutoCloseable {
             String taskHub = clients().defaultTaskHub();
             // Activities get their hub's client, and management links under this deployment's HTTP address.
             worker = new TaskhubWorker(backend().taskHub(taskHub), registry(), instance(WorkerOptions.class),
-                    clients().forTaskHub(taskHub), httpServer()).start();
+                    clients().forTaskHub(taskHub), httpServer()).withWorkContext(new Slf4jWorkContext()).start();
         }
         return worker;
     }

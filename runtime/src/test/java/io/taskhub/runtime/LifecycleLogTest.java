@@ -72,6 +72,8 @@ class LifecycleLogTest {
                         assertThat(e.getLevel()).isEqualTo(Level.WARN);
                         assertThat(e.getFormattedMessage()).contains("(Breaks) failed")
                                 .contains("IllegalStateException").contains("the order has no lines");
+                        assertThat(e.getMDCPropertyMap()).as("the instance is in the line's context")
+                                .containsEntry("instanceId", broken).containsEntry("function", "Breaks");
                     });
             assertThat(captured.list).filteredOn(e -> e.getFormattedMessage().contains(waiting)).singleElement()
                     .satisfies(e -> {

@@ -1,5 +1,6 @@
 package io.taskhub.cli.commands;
 
+import io.taskhub.cli.output.LogFormat;
 import io.taskhub.runtime.config.Settings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -37,6 +38,8 @@ public final class ConfigOptions {
         if (plugins != null) {
             flags.put(Settings.PLUGINS_PATH.key(), plugins.toString());
         }
-        return Settings.load(config, environment, flags);
+        Settings loaded = Settings.load(config, environment, flags);
+        LogFormat.apply(loaded);
+        return loaded;
     }
 }

@@ -42,6 +42,7 @@ public final class TaskhubWorker implements AutoCloseable {
     private volatile boolean running;
     private LeaseKeeper leases;
     private WorkerPresence presence;
+    private volatile WorkContext context = WorkContext.NONE;
 
     public TaskhubWorker(OrchestrationStore store, OrchestrationRegistry registry, WorkerOptions options) {
         this(store, registry, options, new DefaultTaskhubClient(store, registry), ManagementLinks.NONE);
@@ -61,6 +62,12 @@ public final class TaskhubWorker implements AutoCloseable {
                 options.unwindGrace(), droppedMessages);
         this.activities = new ActivityRunner(registry, options.poisonLimit(), client, links);
         this.unknownNames = new UnknownNames(options, new WorkerDirectory(store));
+    }
+
+    /** Where the worker marks the instance each thread works for (log lines' context); before {@link #start()}. */
+    public TaskhubWorker withWorkContext(WorkContext workContext) {
+        this.context = java.util.Objects.requireNonNull(workContext, "workContext");
+        return this;
     }
 
     public synchronized TaskhubWorker start() {
@@ -111,6 +118,7 @@ public final class TaskhubWorker implements AutoCloseable {
             }
             busy.incrementAndGet();
             leases.track(item, () -> store.renewOrchestrationWorkItem(item, options.leaseDuration()));
+            context.enter(item.instanceId(), item.instance().name());
             try {
                 steps.process(item);
             } catch (LockLostException e) {
@@ -120,6 +128,7 @@ public final class TaskhubWorker implements AutoCloseable {
                 logRetry("A step of instance " + item.instanceId(), item.dequeueCount(), e);
                 abandon(() -> store.abandonOrchestrationWorkItem(item, options.backoff(item.dequeueCount())));
             } finally {
+                context.leave();
                 leases.untrack(item);
                 busy.decrementAndGet();
             }
@@ -140,6 +149,7 @@ public final class TaskhubWorker implements AutoCloseable {
             }
             busy.incrementAndGet();
             leases.track(item, () -> store.renewActivityWorkItem(item, options.leaseDuration()));
+            context.enter(item.task().instanceId(), item.task().name());
             try {
                 InstanceMessage result = activities.run(item, store.now());
                 store.completeActivityWorkItem(item, result);
@@ -153,6 +163,7 @@ public final class TaskhubWorker implements AutoCloseable {
                         e);
                 abandon(() -> store.abandonActivityWorkItem(item, options.backoff(item.dequeueCount())));
             } finally {
+                context.leave();
                 leases.untrack(item);
                 busy.decrementAndGet();
             }

@@ -1,0 +1,26 @@
+package io.taskhub.runtime;
+
+import io.taskhub.core.worker.WorkContext;
+import org.slf4j.MDC;
+
+/**
+ * Puts the instance a worker thread works for into SLF4J's MDC as {@code instanceId} (and {@code function}, the
+ * orchestrator or activity), so that log patterns ({@code %X{instanceId}}) and JSON logs carry it, for the engine's
+ * lines and the application's own alike.
+ */
+final class Slf4jWorkContext implements WorkContext {
+    static final String INSTANCE_ID = "instanceId";
+    static final String FUNCTION = "function";
+
+    @Override
+    public void enter(String instanceId, String name) {
+        MDC.put(INSTANCE_ID, instanceId);
+        MDC.put(FUNCTION, name);
+    }
+
+    @Override
+    public void leave() {
+        MDC.remove(INSTANCE_ID);
+        MDC.remove(FUNCTION);
+    }
+}
