@@ -67,6 +67,26 @@ class PluginFolderCommandsTest {
         assertThat(result.stdout()).doesNotContain("Taskhub is serving");
     }
 
+    @Test
+    void theSamples_areAPluginJar_thatSamplesEnabledFalseTurnsOff() throws Exception {
+        PluginJars.greeter(plugins, "monitoring.jar", "com.example.monitoring", "Monitor"); // a sample's name
+
+        CommandResult clash = taskhub.run("serve", "--port", "0", "--plugins", plugins.toString());
+        assertThat(clash.exitCode()).as(clash::describe).isEqualTo(5);
+        assertThat(clash.stderr()).as("which jar registered the name first").contains("'Monitor' is registered twice")
+                .contains("first by").contains("taskhub-samples.jar").contains("monitoring.jar");
+
+        CommandResult listed = taskhub.run("list-functions", "--plugins", plugins.toString(), "--set",
+                "samples.enabled=false", "-o", "json");
+        assertThat(listed.exitCode()).as(listed::describe).isZero();
+        assertThat(sourceOf(listed.json().path("orchestrators"), "Monitor")).endsWith("monitoring.jar");
+        assertThat(listed.json().path("orchestrators").toString()).doesNotContain("E1_HelloSequence");
+
+        CommandResult samples = taskhub.run("list-functions", "-o", "json");
+        assertThat(sourceOf(samples.json().path("orchestrators"), "E1_HelloSequence"))
+                .as("by default the samples come from their own jar").endsWith("taskhub-samples.jar");
+    }
+
     private static String sourceOf(JsonNode functions, String name) {
         for (JsonNode function : functions) {
             if (function.path("name").asText().equals(name)) {

@@ -86,6 +86,20 @@ public final class PluginSet {
         } catch (IOException e) {
             throw new ConfigurationException("Setting 'plugins.path': cannot list " + folder + ": " + e.getMessage());
         }
+        return withJars(jars, classPath);
+    }
+
+    /**
+     * The same, plus each of {@code jars}, in a class loader of its own whose parent is {@code classPath}.
+     *
+     * @throws ConfigurationException naming a jar that cannot be loaded or declares no plugin
+     */
+    public PluginSet withJars(List<Path> jars, ClassLoader classPath) {
+        for (Path jar : jars) {
+            if (!Files.isRegularFile(jar)) {
+                throw new ConfigurationException("Plugin jar " + jar + " does not exist.");
+            }
+        }
         List<Source> all = new ArrayList<>(sources);
         List<URLClassLoader> loaders = new ArrayList<>(jarLoaders);
         for (Path jar : jars) {

@@ -5,6 +5,7 @@ import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.orchestration.TaskhubPlugin;
 import io.taskhub.runtime.config.Settings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -126,6 +127,7 @@ public final class Taskhub implements AutoCloseable {
     public static final class Builder {
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final List<TaskhubPlugin> plugins = new ArrayList<>();
+        private final List<Path> pluginJars = new ArrayList<>();
         private ClassLoader classLoader = Taskhub.class.getClassLoader();
         private Settings loaded;
 
@@ -158,6 +160,15 @@ public final class Taskhub implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A plugin jar to load, in a class loader of its own (as a jar of the {@code plugins.path} folder): its
+         * {@code TaskhubPlugin}s, listed for ServiceLoader, are registered.
+         */
+        public Builder pluginJar(Path jar) {
+            pluginJars.add(Objects.requireNonNull(jar, "jar"));
+            return this;
+        }
+
         /** Where ServiceLoader looks for plugins (default: Taskhub's own class loader). */
         public Builder classLoader(ClassLoader loader) {
             classLoader = Objects.requireNonNull(loader, "loader");
@@ -173,7 +184,7 @@ public final class Taskhub implements AutoCloseable {
         public Taskhub start() {
             Settings checked = loaded != null ? loaded.with(settings) : Settings.of(settings);
             Deployment deployment = Deployment.assemble(checked, PluginSet.fromSettings(checked, classLoader,
-                    plugins));
+                    plugins).withJars(pluginJars, classLoader));
             Taskhub taskhub = new Taskhub(deployment);
             try {
                 deployment.startWorker();

@@ -1,5 +1,6 @@
 package io.taskhub.cli.commands;
 
+import io.taskhub.cli.BundledSamples;
 import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.TaskhubCli;
 import io.taskhub.cli.output.OutputFormat;
@@ -10,6 +11,7 @@ import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.runtime.Deployment;
+import io.taskhub.runtime.PluginSet;
 import io.taskhub.runtime.config.Settings;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -69,8 +71,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
             config.settings.put(Settings.TASK_HUB.key(), "bench" + UUID.randomUUID().toString().replace("-", "")
                     .substring(0, 12));
             printer.progress("Measuring " + backend + "...");
-            try (Deployment deployment = Deployment.assemble(config.settings(cli.environment()),
-                    BenchmarkCommand.class.getClassLoader())) {
+            Settings settings = config.settings(cli.environment());
+            ClassLoader classPath = BenchmarkCommand.class.getClassLoader();
+            // The workload is a sample: its jar is loaded whatever samples.enabled says.
+            try (Deployment deployment = Deployment.assemble(settings, PluginSet.fromSettings(settings, classPath,
+                    List.of()).withJars(List.of(BundledSamples.required()), classPath))) {
                 deployment.startWorker();
                 TaskhubClient client = deployment.clients().defaultClient();
                 try {

@@ -1,11 +1,14 @@
 package io.taskhub.cli.commands;
 
+import io.taskhub.cli.BundledSamples;
 import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.OutputFormat;
 import io.taskhub.runtime.Deployment;
+import io.taskhub.runtime.PluginSet;
 import io.taskhub.runtime.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import picocli.CommandLine.Mixin;
@@ -50,7 +53,9 @@ public final class CommonOptions {
                         + " --set " + Settings.SQLITE_FILE.key() + "=PATH.");
             }
         }
-        Deployment deployment = Deployment.assemble(resolved, CommonOptions.class.getClassLoader());
+        ClassLoader classPath = CommonOptions.class.getClassLoader();
+        Deployment deployment = Deployment.assemble(resolved, PluginSet.fromSettings(resolved, classPath, List.of())
+                .withJars(BundledSamples.forSettings(resolved), classPath));
         try {
             return Connection.direct(deployment, resolved.get(Settings.TASK_HUB));
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.taskhub.cli.commands;
 
+import io.taskhub.cli.BundledSamples;
 import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.TaskhubCli;
 import io.taskhub.ports.client.FunctionCatalog;
@@ -53,8 +54,9 @@ public final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         TaskhubCli cli = (TaskhubCli) spec.root().commandLine().getCommand();
         Settings settings = config.settings(cli.environment());
-        Taskhub taskhub = Taskhub.builder().settings(settings).classLoader(ServeCommand.class.getClassLoader())
-                .start();
+        Taskhub.Builder builder = Taskhub.builder().settings(settings).classLoader(ServeCommand.class.getClassLoader());
+        BundledSamples.forSettings(settings).forEach(builder::pluginJar);
+        Taskhub taskhub = builder.start();
         if (!noHttp) {
             try {
                 taskhub.startHttp();

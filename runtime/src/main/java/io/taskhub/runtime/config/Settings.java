@@ -74,6 +74,9 @@ public final class Settings {
             "Orchestrations kept live in memory (0 replays every step)");
     public static final Setting WORKER_POISON_LIMIT = Setting.integer("worker.poisonLimit", 10,
             "Attempts before failing work that keeps crashing");
+    public static final Setting SAMPLES_ENABLED = Setting.bool("samples.enabled", true,
+            "The taskhub command loads the bundled samples (taskhub-samples.jar next to taskhub.jar) as a plugin;"
+                    + " embedded, nothing is bundled");
     public static final Setting LOG_FORMAT = Setting.choice("log.format", "text",
             "How the taskhub command writes log lines: text, or json (one object per line); embedded, the host's"
                     + " logging configuration decides", "text", "json");
@@ -87,7 +90,7 @@ public final class Settings {
             HTTP_HOST, HTTP_PORT, HTTP_API_KEYS, HTTP_ALLOW_INSECURE, HTTP_MAX_REQUEST_BYTES, HTTP_PUBLIC_URL,
             HTTP_TASK_HUBS, HTTP_IDLE_TIMEOUT, HTTP_ENABLED, PLUGINS_PATH, CLIENT_START_TIMEOUT,
             WORKER_ORCHESTRATIONS, WORKER_ACTIVITIES, WORKER_LEASE, WORKER_CACHE, WORKER_POISON_LIMIT,
-            WORKER_UNKNOWN_NAME_TIMEOUT, LOG_FORMAT);
+            WORKER_UNKNOWN_NAME_TIMEOUT, LOG_FORMAT, SAMPLES_ENABLED);
 
     /** The launcher's own variables ({@code bin/taskhub}, {@code ./taskhub}): not settings, so not refused. */
     public static final Set<String> LAUNCHER_VARIABLES = Set.of("TASKHUB_JAVA_OPTS");
