@@ -38,7 +38,11 @@ public final class ConfigOptions {
         if (plugins != null) {
             flags.put(Settings.PLUGINS_PATH.key(), plugins.toString());
         }
-        Settings loaded = Settings.load(config, environment, flags);
+        // bin/taskhub of the distribution names its conf/taskhub.properties in TASKHUB_CONFIG; --config wins.
+        Path file = config != null ? config
+                : environment.containsKey(Settings.CONFIG_VARIABLE) ? Path.of(environment.get(Settings.CONFIG_VARIABLE))
+                : null;
+        Settings loaded = Settings.load(file, environment, flags);
         LogFormat.apply(loaded);
         return loaded;
     }

@@ -93,7 +93,9 @@ public final class Settings {
             WORKER_UNKNOWN_NAME_TIMEOUT, LOG_FORMAT, SAMPLES_ENABLED);
 
     /** The launcher's own variables ({@code bin/taskhub}, {@code ./taskhub}): not settings, so not refused. */
-    public static final Set<String> LAUNCHER_VARIABLES = Set.of("TASKHUB_JAVA_OPTS");
+    /** The launcher's name for the settings file (the distribution's bin/taskhub sets it); not a setting. */
+    public static final String CONFIG_VARIABLE = "TASKHUB_CONFIG";
+    public static final Set<String> LAUNCHER_VARIABLES = Set.of("TASKHUB_JAVA_OPTS", CONFIG_VARIABLE);
 
     /** Environment variables with this prefix belong to the test tooling, not to Taskhub's settings. */
     private static final String TEST_TOOLING_PREFIX = "TASKHUB_TEST_";
