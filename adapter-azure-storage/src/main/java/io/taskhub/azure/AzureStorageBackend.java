@@ -9,6 +9,7 @@ import com.azure.storage.queue.QueueMessageEncoding;
 import com.azure.storage.queue.QueueServiceClient;
 import com.azure.storage.queue.QueueServiceClientBuilder;
 import io.taskhub.azure.internal.AzureOrchestrationStore;
+import io.taskhub.azure.internal.StoreSettings;
 import io.taskhub.ports.model.TaskHubNames;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.StorageBackend;
@@ -79,7 +80,8 @@ public final class AzureStorageBackend implements StorageBackend {
         TaskHubNames.validate(taskHubName);
         // Names are case-insensitive (queue names are lower case anyway): one store per hub, named as first asked.
         return stores.computeIfAbsent(taskHubName.toLowerCase(java.util.Locale.ROOT), key ->
-                new AzureOrchestrationStore(taskHubName, config, queues, tables, scheduler, io, urgentIo));
+                new AzureOrchestrationStore(taskHubName, storeSettings(config), queues, tables, scheduler, io,
+                        urgentIo));
     }
 
     /** Hands this process's partitions over to other workers, then stops the background threads. */
@@ -99,5 +101,11 @@ public final class AzureStorageBackend implements StorageBackend {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    private static StoreSettings storeSettings(AzureStorageConfig config) {
+        return new StoreSettings(config.partitionCount(), config.partitionLeaseDuration(),
+                config.partitionRenewInterval(), config.maxVisibilityDelay(), config.minPollingInterval(),
+                config.maxPollingInterval(), config.workerId());
     }
 }

@@ -17,6 +17,8 @@ import io.taskhub.cli.commands.StartNewCommand;
 import io.taskhub.cli.commands.SuspendCommand;
 import io.taskhub.cli.commands.TerminateCommand;
 import io.taskhub.cli.commands.WaitCommand;
+import io.taskhub.cli.support.CliContext;
+import io.taskhub.cli.support.ExitCodes;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -43,7 +45,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class},
         footer = {"%nExit codes: 0 success, 1 failure, 2 usage error, 3 not found, 4 conflict,"
             + " 5 unavailable (configuration, storage, server, an address in use), 6 timed out."})
-public final class TaskhubCli implements Runnable {
+public final class TaskhubCli implements Runnable, CliContext {
     private final Map<String, String> environment;
     private final BufferedReader input;
     private final Consumer<String> onServerStarted;
@@ -91,14 +93,17 @@ public final class TaskhubCli implements Runnable {
         throw new CommandLine.ParameterException(new CommandLine(this), "Missing command; see 'taskhub --help'.");
     }
 
+    @Override
     public Map<String, String> environment() {
         return environment;
     }
 
+    @Override
     public BufferedReader input() {
         return input;
     }
 
+    @Override
     public void serverStarted(String baseUrl) {
         onServerStarted.accept(baseUrl);
     }

@@ -352,6 +352,8 @@ public abstract class EngineSuite extends EngineSuiteBase {
         String id = start("Echo", "\"first\"");
         InstanceMetadata first = awaitCompletion(id);
         assertThat(client.restart(id, false)).isEqualTo(id);
+        assertThat(metadata(id).executionId()).as("read at once: the new execution, never the ended one")
+                .isNotEqualTo(first.executionId());
         InstanceMetadata second = awaitCompletion(id);
         assertThat(second.output()).isEqualTo("\"first\"");
         assertThat(second.executionId()).isNotEqualTo(first.executionId());

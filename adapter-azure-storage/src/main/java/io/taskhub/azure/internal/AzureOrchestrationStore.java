@@ -2,7 +2,6 @@ package io.taskhub.azure.internal;
 
 import com.azure.data.tables.TableServiceClient;
 import com.azure.storage.queue.QueueServiceClient;
-import io.taskhub.azure.AzureStorageConfig;
 import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.errors.StorageException;
 import io.taskhub.ports.errors.TaskhubException;
@@ -63,7 +62,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     private final ScheduledExecutorService scheduler;
     private ScheduledFuture<?> keepAlive;
 
-    public AzureOrchestrationStore(String taskHub, AzureStorageConfig config, QueueServiceClient queueService,
+    public AzureOrchestrationStore(String taskHub, StoreSettings config, QueueServiceClient queueService,
             TableServiceClient tableService, ScheduledExecutorService scheduler, ExecutorService io,
             ExecutorService urgentIo) {
         this.scheduler = scheduler;

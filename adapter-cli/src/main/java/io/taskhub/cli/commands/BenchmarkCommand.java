@@ -1,10 +1,10 @@
 package io.taskhub.cli.commands;
 
-import io.taskhub.cli.BundledSamples;
-import io.taskhub.cli.ExitCodes;
-import io.taskhub.cli.TaskhubCli;
 import io.taskhub.cli.output.OutputFormat;
 import io.taskhub.cli.output.Printer;
+import io.taskhub.cli.support.BundledSamples;
+import io.taskhub.cli.support.CliContext;
+import io.taskhub.cli.support.ExitCodes;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.model.InstanceMetadata;
@@ -64,7 +64,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Printer printer = new Printer(out, spec.commandLine().getErr(), output);
-        TaskhubCli cli = (TaskhubCli) spec.root().commandLine().getCommand();
+        CliContext cli = (CliContext) spec.root().userObject();
         List<Figures> results = new ArrayList<>();
         for (String backend : backends) {
             config.settings.put(Settings.BACKEND.key(), backend.trim());

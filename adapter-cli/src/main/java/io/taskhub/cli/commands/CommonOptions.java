@@ -1,8 +1,8 @@
 package io.taskhub.cli.commands;
 
-import io.taskhub.cli.BundledSamples;
 import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.OutputFormat;
+import io.taskhub.cli.support.BundledSamples;
 import io.taskhub.runtime.Deployment;
 import io.taskhub.runtime.PluginSet;
 import io.taskhub.runtime.config.Settings;

@@ -1,8 +1,8 @@
 package io.taskhub.cli.commands;
 
-import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
+import io.taskhub.cli.support.ExitCodes;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,10 +1,10 @@
 package io.taskhub.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
 import io.taskhub.cli.output.Views;
+import io.taskhub.cli.support.ExitCodes;
 import io.taskhub.http.StatusDocuments;
 import io.taskhub.ports.client.InstanceStatus;
 import io.taskhub.ports.client.StatusOptions;

@@ -1,9 +1,9 @@
 package io.taskhub.cli.commands;
 
-import io.taskhub.cli.ExitCodes;
-import io.taskhub.cli.TaskhubCli;
 import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
+import io.taskhub.cli.support.CliContext;
+import io.taskhub.cli.support.ExitCodes;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.ports.json.JsonCodec;
 import java.io.BufferedReader;
@@ -38,8 +38,8 @@ public abstract class ManagementCommand implements Callable<Integer> {
 
     protected abstract int run(Connection connection, Printer printer) throws Exception;
 
-    protected TaskhubCli cli() {
-        return (TaskhubCli) spec.root().commandLine().getCommand();
+    protected CliContext cli() {
+        return (CliContext) spec.root().userObject();
     }
 
     /**

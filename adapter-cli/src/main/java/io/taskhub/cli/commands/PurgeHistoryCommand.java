@@ -2,9 +2,9 @@ package io.taskhub.cli.commands;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
+import io.taskhub.cli.support.ExitCodes;
 import io.taskhub.ports.client.StatusOptions;
 import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.model.InstanceQuery;

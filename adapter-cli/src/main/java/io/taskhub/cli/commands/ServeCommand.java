@@ -1,8 +1,8 @@
 package io.taskhub.cli.commands;
 
-import io.taskhub.cli.BundledSamples;
-import io.taskhub.cli.ExitCodes;
-import io.taskhub.cli.TaskhubCli;
+import io.taskhub.cli.support.BundledSamples;
+import io.taskhub.cli.support.CliContext;
+import io.taskhub.cli.support.ExitCodes;
 import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.runtime.Taskhub;
 import io.taskhub.runtime.config.Settings;
@@ -52,7 +52,7 @@ public final class ServeCommand implements Callable<Integer> {
             config.settings.put(Settings.HTTP_HOST.key(), host);
         }
         PrintWriter out = spec.commandLine().getOut();
-        TaskhubCli cli = (TaskhubCli) spec.root().commandLine().getCommand();
+        CliContext cli = (CliContext) spec.root().userObject();
         Settings settings = config.settings(cli.environment());
         Taskhub.Builder builder = Taskhub.builder().settings(settings).classLoader(ServeCommand.class.getClassLoader());
         BundledSamples.forSettings(settings).forEach(builder::pluginJar);

@@ -2,9 +2,9 @@ package io.taskhub.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.taskhub.cli.ExitCodes;
 import io.taskhub.cli.management.Connection;
 import io.taskhub.cli.output.Printer;
+import io.taskhub.cli.support.ExitCodes;
 import io.taskhub.http.StatusDocuments;
 import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.StartInstanceRequest;

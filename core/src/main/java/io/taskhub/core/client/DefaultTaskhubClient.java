@@ -2,7 +2,7 @@ package io.taskhub.core.client;
 
 import io.taskhub.core.lifecycle.InstanceLifecycle;
 import io.taskhub.core.registry.OrchestrationRegistry;
-import io.taskhub.core.worker.WorkerDirectory;
+import io.taskhub.core.registry.WorkerDirectory;
 import io.taskhub.ports.client.InstanceStatus;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.StartOutcome;

@@ -5,6 +5,7 @@ import io.taskhub.core.engine.DroppedMessages;
 import io.taskhub.core.engine.SessionCache;
 import io.taskhub.core.engine.StepProcessor;
 import io.taskhub.core.registry.OrchestrationRegistry;
+import io.taskhub.core.registry.WorkerDirectory;
 import io.taskhub.ports.client.ManagementLinks;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.errors.LockLostException;

@@ -1,5 +1,6 @@
 package io.taskhub.core.worker;
 
+import io.taskhub.core.registry.WorkerDirectory;
 import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.WorkerRegistration;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.taskhub.core.worker;
+package io.taskhub.core.registry;
 
 import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.history.HistoryEvent;

@@ -1,4 +1,4 @@
-package io.taskhub.cli;
+package io.taskhub.cli.support;
 
 import io.taskhub.ports.errors.IllegalInstanceStateException;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;

@@ -1,4 +1,4 @@
-package io.taskhub.cli;
+package io.taskhub.cli.support;
 
 import io.taskhub.runtime.config.ConfigurationException;
 import io.taskhub.runtime.config.Settings;

@@ -1,4 +1,4 @@
-package io.taskhub.cli;
+package io.taskhub.cli.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
