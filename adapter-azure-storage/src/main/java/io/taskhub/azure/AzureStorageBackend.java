@@ -10,7 +10,7 @@ import com.azure.storage.queue.QueueServiceClient;
 import com.azure.storage.queue.QueueServiceClientBuilder;
 import io.taskhub.azure.internal.AzureOrchestrationStore;
 import io.taskhub.azure.internal.StoreSettings;
-import io.taskhub.ports.model.TaskHubNames;
+import io.taskhub.ports.rules.TaskHubNames;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.StorageBackend;
 import java.time.Duration;

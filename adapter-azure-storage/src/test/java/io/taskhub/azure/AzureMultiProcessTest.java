@@ -17,7 +17,7 @@ import io.taskhub.ports.history.HistoryEvent;
 import io.taskhub.ports.history.TaskCompleted;
 import io.taskhub.ports.history.TaskScheduled;
 import io.taskhub.ports.model.InstanceMetadata;
-import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.OrchestrationStore;
 import java.io.IOException;

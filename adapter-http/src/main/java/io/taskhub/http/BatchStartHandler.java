@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.taskhub.ports.client.StartInstanceRequest;
-import io.taskhub.ports.client.StartOutcome;
+import io.taskhub.ports.model.StartOutcome;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import java.util.ArrayList;

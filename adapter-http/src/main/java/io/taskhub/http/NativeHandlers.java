@@ -11,7 +11,7 @@ import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.json.JsonCodec;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.InstancePage;
-import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.query.InstanceQuery;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.StartInstanceRequest;
-import io.taskhub.ports.client.StartOutcome;
+import io.taskhub.ports.model.StartOutcome;
 import io.taskhub.ports.history.HistoryEvent;
 import io.taskhub.ports.model.InstanceMetadata;
 import java.util.List;

@@ -5,7 +5,7 @@ import io.javalin.http.Context;
 import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.json.JsonCodec;
-import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.util.List;
 import java.util.Map;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.taskhub.ports.client.InstanceStatus;
 import io.taskhub.ports.client.StatusOptions;
 import io.taskhub.ports.model.InstanceMetadata;
-import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.util.ArrayList;
 import java.util.List;

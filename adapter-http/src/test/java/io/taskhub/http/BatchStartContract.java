@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskhub.ports.model.InstanceMetadata;
-import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.util.ArrayList;
 import java.util.List;

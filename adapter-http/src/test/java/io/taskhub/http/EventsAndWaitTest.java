@@ -207,6 +207,6 @@ class EventsAndWaitTest extends HttpApiTestBase {
 
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.json().get("ExceptionMessage").asText()).contains("polling interval");
-        assertThat(client().list(io.taskhub.ports.model.InstanceQuery.all()).instances()).isEmpty();
+        assertThat(client().list(io.taskhub.ports.query.InstanceQuery.all()).instances()).isEmpty();
     }
 }

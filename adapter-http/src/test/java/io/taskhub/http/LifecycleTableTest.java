@@ -9,7 +9,7 @@ import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.history.ExecutionSuspended;
 import io.taskhub.ports.history.ExecutionTerminated;
 import io.taskhub.ports.history.HistoryEvent;
-import io.taskhub.ports.model.InstanceIds;
+import io.taskhub.ports.rules.InstanceIds;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.Checkpoint;

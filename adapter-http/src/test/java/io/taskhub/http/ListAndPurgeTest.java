@@ -3,7 +3,7 @@ package io.taskhub.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.taskhub.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.io.ByteArrayInputStream;
 import java.net.URI;

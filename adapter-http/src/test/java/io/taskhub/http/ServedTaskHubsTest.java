@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.taskhub.core.client.DefaultTaskhubClients;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.TaskhubWorker;
-import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.store.StorageBackend;
 import java.time.Duration;
 import java.util.List;

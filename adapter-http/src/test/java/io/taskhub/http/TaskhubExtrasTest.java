@@ -97,7 +97,7 @@ class TaskhubExtrasTest extends HttpApiTestBase {
             client().startNew(io.taskhub.ports.client.StartInstanceRequest.of("FanOutFanIn", "{\"count\":0}"));
         }
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client()
-                .countByStatus(io.taskhub.ports.model.InstanceQuery.all()).getOrDefault(RuntimeStatus.Completed, 0L)
+                .countByStatus(io.taskhub.ports.query.InstanceQuery.all()).getOrDefault(RuntimeStatus.Completed, 0L)
                 == count);
 
         JsonNode first = http.delete(api("/instances?createdTimeFrom=" + from)).json();

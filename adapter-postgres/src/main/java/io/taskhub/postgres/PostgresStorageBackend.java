@@ -1,6 +1,6 @@
 package io.taskhub.postgres;
 
-import io.taskhub.ports.model.TaskHubNames;
+import io.taskhub.ports.rules.TaskHubNames;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.StorageBackend;
 import java.util.Locale;

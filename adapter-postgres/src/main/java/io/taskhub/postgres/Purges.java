@@ -1,6 +1,6 @@
 package io.taskhub.postgres;
 
-import io.taskhub.ports.model.PurgeFilter;
+import io.taskhub.ports.query.PurgeFilter;
 import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.sql.Connection;

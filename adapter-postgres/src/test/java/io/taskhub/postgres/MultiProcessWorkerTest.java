@@ -11,7 +11,7 @@ import io.taskhub.ports.history.TaskCompleted;
 import io.taskhub.ports.history.TaskScheduled;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.InstancePage;
-import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.tck.TestOrchestrations;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskhub.ports.json.JsonCodec;
-import io.taskhub.ports.model.ContinuationTokens;
+import io.taskhub.ports.rules.ContinuationTokens;
 import io.taskhub.ports.model.InstanceMetadata;
-import io.taskhub.ports.model.InstanceQuery;
-import io.taskhub.ports.model.PurgeFilter;
+import io.taskhub.ports.query.InstanceQuery;
+import io.taskhub.ports.query.PurgeFilter;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,10 +1,10 @@
 package io.taskhub.sqlite;
 
-import io.taskhub.ports.model.ContinuationTokens;
+import io.taskhub.ports.rules.ContinuationTokens;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.InstancePage;
-import io.taskhub.ports.model.InstanceQuery;
-import io.taskhub.ports.model.PurgeFilter;
+import io.taskhub.ports.query.InstanceQuery;
+import io.taskhub.ports.query.PurgeFilter;
 import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.sql.Connection;

@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.model.InstanceMetadata;
-import io.taskhub.ports.model.InstanceQuery;
-import io.taskhub.ports.model.PurgeFilter;
+import io.taskhub.ports.query.InstanceQuery;
+import io.taskhub.ports.query.PurgeFilter;
 import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.Checkpoint;

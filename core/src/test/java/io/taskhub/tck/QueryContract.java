@@ -8,7 +8,7 @@ import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.InstancePage;
-import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.model.ParentInstance;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.OrchestrationStore;

@@ -5,6 +5,7 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPac
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -133,11 +134,17 @@ public final class ArchitectureRules {
                 .allowEmptyShould(true);
     }
 
+    public ArchRule noPackageCycles() {
+        return slices().matching(root + ".(**)").should().beFreeOfCycles()
+                .because("each package builds on the ones below it only, so that a rule is found, read and changed"
+                        + " in one place and a package can be understood without the ones above it");
+    }
+
     /** Every rule, for the self-test's completeness check. */
     public List<ArchRule> all() {
         return List.of(portsAndCoreUseNoFrameworks(), portsDependOnlyOnPorts(), coreDependsOnlyOnPorts(),
                 storageAdaptersDependOnlyOnPorts(), adaptersDoNotDependOnEachOther(), samplesDependOnlyOnPorts(),
-                remoteClientDependsOnlyOnPorts(), guiceModulesLiveInAdapters());
+                remoteClientDependsOnlyOnPorts(), guiceModulesLiveInAdapters(), noPackageCycles());
     }
 
     /** {@code root.layer..}: a layer's package and its subpackages. */

@@ -10,7 +10,9 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import io.taskhub.architecture.fixtures.cli.CliUsingSqlite;
 import io.taskhub.architecture.fixtures.client.ClientUsingCore;
+import io.taskhub.architecture.fixtures.core.CleanCore;
 import io.taskhub.architecture.fixtures.core.CoreFrameworkUsers;
+import io.taskhub.architecture.fixtures.cycle.first.FirstOfACycle;
 import io.taskhub.architecture.fixtures.core.CoreModule;
 import io.taskhub.architecture.fixtures.core.CoreUsingSqlite;
 import io.taskhub.architecture.fixtures.http.HttpUsingAzure;
@@ -68,7 +70,11 @@ class ArchitectureRulesSelfTest {
                 new Expectation("remoteClientDependsOnlyOnPorts", RULES.remoteClientDependsOnlyOnPorts(),
                         Set.of(ClientUsingCore.class)),
                 new Expectation("guiceModulesLiveInAdapters", RULES.guiceModulesLiveInAdapters(),
-                        Set.of(CoreModule.class)));
+                        Set.of(CoreModule.class)),
+                // The fixtures built to break the other rules close cycles too (core with ports, core with
+                // sqlite); each cycle is reported at its first dependency.
+                new Expectation("noPackageCycles", RULES.noPackageCycles(),
+                        Set.of(FirstOfACycle.class, CleanCore.class, CoreUsingSqlite.class)));
     }
 
     /**

@@ -34,4 +34,7 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule guiceModulesLiveInAdapters = RULES.guiceModulesLiveInAdapters();
+
+    @ArchTest
+    static final ArchRule noPackageCycles = RULES.noPackageCycles();
 }

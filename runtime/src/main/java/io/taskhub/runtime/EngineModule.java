@@ -9,7 +9,7 @@ import io.taskhub.core.worker.WorkerOptions;
 import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.TaskhubClients;
 import io.taskhub.ports.errors.InvalidArgumentException;
-import io.taskhub.ports.model.TaskHubNames;
+import io.taskhub.ports.rules.TaskHubNames;
 import io.taskhub.ports.store.StorageBackend;
 import io.taskhub.runtime.config.ConfigurationException;
 import io.taskhub.runtime.config.Setting;

@@ -2,7 +2,7 @@ package io.taskhub.azure.internal;
 
 import com.azure.data.tables.models.TableEntity;
 import io.taskhub.azure.internal.InstanceRows.InstanceRow;
-import io.taskhub.ports.model.PurgeFilter;
+import io.taskhub.ports.query.PurgeFilter;
 import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.util.Iterator;

@@ -1,7 +1,7 @@
 package io.taskhub.azure.internal;
 
 import io.taskhub.ports.errors.InvalidArgumentException;
-import io.taskhub.ports.model.TaskHubNames;
+import io.taskhub.ports.rules.TaskHubNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

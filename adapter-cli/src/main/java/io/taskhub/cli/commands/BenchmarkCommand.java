@@ -8,7 +8,7 @@ import io.taskhub.cli.support.ExitCodes;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.model.InstanceMetadata;
-import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.runtime.Deployment;
 import io.taskhub.runtime.PluginSet;

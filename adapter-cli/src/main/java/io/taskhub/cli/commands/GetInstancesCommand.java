@@ -9,7 +9,7 @@ import io.taskhub.cli.output.Views;
 import io.taskhub.cli.support.ExitCodes;
 import io.taskhub.http.StatusDocuments;
 import io.taskhub.ports.model.InstancePage;
-import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -8,7 +8,7 @@ import io.taskhub.cli.support.ExitCodes;
 import io.taskhub.http.StatusDocuments;
 import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.StartInstanceRequest;
-import io.taskhub.ports.client.StartOutcome;
+import io.taskhub.ports.model.StartOutcome;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.ports.store.NameFilter;
 import java.nio.file.Path;

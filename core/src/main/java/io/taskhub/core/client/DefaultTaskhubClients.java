@@ -4,7 +4,7 @@ import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.client.TaskhubClients;
 import io.taskhub.ports.errors.UnknownTaskHubException;
-import io.taskhub.ports.model.TaskHubNames;
+import io.taskhub.ports.rules.TaskHubNames;
 import io.taskhub.ports.store.StorageBackend;
 import java.time.Duration;
 import java.util.Collection;

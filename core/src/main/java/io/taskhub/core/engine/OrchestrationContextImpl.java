@@ -15,7 +15,7 @@ import io.taskhub.ports.history.TaskFailed;
 import io.taskhub.ports.history.TaskScheduled;
 import io.taskhub.ports.history.TimerCreated;
 import io.taskhub.ports.history.TimerFired;
-import io.taskhub.ports.model.SupportedTimes;
+import io.taskhub.ports.rules.SupportedTimes;
 import io.taskhub.ports.orchestration.DurableTask;
 import io.taskhub.ports.orchestration.OrchestrationContext;
 import io.taskhub.ports.orchestration.TaskCanceledException;
@@ -216,7 +216,7 @@ final class OrchestrationContextImpl implements OrchestrationContext {
         checkUsable();
         String json = JsonDataConverter.serialize(childInput);
         String id = childId != null ? childId : newUuid().toString().replace("-", "");
-        io.taskhub.ports.model.InstanceIds.validate(id);
+        io.taskhub.ports.rules.InstanceIds.validate(id);
         return withRetries(options, resultType, () -> {
             int taskId = sequence++;
             pendingActions.put(taskId, new Action.CreateSubOrchestration(taskId, orchestratorName, id, json));
@@ -308,7 +308,7 @@ final class OrchestrationContextImpl implements OrchestrationContext {
     @Override
     public void sendEvent(String targetInstanceId, String eventName, Object payload) {
         checkUsable();
-        io.taskhub.ports.model.InstanceIds.validate(targetInstanceId);
+        io.taskhub.ports.rules.InstanceIds.validate(targetInstanceId);
         int id = sequence++;
         pendingActions.put(id, new Action.SendEvent(id, targetInstanceId, eventName,
                 JsonDataConverter.serialize(payload)));

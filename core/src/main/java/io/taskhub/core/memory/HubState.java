@@ -5,7 +5,7 @@ import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.model.InstanceMetadata;
-import io.taskhub.ports.model.PurgeFilter;
+import io.taskhub.ports.query.PurgeFilter;
 import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.ActivityTask;

@@ -1,9 +1,9 @@
 package io.taskhub.core.memory;
 
-import io.taskhub.ports.model.ContinuationTokens;
+import io.taskhub.ports.rules.ContinuationTokens;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.InstancePage;
-import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
 import java.util.Collection;
 import java.util.Collections;

@@ -11,7 +11,7 @@ import io.taskhub.ports.client.StatusOptions;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.errors.StartTimeoutException;
 import io.taskhub.ports.history.ExecutionStarted;
-import io.taskhub.ports.model.InstanceQuery;
+import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.tck.TestOrchestrations;

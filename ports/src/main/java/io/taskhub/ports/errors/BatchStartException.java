@@ -1,6 +1,6 @@
 package io.taskhub.ports.errors;
 
-import io.taskhub.ports.client.StartOutcome;
+import io.taskhub.ports.model.StartOutcome;
 import java.util.List;
 import java.util.stream.Collectors;
 

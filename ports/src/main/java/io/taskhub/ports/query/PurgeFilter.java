@@ -1,5 +1,8 @@
-package io.taskhub.ports.model;
+package io.taskhub.ports.query;
 
+import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.rules.SupportedTimes;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.taskhub.ports.model;
+package io.taskhub.ports.rules;
 
 import io.taskhub.ports.errors.InvalidArgumentException;
 

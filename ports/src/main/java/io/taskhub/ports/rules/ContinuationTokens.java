@@ -1,6 +1,7 @@
-package io.taskhub.ports.model;
+package io.taskhub.ports.rules;
 
 import io.taskhub.ports.errors.InvalidArgumentException;
+import io.taskhub.ports.model.InstanceMetadata;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;

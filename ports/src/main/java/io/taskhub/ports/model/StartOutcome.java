@@ -1,4 +1,4 @@
-package io.taskhub.ports.client;
+package io.taskhub.ports.model;
 
 /**
  * What became of one item of a batch start ({@link TaskhubClient#startNewBatch}): its instance id when it
