@@ -6,21 +6,15 @@ import io.javalin.http.Context;
 import io.taskhub.ports.client.InstanceStatus;
 import io.taskhub.ports.client.StatusOptions;
 import io.taskhub.ports.client.TaskhubClient;
-import io.taskhub.ports.errors.IllegalInstanceStateException;
 import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.errors.InvalidArgumentException;
-import io.taskhub.ports.errors.Refusal;
-import io.taskhub.ports.json.JsonCodec;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.InstancePage;
 import io.taskhub.ports.query.InstanceQuery;
-import io.taskhub.ports.model.ManagementOperation;
 import io.taskhub.ports.query.PurgeFilter;
 import io.taskhub.ports.model.PurgeResult;
-import io.taskhub.ports.model.RuntimeStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
 
 /** The {@code instances} resource: status, list, events, lifecycle operations and purge. */
 final class InstanceHandlers {
@@ -84,32 +78,20 @@ final class InstanceHandlers {
      * {@code POST instances/{instanceId}/raiseEvent/{eventName}}. Checked in Durable Functions' order: the
      * instance's own problems (404, 410) come before those of the request body (400).
      */
+    /** Stands for a body whose content type is not JSON: no JSON value, so the client refuses it as such. */
+    private static final String NOT_JSON = "<the request's content is not application/json>";
+
     void raiseEvent(Context ctx) {
         TaskhubClient client = support.client(ctx);
         String instanceId = ctx.pathParam(INSTANCE_ID);
-        String payload = null;
-        RuntimeException bodyProblem = null;
-        if (!"application/json".equals(RequestSupport.mediaType(ctx))) {
-            bodyProblem = new HttpRejection.BadRequest("Only application/json request content is supported");
-        } else {
-            try {
-                payload = support.body(ctx);
-                JsonCodec.requireValidJson(payload);
-            } catch (InvalidArgumentException e) {
-                bodyProblem = e;
-            }
+        // A missing (404) or finished (410) instance is answered before a bad body (400): the client checks in
+        // that order, so content that is not JSON is handed over as what it is, text that is no JSON value.
+        boolean json = "application/json".equals(RequestSupport.mediaType(ctx));
+        try {
+            client.raiseEvent(instanceId, ctx.pathParam(EVENT_NAME), json ? support.body(ctx) : NOT_JSON);
+        } catch (InvalidArgumentException e) {
+            throw json ? e : new HttpRejection.BadRequest("Only application/json request content is supported");
         }
-        if (bodyProblem != null) {
-            InstanceMetadata instance = client.getStatus(instanceId, new StatusOptions(false, false, false))
-                    .orElseThrow(() -> new InstanceNotFoundException(instanceId)).metadata();
-            if (instance.runtimeStatus().isTerminal()) {
-                throw new IllegalInstanceStateException(instanceId, ManagementOperation.RAISE_EVENT,
-                        instance.runtimeStatus(), Refusal.GONE, "Instance '" + instanceId
-                                + "' has already finished (" + instance.runtimeStatus() + ").");
-            }
-            throw bodyProblem;
-        }
-        client.raiseEvent(instanceId, ctx.pathParam(EVENT_NAME), payload);
         Responses.empty(ctx, 202);
     }
 
@@ -156,13 +138,10 @@ final class InstanceHandlers {
         Instant from = QueryParams.lenientInstant(ctx, "createdTimeFrom").orElseThrow(() ->
                 new HttpRejection.MissingParameter("Please provide value for 'createdTimeFrom' parameter."));
         Instant to = QueryParams.lenientInstant(ctx, "createdTimeTo").orElseGet(Instant::now);
-        // Only finished instances are ever purged. A status filter that names none of them matches nothing;
-        // it must not fall back to "every finished instance".
-        Set<RuntimeStatus> statuses = QueryParams.statuses(ctx, "runtimeStatus");
-        statuses.removeIf(status -> !status.isTerminal());
-        boolean statusFilterGiven = !ctx.queryParams("runtimeStatus").isEmpty();
-        PurgeResult result = statusFilterGiven && statuses.isEmpty() ? PurgeResult.NONE
-                : support.client(ctx).purge(new PurgeFilter(from, to, statuses), purgeTimeBudget);
+        // Without runtimeStatus: every finished status; with it, those statuses (the client keeps finished ones).
+        PurgeFilter filter = ctx.queryParams("runtimeStatus").isEmpty() ? PurgeFilter.anyFinishedStatus(from, to)
+                : new PurgeFilter(from, to, QueryParams.statuses(ctx, "runtimeStatus"));
+        PurgeResult result = support.client(ctx).purge(filter, purgeTimeBudget);
         if (result.deletedInstanceCount() == 0 && result.isComplete()) {
             Responses.empty(ctx, 404);
             return;

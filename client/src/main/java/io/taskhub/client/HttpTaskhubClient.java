@@ -304,9 +304,10 @@ public final class HttpTaskhubClient implements TaskhubClient {
         if (filter.createdTo() != null) {
             params.put("createdTimeTo", filter.createdTo().toString());
         }
-        if (!filter.statuses().isEmpty()) {
-            params.put("runtimeStatus", filter.statuses().stream().map(Enum::name).collect(Collectors.joining(",")));
+        if (filter.statuses().isEmpty()) {
+            return PurgeResult.NONE; // no status: nothing matches
         }
+        params.put("runtimeStatus", filter.statuses().stream().map(Enum::name).collect(Collectors.joining(",")));
         long deadline = System.nanoTime() + timeBudget.toNanos();
         PurgeResult total = PurgeResult.NONE;
         do {

@@ -9,8 +9,11 @@ import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.StatusOptions;
 import io.taskhub.ports.client.TaskhubClient;
+import io.taskhub.ports.errors.IllegalInstanceStateException;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
+import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.errors.InvalidArgumentException;
+import io.taskhub.ports.errors.Refusal;
 import io.taskhub.ports.history.EventRaised;
 import io.taskhub.ports.history.ExecutionRewound;
 import io.taskhub.ports.history.ExecutionStarted;
@@ -23,10 +26,12 @@ import io.taskhub.ports.history.TimerCreated;
 import io.taskhub.ports.history.TimerFired;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.query.PurgeFilter;
 import io.taskhub.ports.store.InstanceMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -563,6 +568,37 @@ public abstract class EngineSuite extends EngineSuiteBase {
         assertThatThrownBy(() -> bare.startNew(StartInstanceRequest.of("NoSuchOrchestrator", null)))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("NoSuchOrchestrator")
                 .hasMessageContaining("Known orchestrators").hasMessageContaining("Hello");
+    }
+
+    @Test
+    void raiseEvent_answersForTheInstanceFirst_thenForTheEvent() {
+        String done = start("Echo", "1");
+        awaitCompletion(done);
+        assertThatThrownBy(() -> client.raiseEvent(done, "Late", "{not json"))
+                .as("a finished instance is gone, whatever the payload")
+                .isInstanceOfSatisfying(IllegalInstanceStateException.class,
+                        e -> assertThat(e.refusal()).isEqualTo(Refusal.GONE));
+        assertThatThrownBy(() -> client.raiseEvent("no-such-instance", "Late", "{not json"))
+                .isInstanceOf(InstanceNotFoundException.class);
+        String waiting = start("WaitEvent", null);
+        assertThatThrownBy(() -> client.raiseEvent(waiting, "Go", "{not json"))
+                .isInstanceOf(InvalidArgumentException.class);
+    }
+
+    @Test
+    void purgeByFilter_anEmptyStatusSetMatchesNothing_andAnyFinishedStatusMeansThemAll() {
+        Instant from = Instant.now().minusSeconds(1);
+        String done = start("Echo", "1");
+        awaitCompletion(done);
+        Instant to = Instant.now().plusSeconds(1);
+
+        assertThat(client.purge(new PurgeFilter(from, to, Set.of()), WAIT).deletedInstanceCount()).isZero();
+        assertThat(client.purge(new PurgeFilter(from, to, Set.of(RuntimeStatus.Running)), WAIT)
+                .deletedInstanceCount()).as("never an unfinished status").isZero();
+        assertThat(client.getStatus(done, StatusOptions.DEFAULT)).isPresent();
+        assertThat(client.purge(PurgeFilter.anyFinishedStatus(from, to), WAIT).deletedInstanceCount())
+                .isEqualTo(1);
+        assertThat(client.getStatus(done, StatusOptions.DEFAULT)).isEmpty();
     }
 
     /** Waits until a worker has processed something for the instance since {@code revision} was read. */

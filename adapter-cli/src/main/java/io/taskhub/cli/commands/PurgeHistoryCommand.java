@@ -65,7 +65,8 @@ public final class PurgeHistoryCommand extends ManagementCommand {
         if (!yes && !confirmed(false, purgeQuestion(connection, from, to, statuses), printer)) {
             return notConfirmed(printer);
         }
-        PurgeFilter filter = new PurgeFilter(from, to, statuses);
+        PurgeFilter filter = statuses.isEmpty() ? PurgeFilter.anyFinishedStatus(from, to)
+                : new PurgeFilter(from, to, statuses);
         int total = 0;
         PurgeResult chunk;
         do {

@@ -274,14 +274,17 @@ public final class DefaultTaskhubClient implements TaskhubClient {
         return store.countInstances(query);
     }
 
+    /** Checked in Durable Functions' order: a missing instance (404), then a finished one (410), then the event. */
     @Override
     public void raiseEvent(String instanceId, String eventName, String payload) {
+        InstanceMetadata instance = existing(instanceId);
+        InstanceLifecycle.check(instanceId, ManagementOperation.RAISE_EVENT, instance.runtimeStatus());
         if (eventName == null || eventName.isBlank()) {
             throw new InvalidArgumentException("An event name is required.");
         }
         StorableText.require("eventName", eventName);
         String json = JsonCodec.requireValidJson(payload);
-        send(instanceId, ManagementOperation.RAISE_EVENT, new EventRaised(store.now(), eventName, json));
+        store.sendMessages(List.of(InstanceMessage.of(instanceId, new EventRaised(store.now(), eventName, json))));
     }
 
     @Override
@@ -370,9 +373,7 @@ public final class DefaultTaskhubClient implements TaskhubClient {
     @Override
     public PurgeResult purge(PurgeFilter filter, Duration timeBudget) {
         Set<RuntimeStatus> statuses = EnumSet.copyOf(InstanceLifecycle.purgeableStatuses());
-        if (!filter.statuses().isEmpty()) {
-            statuses.retainAll(filter.statuses());
-        }
+        statuses.retainAll(filter.statuses());
         if (statuses.isEmpty()) {
             return PurgeResult.NONE;
         }
