@@ -134,6 +134,13 @@ public final class ArchitectureRules {
                 .allowEmptyShould(true);
     }
 
+    public ArchRule onlyTheCodecKnowsJson() {
+        return noClasses().that().resideInAPackage(pkg("ports")).and().resideOutsideOfPackage(pkg("ports.json"))
+                .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson..")
+                .because("how values are stored is the JSON codec's business (ports.json): the domain types carry"
+                        + " no serialisation framework");
+    }
+
     public ArchRule noPackageCycles() {
         return slices().matching(root + ".(**)").should().beFreeOfCycles()
                 .because("each package builds on the ones below it only, so that a rule is found, read and changed"
@@ -144,7 +151,7 @@ public final class ArchitectureRules {
     public List<ArchRule> all() {
         return List.of(portsAndCoreUseNoFrameworks(), portsDependOnlyOnPorts(), coreDependsOnlyOnPorts(),
                 storageAdaptersDependOnlyOnPorts(), adaptersDoNotDependOnEachOther(), samplesDependOnlyOnPorts(),
-                remoteClientDependsOnlyOnPorts(), guiceModulesLiveInAdapters(), noPackageCycles());
+                remoteClientDependsOnlyOnPorts(), guiceModulesLiveInAdapters(), noPackageCycles(), onlyTheCodecKnowsJson());
     }
 
     /** {@code root.layer..}: a layer's package and its subpackages. */

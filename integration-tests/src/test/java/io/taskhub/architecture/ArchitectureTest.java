@@ -37,4 +37,7 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule noPackageCycles = RULES.noPackageCycles();
+
+    @ArchTest
+    static final ArchRule onlyTheCodecKnowsJson = RULES.onlyTheCodecKnowsJson();
 }

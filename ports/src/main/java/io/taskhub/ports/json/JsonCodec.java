@@ -1,6 +1,8 @@
 package io.taskhub.ports.json;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -8,6 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.ports.history.HistoryEvent;
@@ -24,6 +27,23 @@ public final class JsonCodec {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+    static {
+        // History events are stored typed by their Durable Functions name under "eventType". The mapping is the
+        // codec's business: the event types carry no serialisation annotations.
+        MAPPER.addMixIn(HistoryEvent.class, HistoryEventJson.class);
+        for (Class<?> type : HistoryEvent.class.getPermittedSubclasses()) {
+            @SuppressWarnings("unchecked")
+            Class<? extends HistoryEvent> eventType = (Class<? extends HistoryEvent>) type;
+            MAPPER.registerSubtypes(new NamedType(eventType, HistoryEvent.typeName(eventType)));
+        }
+    }
+
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "eventType")
+    private abstract static class HistoryEventJson {
+        @JsonIgnore
+        abstract String eventType();
+    }
 
     private JsonCodec() {
     }
