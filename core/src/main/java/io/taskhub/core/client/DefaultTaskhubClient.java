@@ -60,6 +60,8 @@ import java.util.function.Predicate;
 public final class DefaultTaskhubClient implements TaskhubClient {
     static final int PURGE_CHUNK = 500;
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
+    /** Reads of a status with history that may be retried while steps keep changing the instance. */
+    private static final int CONSISTENT_READ_ATTEMPTS = 10;
 
     /** Runs the storage's part of a start, so that the caller can stop waiting for it (see startTimeout). */
     private static final ExecutorService STARTS = Executors.newCachedThreadPool(r -> {
@@ -246,11 +248,25 @@ public final class DefaultTaskhubClient implements TaskhubClient {
     @Override
     public Optional<InstanceStatus> getStatus(String instanceId, StatusOptions options) {
         InstanceIds.validateLookup(instanceId);
-        return store.getInstance(instanceId).map(metadata -> {
-            InstanceMetadata shown = options.showInput() ? metadata : metadata.toBuilder().input(null).build();
-            List<HistoryEvent> history = options.showHistory() ? store.getHistory(instanceId) : null;
-            return new InstanceStatus(shown, history, workers.unserved(metadata, history));
-        });
+        Optional<InstanceMetadata> read = store.getInstance(instanceId);
+        List<HistoryEvent> history = null;
+        if (options.showHistory()) {
+            // The row and the history are two reads: a step committed in between would pair a status with a
+            // history of another revision. Read the row again and retry until it did not change (a store commits a
+            // step's history with or before its row).
+            for (int attempt = 0; read.isPresent(); attempt++) {
+                history = store.getHistory(instanceId);
+                Optional<InstanceMetadata> again = store.getInstance(instanceId);
+                boolean unchanged = again.isPresent() && again.get().revision() == read.get().revision();
+                read = again;
+                if (unchanged || attempt >= CONSISTENT_READ_ATTEMPTS) {
+                    break;
+                }
+            }
+        }
+        List<HistoryEvent> events = history;
+        return read.map(metadata -> new InstanceStatus(options.showInput() ? metadata
+                : metadata.toBuilder().input(null).build(), events, workers.unserved(metadata, events)));
     }
 
     private Set<String> knownOrchestrators() {

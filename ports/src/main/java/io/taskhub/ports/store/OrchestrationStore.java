@@ -93,7 +93,13 @@ public interface OrchestrationStore {
     /** The instance's metadata, or empty. */
     Optional<InstanceMetadata> getInstance(String instanceId);
 
-    /** The current execution's history in order, or an empty list when the instance does not exist. */
+    /**
+     * The current execution's history in order, or an empty list when the instance does not exist.
+     *
+     * <p>Consistency with {@link #getInstance}: a step's history is committed with its row or before it, and every
+     * commit that changes the row raises its revision. So a history read between two reads of the same revision
+     * belongs to that revision; the client reads a status with history that way (and retries otherwise).
+     */
     List<HistoryEvent> getHistory(String instanceId);
 
     /**
