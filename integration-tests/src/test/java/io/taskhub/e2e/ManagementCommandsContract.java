@@ -505,37 +505,7 @@ abstract class ManagementCommandsContract {
         assertThat(status.stdout()).containsPattern("(?m)^Name:\\s+Approval$");
     }
 
-    // ---- errors: usage, not found, configuration -----------------------------------------------------------
-
-    @Test
-    void unknownOption_isAUsageError_namingTheOption() {
-        CommandResult result = taskhub("get-instances", "--no-such-option");
-        assertExit(result, 2);
-        assertThat(result.stderr()).contains("Unknown option: '--no-such-option'")
-                .contains("See 'taskhub get-instances --help'.");
-    }
-
-    @Test
-    void invalidJsonInput_isAUsageError_namingTheOptionAndTheValue() {
-        CommandResult result = taskhub("start-new", "-n", "Approval", "--input", "{timeoutSeconds: 5");
-        assertExit(result, 2);
-        assertThat(result.stderr()).contains("--input: '{timeoutSeconds: 5' is not one JSON value");
-        assertThat(result.stdout()).isEmpty();
-    }
-
-    @Test
-    void badInstant_isAUsageError_namingTheOptionAndTheValue() {
-        CommandResult result = taskhub("get-instances", "--created-after", "yesterday");
-        assertExit(result, 2);
-        assertThat(result.stderr()).contains("--created-after: 'yesterday' is not an ISO-8601 instant");
-    }
-
-    @Test
-    void topZero_isAUsageError_sayingWhatIsAccepted() {
-        CommandResult result = taskhub("get-instances", "--top", "0");
-        assertExit(result, 2);
-        assertThat(result.stderr()).contains("--top must be between 1 and 1000, was 0.");
-    }
+    // ---- errors (usage and configuration errors are checked in process: adapter-cli's UsageErrorsTest) -------
 
     @Test
     void missingInstance_isNotFound_forEventsAndWaits() {
@@ -548,23 +518,6 @@ abstract class ManagementCommandsContract {
         CommandResult waited = taskhub("wait", "--id", id, "--timeout", "5");
         assertExit(waited, 3);
         assertThat(waited.stderr()).contains("No instance with id '" + id + "' exists.");
-    }
-
-    @Test
-    void unknownSettingInTheEnvironment_stopsTheCommand_namingIt() {
-        CommandResult result = run(cli.withEnvironment(Map.of("TASKHUB_SQLITE_FIEL", "typo.db")), "get-instances");
-        assertExit(result, 5);
-        assertThat(result.stderr()).contains("Unknown environment variable TASKHUB_SQLITE_FIEL")
-                .contains("TASKHUB_SQLITE_FILE");
-    }
-
-    @Test
-    void unknownSettingInAPropertiesFile_stopsTheCommand_namingIt() throws IOException {
-        Path properties = Files.writeString(work.resolve("typo.properties"), "worker.leaseSecond=5\n");
-
-        CommandResult result = taskhub("get-instances", "--config", properties.toString());
-        assertExit(result, 5);
-        assertThat(result.stderr()).contains("Unknown setting 'worker.leaseSecond'").contains("worker.leaseSeconds");
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------

@@ -31,8 +31,14 @@ public final class BundledSamples {
                 + " the taskhub jar; build it with ./mvnw -B -DskipTests -pl adapter-cli -am package."));
     }
 
-    /** {@code taskhub-samples.jar} in the folder this command's classes were loaded from, if it is there. */
+    /**
+     * {@code taskhub-samples.jar} in the folder this command's classes were loaded from, if it is there and the
+     * samples are not on the class path already (run from a build's classes, they are, and load from there).
+     */
     static Optional<Path> jar() {
+        if (BundledSamples.class.getResource("/io/taskhub/samples/SamplesPlugin.class") != null) {
+            return Optional.empty();
+        }
         try {
             Path code = Path.of(BundledSamples.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path folder = code.getParent(); // of target/classes (tests), or of the jar
