@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>Completing sends the result to the instance's control queue, then deletes the task; the result's id
  * derives from the task's, so a task that ran twice produces one result and a copy that its receiver drops.
  */
-public final class ActivityQueue {
+final class ActivityQueue {
     private static final Logger LOG = LoggerFactory.getLogger(ActivityQueue.class);
     private static final int PREFETCH = 8;
     /** Below this remaining visibility, completion first checks that the task is still ours. */

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>A lock expires with its work item's lease: another claim may then take the instance over (once its
  * messages come back from the queue), and the old holder's token no longer holds.
  */
-public final class ControlQueueBuffer implements PartitionManager.Listener {
+final class ControlQueueBuffer implements PartitionManager.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(ControlQueueBuffer.class);
     private static final int MAX_BUFFERED_PER_PARTITION = 512;
     private static final int MAX_RECEIVES_PER_PARTITION = 4;

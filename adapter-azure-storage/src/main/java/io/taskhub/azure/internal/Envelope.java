@@ -23,7 +23,7 @@ import java.time.Instant;
  * @param inc the incarnation of the target the sender saw (its row's creation time), or null: a message sent
  *            to an instance that was purged or replaced since is dropped, as its inbox would have been
  */
-public record Envelope(String id, String iid, String xid, HistoryEvent ev, String ref, Instant due, Long rv,
+record Envelope(String id, String iid, String xid, HistoryEvent ev, String ref, Instant due, Long rv,
         Long prv, int bn, long ts, String inc) {
 
     public Envelope withBenign(int count) {

@@ -9,7 +9,7 @@ import java.time.Instant;
  * mutable, and every call that uses it holds the object's lock (a renewal racing a deletion would otherwise
  * make the deletion fail with a stale receipt).
  */
-public final class HeldMessage {
+final class HeldMessage {
     final QueueClient queue;
     final int partition;
     final String messageId;

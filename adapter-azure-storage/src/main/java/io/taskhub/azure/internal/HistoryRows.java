@@ -22,7 +22,7 @@ import java.util.Map;
  * more events takes several transactions, each fenced by the sentinel's ETag, and only the last one moves the
  * sentinel's committed count, so a reader never sees half a step.
  */
-public final class HistoryRows {
+final class HistoryRows {
     static final String SENTINEL = "sentinel";
     private static final int MAX_ROWS_PER_BATCH = 99;
     private static final long MAX_BATCH_BYTES = 3_000_000;

@@ -8,7 +8,7 @@ import com.azure.storage.queue.QueueServiceClient;
 import java.util.List;
 
 /** The SDK clients of one task hub's queues and tables (building them does no I/O). */
-public final class HubClients {
+final class HubClients {
     private final ResourceNames names;
     private final QueueServiceClient queueService;
     private final TableServiceClient tableService;

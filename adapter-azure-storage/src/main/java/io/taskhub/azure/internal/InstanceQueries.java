@@ -29,7 +29,7 @@ import java.util.PriorityQueue;
  * requires, which Azure cannot deliver in that order: each page keeps the smallest matching rows after the
  * position in the caller's token, so each page costs one scan of the matching rows.
  */
-public final class InstanceQueries {
+final class InstanceQueries {
     /** Azure allows at most 15 comparisons in one filter; the rest are applied here. */
     private static final int MAX_COMPARISONS = 15;
     private static final Comparator<InstanceMetadata> ORDER = Comparator.comparing(InstanceMetadata::createdAt)

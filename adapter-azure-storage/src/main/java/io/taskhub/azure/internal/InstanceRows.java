@@ -18,7 +18,7 @@ import java.util.function.Function;
  * lays it out). Texts longer than {@value #INLINE_CHARS} characters (a string property holds 64 KiB of UTF-16)
  * are stored in the {@link PayloadStore} and referenced from an {@code <Name>Ref} property.
  */
-public final class InstanceRows {
+final class InstanceRows {
     public static final String ROW_KEY = "";
     static final int INLINE_CHARS = 30_000;
 

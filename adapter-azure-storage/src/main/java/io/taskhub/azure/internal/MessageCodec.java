@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * Queue message bodies as JSON. A body over {@value #MAX_INLINE_BYTES} bytes (base64 on the wire makes it about
  * 60 KiB, under the 64 KiB limit) moves its event or input to the {@link PayloadStore}.
  */
-public final class MessageCodec {
+final class MessageCodec {
     static final int MAX_INLINE_BYTES = 45_000;
 
     private final PayloadStore payloads;

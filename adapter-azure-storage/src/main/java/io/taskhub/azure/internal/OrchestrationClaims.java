@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * An instance row that lags its sentinel (a crash between the history and the row write) is repaired first.
  */
-public final class OrchestrationClaims {
+final class OrchestrationClaims {
     /** How long an early result waits per round; it goes back to the queue meanwhile. */
     static final Duration DEFER_DELAY = Duration.ofSeconds(1);
     /** After this many deferrals an early result is delivered anyway (the engine drops it if unscheduled). */

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *   <li>the consumed messages are deleted (a copy that survives a crash here is dropped at the next claim).</li>
  * </ol>
  */
-public final class OrchestrationCommits {
+final class OrchestrationCommits {
     private static final Logger LOG = LoggerFactory.getLogger(OrchestrationCommits.class);
 
     private final PartitionManager partitions;

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The queue service cannot tell anyone when a delayed message becomes visible, but this process knows when its
  * own do: it counts that moment as a send and wakes its waiters then, so a timer fires on time without polling.
  */
-public final class Outbox {
+final class Outbox {
     private static final AtomicLong LAST_TS = new AtomicLong();
     /** Longer delays are left to polling rather than kept as scheduled wake-ups. */
     private static final Duration LONGEST_WATCHED_DELAY = Duration.ofMinutes(15);

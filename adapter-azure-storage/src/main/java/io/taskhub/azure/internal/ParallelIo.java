@@ -10,7 +10,7 @@ import java.util.concurrent.Future;
  * Runs independent storage calls side by side (a step that schedules 1000 activities sends 1000 messages; one
  * after the other that is 1000 round trips). Tasks must not submit further tasks to the same pool.
  */
-public final class ParallelIo {
+final class ParallelIo {
     private final ExecutorService pool;
 
     public ParallelIo(ExecutorService pool) {

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * unsigned, modulo the partition count. The same function the Durable Task Framework's Azure Storage provider
  * uses, so the mapping is stable across processes, versions and languages.
  */
-public final class PartitionHash {
+final class PartitionHash {
     private static final int OFFSET_BASIS = 0x811C9DC5;
     private static final int PRIME = 0x01000193;
 

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>The epoch grows with every change of owner; work items carry it, so a worker that lost and regained a
  * partition cannot commit work claimed under the old ownership.
  */
-public final class PartitionManager {
+final class PartitionManager {
     /** What the dispatcher tells the partition manager, and is told. */
     public interface Listener {
         /** Work items of the partition being processed right now. */

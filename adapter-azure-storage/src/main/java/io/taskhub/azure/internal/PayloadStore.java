@@ -22,7 +22,7 @@ import java.util.UUID;
  *
  * <p>A reference reads {@code payload:<id>:<rows>:<bytes>}.
  */
-public final class PayloadStore {
+final class PayloadStore {
     static final String PREFIX = "payload:";
     private static final int PROPERTY_BYTES = 64_000;
     private static final int PROPERTIES_PER_ROW = 10;

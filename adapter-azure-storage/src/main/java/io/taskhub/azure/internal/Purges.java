@@ -14,7 +14,7 @@ import java.util.Set;
  * partitions. Messages still queued for a purged instance are dropped when they are received (there is no row
  * to deliver them to); queues cannot be searched by instance.
  */
-public final class Purges {
+final class Purges {
     private final InstanceRows instances;
     private final HistoryRows history;
     private final PayloadStore payloads;

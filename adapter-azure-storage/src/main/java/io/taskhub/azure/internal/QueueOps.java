@@ -15,7 +15,7 @@ import java.util.List;
  * becomes visible early) and at most the configured maximum; messages never expire (time-to-live -1), because a
  * durable timer may wait for months.
  */
-public final class QueueOps {
+final class QueueOps {
     /** The service returns at most 32 messages per receive. */
     public static final int MAX_BATCH = 32;
     private static final Duration NEVER_EXPIRE = Duration.ofSeconds(-1);

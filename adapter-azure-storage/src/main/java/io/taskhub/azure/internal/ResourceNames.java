@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * {@code <hub>-workitems}, {@code <Hub>Instances}, ...), each checked against Azure's naming rules so that a bad
  * name fails at configuration time with the rule it breaks rather than with an HTTP 400 later.
  */
-public final class ResourceNames {
+final class ResourceNames {
     private static final Pattern QUEUE = Pattern.compile("[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]");
     private static final Pattern TABLE = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
 

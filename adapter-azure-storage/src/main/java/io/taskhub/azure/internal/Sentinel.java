@@ -17,7 +17,7 @@ import java.util.Map;
  * @param instanceCopy the instance row's properties as the last checkpoint wrote them, so that a row write
  *                     lost to a crash is repaired at the next claim
  */
-public record Sentinel(String etag, String executionId, int generation, int count, long checkpoints,
+record Sentinel(String etag, String executionId, int generation, int count, long checkpoints,
         ConsumedIds consumed, Map<String, Object> instanceCopy) {
 
     static Sentinel absent() {

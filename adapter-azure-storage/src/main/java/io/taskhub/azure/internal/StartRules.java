@@ -24,7 +24,7 @@ import java.util.UUID;
  * replaces the instance (unless it is a copy of the start that created it, sent again by a parent that re-ran
  * its step); for a running instance with another execution it is dropped.
  */
-public final class StartRules {
+final class StartRules {
     /** How long a start may wait for its own row write (createInstance, a replacement) before it is dropped. */
     static final int MAX_START_DEFERRALS = 5;
     /** A start for a missing instance older than this is a leftover of a purged instance, not a creation. */

@@ -8,7 +8,7 @@ import com.azure.storage.queue.models.QueueStorageException;
 import io.taskhub.ports.errors.StorageException;
 
 /** Classifies the SDKs' errors into the few outcomes the store reacts to, and wraps the rest. */
-public final class StorageErrors {
+final class StorageErrors {
     private StorageErrors() {
     }
 

@@ -11,7 +11,7 @@ import java.time.temporal.ChronoField;
 import java.util.Optional;
 
 /** Conversions between Java values and table properties, and OData filter literals. */
-public final class TableValues {
+final class TableValues {
     /**
      * Instants are stored as fixed-width UTC text with nanoseconds: they read back exactly (Edm.DateTime keeps
      * only 100 ns) and compare correctly as strings in server-side filters.

@@ -10,7 +10,7 @@ package io.taskhub.azure.internal;
  * @param bn    benign redeliveries (not counted as attempts)
  * @param ts    when the task was scheduled (nanoseconds since the epoch): older tasks run first
  */
-public record TaskEnvelope(String id, String iid, String xid, int tid, String name, String input, String ref,
+record TaskEnvelope(String id, String iid, String xid, int tid, String name, String input, String ref,
         long rv, int bn, long ts) {
 
     public TaskEnvelope withBenign(int count) {

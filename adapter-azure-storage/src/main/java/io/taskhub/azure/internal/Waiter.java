@@ -9,7 +9,7 @@ import java.time.Duration;
  * or an activity) wakes waiting threads at once, and a delayed message it sent wakes them when the queue
  * service makes it visible.
  */
-public final class Waiter {
+final class Waiter {
     private final Object monitor = new Object();
     private final long firstBackoffMillis;
     private final Duration maxPolling;

@@ -1,11 +1,10 @@
-package io.taskhub.azure;
+package io.taskhub.azure.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.storage.queue.QueueServiceClientBuilder;
-import io.taskhub.azure.internal.PartitionHash;
-import io.taskhub.azure.internal.ResourceNames;
+import io.taskhub.azure.AzureStorageBackend;
 import io.taskhub.azure.testing.AzureTestBackends;
 import io.taskhub.azure.testing.AzuriteServer;
 import io.taskhub.core.client.DefaultTaskhubClient;
