@@ -2,17 +2,15 @@ package io.taskhub.sqlite;
 
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.errors.InstanceNotFoundException;
-import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.history.HistoryEvent;
 import io.taskhub.ports.json.JsonCodec;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.InstancePage;
-import io.taskhub.ports.query.InstanceQuery;
-import io.taskhub.ports.query.PurgeFilter;
 import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
-import io.taskhub.ports.store.ActivityTask;
+import io.taskhub.ports.query.InstanceQuery;
+import io.taskhub.ports.query.PurgeFilter;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
@@ -34,9 +32,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
-/** The storage SPI for one task hub in the SQLite file. */
+/**
+ * The storage SPI for one task hub in the SQLite file: instances and messages here, work items in
+ * {@link OrchestrationWork} and {@link ActivityWork}, deliveries and rows in {@link InstanceWrites}.
+ */
 final class SqliteStore implements OrchestrationStore {
     /** The hub's key in every table: its name in lower case (names are case-insensitive). */
     private final String taskHub;
@@ -45,11 +45,9 @@ final class SqliteStore implements OrchestrationStore {
     private final SqliteDatabase db;
     private final InstanceWrites rows;
     private final InstanceQueries queries;
+    private final OrchestrationWork orchestrations;
+    private final ActivityWork activities;
     private final ThreadLocal<Long> commitsSeenAtClaim = new ThreadLocal<>();
-
-    /** Which messages a work item delivered, and the claim's token. */
-    private record Receipt(String token, List<Long> seqs) {
-    }
 
     SqliteStore(String taskHubName, SqliteDatabase db) {
         this.taskHubName = taskHubName;
@@ -57,6 +55,8 @@ final class SqliteStore implements OrchestrationStore {
         this.db = db;
         this.rows = new InstanceWrites(taskHub);
         this.queries = new InstanceQueries(taskHub);
+        this.orchestrations = new OrchestrationWork(taskHub, rows);
+        this.activities = new ActivityWork(taskHub, rows);
     }
 
     @Override
@@ -247,74 +247,21 @@ final class SqliteStore implements OrchestrationStore {
         return db.read(c -> queries.count(c, query));
     }
 
-    // ---- orchestration work items ---------------------------------------------------------------------------
+    // ---- orchestration work items (OrchestrationWork) ---------------------------------------------------------
 
     @Override
     public Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration,
             int maxMessages, NameFilter names) {
         commitsSeenAtClaim.set(db.commitCount());
-        return Optional.ofNullable(db.write(c -> {
-            long now = Rows.nanos(now());
-            String instanceId;
-            try (PreparedStatement ps = c.prepareStatement("SELECT m.instance_id FROM inbox m JOIN instances i"
-                    + " ON i.task_hub = m.task_hub AND i.instance_id = m.instance_id"
-                    + " WHERE m.task_hub = ? AND m.visible_at <= ? AND (i.lock_token IS NULL OR i.locked_until <= ?)"
-                    + nameCondition("i.name", names) + " ORDER BY m.seq LIMIT 1")) {
-                ps.setString(1, taskHub);
-                ps.setLong(2, now);
-                ps.setLong(3, now);
-                bindNames(ps, 4, names);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return null;
-                    }
-                    instanceId = rs.getString(1);
-                }
-            }
-            Lease lease = new Lease(owner, UUID.randomUUID().toString(), now().plus(leaseDuration));
-            lock(c, "instances", "instance_id", instanceId, lease);
-            List<Long> seqs = new ArrayList<>();
-            List<InstanceMessage> messages = new ArrayList<>();
-            int dequeueCount = 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, execution_id, event, dequeue_count, requested_at"
-                    + " FROM inbox WHERE task_hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY seq LIMIT ?")) {
-                ps.setString(1, taskHub);
-                ps.setString(2, instanceId);
-                ps.setLong(3, now);
-                ps.setInt(4, maxMessages);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        seqs.add(rs.getLong(1));
-                        messages.add(new InstanceMessage(instanceId, rs.getString(2),
-                                JsonCodec.readEvent(rs.getString(3)), requestedAt(rs)));
-                        dequeueCount = Math.max(dequeueCount, rs.getInt(4) + 1);
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE inbox SET dequeue_count = dequeue_count + 1"
-                    + " WHERE seq = ?")) {
-                for (long seq : seqs) {
-                    ps.setLong(1, seq);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            InstanceMetadata instance = rows.select(c, instanceId);
-            return new OrchestrationWorkItem(instanceId, instance, messages, dequeueCount, lease,
-                    new Receipt(lease.token(), seqs));
-        }));
-    }
-
-    private static Instant requestedAt(ResultSet rs) throws SQLException {
-        long nanos = rs.getLong(5);
-        return rs.wasNull() ? null : Rows.instant(nanos);
+        return Optional.ofNullable(db.write(c -> orchestrations.claim(c, owner, leaseDuration, maxMessages, names,
+                now())));
     }
 
     @Override
     public Lease renewOrchestrationWorkItem(OrchestrationWorkItem item, Duration leaseDuration) {
         Instant until = now().plus(leaseDuration);
         db.write(c -> {
-            renew(c, "instances", "instance_id", item.instanceId(), item.lease().token(), until);
+            orchestrations.renew(c, item, until, now());
             return null;
         });
         return item.lease().renewedUntil(until);
@@ -322,130 +269,33 @@ final class SqliteStore implements OrchestrationStore {
 
     @Override
     public void completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint) {
-        Receipt receipt = (Receipt) item.receipt();
         db.write(c -> {
-            Instant now = now();
-            InstanceMetadata current = requireLock(c, item.instanceId(), receipt.token(), now);
-            String executionId = checkpoint.instance() != null ? checkpoint.instance().executionId()
-                    : current.executionId();
-            rows.appendHistory(c, item.instanceId(), executionId, checkpoint.history(), checkpoint.replaceHistory());
-            if (checkpoint.instance() != null) {
-                rows.updateAndUnlock(c, checkpoint.instance());
-            } else {
-                rows.unlock(c, item.instanceId(), receipt.token());
-            }
-            rows.insertTasks(c, checkpoint.activityTasks(), now);
-            Map<String, Boolean> known = new HashMap<>();
-            known.put(item.instanceId(), true);
-            rows.send(c, checkpoint.messages(), now, true, known);
-            deleteMessages(c, receipt.seqs());
+            orchestrations.complete(c, item, checkpoint, now());
             return null;
         });
     }
 
     @Override
     public void abandonOrchestrationWorkItem(OrchestrationWorkItem item, Duration retryDelay) {
-        Receipt receipt = (Receipt) item.receipt();
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE inbox SET visible_at = ? WHERE seq = ?")) {
-                long visibleAt = Rows.nanos(now().plus(retryDelay));
-                for (long seq : receipt.seqs()) {
-                    ps.setLong(1, visibleAt);
-                    ps.setLong(2, seq);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            rows.unlock(c, item.instanceId(), receipt.token());
+            orchestrations.abandon(c, item, retryDelay, now());
             return null;
         });
     }
 
-    private InstanceMetadata requireLock(Connection c, String instanceId, String token, Instant now)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT lock_token, locked_until FROM instances"
-                + " WHERE task_hub = ? AND instance_id = ?")) {
-            ps.setString(1, taskHub);
-            ps.setString(2, instanceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || !token.equals(rs.getString(1)) || rs.getLong(2) <= Rows.nanos(now)) {
-                    throw new LockLostException("The lease on instance '" + instanceId
-                            + "' expired or was taken by another worker; the step was not committed.");
-                }
-            }
-        }
-        return rows.select(c, instanceId);
-    }
-
-    private void deleteMessages(Connection c, List<Long> seqs) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM inbox WHERE seq = ?")) {
-            for (long seq : seqs) {
-                ps.setLong(1, seq);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    // ---- activity work items ----------------------------------------------------------------------------------
+    // ---- activity work items (ActivityWork) ---------------------------------------------------------------------
 
     @Override
     public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration, NameFilter names) {
         commitsSeenAtClaim.set(db.commitCount());
-        return Optional.ofNullable(db.write(c -> {
-            long now = Rows.nanos(now());
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, instance_id, execution_id, task_id, name,"
-                    + " input, dequeue_count FROM activity_tasks WHERE task_hub = ? AND visible_at <= ?"
-                    + " AND (lock_token IS NULL OR locked_until <= ?)" + nameCondition("name", names)
-                    + " ORDER BY seq LIMIT 1")) {
-                ps.setString(1, taskHub);
-                ps.setLong(2, now);
-                ps.setLong(3, now);
-                bindNames(ps, 4, names);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return null;
-                    }
-                    long seq = rs.getLong(1);
-                    ActivityTask task = new ActivityTask(rs.getString(2), rs.getString(3), rs.getInt(4),
-                            rs.getString(5), rs.getString(6));
-                    int dequeueCount = rs.getInt(7) + 1;
-                    Lease lease = new Lease(owner, UUID.randomUUID().toString(), now().plus(leaseDuration));
-                    lock(c, "activity_tasks", "seq", seq, lease);
-                    return new ActivityWorkItem(task, dequeueCount, lease, seq);
-                }
-            }
-        }));
-    }
-
-    /**
-     * {@code AND lower(column) IN (?, …)} for a filter of accepted names, {@code NOT IN} for one of refused
-     * names; nothing for ANY.
-     */
-    private static String nameCondition(String column, NameFilter names) {
-        if (names.isAny()) {
-            return "";
-        }
-        if (names.lowerCaseNames().isEmpty()) {
-            return names.isExcluding() ? "" : " AND 0";
-        }
-        return " AND lower(" + column + ")" + (names.isExcluding() ? " NOT IN (" : " IN (")
-                + "?,".repeat(names.lowerCaseNames().size() - 1) + "?)";
-    }
-
-    private static void bindNames(PreparedStatement ps, int index, NameFilter names) throws SQLException {
-        if (!names.isAny()) {
-            for (String name : names.lowerCaseNames()) {
-                ps.setString(index++, name);
-            }
-        }
+        return Optional.ofNullable(db.write(c -> activities.claim(c, owner, leaseDuration, names, now())));
     }
 
     @Override
     public Lease renewActivityWorkItem(ActivityWorkItem item, Duration leaseDuration) {
         Instant until = now().plus(leaseDuration);
         db.write(c -> {
-            renew(c, "activity_tasks", "seq", item.receipt(), item.lease().token(), until);
+            activities.renew(c, item, until, now());
             return null;
         });
         return item.lease().renewedUntil(until);
@@ -454,17 +304,7 @@ final class SqliteStore implements OrchestrationStore {
     @Override
     public void completeActivityWorkItem(ActivityWorkItem item, InstanceMessage result) {
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM activity_tasks WHERE seq = ?"
-                    + " AND lock_token = ? AND locked_until > ?")) {
-                ps.setLong(1, (Long) item.receipt());
-                ps.setString(2, item.lease().token());
-                ps.setLong(3, Rows.nanos(now()));
-                if (ps.executeUpdate() == 0) {
-                    throw new LockLostException("The lease on activity '" + item.task().name() + "' of instance '"
-                            + item.task().instanceId() + "' expired or was taken by another worker.");
-                }
-            }
-            rows.send(c, List.of(result), now(), true, new HashMap<>());
+            activities.complete(c, item, result, now());
             return null;
         });
     }
@@ -472,44 +312,9 @@ final class SqliteStore implements OrchestrationStore {
     @Override
     public void abandonActivityWorkItem(ActivityWorkItem item, Duration retryDelay) {
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE activity_tasks SET visible_at = ?,"
-                    + " lock_owner = NULL, lock_token = NULL, locked_until = NULL WHERE seq = ? AND lock_token = ?")) {
-                ps.setLong(1, Rows.nanos(now().plus(retryDelay)));
-                ps.setLong(2, (Long) item.receipt());
-                ps.setString(3, item.lease().token());
-                ps.executeUpdate();
-            }
+            activities.abandon(c, item, retryDelay, now());
             return null;
         });
-    }
-
-    private void lock(Connection c, String table, String keyColumn, Object key, Lease lease) throws SQLException {
-        String extra = table.equals("activity_tasks") ? ", dequeue_count = dequeue_count + 1" : "";
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET lock_owner = ?, lock_token = ?,"
-                + " locked_until = ?" + extra + " WHERE task_hub = ? AND " + keyColumn + " = ?")) {
-            ps.setString(1, lease.owner());
-            ps.setString(2, lease.token());
-            ps.setLong(3, Rows.nanos(lease.expiresAt()));
-            ps.setString(4, taskHub);
-            ps.setObject(5, key);
-            ps.executeUpdate();
-        }
-    }
-
-    private void renew(Connection c, String table, String keyColumn, Object key, String token, Instant until)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET locked_until = ?"
-                + " WHERE task_hub = ? AND " + keyColumn + " = ? AND lock_token = ? AND locked_until > ?")) {
-            ps.setLong(1, Rows.nanos(until));
-            ps.setString(2, taskHub);
-            ps.setObject(3, key);
-            ps.setString(4, token);
-            ps.setLong(5, Rows.nanos(now()));
-            if (ps.executeUpdate() == 0) {
-                throw new LockLostException("The lease on " + table.replace('_', ' ') + " '" + key
-                        + "' expired or was taken by another worker.");
-            }
-        }
     }
 
     // ---- purge -----------------------------------------------------------------------------------------------------

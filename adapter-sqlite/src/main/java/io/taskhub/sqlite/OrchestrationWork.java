@@ -1,0 +1,186 @@
+package io.taskhub.sqlite;
+
+import io.taskhub.ports.errors.LockLostException;
+import io.taskhub.ports.json.JsonCodec;
+import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.store.Checkpoint;
+import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.NameFilter;
+import io.taskhub.ports.store.OrchestrationWorkItem;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Orchestration work items on SQLite: claiming an instance with its visible messages, renewing, committing a
+ * checkpoint and abandoning. Every write that needs the lease says so in its own {@code WHERE} (the lease's token,
+ * not expired), so correctness does not rest on there being one writer.
+ */
+final class OrchestrationWork {
+    /** Which messages a work item delivered, and the claim's token. */
+    record Receipt(String token, List<Long> seqs) {
+    }
+
+    private final String taskHub;
+    private final InstanceWrites rows;
+
+    OrchestrationWork(String taskHub, InstanceWrites rows) {
+        this.taskHub = taskHub;
+        this.rows = rows;
+    }
+
+    OrchestrationWorkItem claim(Connection c, String owner, Duration leaseDuration, int maxMessages,
+            NameFilter names, Instant now) throws SQLException {
+        long at = Rows.nanos(now);
+        String instanceId;
+        try (PreparedStatement ps = c.prepareStatement("SELECT m.instance_id FROM inbox m JOIN instances i"
+                + " ON i.task_hub = m.task_hub AND i.instance_id = m.instance_id"
+                + " WHERE m.task_hub = ? AND m.visible_at <= ? AND (i.lock_token IS NULL OR i.locked_until <= ?)"
+                + NameConditions.condition("i.name", names) + " ORDER BY m.seq LIMIT 1")) {
+            ps.setString(1, taskHub);
+            ps.setLong(2, at);
+            ps.setLong(3, at);
+            NameConditions.bind(ps, 4, names);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                instanceId = rs.getString(1);
+            }
+        }
+        Lease lease = new Lease(owner, UUID.randomUUID().toString(), now.plus(leaseDuration));
+        try (PreparedStatement ps = c.prepareStatement("UPDATE instances SET lock_owner = ?, lock_token = ?,"
+                + " locked_until = ? WHERE task_hub = ? AND instance_id = ?"
+                + " AND (lock_token IS NULL OR locked_until <= ?)")) {
+            ps.setString(1, lease.owner());
+            ps.setString(2, lease.token());
+            ps.setLong(3, Rows.nanos(lease.expiresAt()));
+            ps.setString(4, taskHub);
+            ps.setString(5, instanceId);
+            ps.setLong(6, at);
+            if (ps.executeUpdate() == 0) {
+                return null; // locked by another claim in between
+            }
+        }
+        List<Long> seqs = new ArrayList<>();
+        List<InstanceMessage> messages = new ArrayList<>();
+        int dequeueCount = 0;
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, execution_id, event, dequeue_count, requested_at"
+                + " FROM inbox WHERE task_hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY seq LIMIT ?")) {
+            ps.setString(1, taskHub);
+            ps.setString(2, instanceId);
+            ps.setLong(3, at);
+            ps.setInt(4, maxMessages);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    seqs.add(rs.getLong(1));
+                    long requestedNanos = rs.getLong(5);
+                    Instant requested = rs.wasNull() ? null : Rows.instant(requestedNanos);
+                    messages.add(new InstanceMessage(instanceId, rs.getString(2),
+                            JsonCodec.readEvent(rs.getString(3)), requested));
+                    dequeueCount = Math.max(dequeueCount, rs.getInt(4) + 1);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE inbox SET dequeue_count = dequeue_count + 1"
+                + " WHERE seq = ?")) {
+            for (long seq : seqs) {
+                ps.setLong(1, seq);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        InstanceMetadata instance = rows.select(c, instanceId);
+        return new OrchestrationWorkItem(instanceId, instance, messages, dequeueCount, lease,
+                new Receipt(lease.token(), seqs));
+    }
+
+    void renew(Connection c, OrchestrationWorkItem item, Instant until, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE instances SET locked_until = ?"
+                + " WHERE task_hub = ? AND instance_id = ? AND lock_token = ? AND locked_until > ?")) {
+            ps.setLong(1, Rows.nanos(until));
+            ps.setString(2, taskHub);
+            ps.setString(3, item.instanceId());
+            ps.setString(4, item.lease().token());
+            ps.setLong(5, Rows.nanos(now));
+            if (ps.executeUpdate() == 0) {
+                throw new LockLostException("The lease on instance '" + item.instanceId()
+                        + "' expired or was taken by another worker.");
+            }
+        }
+    }
+
+    void complete(Connection c, OrchestrationWorkItem item, Checkpoint checkpoint, Instant now) throws SQLException {
+        Receipt receipt = (Receipt) item.receipt();
+        requireLease(c, item.instanceId(), receipt.token(), now);
+        String executionId = checkpoint.instance() != null ? checkpoint.instance().executionId()
+                : rows.select(c, item.instanceId()).executionId();
+        rows.appendHistory(c, item.instanceId(), executionId, checkpoint.history(), checkpoint.replaceHistory());
+        if (checkpoint.instance() != null) {
+            rows.updateAndUnlock(c, checkpoint.instance());
+        } else {
+            rows.unlock(c, item.instanceId(), receipt.token());
+        }
+        rows.insertTasks(c, checkpoint.activityTasks(), now);
+        Map<String, Boolean> known = new HashMap<>();
+        known.put(item.instanceId(), true);
+        rows.send(c, checkpoint.messages(), now, true, known);
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM inbox WHERE seq = ?")) {
+            for (long seq : receipt.seqs()) {
+                ps.setLong(1, seq);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Releases the instance and delays its messages, only while this claim still holds it. */
+    void abandon(Connection c, OrchestrationWorkItem item, Duration retryDelay, Instant now) throws SQLException {
+        Receipt receipt = (Receipt) item.receipt();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE instances SET lock_owner = NULL, lock_token = NULL,"
+                + " locked_until = NULL WHERE task_hub = ? AND instance_id = ? AND lock_token = ?")) {
+            ps.setString(1, taskHub);
+            ps.setString(2, item.instanceId());
+            ps.setString(3, receipt.token());
+            if (ps.executeUpdate() == 0) {
+                return; // another claim holds it now: its messages are not this work item's to delay
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE inbox SET visible_at = ? WHERE seq = ?")) {
+            long visibleAt = Rows.nanos(now.plus(retryDelay));
+            for (long seq : receipt.seqs()) {
+                ps.setLong(1, visibleAt);
+                ps.setLong(2, seq);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * The fence of a commit, in the statement itself: it touches the row only while this lease holds it, and
+     * what follows in the same transaction is refused otherwise.
+     */
+    private void requireLease(Connection c, String instanceId, String token, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE instances SET lock_token = lock_token"
+                + " WHERE task_hub = ? AND instance_id = ? AND lock_token = ? AND locked_until > ?")) {
+            ps.setString(1, taskHub);
+            ps.setString(2, instanceId);
+            ps.setString(3, token);
+            ps.setLong(4, Rows.nanos(now));
+            if (ps.executeUpdate() == 0) {
+                throw new LockLostException("The lease on instance '" + instanceId
+                        + "' expired or was taken by another worker; the step was not committed.");
+            }
+        }
+    }
+}
