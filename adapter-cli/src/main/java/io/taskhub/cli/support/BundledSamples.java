@@ -25,10 +25,20 @@ public final class BundledSamples {
         return settings.getBoolean(Settings.SAMPLES_ENABLED) ? jar().map(List::of).orElse(List.of()) : List.of();
     }
 
-    /** The samples jar, which must be there (the benchmark's workload is a sample). */
-    public static Path required() {
-        return jar().orElseThrow(() -> new ConfigurationException("The samples jar (" + JAR + ") is not next to"
-                + " the taskhub jar; build it with ./mvnw -B -DskipTests -pl adapter-cli -am package."));
+    /**
+     * What to load so that the samples are there whatever the settings say (the benchmark's workload is a sample):
+     * nothing when they are on the class path already, else their jar, which must be there.
+     */
+    public static List<Path> required() {
+        if (onClassPath()) {
+            return List.of();
+        }
+        return List.of(jar().orElseThrow(() -> new ConfigurationException("The samples jar (" + JAR + ") is not"
+                + " next to the taskhub jar; build it with ./mvnw -B -DskipTests -pl adapter-cli -am package.")));
+    }
+
+    private static boolean onClassPath() {
+        return BundledSamples.class.getResource("/io/taskhub/samples/SamplesPlugin.class") != null;
     }
 
     /**
@@ -36,7 +46,7 @@ public final class BundledSamples {
      * samples are not on the class path already (run from a build's classes, they are, and load from there).
      */
     static Optional<Path> jar() {
-        if (BundledSamples.class.getResource("/io/taskhub/samples/SamplesPlugin.class") != null) {
+        if (onClassPath()) {
             return Optional.empty();
         }
         try {

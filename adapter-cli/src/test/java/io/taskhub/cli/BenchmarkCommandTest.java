@@ -1,0 +1,48 @@
+package io.taskhub.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The benchmark's scenarios and its JSON figures, on a tiny workload (figures are for the documented runs). */
+class BenchmarkCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyScenario_reportsItsFigures_asJson() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = TaskhubCli.run(new String[] {"benchmark", "--backends", "sqlite", "--scenario", "all",
+            "--instances", "4", "--latency-samples", "2", "--fan-in", "20", "-o", "json"},
+                Map.of("TASKHUB_SQLITE_FILE", dir.resolve("bench.db").toString()),
+                new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true), new PrintWriter(err, true),
+                url -> { });
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode result = new ObjectMapper().readTree(out.toString()).path("results").get(0);
+        assertThat(result.path("backend").asText()).isEqualTo("sqlite");
+        assertThat(result.path("instancesPerSecond").asDouble()).isPositive();
+        assertThat(result.path("latencyP50Millis").asDouble()).isPositive();
+        assertThat(result.path("fanInResultsPerSecond").asDouble()).isPositive();
+        assertThat(result.path("commitsPerInstance").isNull()).as("counted on PostgreSQL only").isTrue();
+    }
+
+    @Test
+    void anUnknownScenario_isAUsageError() {
+        StringWriter err = new StringWriter();
+        int code = TaskhubCli.run(new String[] {"benchmark", "--scenario", "everything"}, Map.of(),
+                new ByteArrayInputStream(new byte[0]), new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true), url -> { });
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--scenario: 'everything' is not one of hello, fan-in, all.");
+    }
+}
