@@ -74,13 +74,13 @@ final class InstanceHandlers {
                 .customStatusPrefix(QueryParams.text(ctx, "customStatus"));
     }
 
+    /** Stands for a body whose content type is not JSON: no JSON value, so the client refuses it as such. */
+    private static final String NOT_JSON = "<the request's content is not application/json>";
+
     /**
      * {@code POST instances/{instanceId}/raiseEvent/{eventName}}. Checked in Durable Functions' order: the
      * instance's own problems (404, 410) come before those of the request body (400).
      */
-    /** Stands for a body whose content type is not JSON: no JSON value, so the client refuses it as such. */
-    private static final String NOT_JSON = "<the request's content is not application/json>";
-
     void raiseEvent(Context ctx) {
         TaskhubClient client = support.client(ctx);
         String instanceId = ctx.pathParam(INSTANCE_ID);

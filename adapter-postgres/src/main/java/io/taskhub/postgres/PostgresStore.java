@@ -191,19 +191,35 @@ public final class PostgresStore implements OrchestrationStore {
     public boolean reopenForRewind(String instanceId, InstanceMessage rewind) {
         Instant now = now();
         return withNotices((c, n) -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.instances() + " SET runtime_status = ?,"
-                    + " output = NULL, failure = NULL, last_updated_at = ?, revision = revision + 1"
-                    + " WHERE task_hub = ? AND instance_id = ? AND runtime_status = ?")) {
-                ps.setString(1, RuntimeStatus.Pending.name());
-                PgTime.set(ps, 2, now);
-                ps.setString(3, hubKey);
-                ps.setString(4, instanceId);
-                ps.setString(5, RuntimeStatus.Failed.name());
-                if (ps.executeUpdate() == 0) {
-                    if (getInstance(instanceId).isEmpty()) {
+            String status;
+            boolean leased;
+            try (PreparedStatement ps = c.prepareStatement("SELECT runtime_status, locked_until > ? FROM "
+                    + t.instances() + " WHERE task_hub = ? AND instance_id = ? FOR NO KEY UPDATE")) {
+                PgTime.set(ps, 1, now);
+                ps.setString(2, hubKey);
+                ps.setString(3, instanceId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
                         throw new InstanceNotFoundException(instanceId);
                     }
-                    return false;
+                    status = rs.getString(1);
+                    leased = rs.getBoolean(2);
+                }
+            }
+            if (!RuntimeStatus.Failed.name().equals(status)) {
+                return false;
+            }
+            // Not while a worker holds it (recording a late result, say): its commit would write the Failed row
+            // back. Then the rewind is stored alone, and the instance reopens when a worker runs it.
+            if (!leased) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.instances() + " SET runtime_status = ?,"
+                        + " output = NULL, failure = NULL, last_updated_at = ?, revision = revision + 1"
+                        + " WHERE task_hub = ? AND instance_id = ?")) {
+                    ps.setString(1, RuntimeStatus.Pending.name());
+                    PgTime.set(ps, 2, now);
+                    ps.setString(3, hubKey);
+                    ps.setString(4, instanceId);
+                    ps.executeUpdate();
                 }
             }
             delivery.deliver(c, List.of(rewind), now, true, n);

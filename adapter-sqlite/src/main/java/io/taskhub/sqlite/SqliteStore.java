@@ -200,13 +200,16 @@ final class SqliteStore implements OrchestrationStore {
             if (existing.runtimeStatus() != RuntimeStatus.Failed) {
                 return false;
             }
+            // Not while a worker holds it (recording a late result, say): its commit would write the Failed row
+            // back. Then the rewind is stored alone, and the instance reopens when a worker runs it.
             try (PreparedStatement ps = c.prepareStatement("UPDATE instances SET runtime_status = ?, output = NULL,"
                     + " failure = NULL, last_updated_at = ?, revision = revision + 1"
-                    + " WHERE task_hub = ? AND instance_id = ?")) {
+                    + " WHERE task_hub = ? AND instance_id = ? AND (lock_token IS NULL OR locked_until <= ?)")) {
                 ps.setString(1, RuntimeStatus.Pending.name());
                 ps.setLong(2, Rows.nanos(now));
                 ps.setString(3, taskHub);
                 ps.setString(4, instanceId);
+                ps.setLong(5, Rows.nanos(now));
                 ps.executeUpdate();
             }
             rows.enqueue(c, instanceId, rewind.executionId(), rewind.event(), rewind.visibleAt(), now);

@@ -53,10 +53,15 @@ public abstract class NameFilterContract extends StoreContractSupport {
         store.createInstance(order, started("Order", null), Set.of());
         store.createInstance(refund, started("Refund", null), Set.of());
 
-        OrchestrationWorkItem onlyRefund = claimNamed(store, NameFilter.only(List.of("REFUND")));
-        assertThat(onlyRefund.instanceId()).isEqualTo(refund);
         assertThat(store.claimOrchestrationWorkItem(WORKER, LONG_LEASE, 100, NameFilter.only(List.of("Shipping"))))
                 .as("no instance of a name the worker runs").isEmpty();
+        assertThat(store.claimOrchestrationWorkItem(WORKER, LONG_LEASE, 100,
+                NameFilter.except(List.of("order", "refund")))).as("every name excluded").isEmpty();
+        // Both are free: each filter picks its own, though Order is older (the first any claim would take).
+        OrchestrationWorkItem onlyRefund = claimNamed(store, NameFilter.only(List.of("REFUND")));
+        assertThat(onlyRefund.instanceId()).isEqualTo(refund);
+        assertThat(onlyRefund.dequeueCount()).as("passed over before: not an attempt").isEqualTo(1);
+        store.abandonOrchestrationWorkItem(onlyRefund, java.time.Duration.ZERO);
 
         OrchestrationWorkItem notRefund = claimNamed(store, NameFilter.except(List.of("refund")));
         assertThat(notRefund.instanceId()).isEqualTo(order);
@@ -75,11 +80,13 @@ public abstract class NameFilterContract extends StoreContractSupport {
                 List.of(new ActivityTask(id, started.executionId(), 0, "Charge", null),
                         new ActivityTask(id, started.executionId(), 1, "Ship", null)), List.of()));
 
-        ActivityWorkItem ship = claimTask(store, NameFilter.only(List.of("ship")));
-        assertThat(ship.task().name()).isEqualTo("Ship");
         assertThat(store.claimActivityWorkItem(WORKER, LONG_LEASE, NameFilter.only(List.of("Refund")))).isEmpty();
+        // Both are free: the exclusion passes over Charge, the older, and takes Ship.
+        ActivityWorkItem notCharge = claimTask(store, NameFilter.except(List.of("charge")));
+        assertThat(notCharge.task().name()).isEqualTo("Ship");
+        assertThat(notCharge.dequeueCount()).as("nothing passed over it: its first attempt").isEqualTo(1);
 
-        ActivityWorkItem charge = claimTask(store, NameFilter.except(List.of("Ship")));
+        ActivityWorkItem charge = claimTask(store, NameFilter.only(List.of("CHARGE")));
         assertThat(charge.task().name()).isEqualTo("Charge");
         assertThat(charge.dequeueCount()).as("passed over before: not an attempt").isEqualTo(1);
     }

@@ -5,6 +5,7 @@ import io.taskhub.azure.internal.ControlQueueBuffer.Taken;
 import io.taskhub.azure.internal.InstanceRows.InstanceRow;
 import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.history.HistoryEvent;
+import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.Lease;
@@ -248,7 +249,12 @@ final class OrchestrationClaims {
     private InstanceRow repair(InstanceRow row, Sentinel sentinel) {
         Map<String, Object> copy = sentinel.instanceCopy();
         Object revision = copy.get(InstanceRows.REVISION);
-        if (!(revision instanceof Number n) || n.longValue() <= row.revision()
+        // Also at the same revision when the row is one a rewind reopened but the history already holds the
+        // rewind's step: the client's reopening overtook that step's row write (both are revision + 1).
+        boolean overtakenReopening = revision instanceof Number same && same.longValue() == row.revision()
+                && row.metadata().runtimeStatus() == RuntimeStatus.Pending && row.metadata().completedAt() != null
+                && !RuntimeStatus.Pending.name().equals(copy.get(InstanceRows.STATUS));
+        if (!(revision instanceof Number n) || (n.longValue() <= row.revision() && !overtakenReopening)
                 || !Objects.equals(copy.get(InstanceRows.CREATED), row.properties().get(InstanceRows.CREATED))) {
             return row;
         }

@@ -35,7 +35,14 @@ final class WorkerRows {
         table.upsertEntity(row);
         for (TableEntity stale : table.listEntities(new ListEntitiesOptions().setFilter(FILTER), null, null)) {
             if (!expiry(stale).isAfter(now)) {
-                delete(table, stale.getRowKey());
+                try {
+                    // only as listed: a renewal in between keeps its row
+                    table.deleteEntityWithResponse(stale, true, null, null);
+                } catch (RuntimeException e) {
+                    if (!StorageErrors.isNotFound(e) && !StorageErrors.isPreconditionFailed(e)) {
+                        throw e;
+                    }
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package io.taskhub.core.client;
 import io.taskhub.core.lifecycle.InstanceLifecycle;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.registry.WorkerDirectory;
+import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.InstanceStatus;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.model.StartOutcome;
@@ -266,7 +267,16 @@ public final class DefaultTaskhubClient implements TaskhubClient {
         }
         List<HistoryEvent> events = history;
         return read.map(metadata -> new InstanceStatus(options.showInput() ? metadata
-                : metadata.toBuilder().input(null).build(), events, workers.unserved(metadata, events)));
+                : metadata.toBuilder().input(null).build(), events, unservedOrNothing(metadata, events)));
+    }
+
+    /** What no live worker runs; an extra of the status, so a failure to read the workers leaves it out. */
+    private List<FunctionCatalog.Function> unservedOrNothing(InstanceMetadata metadata, List<HistoryEvent> history) {
+        try {
+            return workers.unserved(metadata, history);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     private Set<String> knownOrchestrators() {

@@ -70,9 +70,11 @@ public final class StepProcessor {
         List<InstanceMessage> messages = currentExecutionMessages(item);
         if (item.dequeueCount() > poisonLimit) {
             discard(cache.take(item.instanceId(), instance.executionId(), instance.revision()));
-            if (instance.runtimeStatus().isTerminal()) {
-                // Whatever kept failing (a rewind that cannot replay, say) is given up; the instance stays as is.
-                commit(item, Checkpoint.consumeOnly());
+            if (instance.runtimeStatus().isTerminal() || InstanceLifecycle.awaitsRewind(instance)) {
+                // Whatever kept failing (a rewind that cannot replay, say) is given up; the instance stays as it
+                // was, Failed again if it was reopened for the rewind.
+                commit(item, InstanceLifecycle.awaitsRewind(instance) ? failedAgain(instance, now)
+                        : Checkpoint.consumeOnly());
                 drops.record(instance.instanceId(), instance.name(), "processing them failed "
                         + item.dequeueCount() + " times (the poison limit is " + poisonLimit + ")",
                         withoutStarts(messages));
@@ -332,7 +334,19 @@ public final class StepProcessor {
         ExecutionRewound rewind = firstOf(messages, ExecutionRewound.class);
         if (rewind == null) {
             List<InstanceMessage> notRecorded = new ArrayList<>();
-            commit(item, lateResults(instance, history, messages, now, notRecorded));
+            Checkpoint late = lateResults(instance, history, messages, now, notRecorded);
+            if (InstanceLifecycle.awaitsRewind(instance)) {
+                // Its rewind was stored with the reopening and comes in a later claim: what else arrived first
+                // (an event, a termination) waits for it instead of being dropped.
+                List<InstanceMessage> later = new ArrayList<>();
+                for (InstanceMessage message : withoutStarts(notRecorded)) {
+                    later.add(new InstanceMessage(message.instanceId(), message.executionId(), message.event(),
+                            now.plusSeconds(1)));
+                }
+                commit(item, new Checkpoint(late.instance(), late.history(), false, List.of(), later));
+                return null;
+            }
+            commit(item, late);
             drops.record(instance.instanceId(), instance.name(), finished(instance), withoutStarts(notRecorded));
             return null;
         }
@@ -362,7 +376,23 @@ public final class StepProcessor {
             discard(session);
             throw e;
         }
+        step.logEnd();
         return session;
+    }
+
+    /**
+     * A reopened instance whose rewind is given up: Failed again with the failure its history ended with (the row
+     * had it cleared when it was reopened), nothing else changed.
+     */
+    private Checkpoint failedAgain(InstanceMetadata instance, Instant now) {
+        FailureDetails failure = null;
+        for (HistoryEvent event : store.getHistory(instance.instanceId())) {
+            if (event instanceof ExecutionCompleted completed && completed.failure() != null) {
+                failure = completed.failure();
+            }
+        }
+        return new Checkpoint(instance.toBuilder().runtimeStatus(RuntimeStatus.Failed).failure(failure)
+                .lastUpdatedAt(now).build(), List.of(), false, List.of(), List.of());
     }
 
     private static final String TERMINATED_FIRST = "the execution was terminated by an earlier message of the"

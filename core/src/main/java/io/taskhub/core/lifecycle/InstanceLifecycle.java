@@ -99,7 +99,6 @@ public final class InstanceLifecycle {
         return policy == ReusePolicy.TERMINATE_AND_REPLACE ? EnumSet.allOf(RuntimeStatus.class) : TERMINAL;
     }
 
-    /** The statuses in which an instance (and its history) may be purged. */
     /**
      * Whether the instance is a Failed one whose rewind was accepted but has not run yet: the store reopened it
      * (Pending) and kept its completion time ({@link io.taskhub.ports.store.OrchestrationStore#reopenForRewind}).
@@ -109,6 +108,7 @@ public final class InstanceLifecycle {
         return instance.runtimeStatus() == RuntimeStatus.Pending && instance.completedAt() != null;
     }
 
+    /** The statuses in which an instance (and its history) may be purged. */
     public static Set<RuntimeStatus> purgeableStatuses() {
         return TERMINAL;
     }

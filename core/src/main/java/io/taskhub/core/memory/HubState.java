@@ -114,9 +114,13 @@ final class HubState {
         if (target.metadata.runtimeStatus() != RuntimeStatus.Failed) {
             return false;
         }
-        target.metadata = target.metadata.toBuilder().runtimeStatus(RuntimeStatus.Pending).output(null).failure(null)
-                .lastUpdatedAt(now).revision(target.revision() + 1).build();
-        highestRevision = Math.max(highestRevision, target.revision());
+        // Not while a worker holds it (recording a late result, say): its commit would write the Failed row back.
+        // Then the rewind is stored alone, and the instance reopens when a worker runs it.
+        if (!Leases.isHeld(target.lease, now)) {
+            target.metadata = target.metadata.toBuilder().runtimeStatus(RuntimeStatus.Pending).output(null)
+                    .failure(null).lastUpdatedAt(now).revision(target.revision() + 1).build();
+            highestRevision = Math.max(highestRevision, target.revision());
+        }
         enqueue(target, rewind, rewind.visibleAt(), now);
         signals.instanceChanged();
         return true;

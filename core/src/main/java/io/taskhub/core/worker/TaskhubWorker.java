@@ -16,7 +16,6 @@ import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
 import io.taskhub.ports.store.WorkerRegistration;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -182,36 +181,62 @@ public final class TaskhubWorker implements AutoCloseable {
 
     /**
      * An instance whose orchestrator no running worker has (claimed only under {@code unknownNameTimeout}): handed
-     * back until it has waited that long since its last change, then processed, which fails it.
+     * back until it has waited that long since this worker first met it, then processed, which fails it. Any
+     * failure here releases the work item rather than ending the thread.
      *
      * @return true when it was handed back
      */
     private boolean handedBackUntilItsTime(OrchestrationWorkItem item) {
         InstanceMetadata instance = item.instance();
-        Duration remaining = unknownNames.remainingWait(instance.lastUpdatedAt(), store.now());
-        if (!remaining.isNegative() && !remaining.isZero()) {
-            abandon(() -> store.abandonOrchestrationWorkItem(item, remaining));
+        String key = "instance " + item.instanceId();
+        try {
+            if (options.unknownNameTimeout() == null) {
+                // not claimed by the name filter (a store that let it through): leave it for a worker that has it
+                abandon(() -> store.abandonOrchestrationWorkItem(item, Duration.ofSeconds(1)));
+                return true;
+            }
+            Duration remaining = unknownNames.remainingWait(key, store.now());
+            if (!remaining.isNegative() && !remaining.isZero()) {
+                abandon(() -> store.abandonOrchestrationWorkItem(item, UnknownNames.handBackFor(remaining)));
+                return true;
+            }
+            unknownNames.done(key);
+            LOG.log(System.Logger.Level.WARNING, "No running worker has orchestrator '" + instance.name()
+                    + "': instance " + item.instanceId() + " waited longer than worker.unknownNameTimeout ("
+                    + options.unknownNameTimeout().toSeconds() + " s) and is failed.");
+            return false;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not decide on instance " + item.instanceId() + ": " + e);
+            abandon(() -> store.abandonOrchestrationWorkItem(item, Duration.ofSeconds(1)));
             return true;
         }
-        LOG.log(System.Logger.Level.WARNING, "No running worker has orchestrator '" + instance.name()
-                + "': instance " + item.instanceId() + " waited longer than worker.unknownNameTimeout ("
-                + options.unknownNameTimeout().toSeconds() + " s) and is failed.");
-        return false;
     }
 
-    /** The same for a task whose activity no running worker has: it waited at least since its instance's step. */
+    /** The same for a task whose activity no running worker has. */
     private boolean handedBackUntilItsTime(ActivityWorkItem item) {
-        Instant since = store.getInstance(item.task().instanceId()).map(InstanceMetadata::lastUpdatedAt)
-                .orElse(store.now());
-        Duration remaining = unknownNames.remainingWait(since, store.now());
-        if (!remaining.isNegative() && !remaining.isZero()) {
-            abandon(() -> store.abandonActivityWorkItem(item, remaining));
+        String key = "task " + item.task().instanceId() + "/" + item.task().executionId() + "/" + item.task().taskId();
+        try {
+            if (options.unknownNameTimeout() == null) {
+                abandon(() -> store.abandonActivityWorkItem(item, Duration.ofSeconds(1)));
+                return true;
+            }
+            Duration remaining = unknownNames.remainingWait(key, store.now());
+            if (!remaining.isNegative() && !remaining.isZero()) {
+                abandon(() -> store.abandonActivityWorkItem(item, UnknownNames.handBackFor(remaining)));
+                return true;
+            }
+            unknownNames.done(key);
+            LOG.log(System.Logger.Level.WARNING, "No running worker has activity '" + item.task().name()
+                    + "': its task for instance " + item.task().instanceId() + " waited longer than"
+                    + " worker.unknownNameTimeout (" + options.unknownNameTimeout().toSeconds() + " s) and is"
+                    + " failed.");
+            return false;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not decide on a task of " + item.task().instanceId() + ": "
+                    + e);
+            abandon(() -> store.abandonActivityWorkItem(item, Duration.ofSeconds(1)));
             return true;
         }
-        LOG.log(System.Logger.Level.WARNING, "No running worker has activity '" + item.task().name()
-                + "': its task for instance " + item.task().instanceId() + " waited longer than"
-                + " worker.unknownNameTimeout (" + options.unknownNameTimeout().toSeconds() + " s) and is failed.");
-        return false;
     }
 
     private <T> Optional<T> claim(java.util.function.Supplier<Optional<T>> claimer) {
@@ -283,7 +308,6 @@ public final class TaskhubWorker implements AutoCloseable {
             return;
         }
         running = false;
-        presence.close();
         long deadline = System.nanoTime() + grace.toNanos();
         for (Thread thread : threads) {
             if (busy.get() == 0) {
@@ -298,6 +322,7 @@ public final class TaskhubWorker implements AutoCloseable {
         }
         threads.forEach(Thread::interrupt);
         threads.clear();
+        presence.close(); // withdrawn once no work of this worker is left running
         leases.close();
         cache.clear();
     }

@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param withoutWorker what the instance waits on that no live worker of its task hub runs: its orchestrator
  *                      (while it has not finished) and, when the history was read, the activities it awaits.
- *                      Such work waits (it is never failed for it) until a worker that runs the name starts.
+ *                      Such work waits until a worker that runs the name starts (or, with the setting
+ *                      worker.unknownNameTimeout, until a worker fails it after that long).
  */
 public record InstanceStatus(InstanceMetadata metadata, List<HistoryEvent> history,
         List<FunctionCatalog.Function> withoutWorker) {

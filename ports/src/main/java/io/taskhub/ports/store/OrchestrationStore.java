@@ -83,7 +83,8 @@ public interface OrchestrationStore {
      * Accepts a rewind of a Failed instance: stores {@code rewind} (a message to the instance) and reopens the
      * instance in one step, so that no read after the rewind was accepted reports the ended execution's Failed
      * state. The reopened row reads Pending, its output and failure cleared, its completion time kept (the mark
-     * of an instance awaiting its rewind), its revision and last-updated time moved on.
+     * of an instance awaiting its rewind), its revision and last-updated time moved on. While a worker holds the
+     * instance (recording a late result), the rewind is stored alone: the instance reopens when it runs.
      *
      * @return false when the instance is not Failed (nothing is stored)
      * @throws InstanceNotFoundException when there is no such instance
@@ -96,9 +97,11 @@ public interface OrchestrationStore {
     /**
      * The current execution's history in order, or an empty list when the instance does not exist.
      *
-     * <p>Consistency with {@link #getInstance}: a step's history is committed with its row or before it, and every
-     * commit that changes the row raises its revision. So a history read between two reads of the same revision
-     * belongs to that revision; the client reads a status with history that way (and retries otherwise).
+     * <p>Consistency with {@link #getInstance}: every commit that changes the row raises its revision, and on the
+     * SQL stores a step's history and row are committed together; so a history read between two reads of the same
+     * revision belongs to that revision, and the client reads a status with history that way (retrying
+     * otherwise). Azure Storage commits the history first and the row right after (the next claim repairs a row
+     * left behind): there a status read in between may lag its history by that one step.
      */
     List<HistoryEvent> getHistory(String instanceId);
 
