@@ -87,6 +87,18 @@ class UsageErrorsTest {
     }
 
     @Test
+    void anEndpointWhereNothingListens_isUnavailable_sayingWhatToCheck() throws IOException {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Result result = run("get-runtime-status", "--id", "x", "--endpoint", "http://127.0.0.1:" + closedPort);
+        assertThat(result.exitCode()).isEqualTo(5);
+        assertThat(result.stderr()).contains("Cannot reach the Taskhub server at http://127.0.0.1:" + closedPort)
+                .contains("is the server running").doesNotContain("null");
+    }
+
+    @Test
     void settingsAreLayered_fileThenEnvironmentThenFlags_andTaskhubConfigNamesTheFile() throws IOException {
         Path file = Files.writeString(dir.resolve("layers.properties"), "taskhub=FromFile\nhttp.port=7001\n");
         environment.put("TASKHUB_CONFIG", file.toString());
