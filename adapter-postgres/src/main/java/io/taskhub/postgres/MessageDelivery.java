@@ -107,9 +107,9 @@ final class MessageDelivery {
     /**
      * Applies the start rules to one start message.
      *
-     * @param replaceable null for the rules of sendMessages (terminal instances are replaced, other
-     *                    executions' starts dropped); otherwise createInstance's rule (replace when the status is
-     *                    in the set, else throw)
+     * @param replaceable null for the rule of sendMessages (the message says in which statuses it replaces an
+     *                    instance of another execution; otherwise it is dropped); otherwise createInstance's rule
+     *                    (replace when the status is in the set, else throw)
      */
     private void start(Connection c, InstanceMessage m, Map<String, Target> targets, Set<RuntimeStatus> replaceable,
             Instant now, List<Row> rows, Notices notices) throws SQLException {
@@ -137,7 +137,7 @@ final class MessageDelivery {
             rows.add(new Row(id, m, startVisibleAt(m, now)));
             return;
         } else {
-            replace = target.status().isTerminal();
+            replace = m.replaces().contains(target.status()); // the condition the message carries
         }
         if (replace) {
             rows.removeIf(r -> r.instanceId().equals(id)); // replacing empties the inbox, this batch's part too

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Row-level writes of one task hub, run inside the caller's write transaction. */
 final class InstanceWrites {
@@ -103,17 +104,17 @@ final class InstanceWrites {
     }
 
     /**
-     * Applies the start rule of the SPI: create when absent, enqueue for the same execution, replace a
-     * terminal instance, else drop. Returns whether the message was enqueued.
+     * Applies the start message's condition: create when absent, enqueue for the same execution, replace an
+     * instance in one of the statuses the message replaces, else drop. Returns whether the message was enqueued.
      */
-    boolean start(Connection c, String instanceId, ExecutionStarted started, Instant requested, Instant now)
-            throws SQLException {
+    boolean start(Connection c, String instanceId, ExecutionStarted started, Instant requested,
+            Set<RuntimeStatus> replaces, Instant now) throws SQLException {
         InstanceMetadata existing = select(c, instanceId);
         if (existing == null) {
             insert(c, pending(instanceId, started, now), 1);
         } else if (existing.executionId().equals(started.executionId())) {
             // the instance already moved to this execution (continue-as-new): just deliver the start
-        } else if (existing.runtimeStatus().isTerminal()) {
+        } else if (replaces.contains(existing.runtimeStatus())) {
             replace(c, existing, started, now);
         } else {
             return false;
@@ -154,7 +155,7 @@ final class InstanceWrites {
             Map<String, Boolean> knownToExist) throws SQLException {
         for (InstanceMessage message : messages) {
             if (message.event() instanceof ExecutionStarted started) {
-                start(c, message.instanceId(), started, message.visibleAt(), now);
+                start(c, message.instanceId(), started, message.visibleAt(), message.replaces(), now);
                 knownToExist.put(message.instanceId(), true);
                 continue;
             }

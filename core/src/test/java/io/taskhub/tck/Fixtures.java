@@ -1,5 +1,6 @@
 package io.taskhub.tck;
 
+import io.taskhub.core.lifecycle.InstanceLifecycle;
 import io.taskhub.ports.history.ContinueAsNew;
 import io.taskhub.ports.history.EventRaised;
 import io.taskhub.ports.history.EventSent;
@@ -63,8 +64,9 @@ public final class Fixtures {
     }
 
     /** A start message that creates (or replaces) {@code instanceId}. */
+    /** A start message as the engine sends one: it replaces a finished instance of another execution. */
     public static InstanceMessage startMessage(String instanceId, ExecutionStarted started) {
-        return new InstanceMessage(instanceId, started.executionId(), started, null);
+        return InstanceMessage.start(instanceId, started, null, InstanceLifecycle.startMessageReplaces());
     }
 
     public static InstanceMessage event(String instanceId, String name) {

@@ -278,6 +278,22 @@ public abstract class InstanceCreationContract extends StoreContractSupport {
     }
 
     @Test
+    void sendMessages_startThatReplacesNoStatus_leavesAFinishedInstanceAlone() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        InstanceMetadata done = createAndCheckpoint(store, id, started("Checkout", "1"),
+                row -> row.runtimeStatus(RuntimeStatus.Completed));
+
+        // the store applies the condition the message carries; it has no rule of its own
+        store.sendMessages(List.of(InstanceMessage.start(id, started("Checkout", "2"), null, Set.of())));
+        store.sendMessages(List.of(InstanceMessage.start(id, started("Checkout", "3"), null,
+                Set.of(RuntimeStatus.Failed))));
+
+        assertThat(store.getInstance(id)).contains(done);
+        assertNoOrchestrationWork(store);
+    }
+
+    @Test
     void sendMessages_startForAnotherExecutionOfAnActiveInstance_isDropped() {
         OrchestrationStore store = newTaskHub();
         String id = newInstanceId();

@@ -149,7 +149,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
             for (InstanceMessage message : messages) {
                 String id = UUID.randomUUID().toString();
                 if (message.event() instanceof ExecutionStarted start) {
-                    starts.send(message.instanceId(), start, id, 0);
+                    starts.send(message.instanceId(), start, id, 0, message.replaces());
                     activities.forgetRecentReads(); // it may have replaced an instance
                 } else {
                     // Stamped with the incarnation the sender saw: if it is purged or replaced before the

@@ -1,7 +1,10 @@
 package io.taskhub.azure.internal;
 
 import io.taskhub.ports.history.HistoryEvent;
+import io.taskhub.ports.model.RuntimeStatus;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The body of a control-queue message: one event for one instance's inbox.
@@ -22,19 +25,38 @@ import java.time.Instant;
  * @param ts  when the message was sent, in nanoseconds since the epoch: the inbox order
  * @param inc the incarnation of the target the sender saw (its row's creation time), or null: a message sent
  *            to an instance that was purged or replaced since is dropped, as its inbox would have been
+ * @param rs  for a start: the statuses in which it replaces an instance of another execution (the condition core
+ *            gave it); null for other messages, and on starts sent before the field existed
  */
 record Envelope(String id, String iid, String xid, HistoryEvent ev, String ref, Instant due, Long rv,
-        Long prv, int bn, long ts, String inc) {
+        Long prv, int bn, long ts, String inc, Set<RuntimeStatus> rs) {
 
     public Envelope withBenign(int count) {
-        return new Envelope(id, iid, xid, ev, ref, due, rv, prv, count, ts, inc);
+        return new Envelope(id, iid, xid, ev, ref, due, rv, prv, count, ts, inc, rs);
     }
 
     public Envelope withPayload(String reference) {
-        return new Envelope(id, iid, xid, null, reference, due, rv, prv, bn, ts, inc);
+        return new Envelope(id, iid, xid, null, reference, due, rv, prv, bn, ts, inc, rs);
+    }
+
+    /**
+     * What this start replaces. A start sent before starts carried their condition replaces a finished instance,
+     * which is what the engine asked of every start then.
+     */
+    Set<RuntimeStatus> replaces() {
+        if (rs != null) {
+            return rs;
+        }
+        Set<RuntimeStatus> finished = EnumSet.noneOf(RuntimeStatus.class);
+        for (RuntimeStatus status : RuntimeStatus.values()) {
+            if (status.isTerminal()) {
+                finished.add(status);
+            }
+        }
+        return finished;
     }
 
     public Envelope withIncarnation(String incarnation) {
-        return new Envelope(id, iid, xid, ev, ref, due, rv, prv, bn, ts, incarnation);
+        return new Envelope(id, iid, xid, ev, ref, due, rv, prv, bn, ts, incarnation, rs);
     }
 }

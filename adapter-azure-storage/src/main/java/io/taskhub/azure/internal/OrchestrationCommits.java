@@ -200,7 +200,7 @@ final class OrchestrationCommits {
                 Envelope envelope = Outbox.envelope(id, message, newRevision, null);
                 sends.add(() -> outbox.send(envelope));
             } else if (message.event() instanceof ExecutionStarted start) {
-                sends.add(() -> starts.send(message.instanceId(), start, id, newRevision));
+                sends.add(() -> starts.send(message.instanceId(), start, id, newRevision, message.replaces()));
             } else {
                 Long waitFor = isResultForParent(message, row.metadata()) && row.parentRevision() > 0
                         ? row.parentRevision() : null;

@@ -52,7 +52,7 @@ final class Outbox {
             due = start.scheduledStartAt();
         }
         return new Envelope(id, message.instanceId(), message.executionId(), message.event(), null, due, rv, prv, 0,
-                nextTs(), null);
+                nextTs(), null, message.isStart() ? message.replaces() : null);
     }
 
     /** How many messages this outbox sent (a changing count tells receivers to look again). */

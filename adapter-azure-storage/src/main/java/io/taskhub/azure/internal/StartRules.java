@@ -10,7 +10,6 @@ import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.InstanceMessage;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,17 +19,16 @@ import java.util.UUID;
  * How a start message meets an instance row, in one place. There is no transaction between the queue and the
  * table, so a start is enqueued first and the row written second; whoever meets a start whose row is missing
  * or not yet replaced (the claim of a fast worker, or the next attempt after a crash) completes the row from
- * the message. A start message for an existing execution is simply delivered; for a finished instance it
- * replaces the instance (unless it is a copy of the start that created it, sent again by a parent that re-ran
- * its step); for a running instance with another execution it is dropped.
+ * the message. A start message for an existing execution is simply delivered; for an instance of another
+ * execution in a status the start replaces (the condition it carries from core: finished) it replaces the
+ * instance (unless it is a copy of the start that created it, sent again by a parent that re-ran its step);
+ * otherwise it is dropped.
  */
 final class StartRules {
     /** How long a start may wait for its own row write (createInstance, a replacement) before it is dropped. */
     static final int MAX_START_DEFERRALS = 5;
     /** A start for a missing instance older than this is a leftover of a purged instance, not a creation. */
     static final Duration ORPHAN_AGE = Duration.ofMinutes(5);
-    private static final Set<RuntimeStatus> TERMINAL = EnumSet.of(RuntimeStatus.Completed, RuntimeStatus.Failed,
-            RuntimeStatus.Terminated, RuntimeStatus.Canceled);
 
     private final InstanceRows instances;
     private final Outbox outbox;
@@ -63,7 +61,7 @@ final class StartRules {
                 }
                 if (sent == null) {
                     sent = outbox.send(Outbox.envelope(UUID.randomUUID().toString(),
-                            new InstanceMessage(instanceId, start.executionId(), start, null), null, null));
+                            InstanceMessage.start(instanceId, start, null, replaceable), null, null));
                 }
                 if (writePending(instanceId, start, row.orElse(null), 0)) {
                     return;
@@ -87,17 +85,17 @@ final class StartRules {
      *
      * @param parentRevision the parent's revision the child's result must wait for, or 0
      */
-    public void send(String instanceId, ExecutionStarted start, String messageId, long parentRevision) {
+    public void send(String instanceId, ExecutionStarted start, String messageId, long parentRevision,
+            Set<RuntimeStatus> replaces) {
         Optional<InstanceRow> row = instances.read(instanceId);
         if (row.isPresent()) {
             InstanceMetadata current = row.get().metadata();
             boolean sameExecution = current.executionId().equals(start.executionId());
-            boolean replaces = TERMINAL.contains(current.runtimeStatus());
-            if (!sameExecution && !replaces) {
+            if (!sameExecution && !replaces.contains(current.runtimeStatus())) {
                 return;
             }
         }
-        outbox.send(Outbox.envelope(messageId, new InstanceMessage(instanceId, start.executionId(), start, null),
+        outbox.send(Outbox.envelope(messageId, InstanceMessage.start(instanceId, start, null, replaces),
                 null, parentRevision > 0 ? parentRevision : null));
         if (row.isEmpty() || !row.get().metadata().executionId().equals(start.executionId())) {
             writePending(instanceId, start, row.orElse(null), parentRevision);
@@ -115,7 +113,7 @@ final class StartRules {
                 }
             } else if (row.metadata().executionId().equals(start.executionId())) {
                 return new Delivery(Delivery.Action.DELIVER, row);
-            } else if (!TERMINAL.contains(row.metadata().runtimeStatus())) {
+            } else if (!envelope.replaces().contains(row.metadata().runtimeStatus())) {
                 return new Delivery(envelope.bn() < MAX_START_DEFERRALS ? Delivery.Action.DEFER
                         : Delivery.Action.DROP, row);
             }

@@ -223,7 +223,8 @@ public final class StepProcessor {
                         instance.name(), child.id());
                 ExecutionStarted start = new ExecutionStarted(step.now, child.name(), null, child.input(),
                         derivedExecutionId(instance, "sub-orchestration " + child.id()), parent, null, null);
-                step.messages.add(new InstanceMessage(child.instanceId(), start.executionId(), start, null));
+                step.messages.add(InstanceMessage.start(child.instanceId(), start, null,
+                        InstanceLifecycle.startMessageReplaces()));
             } else if (action instanceof Action.SendEvent event) {
                 step.messages.add(InstanceMessage.of(event.instanceId(),
                         new EventRaised(step.now, event.name(), event.input())));
@@ -247,7 +248,8 @@ public final class StepProcessor {
             String executionId = derivedExecutionId(instance, "continue-as-new");
             ExecutionStarted restart = new ExecutionStarted(step.now, instance.name(), instance.version(),
                     next.input(), executionId, instance.parent(), null, instance.tags());
-            step.messages.add(new InstanceMessage(instance.instanceId(), executionId, restart, null));
+            step.messages.add(InstanceMessage.start(instance.instanceId(), restart, null,
+                    InstanceLifecycle.startMessageReplaces()));
             for (EventRaised carried : next.carriedEvents()) {
                 step.messages.add(new InstanceMessage(instance.instanceId(), executionId, carried, null));
             }

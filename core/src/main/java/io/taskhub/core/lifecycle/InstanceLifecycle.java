@@ -100,6 +100,14 @@ public final class InstanceLifecycle {
     }
 
     /**
+     * What a start message (a sub-orchestration's start, a continuation's) replaces: an instance of another
+     * execution that has finished. An active one keeps running and the stale start is dropped.
+     */
+    public static Set<RuntimeStatus> startMessageReplaces() {
+        return TERMINAL;
+    }
+
+    /**
      * Whether the instance is a Failed one whose rewind was accepted but has not run yet: the store reopened it
      * (Pending) and kept its completion time ({@link io.taskhub.ports.store.OrchestrationStore#reopenForRewind}).
      * The engine handles it as the finished instance it still is until the rewind runs.

@@ -140,10 +140,11 @@ final class HubState {
             start(message, now);
         } else if (started.executionId().equals(target.metadata.executionId())) {
             enqueue(target, message, startVisibleAt(message), now);
-        } else if (target.metadata.runtimeStatus().isTerminal()) {
+        } else if (message.replaces().contains(target.metadata.runtimeStatus())) {
             start(message, now);
         }
-        // Otherwise the start is for an execution other than the active one: stale, dropped.
+        // Otherwise the start is for an execution other than the instance's, in a status it does not replace:
+        // stale, dropped.
     }
 
     /** Creates or replaces the instance a start message names and enqueues the message as its first. */
