@@ -65,30 +65,25 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     public AzureOrchestrationStore(String taskHub, StoreSettings config, QueueServiceClient queueService,
             TableServiceClient tableService, ScheduledExecutorService scheduler, ExecutorService io,
             ExecutorService urgentIo) {
+        this(StoreWiring.wire(taskHub, config, queueService, tableService, scheduler, io, urgentIo), scheduler);
+    }
+
+    private AzureOrchestrationStore(StoreWiring parts, ScheduledExecutorService scheduler) {
         this.scheduler = scheduler;
-        this.hub = new HubClients(queueService, tableService, new ResourceNames(taskHub, config.partitionCount()));
-        QueueOps queues = new QueueOps(config.maxVisibilityDelay());
-        PayloadStore payloads = new PayloadStore(hub.payloads());
-        MessageCodec codec = new MessageCodec(payloads);
-        this.instances = new InstanceRows(hub.instances(), payloads);
-        this.history = new HistoryRows(hub.history(), payloads);
-        this.waiter = new Waiter(config.minPollingInterval(), config.maxPollingInterval());
-        this.outbox = new Outbox(hub, queues, codec, scheduler, waiter::signal);
-        this.starts = new StartRules(instances, outbox);
-        ParallelIo parallel = new ParallelIo(io);
-        ParallelIo renewals = new ParallelIo(urgentIo);
-        this.buffer = new ControlQueueBuffer(queues, codec, hub::controlQueue, renewals,
-                new ReceiveBackoff(config.minPollingInterval(), config.maxPollingInterval(), outbox::sends));
-        this.partitions = new PartitionManager(hub.partitions(), config.partitionCount(),
-                config.partitionLeaseDuration(), config.partitionRenewInterval(), config.workerId(), scheduler, buffer);
-        this.claims = new OrchestrationClaims(partitions, buffer, queues, codec, instances, history, starts, urgentIo);
-        this.commits = new OrchestrationCommits(partitions, buffer, queues, outbox, starts, instances, history, waiter,
-                parallel, renewals);
-        this.activities = new ActivityQueue(hub, queues, codec, outbox, instances, renewals,
-                new ReceiveBackoff(config.minPollingInterval(), config.maxPollingInterval(), outbox::sends));
-        this.queries = new InstanceQueries(hub.instances(), instances);
-        this.purges = new Purges(instances, history, payloads, queries);
-        this.workers = new WorkerRows(hub);
+        this.hub = parts.hub();
+        this.instances = parts.instances();
+        this.history = parts.history();
+        this.outbox = parts.outbox();
+        this.starts = parts.starts();
+        this.waiter = parts.waiter();
+        this.buffer = parts.buffer();
+        this.partitions = parts.partitions();
+        this.claims = parts.claims();
+        this.commits = parts.commits();
+        this.activities = parts.activities();
+        this.queries = parts.queries();
+        this.purges = parts.purges();
+        this.workers = parts.workers();
     }
 
     @Override
