@@ -12,6 +12,7 @@ import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
 import io.taskhub.ports.store.WorkerRegistration;
@@ -43,6 +44,9 @@ public final class TaskhubWorker implements AutoCloseable {
     private LeaseKeeper leases;
     private WorkerPresence presence;
     private volatile WorkContext context = WorkContext.NONE;
+    /** The names this worker runs, as claim filters: made once at start, not at every claim. */
+    private volatile NameFilter ownOrchestrators;
+    private volatile NameFilter ownActivities;
 
     public TaskhubWorker(OrchestrationStore store, OrchestrationRegistry registry, WorkerOptions options) {
         this(store, registry, options, new DefaultTaskhubClient(store, registry), ManagementLinks.NONE);
@@ -76,6 +80,8 @@ public final class TaskhubWorker implements AutoCloseable {
         }
         store.createTaskHubIfNotExists();
         running = true;
+        ownOrchestrators = NameFilter.only(registry.orchestratorNames());
+        ownActivities = NameFilter.only(registry.activityNames());
         leases = new LeaseKeeper(options.leaseDuration());
         // Announced before the first claim, so the task hub never sees this worker's work as nobody's.
         presence = new WorkerPresence(store, options.workerId(), registry).start();
@@ -108,7 +114,7 @@ public final class TaskhubWorker implements AutoCloseable {
             // Only what this worker can run: work for other names waits for a worker that has them.
             Optional<OrchestrationWorkItem> claimed = claim(() -> store.claimOrchestrationWorkItem(
                     options.workerId(), options.leaseDuration(), options.maxMessagesPerStep(),
-                    unknownNames.claimFilter(registry.orchestratorNames(), WorkerRegistration::orchestrators)));
+                    unknownNames.claimFilter(ownOrchestrators, WorkerRegistration::orchestrators)));
             if (claimed.isEmpty()) {
                 continue;
             }
@@ -139,7 +145,7 @@ public final class TaskhubWorker implements AutoCloseable {
         while (running) {
             Optional<ActivityWorkItem> claimed = claim(() -> store.claimActivityWorkItem(options.workerId(),
                     options.leaseDuration(),
-                    unknownNames.claimFilter(registry.activityNames(), WorkerRegistration::activities)));
+                    unknownNames.claimFilter(ownActivities, WorkerRegistration::activities)));
             if (claimed.isEmpty()) {
                 continue;
             }

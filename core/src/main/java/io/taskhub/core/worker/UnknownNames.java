@@ -32,12 +32,14 @@ final class UnknownNames {
         this.directory = directory;
     }
 
-    /** What this worker's claims take: its own names, and, with a timeout, names no other live worker runs. */
-    NameFilter claimFilter(Set<String> mine, Function<WorkerRegistration, Set<String>> theirs) {
+    /**
+     * What this worker's claims take: its own names ({@code own}), and, with a timeout, names no other live worker
+     * runs.
+     */
+    NameFilter claimFilter(NameFilter own, Function<WorkerRegistration, Set<String>> theirs) {
         if (options.unknownNameTimeout() == null) {
-            return NameFilter.only(mine);
+            return own;
         }
-        NameFilter own = NameFilter.only(mine);
         Set<String> runElsewhere = new HashSet<>();
         for (WorkerRegistration worker : directory.live()) {
             if (!worker.workerId().equals(options.workerId())) {
