@@ -6,11 +6,14 @@ import io.taskhub.ports.json.JsonCodec;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.ActivityTask;
+import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.Lease;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -229,6 +232,29 @@ final class InstanceWrites {
                 ps.addBatch();
             }
             ps.executeBatch();
+        }
+    }
+
+    /** Inserts a task already claimed under {@code lease} (handed off by its step's commit); returns it as claimed. */
+    ActivityWorkItem insertLeasedTask(Connection c, ActivityTask task, Lease lease, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO activity_tasks (task_hub, instance_id,"
+                + " execution_id, task_id, name, input, visible_at, dequeue_count, lock_owner, lock_token,"
+                + " locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)")) {
+            ps.setString(1, taskHub);
+            ps.setString(2, task.instanceId());
+            ps.setString(3, task.executionId());
+            ps.setInt(4, task.taskId());
+            ps.setString(5, task.name());
+            ps.setString(6, task.input());
+            ps.setLong(7, Rows.nanos(now));
+            ps.setString(8, lease.owner());
+            ps.setString(9, lease.token());
+            ps.setLong(10, Rows.nanos(lease.expiresAt()));
+            ps.executeUpdate();
+        }
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+            rs.next();
+            return new ActivityWorkItem(task, 1, lease, rs.getLong(1));
         }
     }
 

@@ -3,11 +3,15 @@ package io.taskhub.sqlite;
 import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.json.JsonCodec;
 import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.store.ActivityTask;
+import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
+import io.taskhub.ports.store.InstanceClaim;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
 import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.TaskHandOff;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -57,6 +61,37 @@ final class OrchestrationWork {
                 instanceId = rs.getString(1);
             }
         }
+        return lockAndTake(c, instanceId, owner, leaseDuration, maxMessages, now);
+    }
+
+    /**
+     * The claim made with an activity's result ({@link InstanceClaim}): the instance, if nobody holds it, its
+     * orchestrator is accepted and it has visible messages; else null.
+     */
+    OrchestrationWorkItem claimInstance(Connection c, String instanceId, InstanceClaim claim, Instant now)
+            throws SQLException {
+        InstanceMetadata instance = rows.select(c, instanceId);
+        if (instance == null || !claim.names().accepts(instance.name())) {
+            return null;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM inbox WHERE task_hub = ? AND instance_id = ?"
+                + " AND visible_at <= ? LIMIT 1")) {
+            ps.setString(1, taskHub);
+            ps.setString(2, instanceId);
+            ps.setLong(3, Rows.nanos(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+            }
+        }
+        return lockAndTake(c, instanceId, claim.owner(), claim.leaseDuration(), claim.maxMessages(), now);
+    }
+
+    /** Locks the instance under a new lease and takes its visible messages; null when a live lease holds it. */
+    private OrchestrationWorkItem lockAndTake(Connection c, String instanceId, String owner, Duration leaseDuration,
+            int maxMessages, Instant now) throws SQLException {
+        long at = Rows.nanos(now);
         Lease lease = new Lease(owner, UUID.randomUUID().toString(), now.plus(leaseDuration));
         try (PreparedStatement ps = c.prepareStatement("UPDATE instances SET lock_owner = ?, lock_token = ?,"
                 + " locked_until = ? WHERE task_hub = ? AND instance_id = ?"
@@ -119,7 +154,8 @@ final class OrchestrationWork {
         }
     }
 
-    void complete(Connection c, OrchestrationWorkItem item, Checkpoint checkpoint, Instant now) throws SQLException {
+    List<ActivityWorkItem> complete(Connection c, OrchestrationWorkItem item, Checkpoint checkpoint,
+            TaskHandOff handOff, Instant now) throws SQLException {
         Receipt receipt = (Receipt) item.receipt();
         requireLease(c, item.instanceId(), receipt.token(), now);
         String executionId = checkpoint.instance() != null ? checkpoint.instance().executionId()
@@ -130,7 +166,17 @@ final class OrchestrationWork {
         } else {
             rows.unlock(c, item.instanceId(), receipt.token());
         }
-        rows.insertTasks(c, checkpoint.activityTasks(), now);
+        List<ActivityTask> forClaims = new ArrayList<>();
+        List<ActivityWorkItem> handedOff = new ArrayList<>();
+        for (ActivityTask task : checkpoint.activityTasks()) {
+            if (handOff != null && handedOff.size() < handOff.maxTasks() && handOff.names().accepts(task.name())) {
+                handedOff.add(rows.insertLeasedTask(c, task, new Lease(handOff.owner(), UUID.randomUUID().toString(),
+                        now.plus(handOff.leaseDuration())), now));
+            } else {
+                forClaims.add(task);
+            }
+        }
+        rows.insertTasks(c, forClaims, now);
         Map<String, Boolean> known = new HashMap<>();
         known.put(item.instanceId(), true);
         rows.send(c, checkpoint.messages(), now, true, known);
@@ -141,6 +187,7 @@ final class OrchestrationWork {
             }
             ps.executeBatch();
         }
+        return handedOff;
     }
 
     /** Releases the instance and delays its messages, only while this claim still holds it. */

@@ -13,12 +13,14 @@ import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.query.PurgeFilter;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
+import io.taskhub.ports.store.InstanceClaim;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
 import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.TaskHandOff;
 import io.taskhub.ports.store.WorkerRegistration;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -272,10 +275,14 @@ final class SqliteStore implements OrchestrationStore {
 
     @Override
     public void completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint) {
-        db.write(c -> {
-            orchestrations.complete(c, item, checkpoint, now());
-            return null;
-        });
+        db.write(c -> orchestrations.complete(c, item, checkpoint, null, now()));
+    }
+
+    @Override
+    public List<ActivityWorkItem> completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint,
+            TaskHandOff handOff) {
+        Objects.requireNonNull(handOff, "handOff");
+        return db.write(c -> orchestrations.complete(c, item, checkpoint, handOff, now()));
     }
 
     @Override
@@ -310,6 +317,17 @@ final class SqliteStore implements OrchestrationStore {
             activities.complete(c, item, result, now());
             return null;
         });
+    }
+
+    @Override
+    public Optional<OrchestrationWorkItem> completeActivityWorkItem(ActivityWorkItem item, InstanceMessage result,
+            InstanceClaim next) {
+        Objects.requireNonNull(next, "next");
+        return Optional.ofNullable(db.write(c -> {
+            Instant now = now();
+            activities.complete(c, item, result, now);
+            return orchestrations.claimInstance(c, result.instanceId(), next, now);
+        }));
     }
 
     @Override

@@ -133,6 +133,24 @@ public abstract class OrchestrationStoreContract {
         }
     }
 
+    /** Whether the store hands work off with its commits ({@link HandOffContract}); false for one that declines. */
+    protected boolean handsOffWork() {
+        return true;
+    }
+
+    @Nested
+    class HandOffs extends HandOffContract {
+        @Override
+        protected StorageBackend backend() {
+            return OrchestrationStoreContract.this.backend();
+        }
+
+        @Override
+        protected boolean handsOffWork() {
+            return OrchestrationStoreContract.this.handsOffWork();
+        }
+    }
+
     @Nested
     class WakeUps extends WakeUpContract {
         @Override

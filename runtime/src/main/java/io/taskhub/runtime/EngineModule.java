@@ -80,7 +80,8 @@ final class EngineModule extends AbstractModule {
                         Math.max(1, settings.getInt(Settings.WORKER_ACTIVITIES)))
                 .withMaxCachedInstances(settings.getInt(Settings.WORKER_CACHE))
                 .withPoisonLimit(Math.max(1, settings.getInt(Settings.WORKER_POISON_LIMIT)))
-                .withUnknownNameTimeout(settings.getDurationOrNever(Settings.WORKER_UNKNOWN_NAME_TIMEOUT));
+                .withUnknownNameTimeout(settings.getDurationOrNever(Settings.WORKER_UNKNOWN_NAME_TIMEOUT))
+                .withHandOffWork(settings.getBoolean(Settings.WORKER_HAND_OFF));
         try {
             return options.withLeaseDuration(settings.getDuration(Settings.WORKER_LEASE));
         } catch (IllegalArgumentException e) {

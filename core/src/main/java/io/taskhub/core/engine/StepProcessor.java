@@ -21,10 +21,12 @@ import io.taskhub.ports.model.ParentInstance;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.orchestration.Orchestrator;
 import io.taskhub.ports.store.ActivityTask;
+import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.TaskHandOff;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -65,6 +67,18 @@ public final class StepProcessor {
      * @throws LockLostException when the lease was lost (nothing committed; another worker redoes the step)
      */
     public void process(OrchestrationWorkItem item) {
+        process(item, ActivityHandOff.NONE);
+    }
+
+    /**
+     * Processes and commits the work item, taking the activities it schedules for this worker as far as
+     * {@code handOff} has room.
+     *
+     * @return the activities handed to this worker (leased to it, their places reserved in {@code handOff}); the
+     *         instance's session is back in the cache by then, so the step their results bring finds it
+     * @throws LockLostException when the lease was lost (nothing committed; another worker redoes the step)
+     */
+    public List<ActivityWorkItem> process(OrchestrationWorkItem item, ActivityHandOff handOff) {
         InstanceMetadata instance = item.instance();
         Instant now = store.now();
         List<InstanceMessage> messages = currentExecutionMessages(item);
@@ -81,14 +95,14 @@ public final class StepProcessor {
             } else {
                 commitPoisoned(item, now);
             }
-            return;
+            return List.of();
         }
         if (instance.runtimeStatus().isTerminal() || InstanceLifecycle.awaitsRewind(instance)) {
             OrchestrationSession rewound = processFinished(item, messages, now);
             if (rewound != null) {
                 keepOrDiscard(rewound, instance.revision() + 1);
             }
-            return;
+            return List.of();
         }
         OrchestrationSession session = cache.take(item.instanceId(), instance.executionId(), instance.revision());
         if (session == null) {
@@ -96,15 +110,17 @@ public final class StepProcessor {
                     store.getHistory(item.instanceId()), orchestrators);
         }
         StepOutput step = new StepOutput(instance, now);
+        List<ActivityWorkItem> handedOff;
         try {
             runStep(session, messages, step);
-            commit(item, step.toCheckpoint());
+            handedOff = commit(item, step.toCheckpoint(), handOff);
         } catch (RuntimeException | Error e) {
             discard(session);
             throw e;
         }
         step.logEnd();
         keepOrDiscard(session, step.changesInstance() ? instance.revision() + 1 : instance.revision());
+        return handedOff;
     }
 
     private void keepOrDiscard(OrchestrationSession session, long committedRevision) {
@@ -124,6 +140,23 @@ public final class StepProcessor {
 
     private void commit(OrchestrationWorkItem item, Checkpoint checkpoint) {
         store.completeOrchestrationWorkItem(item, checkpoint);
+    }
+
+    private List<ActivityWorkItem> commit(OrchestrationWorkItem item, Checkpoint checkpoint,
+            ActivityHandOff handOff) {
+        TaskHandOff terms = checkpoint.activityTasks().isEmpty() ? null
+                : handOff.reserve(checkpoint.activityTasks().size());
+        if (terms == null) {
+            commit(item, checkpoint);
+            return List.of();
+        }
+        List<ActivityWorkItem> handed = List.of();
+        try {
+            handed = store.completeOrchestrationWorkItem(item, checkpoint, terms);
+        } finally {
+            handOff.release(terms.maxTasks() - handed.size());
+        }
+        return handed;
     }
 
     /** Messages for another execution (an old one, after continue-as-new or replacement) are dropped. */

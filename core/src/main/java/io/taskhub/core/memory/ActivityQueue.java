@@ -22,6 +22,15 @@ final class ActivityQueue {
         tasks.put(sequence, new StoredTask(sequence, task, now));
     }
 
+    /** Adds a task already claimed under {@code lease} (handed off by the commit that scheduled it). */
+    ActivityWorkItem addLeased(long sequence, ActivityTask task, Lease lease, Instant now) {
+        StoredTask stored = new StoredTask(sequence, task, now);
+        stored.lease = lease;
+        stored.dequeueCount = 1;
+        tasks.put(sequence, stored);
+        return new ActivityWorkItem(task, stored.dequeueCount, lease, new TaskReceipt(sequence));
+    }
+
     Optional<ActivityWorkItem> claim(String owner, Duration leaseDuration, NameFilter names, Instant now) {
         Lease lease = Leases.newLease(owner, leaseDuration, now);
         for (StoredTask t : tasks.values()) {

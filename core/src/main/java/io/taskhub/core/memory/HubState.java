@@ -11,10 +11,12 @@ import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
+import io.taskhub.ports.store.InstanceClaim;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
 import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.TaskHandOff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -206,6 +208,11 @@ final class HubState {
         if (chosen == null) {
             return Optional.empty();
         }
+        return Optional.of(take(chosen, lease, maxMessages, now));
+    }
+
+    /** Locks {@code chosen} under {@code lease} and delivers up to {@code maxMessages} of its visible messages. */
+    private OrchestrationWorkItem take(StoredInstance chosen, Lease lease, int maxMessages, Instant now) {
         List<InstanceMessage> delivered = new ArrayList<>();
         List<Long> sequences = new ArrayList<>();
         int dequeueCount = 0;
@@ -221,8 +228,8 @@ final class HubState {
             }
         }
         chosen.lease = lease;
-        return Optional.of(new OrchestrationWorkItem(chosen.instanceId(), chosen.metadata, delivered, dequeueCount,
-                lease, new InboxReceipt(List.copyOf(sequences))));
+        return new OrchestrationWorkItem(chosen.instanceId(), chosen.metadata, delivered, dequeueCount, lease,
+                new InboxReceipt(List.copyOf(sequences)));
     }
 
     Lease renew(OrchestrationWorkItem item, Duration leaseDuration, Instant now) {
@@ -236,7 +243,8 @@ final class HubState {
         return target.lease;
     }
 
-    void complete(OrchestrationWorkItem item, Checkpoint checkpoint, Instant now) {
+    List<ActivityWorkItem> complete(OrchestrationWorkItem item, Checkpoint checkpoint, TaskHandOff handOff,
+            Instant now) {
         Objects.requireNonNull(checkpoint, "checkpoint");
         InboxReceipt receipt = receiptOf(item);
         if (checkpoint.instance() != null && !checkpoint.instance().instanceId().equals(item.instanceId())) {
@@ -264,8 +272,14 @@ final class HubState {
         Set<Long> consumed = new HashSet<>(receipt.sequences());
         target.inbox.removeIf(m -> consumed.contains(m.sequence));
         target.lease = null;
+        List<ActivityWorkItem> handedOff = new ArrayList<>();
         for (ActivityTask task : checkpoint.activityTasks()) {
-            activities.add(nextSequence++, task, now);
+            if (handOff != null && handedOff.size() < handOff.maxTasks() && handOff.names().accepts(task.name())) {
+                handedOff.add(activities.addLeased(nextSequence++, task,
+                        Leases.newLease(handOff.owner(), handOff.leaseDuration(), now), now));
+            } else {
+                activities.add(nextSequence++, task, now);
+            }
         }
         // Messages go last: a start message may replace this very instance, which must see the new row.
         for (InstanceMessage m : checkpoint.messages()) {
@@ -275,6 +289,7 @@ final class HubState {
         if (changed) {
             signals.instanceChanged();
         }
+        return handedOff;
     }
 
     void abandon(OrchestrationWorkItem item, Duration retryDelay, Instant now) {
@@ -297,12 +312,20 @@ final class HubState {
 
     // ---- activity work items ------------------------------------------------------------------------------
 
-    void completeActivity(ActivityWorkItem item, InstanceMessage result, Instant now) {
+    Optional<OrchestrationWorkItem> completeActivity(ActivityWorkItem item, InstanceMessage result,
+            InstanceClaim next, Instant now) {
         Objects.requireNonNull(result, "result");
         StoredTask task = activities.requireLive(item, now);
         activities.remove(task);
         deliver(result, now);
         signals.workChanged();
+        StoredInstance target = next == null ? null : instances.get(result.instanceId());
+        if (target == null || Leases.isHeld(target.lease, now) || !next.names().accepts(target.metadata.name())
+                || target.oldestVisible(now) == null) {
+            return Optional.empty();
+        }
+        return Optional.of(take(target, Leases.newLease(next.owner(), next.leaseDuration(), now), next.maxMessages(),
+                now));
     }
 
     // ---- purge -----------------------------------------------------------------------------------------------

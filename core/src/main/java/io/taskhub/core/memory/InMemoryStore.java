@@ -12,12 +12,14 @@ import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.rules.TaskHubNames;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
+import io.taskhub.ports.store.InstanceClaim;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
 import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.TaskHandOff;
 import io.taskhub.ports.store.WorkerRegistration;
 import java.time.Clock;
 import java.time.Duration;
@@ -219,7 +221,14 @@ public final class InMemoryStore implements OrchestrationStore {
 
     @Override
     public void completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint) {
-        locked(() -> state.complete(item, checkpoint, now()));
+        locked(() -> state.complete(item, checkpoint, null, now()));
+    }
+
+    @Override
+    public List<ActivityWorkItem> completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint,
+            TaskHandOff handOff) {
+        Objects.requireNonNull(handOff, "handOff");
+        return locked(() -> state.complete(item, checkpoint, handOff, now()));
     }
 
     @Override
@@ -245,7 +254,14 @@ public final class InMemoryStore implements OrchestrationStore {
 
     @Override
     public void completeActivityWorkItem(ActivityWorkItem item, InstanceMessage result) {
-        locked(() -> state.completeActivity(item, result, now()));
+        locked(() -> state.completeActivity(item, result, null, now()));
+    }
+
+    @Override
+    public Optional<OrchestrationWorkItem> completeActivityWorkItem(ActivityWorkItem item, InstanceMessage result,
+            InstanceClaim next) {
+        Objects.requireNonNull(next, "next");
+        return locked(() -> state.completeActivity(item, result, next, now()));
     }
 
     @Override

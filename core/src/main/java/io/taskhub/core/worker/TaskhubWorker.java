@@ -1,6 +1,7 @@
 package io.taskhub.core.worker;
 
 import io.taskhub.core.client.DefaultTaskhubClient;
+import io.taskhub.core.engine.ActivityHandOff;
 import io.taskhub.core.engine.DroppedMessages;
 import io.taskhub.core.engine.SessionCache;
 import io.taskhub.core.engine.StepProcessor;
@@ -11,15 +12,21 @@ import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.store.ActivityWorkItem;
+import io.taskhub.ports.store.InstanceClaim;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.TaskHandOff;
 import io.taskhub.ports.store.WorkerRegistration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,6 +46,13 @@ public final class TaskhubWorker implements AutoCloseable {
     private final ActivityRunner activities;
     private final UnknownNames unknownNames;
     private final List<Thread> threads = new ArrayList<>();
+    /**
+     * One place per activity this worker may run at once; claimed activities and those handed over by its steps'
+     * commits share them.
+     */
+    private final Semaphore activityPlaces;
+    /** Runs handed-over activities (and the steps and activities that follow them), bounded by the places. */
+    private ExecutorService handedOffRunner;
     private final AtomicInteger busy = new AtomicInteger();
     private volatile boolean running;
     private LeaseKeeper leases;
@@ -66,6 +80,7 @@ public final class TaskhubWorker implements AutoCloseable {
                 options.unwindGrace(), droppedMessages);
         this.activities = new ActivityRunner(registry, options.poisonLimit(), client, links);
         this.unknownNames = new UnknownNames(options, new WorkerDirectory(store));
+        this.activityPlaces = new Semaphore(options.activityConcurrency());
     }
 
     /** Where the worker marks the instance each thread works for (log lines' context); before {@link #start()}. */
@@ -85,6 +100,12 @@ public final class TaskhubWorker implements AutoCloseable {
         leases = new LeaseKeeper(options.leaseDuration());
         // Announced before the first claim, so the task hub never sees this worker's work as nobody's.
         presence = new WorkerPresence(store, options.workerId(), registry).start();
+        AtomicInteger runners = new AtomicInteger();
+        handedOffRunner = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "taskhub-handed-off-" + runners.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         for (int i = 0; i < options.orchestrationConcurrency(); i++) {
             threads.add(startThread("taskhub-orchestrations-" + i, this::orchestrationLoop));
         }
@@ -114,7 +135,7 @@ public final class TaskhubWorker implements AutoCloseable {
             // Only what this worker can run: work for other names waits for a worker that has them.
             Optional<OrchestrationWorkItem> claimed = claim(() -> store.claimOrchestrationWorkItem(
                     options.workerId(), options.leaseDuration(), options.maxMessagesPerStep(),
-                    unknownNames.claimFilter(ownOrchestrators, WorkerRegistration::orchestrators)));
+                    unknownNames.claimFilter(ownOrchestrators, WorkerRegistration::orchestrators)), () -> { });
             if (claimed.isEmpty()) {
                 continue;
             }
@@ -122,59 +143,156 @@ public final class TaskhubWorker implements AutoCloseable {
             if (registry.orchestrator(item.instance().name()).isEmpty() && handedBackUntilItsTime(item)) {
                 continue;
             }
-            busy.incrementAndGet();
-            leases.track(item, () -> store.renewOrchestrationWorkItem(item, options.leaseDuration()));
-            context.enter(item.instanceId(), item.instance().name());
-            try {
-                steps.process(item);
-            } catch (LockLostException e) {
-                LostWork.Explanation why = LostWork.step(item, currentInstance(item.instanceId()), e);
-                LOG.log(why.level(), why.text());
-            } catch (RuntimeException | Error e) {
-                logRetry("A step of instance " + item.instanceId(), item.dequeueCount(), e);
-                abandon(() -> store.abandonOrchestrationWorkItem(item, options.backoff(item.dequeueCount())));
-            } finally {
-                context.leave();
-                leases.untrack(item);
-                busy.decrementAndGet();
-            }
+            List<ActivityWorkItem> handedOff = runStep(item);
+            handedOff.forEach(this::dispatch);
         }
     }
 
     private void activityLoop() {
         while (running) {
+            try {
+                activityPlaces.acquire(); // a place for what this claim finds, shared with handed-over activities
+            } catch (InterruptedException stopping) {
+                continue;
+            }
             Optional<ActivityWorkItem> claimed = claim(() -> store.claimActivityWorkItem(options.workerId(),
-                    options.leaseDuration(),
-                    unknownNames.claimFilter(ownActivities, WorkerRegistration::activities)));
+                    options.leaseDuration(), unknownNames.claimFilter(ownActivities, WorkerRegistration::activities)),
+                    activityPlaces::release);
             if (claimed.isEmpty()) {
                 continue;
             }
             ActivityWorkItem item = claimed.get();
             if (registry.activity(item.task().name()).isEmpty() && handedBackUntilItsTime(item)) {
+                activityPlaces.release();
                 continue;
             }
-            busy.incrementAndGet();
-            leases.track(item, () -> store.renewActivityWorkItem(item, options.leaseDuration()));
-            context.enter(item.task().instanceId(), item.task().name());
+            runChain(item);
+        }
+    }
+
+    /**
+     * Runs an activity this worker holds (claimed, or handed over by a step's commit) and then, as far as the store
+     * hands them over, the step its result brings and the first activity that step schedules, and so on, all on
+     * this thread: a sequence of steps and activities runs without a claim or a wake-up between them. Holds one
+     * activity place for {@code first}, and releases it.
+     */
+    private void runChain(ActivityWorkItem first) {
+        ActivityWorkItem activity = first;
+        while (activity != null) {
+            Optional<OrchestrationWorkItem> next;
             try {
-                InstanceMessage result = activities.run(item, store.now());
-                store.completeActivityWorkItem(item, result);
-            } catch (LockLostException e) {
-                LostWork.Explanation why = LostWork.activity(item, currentInstance(item.task().instanceId()), e);
-                LOG.log(why.level(), why.text());
-            } catch (RuntimeException | Error e) {
-                // An Error from activity code (out of memory, a crash) is treated like a crashed worker: the
-                // task is retried, and the poison limit ends it if it keeps happening.
-                logRetry("Activity " + item.task().name() + " for " + item.task().instanceId(), item.dequeueCount(),
-                        e);
-                abandon(() -> store.abandonActivityWorkItem(item, options.backoff(item.dequeueCount())));
+                next = runActivity(activity);
             } finally {
-                context.leave();
-                leases.untrack(item);
-                busy.decrementAndGet();
+                activityPlaces.release();
+            }
+            activity = null;
+            if (next.isPresent()) {
+                List<ActivityWorkItem> handedOff = runStep(next.get());
+                if (!handedOff.isEmpty()) {
+                    activity = handedOff.get(0);
+                    handedOff.subList(1, handedOff.size()).forEach(this::dispatch);
+                }
             }
         }
     }
+
+    /** Runs a handed-over activity on a thread of its own; while stopping, gives it back at once instead. */
+    private void dispatch(ActivityWorkItem item) {
+        try {
+            handedOffRunner.execute(() -> {
+                if (running) {
+                    runChain(item);
+                } else {
+                    giveBack(item);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            giveBack(item);
+        }
+    }
+
+    private void giveBack(ActivityWorkItem item) {
+        activityPlaces.release();
+        abandon(() -> store.abandonActivityWorkItem(item, Duration.ZERO));
+    }
+
+    /** Processes one step; returns the activities its commit handed to this worker (their places reserved). */
+    private List<ActivityWorkItem> runStep(OrchestrationWorkItem item) {
+        busy.incrementAndGet();
+        leases.track(item, () -> store.renewOrchestrationWorkItem(item, options.leaseDuration()));
+        context.enter(item.instanceId(), item.instance().name());
+        try {
+            return steps.process(item, handOff);
+        } catch (LockLostException e) {
+            LostWork.Explanation why = LostWork.step(item, currentInstance(item.instanceId()), e);
+            LOG.log(why.level(), why.text());
+        } catch (RuntimeException | Error e) {
+            logRetry("A step of instance " + item.instanceId(), item.dequeueCount(), e);
+            abandon(() -> store.abandonOrchestrationWorkItem(item, options.backoff(item.dequeueCount())));
+        } finally {
+            context.leave();
+            leases.untrack(item);
+            busy.decrementAndGet();
+        }
+        return List.of();
+    }
+
+    /**
+     * Runs one activity and commits its result; returns its instance's next step when the store claimed it for
+     * this worker with the result.
+     */
+    private Optional<OrchestrationWorkItem> runActivity(ActivityWorkItem item) {
+        busy.incrementAndGet();
+        leases.track(item, () -> store.renewActivityWorkItem(item, options.leaseDuration()));
+        context.enter(item.task().instanceId(), item.task().name());
+        try {
+            InstanceMessage result = activities.run(item, store.now());
+            if (options.handOffWork() && running) {
+                return store.completeActivityWorkItem(item, result, new InstanceClaim(options.workerId(),
+                        options.leaseDuration(), options.maxMessagesPerStep(), ownOrchestrators));
+            }
+            store.completeActivityWorkItem(item, result);
+        } catch (LockLostException e) {
+            LostWork.Explanation why = LostWork.activity(item, currentInstance(item.task().instanceId()), e);
+            LOG.log(why.level(), why.text());
+        } catch (RuntimeException | Error e) {
+            // An Error from activity code (out of memory, a crash) is treated like a crashed worker: the
+            // task is retried, and the poison limit ends it if it keeps happening.
+            logRetry("Activity " + item.task().name() + " for " + item.task().instanceId(), item.dequeueCount(), e);
+            abandon(() -> store.abandonActivityWorkItem(item, options.backoff(item.dequeueCount())));
+        } finally {
+            context.leave();
+            leases.untrack(item);
+            busy.decrementAndGet();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Places for a step's activities among this worker's activity places: as many as are free, for the activities
+     * this worker runs.
+     */
+    private final ActivityHandOff handOff = new ActivityHandOff() {
+        @Override
+        public TaskHandOff reserve(int wanted) {
+            if (!options.handOffWork() || !running) {
+                return null;
+            }
+            int reserved = 0;
+            while (reserved < wanted && activityPlaces.tryAcquire()) {
+                reserved++;
+            }
+            return reserved == 0 ? null
+                    : new TaskHandOff(options.workerId(), options.leaseDuration(), reserved, ownActivities);
+        }
+
+        @Override
+        public void release(int places) {
+            if (places > 0) {
+                activityPlaces.release(places);
+            }
+        }
+    };
 
     /** The instance as stored now; null when even that cannot be read. */
     private Optional<InstanceMetadata> currentInstance(String instanceId) {
@@ -245,23 +363,35 @@ public final class TaskhubWorker implements AutoCloseable {
         }
     }
 
-    private <T> Optional<T> claim(java.util.function.Supplier<Optional<T>> claimer) {
+    /**
+     * Claims work; when there is none (or the claim fails), runs {@code whenNone} and then waits for work (or a
+     * while) before returning empty.
+     */
+    private <T> Optional<T> claim(java.util.function.Supplier<Optional<T>> claimer, Runnable whenNone) {
+        Optional<T> item;
         try {
-            Optional<T> item = claimer.get();
-            if (item.isEmpty()) {
-                store.awaitWork(options.maxIdleWait());
-            }
-            return item;
-        } catch (InterruptedException e) {
-            return Optional.empty();
+            item = claimer.get();
         } catch (RuntimeException e) {
-            if (!running) {
-                return Optional.empty(); // stopping: the claim was interrupted on purpose
+            whenNone.run();
+            if (running) { // when stopping, the claim was interrupted on purpose
+                LOG.log(System.Logger.Level.WARNING, "Could not claim work; retrying shortly: " + e.getMessage());
+                sleepQuietly(options.maxIdleWait());
             }
-            LOG.log(System.Logger.Level.WARNING, "Could not claim work; retrying shortly: " + e.getMessage());
-            sleepQuietly(options.maxIdleWait());
             return Optional.empty();
         }
+        if (item.isPresent()) {
+            return item;
+        }
+        whenNone.run();
+        try {
+            store.awaitWork(options.maxIdleWait());
+        } catch (InterruptedException stopping) {
+            // the loop checks whether the worker still runs
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not wait for work; retrying shortly: " + e.getMessage());
+            sleepQuietly(options.maxIdleWait());
+        }
+        return Optional.empty();
     }
 
     /**
@@ -328,6 +458,15 @@ public final class TaskhubWorker implements AutoCloseable {
         }
         threads.forEach(Thread::interrupt);
         threads.clear();
+        handedOffRunner.shutdown(); // what was handed over and not started is given back
+        try {
+            if (!handedOffRunner.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                handedOffRunner.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            handedOffRunner.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         presence.close(); // withdrawn once no work of this worker is left running
         leases.close();
         cache.clear();

@@ -17,10 +17,13 @@ import java.util.UUID;
  * @param workerId                 this worker's name in leases and in its announcement to the task hub
  * @param unknownNameTimeout       how long work for a name no live worker runs may wait before a worker fails it
  *                                 (OrchestratorNotFound, ActivityNotFound); null: it waits for ever
+ * @param handOffWork              whether the worker runs the activities its steps schedule and the steps their
+ *                                 results bring without claiming them (where the store can hand them over),
+ *                                 instead of storing each for any worker to claim
  */
 public record WorkerOptions(int orchestrationConcurrency, int activityConcurrency, Duration leaseDuration,
         int maxMessagesPerStep, int poisonLimit, int maxCachedInstances, Duration maxIdleWait, Duration unwindGrace,
-        String workerId, Duration unknownNameTimeout) {
+        String workerId, Duration unknownNameTimeout, boolean handOffWork) {
 
     public WorkerOptions {
         if (unknownNameTimeout != null && unknownNameTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -48,37 +51,42 @@ public record WorkerOptions(int orchestrationConcurrency, int activityConcurrenc
     public static WorkerOptions defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
         return new WorkerOptions(Math.max(4, cores * 2), Math.max(8, cores * 4), Duration.ofSeconds(30), 100, 10,
-                512, Duration.ofSeconds(1), Duration.ofSeconds(2), "worker-" + UUID.randomUUID(), null);
+                512, Duration.ofSeconds(1), Duration.ofSeconds(2), "worker-" + UUID.randomUUID(), null, true);
     }
 
     public WorkerOptions withConcurrency(int orchestrations, int activities) {
         return new WorkerOptions(orchestrations, activities, leaseDuration, maxMessagesPerStep, poisonLimit,
-                maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout);
+                maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout, handOffWork);
     }
 
     public WorkerOptions withLeaseDuration(Duration lease) {
         return new WorkerOptions(orchestrationConcurrency, activityConcurrency, lease, maxMessagesPerStep,
-                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout);
+                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout, handOffWork);
     }
 
     public WorkerOptions withPoisonLimit(int limit) {
         return new WorkerOptions(orchestrationConcurrency, activityConcurrency, leaseDuration, maxMessagesPerStep,
-                limit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout);
+                limit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout, handOffWork);
     }
 
     public WorkerOptions withMaxCachedInstances(int count) {
         return new WorkerOptions(orchestrationConcurrency, activityConcurrency, leaseDuration, maxMessagesPerStep,
-                poisonLimit, count, maxIdleWait, unwindGrace, workerId, unknownNameTimeout);
+                poisonLimit, count, maxIdleWait, unwindGrace, workerId, unknownNameTimeout, handOffWork);
     }
 
     public WorkerOptions withWorkerId(String id) {
         return new WorkerOptions(orchestrationConcurrency, activityConcurrency, leaseDuration, maxMessagesPerStep,
-                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, id, unknownNameTimeout);
+                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, id, unknownNameTimeout, handOffWork);
     }
 
     public WorkerOptions withUnknownNameTimeout(Duration timeout) {
         return new WorkerOptions(orchestrationConcurrency, activityConcurrency, leaseDuration, maxMessagesPerStep,
-                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, timeout);
+                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, timeout, handOffWork);
+    }
+
+    public WorkerOptions withHandOffWork(boolean handOff) {
+        return new WorkerOptions(orchestrationConcurrency, activityConcurrency, leaseDuration, maxMessagesPerStep,
+                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout, handOff);
     }
 
     /** The wait before retrying work that failed {@code dequeueCount} times: 100 ms doubling, at most 30 s. */

@@ -177,6 +177,22 @@ public interface OrchestrationStore {
     void completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint);
 
     /**
+     * Commits the step as {@link #completeOrchestrationWorkItem(OrchestrationWorkItem, Checkpoint)} does, and
+     * hands the first {@code handOff.maxTasks()} of its activity tasks whose names {@code handOff.names()} accepts
+     * to the caller: they are stored leased to
+     * {@code handOff.owner()} (dequeue count 1, as if claimed at the commit) and returned as claimed work items in
+     * the checkpoint's order; the rest are stored for any worker to claim. A store that cannot do this stores them
+     * all for claiming and returns an empty list, which is always correct.
+     *
+     * @throws LockLostException as the step's commit does; then no task was stored
+     */
+    default List<ActivityWorkItem> completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint,
+            TaskHandOff handOff) {
+        completeOrchestrationWorkItem(item, checkpoint);
+        return List.of();
+    }
+
+    /**
      * Releases the lock without consuming the messages; they become visible again after {@code retryDelay}
      * with their dequeue count raised. A lost lease is ignored.
      */
@@ -205,6 +221,20 @@ public interface OrchestrationStore {
      * @throws LockLostException the lease expired or is held by someone else; nothing was changed
      */
     void completeActivityWorkItem(ActivityWorkItem item, InstanceMessage result);
+
+    /**
+     * Completes the activity as {@link #completeActivityWorkItem(ActivityWorkItem, InstanceMessage)} does and, in
+     * the same transaction, makes {@code next}, the claim of the result's instance: returned when nobody held the
+     * instance and its orchestrator is accepted, empty otherwise (the result then waits in the inbox for any
+     * claim, as it would without this). A store that cannot do this completes the activity and returns empty.
+     *
+     * @throws LockLostException as the completion does; then nothing was stored or claimed
+     */
+    default Optional<OrchestrationWorkItem> completeActivityWorkItem(ActivityWorkItem item, InstanceMessage result,
+            InstanceClaim next) {
+        completeActivityWorkItem(item, result);
+        return Optional.empty();
+    }
 
     /** Makes the task visible again after {@code retryDelay}; a lost lease is ignored. */
     void abandonActivityWorkItem(ActivityWorkItem item, Duration retryDelay);

@@ -74,6 +74,9 @@ public final class Settings {
             "Orchestrations kept live in memory (0 replays every step)");
     public static final Setting WORKER_POISON_LIMIT = Setting.integer("worker.poisonLimit", 10,
             "Attempts before failing work that keeps crashing");
+    public static final Setting WORKER_HAND_OFF = Setting.bool("worker.handOff", true,
+            "A worker runs the activities its steps schedule, and the steps their results bring, itself without"
+                    + " claiming them (each still leased, so a crash loses nothing); false stores each for any worker");
     public static final Setting SAMPLES_ENABLED = Setting.bool("samples.enabled", true,
             "The taskhub command loads the bundled samples (taskhub-samples.jar next to taskhub.jar) as a plugin;"
                     + " embedded, nothing is bundled");
@@ -90,7 +93,7 @@ public final class Settings {
             HTTP_HOST, HTTP_PORT, HTTP_API_KEYS, HTTP_ALLOW_INSECURE, HTTP_MAX_REQUEST_BYTES, HTTP_PUBLIC_URL,
             HTTP_TASK_HUBS, HTTP_IDLE_TIMEOUT, HTTP_ENABLED, PLUGINS_PATH, CLIENT_START_TIMEOUT,
             WORKER_ORCHESTRATIONS, WORKER_ACTIVITIES, WORKER_LEASE, WORKER_CACHE, WORKER_POISON_LIMIT,
-            WORKER_UNKNOWN_NAME_TIMEOUT, LOG_FORMAT, SAMPLES_ENABLED);
+            WORKER_UNKNOWN_NAME_TIMEOUT, WORKER_HAND_OFF, LOG_FORMAT, SAMPLES_ENABLED);
 
     /** The launcher's own variables ({@code bin/taskhub}, {@code ./taskhub}): not settings, so not refused. */
     /** The launcher's name for the settings file (the distribution's bin/taskhub sets it); not a setting. */

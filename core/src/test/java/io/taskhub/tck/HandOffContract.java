@@ -1,0 +1,285 @@
+package io.taskhub.tck;
+
+import static io.taskhub.tck.Fixtures.newInstanceId;
+import static io.taskhub.tck.Fixtures.started;
+import static io.taskhub.tck.Fixtures.task;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.taskhub.ports.errors.LockLostException;
+import io.taskhub.ports.history.ExecutionStarted;
+import io.taskhub.ports.history.TaskCompleted;
+import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.store.ActivityTask;
+import io.taskhub.ports.store.ActivityWorkItem;
+import io.taskhub.ports.store.Checkpoint;
+import io.taskhub.ports.store.InstanceClaim;
+import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.NameFilter;
+import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.TaskHandOff;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Work handed from one commit to the worker that made it: a step's activity tasks stored already leased to the
+ * committing worker, and an activity's result committed together with the claim of its instance. Both are only
+ * shortcuts: a store may decline them (then everything is stored for claiming, as without them), and what a
+ * store hands off obeys the same leases as claimed work, so a worker that dies with it loses nothing.
+ */
+public abstract class HandOffContract extends StoreContractSupport {
+
+    /** Whether the store hands work off; one that declines overrides this with false. */
+    protected boolean handsOffWork() {
+        return true;
+    }
+
+    private static final String NAME = "Fanout";
+
+    /** A started instance whose first step is claimed and not yet committed. */
+    private static OrchestrationWorkItem firstStep(OrchestrationStore store, String id) {
+        store.createInstance(id, started(NAME, null), Set.of());
+        return claimFor(store, id);
+    }
+
+    private static Checkpoint scheduling(OrchestrationWorkItem item, int tasks) {
+        ExecutionStarted started = (ExecutionStarted) item.messages().get(0).event();
+        List<ActivityTask> scheduled = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            scheduled.add(task(item.instanceId(), started.executionId(), i));
+        }
+        return new Checkpoint(item.instance().toBuilder().runtimeStatus(RuntimeStatus.Running).build(),
+                List.of(started), false, scheduled, List.of());
+    }
+
+    private static TaskHandOff handOff(int maxTasks, Duration lease) {
+        return new TaskHandOff(WORKER, lease, maxTasks, NameFilter.ANY);
+    }
+
+    private static InstanceClaim claimNext(NameFilter names) {
+        return new InstanceClaim(WORKER, LONG_LEASE, 100, names);
+    }
+
+    private static InstanceMessage result(ActivityWorkItem item) {
+        return InstanceMessage.of(item.task().instanceId(),
+                new TaskCompleted(Fixtures.now(), item.task().taskId(), "\"done " + item.task().taskId() + "\""));
+    }
+
+    /** Completes the step, handing off up to {@code maxTasks}; returns the activity work the worker holds. */
+    private List<ActivityWorkItem> commitHandingOff(OrchestrationStore store, OrchestrationWorkItem step, int tasks,
+            int maxTasks) {
+        List<ActivityWorkItem> handed = store.completeOrchestrationWorkItem(step, scheduling(step, tasks),
+                handOff(maxTasks, LONG_LEASE));
+        if (!handsOffWork()) {
+            assertThat(handed).as("a store that declines hands nothing off").isEmpty();
+            List<ActivityWorkItem> claimed = new ArrayList<>();
+            for (int i = 0; i < Math.min(tasks, maxTasks); i++) {
+                claimed.add(store.claimActivityWorkItem(WORKER, LONG_LEASE).orElseThrow());
+            }
+            return claimed;
+        }
+        return handed;
+    }
+
+    @Test
+    void handOff_storesTheFirstTasksLeasedToTheCommitter_andLeavesTheRestForClaims() {
+        Assumptions.assumeTrue(handsOffWork(), "the store declines hand-offs");
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        OrchestrationWorkItem step = firstStep(store, id);
+
+        List<ActivityWorkItem> handed = store.completeOrchestrationWorkItem(step, scheduling(step, 3),
+                handOff(2, LONG_LEASE));
+
+        assertThat(handed).extracting(h -> h.task().taskId()).containsExactly(0, 1);
+        assertThat(handed).allSatisfy(h -> {
+            assertThat(h.dequeueCount()).isEqualTo(1);
+            assertThat(h.lease().owner()).isEqualTo(WORKER);
+            assertThat(h.task().instanceId()).isEqualTo(id);
+        });
+        ActivityWorkItem rest = store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE).orElseThrow();
+        assertThat(rest.task().taskId()).as("the task not handed off").isEqualTo(2);
+        assertThat(store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE))
+                .as("handed-off tasks are held by their lease").isEmpty();
+        assertThat(store.getInstance(id).orElseThrow().runtimeStatus()).isEqualTo(RuntimeStatus.Running);
+    }
+
+    @Test
+    void handOff_takesOnlyTasksOfActivitiesTheCommitterRuns() {
+        Assumptions.assumeTrue(handsOffWork(), "the store declines hand-offs");
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        OrchestrationWorkItem step = firstStep(store, id);
+        ExecutionStarted started = (ExecutionStarted) step.messages().get(0).event();
+        Checkpoint mixed = new Checkpoint(step.instance().toBuilder().runtimeStatus(RuntimeStatus.Running).build(),
+                List.of(started), false, List.of(new ActivityTask(id, started.executionId(), 0, "Elsewhere", null),
+                        new ActivityTask(id, started.executionId(), 1, "Here", null)), List.of());
+
+        List<ActivityWorkItem> handed = store.completeOrchestrationWorkItem(step, mixed,
+                new TaskHandOff(WORKER, LONG_LEASE, 2, NameFilter.only(Set.of("Here"))));
+
+        assertThat(handed).extracting(h -> h.task().name()).containsExactly("Here");
+        assertThat(store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE).orElseThrow().task().name())
+                .isEqualTo("Elsewhere");
+    }
+
+    @Test
+    void handedOffTask_isRenewedAndCompletedLikeAClaimedOne() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        ActivityWorkItem item = commitHandingOff(store, firstStep(store, id), 1, 1).get(0);
+
+        ActivityWorkItem renewed = item.withLease(store.renewActivityWorkItem(item, LONG_LEASE));
+        store.completeActivityWorkItem(renewed, result(renewed));
+
+        assertThat(claimFor(store, id).messages()).extracting(InstanceMessage::event)
+                .singleElement().isInstanceOf(TaskCompleted.class);
+        assertNoActivityWork(store);
+    }
+
+    @Test
+    void handedOffTask_goesToAnotherWorker_whenItsLeaseRunsOut() {
+        Assumptions.assumeTrue(handsOffWork(), "the store declines hand-offs");
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        OrchestrationWorkItem step = firstStep(store, id);
+        ActivityWorkItem handed = store.completeOrchestrationWorkItem(step, scheduling(step, 1),
+                handOff(1, SHORT_LEASE)).get(0);
+
+        waitUntilPast(store, handed.lease().expiresAt());
+        ActivityWorkItem retaken = store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE).orElseThrow();
+
+        assertThat(retaken.task()).isEqualTo(handed.task());
+        assertThat(retaken.dequeueCount()).as("the hand-off counted as the first delivery").isEqualTo(2);
+        assertThatThrownBy(() -> store.completeActivityWorkItem(handed, result(handed)))
+                .isInstanceOf(LockLostException.class);
+        store.completeActivityWorkItem(retaken, result(retaken));
+        assertThat(claimFor(store, id).messages()).as("one result, from the worker that took over").hasSize(1);
+    }
+
+    @Test
+    void handOff_withALostStepLease_storesNoTask() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        store.createInstance(id, started(NAME, null), Set.of());
+        OrchestrationWorkItem step = store.claimOrchestrationWorkItem(WORKER, SHORT_LEASE, 100).orElseThrow();
+        waitUntilPast(store, step.lease().expiresAt());
+        OrchestrationWorkItem takenOver = store.claimOrchestrationWorkItem(OTHER_WORKER, LONG_LEASE, 100)
+                .orElseThrow();
+
+        assertThatThrownBy(() -> store.completeOrchestrationWorkItem(step, scheduling(step, 2),
+                handOff(2, LONG_LEASE))).isInstanceOf(LockLostException.class);
+
+        assertThat(store.claimActivityWorkItem(OTHER_WORKER, Duration.ofMillis(1)))
+                .as("no task of the lost step").isEmpty();
+        store.completeOrchestrationWorkItem(takenOver, Checkpoint.consumeOnly());
+    }
+
+    @Test
+    void completeAndClaim_returnsTheInstanceWithTheResult_heldByTheCaller() {
+        Assumptions.assumeTrue(handsOffWork(), "the store declines hand-offs");
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        List<ActivityWorkItem> handed = commitHandingOff(store, firstStep(store, id), 2, 2);
+
+        Optional<OrchestrationWorkItem> next = store.completeActivityWorkItem(handed.get(0), result(handed.get(0)),
+                claimNext(NameFilter.ANY));
+
+        OrchestrationWorkItem step = next.orElseThrow();
+        assertThat(step.instanceId()).isEqualTo(id);
+        assertThat(step.lease().owner()).isEqualTo(WORKER);
+        assertThat(step.dequeueCount()).isEqualTo(1);
+        assertThat(step.messages()).extracting(InstanceMessage::event).singleElement()
+                .isInstanceOfSatisfying(TaskCompleted.class, done -> {
+                    assertThat(done.taskId()).isEqualTo(0);
+                    assertThat(done.result()).isEqualTo("\"done 0\"");
+                });
+        assertThat(step.instance().runtimeStatus()).isEqualTo(RuntimeStatus.Running);
+        assertThat(store.claimOrchestrationWorkItem(OTHER_WORKER, LONG_LEASE, 100))
+                .as("the instance is held by the caller").isEmpty();
+
+        // A result that arrives while the caller holds the instance waits for the next claim.
+        Optional<OrchestrationWorkItem> whileHeld = store.completeActivityWorkItem(handed.get(1),
+                result(handed.get(1)), claimNext(NameFilter.ANY));
+        assertThat(whileHeld).isEmpty();
+        store.completeOrchestrationWorkItem(step, Checkpoint.consumeOnly());
+        assertThat(claimFor(store, id).messages()).extracting(m -> ((TaskCompleted) m.event()).taskId())
+                .containsExactly(1);
+    }
+
+    @Test
+    void completeAndClaim_leavesAnInstanceAnotherWorkerHolds() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        ActivityWorkItem activity = commitHandingOff(store, firstStep(store, id), 1, 1).get(0);
+        store.sendMessages(List.of(Fixtures.event(id, "Ping")));
+        OrchestrationWorkItem held = store.claimOrchestrationWorkItem(OTHER_WORKER, LONG_LEASE, 100).orElseThrow();
+
+        Optional<OrchestrationWorkItem> next = store.completeActivityWorkItem(activity, result(activity),
+                claimNext(NameFilter.ANY));
+
+        assertThat(next).isEmpty();
+        store.completeOrchestrationWorkItem(held, Checkpoint.consumeOnly());
+        assertThat(claimFor(store, id).messages()).as("the result, kept for the next claim").singleElement()
+                .extracting(InstanceMessage::event).isInstanceOf(TaskCompleted.class);
+    }
+
+    @Test
+    void completeAndClaim_passesOverAnOrchestratorTheCallerDoesNotRun() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        ActivityWorkItem activity = commitHandingOff(store, firstStep(store, id), 1, 1).get(0);
+
+        Optional<OrchestrationWorkItem> next = store.completeActivityWorkItem(activity, result(activity),
+                claimNext(NameFilter.only(Set.of("SomethingElse"))));
+
+        assertThat(next).isEmpty();
+        OrchestrationWorkItem claimed = claimFor(store, id);
+        assertThat(claimed.messages()).singleElement().extracting(InstanceMessage::event)
+                .isInstanceOf(TaskCompleted.class);
+        assertThat(claimed.dequeueCount()).as("passing over did not count as a delivery").isEqualTo(1);
+    }
+
+    @Test
+    void completeAndClaim_afterTheActivityLeaseWasLost_storesAndClaimsNothing() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        OrchestrationWorkItem step = firstStep(store, id);
+        store.completeOrchestrationWorkItem(step, scheduling(step, 1), handOff(0, LONG_LEASE));
+        ActivityWorkItem doomed = store.claimActivityWorkItem(WORKER, SHORT_LEASE).orElseThrow();
+        waitUntilPast(store, doomed.lease().expiresAt());
+        ActivityWorkItem retaken = store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE).orElseThrow();
+
+        assertThatThrownBy(() -> store.completeActivityWorkItem(doomed, result(doomed), claimNext(NameFilter.ANY)))
+                .isInstanceOf(LockLostException.class);
+
+        assertNoOrchestrationWork(store);
+        store.completeActivityWorkItem(retaken, result(retaken));
+        assertThat(claimFor(store, id).messages()).hasSize(1);
+    }
+
+    @Test
+    void completeAndClaim_forAPurgedInstance_dropsTheResultAndClaimsNothing() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        ActivityWorkItem activity = commitHandingOff(store, firstStep(store, id), 1, 1).get(0);
+        assertThat(store.purgeInstance(id, Set.of(RuntimeStatus.Running))).isTrue();
+
+        Optional<OrchestrationWorkItem> next;
+        try {
+            next = store.completeActivityWorkItem(activity, result(activity), claimNext(NameFilter.ANY));
+        } catch (LockLostException purgedWithItsTasks) {
+            next = Optional.empty(); // a store that deletes an instance's tasks with it
+        }
+
+        assertThat(next).isEmpty();
+        assertNoOrchestrationWork(store);
+        assertThat(store.getInstance(id)).isEmpty();
+    }
+}
