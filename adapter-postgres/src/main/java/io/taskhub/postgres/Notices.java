@@ -47,6 +47,11 @@ final class Notices {
         visibleAt = now;
     }
 
+    /** The orchestration work announced so far was taken in this transaction: nobody needs waking for it. */
+    void withdrawOrchestrationWork() {
+        work.remove(prefix + ORCHESTRATIONS);
+    }
+
     void activityWork() {
         work.add(prefix + ACTIVITIES);
     }

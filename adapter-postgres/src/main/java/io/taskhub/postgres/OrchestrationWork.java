@@ -5,11 +5,14 @@ import io.taskhub.ports.history.HistoryEvent;
 import io.taskhub.ports.json.JsonCodec;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.store.ActivityTask;
+import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
+import io.taskhub.ports.store.InstanceClaim;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
 import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.TaskHandOff;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,6 +47,9 @@ final class OrchestrationWork {
     /** The claim of instances whose names no live worker runs (to fail them once they have waited too long). */
     final String claimExceptSql;
     private final String takeMessagesSql;
+    /** The claim made with an activity's result: that one instance, if nobody holds it and it has work. */
+    final String claimInstanceSql;
+    final String claimInstanceNamedSql;
 
     OrchestrationWork(Tables tables, String hubKey, MessageDelivery delivery) {
         this.t = tables;
@@ -57,6 +63,8 @@ final class OrchestrationWork {
         // A condition of its own rather than "names IS NULL OR ...": one generic plan per shape stays fast.
         this.claimNamedSql = claimSql(" AND lower(i.name) = ANY(?::text[])");
         this.claimExceptSql = claimSql(" AND lower(i.name) <> ALL(?::text[])");
+        this.claimInstanceSql = claimInstanceSql("");
+        this.claimInstanceNamedSql = claimInstanceSql(" AND lower(i.name) = ANY(?::text[])");
         this.takeMessagesSql = "WITH taken AS MATERIALIZED (SELECT seq AS taken_seq FROM " + t.inbox()
                 + " WHERE task_hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY seq LIMIT ?)"
                 + " UPDATE " + t.inbox() + " SET dequeue_count = dequeue_count + 1 FROM taken"
@@ -72,6 +80,52 @@ final class OrchestrationWork {
                 + " UPDATE " + t.instances() + " SET lock_owner = ?, lock_token = ?, locked_until = ?"
                 + " FROM candidate WHERE task_hub = ? AND instance_id = candidate.candidate_id"
                 + " RETURNING " + InstanceRows.SELECT_COLUMNS;
+    }
+
+    private String claimInstanceSql(String namesCondition) {
+        return "WITH candidate AS (SELECT i.instance_id AS candidate_id FROM " + t.instances() + " i"
+                + " WHERE i.task_hub = ? AND i.instance_id = ? AND (i.locked_until IS NULL OR i.locked_until <= ?)"
+                + namesCondition + " AND EXISTS (SELECT 1 FROM " + t.inbox() + " m WHERE m.task_hub = i.task_hub"
+                + " AND m.instance_id = i.instance_id AND m.visible_at <= ?) FOR NO KEY UPDATE OF i SKIP LOCKED)"
+                + " UPDATE " + t.instances() + " SET lock_owner = ?, lock_token = ?, locked_until = ?"
+                + " FROM candidate WHERE task_hub = ? AND instance_id = candidate.candidate_id"
+                + " RETURNING " + InstanceRows.SELECT_COLUMNS;
+    }
+
+    /**
+     * The claim made with an activity's result ({@link InstanceClaim}): the instance, when nobody holds it (a
+     * transaction holding its row is passed over, not waited for), its orchestrator is accepted and it has visible
+     * messages.
+     */
+    Optional<OrchestrationWorkItem> claimInstance(Connection c, String instanceId, InstanceClaim claim, Instant now)
+            throws SQLException {
+        Lease lease = new Lease(claim.owner(), UUID.randomUUID().toString(), now.plus(claim.leaseDuration()));
+        InstanceMetadata instance;
+        try (PreparedStatement ps = c.prepareStatement(claim.names().isAny() ? claimInstanceSql
+                : claimInstanceNamedSql)) {
+            int i = 1;
+            ps.setString(i++, hubKey);
+            ps.setString(i++, instanceId);
+            PgTime.set(ps, i++, now);
+            if (!claim.names().isAny()) {
+                if (claim.names().isExcluding()) {
+                    throw new IllegalArgumentException("A claim with a result names the orchestrators it accepts");
+                }
+                i = ActivityWork.bindNames(c, ps, i, claim.names());
+            }
+            PgTime.set(ps, i++, now);
+            ps.setString(i++, lease.owner());
+            ps.setString(i++, lease.token());
+            PgTime.set(ps, i++, lease.expiresAt());
+            ps.setString(i, hubKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                instance = InstanceRows.read(rs);
+            }
+        }
+        return Optional.of(takeMessages(c, instance, lease, claim.maxMessages(), now));
     }
 
     Optional<OrchestrationWorkItem> claim(Connection c, String owner, Duration leaseDuration, int maxMessages,
@@ -96,6 +150,12 @@ final class OrchestrationWork {
                 instance = InstanceRows.read(rs);
             }
         }
+        return Optional.of(takeMessages(c, instance, lease, maxMessages, now));
+    }
+
+    /** Delivers up to {@code maxMessages} visible messages of the instance just locked under {@code lease}. */
+    private OrchestrationWorkItem takeMessages(Connection c, InstanceMetadata instance, Lease lease, int maxMessages,
+            Instant now) throws SQLException {
         List<Delivered> delivered = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(takeMessagesSql)) {
             ps.setString(1, hubKey);
@@ -114,9 +174,9 @@ final class OrchestrationWork {
         }
         delivered.sort(Comparator.comparingLong(Delivered::seq)); // RETURNING has no order of its own
         int dequeueCount = delivered.stream().mapToInt(Delivered::dequeueCount).max().orElse(1);
-        return Optional.of(new OrchestrationWorkItem(instance.instanceId(), instance,
+        return new OrchestrationWorkItem(instance.instanceId(), instance,
                 delivered.stream().map(Delivered::message).toList(), dequeueCount, lease,
-                new InboxReceipt(delivered.stream().map(Delivered::seq).toList())));
+                new InboxReceipt(delivered.stream().map(Delivered::seq).toList()));
     }
 
     /** An expired lease that nobody took over is still the holder's, so renewing it checks only the token. */
@@ -135,8 +195,8 @@ final class OrchestrationWork {
         return renewed;
     }
 
-    void complete(Connection c, OrchestrationWorkItem item, Checkpoint checkpoint, Instant now, Notices notices)
-            throws SQLException {
+    List<ActivityWorkItem> complete(Connection c, OrchestrationWorkItem item, Checkpoint checkpoint,
+            TaskHandOff handOff, Instant now, Notices notices) throws SQLException {
         InboxReceipt receipt = receiptOf(item);
         InstanceMetadata row = checkpoint.instance();
         if (row != null && !row.instanceId().equals(item.instanceId())) {
@@ -146,7 +206,15 @@ final class OrchestrationWork {
         boolean changed = row != null || checkpoint.replaceHistory() || !checkpoint.history().isEmpty();
         Fenced fenced = releaseFenced(c, item, receipt, row, changed, now);
         appendHistory(c, item.instanceId(), fenced, checkpoint);
-        insertTasks(c, checkpoint.activityTasks(), now, notices);
+        List<ActivityTask> forClaims = new ArrayList<>();
+        List<ActivityTask> toHandOff = new ArrayList<>();
+        for (ActivityTask task : checkpoint.activityTasks()) {
+            boolean handed = handOff != null && toHandOff.size() < handOff.maxTasks()
+                    && handOff.names().accepts(task.name());
+            (handed ? toHandOff : forClaims).add(task);
+        }
+        insertTasks(c, forClaims, now, notices);
+        List<ActivityWorkItem> handedOff = insertLeasedTasks(c, toHandOff, handOff, now);
         // Messages go last: a start message may replace this very instance, which must see the new row.
         delivery.deliver(c, checkpoint.messages(), now, false, notices);
         // Released with messages that arrived meanwhile: someone may take them now.
@@ -154,6 +222,52 @@ final class OrchestrationWork {
         if (changed) {
             notices.instanceChanged(item.instanceId());
         }
+        return handedOff;
+    }
+
+    /**
+     * Inserts tasks already claimed by the committing worker (dequeue count 1, a lease each) in one statement;
+     * nobody is told of them, since nobody else may take them before their leases run out.
+     */
+    private List<ActivityWorkItem> insertLeasedTasks(Connection c, List<ActivityTask> tasks, TaskHandOff handOff,
+            Instant now) throws SQLException {
+        if (tasks.isEmpty()) {
+            return List.of();
+        }
+        Instant expiresAt = now.plus(handOff.leaseDuration());
+        String[] tokens = new String[tasks.size()];
+        for (int i = 0; i < tokens.length; i++) {
+            tokens[i] = UUID.randomUUID().toString();
+        }
+        List<ActivityWorkItem> handed = new ArrayList<>(tasks.size());
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.tasks() + " (task_hub, instance_id,"
+                + " execution_id, task_id, name, input, visible_at, dequeue_count, lock_owner, lock_token,"
+                + " locked_until) SELECT ?, n.instance_id, n.execution_id, n.task_id, n.name, n.input, ?, 1, ?,"
+                + " n.token, ? FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[])"
+                + " WITH ORDINALITY AS n(instance_id, execution_id, task_id, name, input, token, ord) ORDER BY n.ord"
+                + " RETURNING seq, lock_token")) {
+            ps.setString(1, hubKey);
+            PgTime.set(ps, 2, now);
+            ps.setString(3, handOff.owner());
+            PgTime.set(ps, 4, expiresAt);
+            ps.setArray(5, c.createArrayOf("text", tasks.stream().map(ActivityTask::instanceId).toArray()));
+            ps.setArray(6, c.createArrayOf("text", tasks.stream().map(ActivityTask::executionId).toArray()));
+            ps.setArray(7, c.createArrayOf("int4", tasks.stream().map(ActivityTask::taskId).toArray()));
+            ps.setArray(8, c.createArrayOf("text", tasks.stream().map(ActivityTask::name).toArray()));
+            ps.setArray(9, c.createArrayOf("text", tasks.stream().map(ActivityTask::input).toArray()));
+            ps.setArray(10, c.createArrayOf("text", tokens));
+            java.util.Map<String, Long> seqByToken = new java.util.HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    seqByToken.put(rs.getString(2), rs.getLong(1));
+                }
+            }
+            for (int i = 0; i < tasks.size(); i++) {
+                handed.add(new ActivityWorkItem(tasks.get(i), 1, new Lease(handOff.owner(), tokens[i], expiresAt),
+                        new ActivityWork.TaskReceipt(seqByToken.get(tokens[i]))));
+            }
+        }
+        return handed;
     }
 
     /** What the fenced update found: the (new) execution id and the next free history sequence. */

@@ -12,12 +12,14 @@ import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
+import io.taskhub.ports.store.InstanceClaim;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
 import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.TaskHandOff;
 import io.taskhub.ports.store.WorkerRegistration;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -301,7 +303,16 @@ public final class PostgresStore implements OrchestrationStore {
     public void completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint) {
         Objects.requireNonNull(checkpoint, "checkpoint");
         Instant now = now();
-        runWithNotices((c, n) -> orchestrations.complete(c, item, checkpoint, now, n));
+        withNotices((c, n) -> orchestrations.complete(c, item, checkpoint, null, now, n));
+    }
+
+    @Override
+    public List<ActivityWorkItem> completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint,
+            TaskHandOff handOff) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        Objects.requireNonNull(handOff, "handOff");
+        Instant now = now();
+        return withNotices((c, n) -> orchestrations.complete(c, item, checkpoint, handOff, now, n));
     }
 
     @Override
@@ -337,6 +348,22 @@ public final class PostgresStore implements OrchestrationStore {
         Objects.requireNonNull(result, "result");
         Instant now = now();
         runWithNotices((c, n) -> activities.complete(c, item, result, now, n));
+    }
+
+    @Override
+    public Optional<OrchestrationWorkItem> completeActivityWorkItem(ActivityWorkItem item, InstanceMessage result,
+            InstanceClaim next) {
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(next, "next");
+        Instant now = now();
+        return withNotices((c, n) -> {
+            activities.complete(c, item, result, now, n);
+            Optional<OrchestrationWorkItem> claimed = orchestrations.claimInstance(c, result.instanceId(), next, now);
+            if (claimed.isPresent()) {
+                n.withdrawOrchestrationWork(); // the result's work is taken by this transaction
+            }
+            return claimed;
+        });
     }
 
     @Override
