@@ -34,6 +34,14 @@ final class OrchestrationWork {
     record Receipt(String token, List<Long> seqs) {
     }
 
+    /**
+     * What a step's commit did that concerns waiting workers: the tasks handed to the committer, whether it stored
+     * tasks for claiming, and whether it left orchestration work (messages it sent, or messages of this instance that
+     * arrived while it was held).
+     */
+    record Committed(List<ActivityWorkItem> handedOff, boolean tasksForClaims, boolean orchestrationWork) {
+    }
+
     private final String taskHub;
     private final InstanceWrites rows;
 
@@ -154,8 +162,8 @@ final class OrchestrationWork {
         }
     }
 
-    List<ActivityWorkItem> complete(Connection c, OrchestrationWorkItem item, Checkpoint checkpoint,
-            TaskHandOff handOff, Instant now) throws SQLException {
+    Committed complete(Connection c, OrchestrationWorkItem item, Checkpoint checkpoint, TaskHandOff handOff,
+            Instant now) throws SQLException {
         Receipt receipt = (Receipt) item.receipt();
         requireLease(c, item.instanceId(), receipt.token(), now);
         String executionId = checkpoint.instance() != null ? checkpoint.instance().executionId()
@@ -187,7 +195,17 @@ final class OrchestrationWork {
             }
             ps.executeBatch();
         }
-        return handedOff;
+        boolean arrivedMeanwhile;
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM inbox WHERE task_hub = ? AND instance_id = ?"
+                + " AND visible_at <= ? LIMIT 1")) {
+            ps.setString(1, taskHub);
+            ps.setString(2, item.instanceId());
+            ps.setLong(3, Rows.nanos(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                arrivedMeanwhile = rs.next();
+            }
+        }
+        return new Committed(handedOff, !forClaims.isEmpty(), arrivedMeanwhile || !checkpoint.messages().isEmpty());
     }
 
     /** Releases the instance and delays its messages, only while this claim still holds it. */

@@ -50,7 +50,8 @@ final class SqliteStore implements OrchestrationStore {
     private final InstanceQueries queries;
     private final OrchestrationWork orchestrations;
     private final ActivityWork activities;
-    private final ThreadLocal<Long> commitsSeenAtClaim = new ThreadLocal<>();
+    private final WorkNews news = new WorkNews();
+    private final ThreadLocal<WorkNews.Mark> seenAtClaim = new ThreadLocal<>();
 
     SqliteStore(String taskHubName, SqliteDatabase db) {
         this.taskHubName = taskHubName;
@@ -164,6 +165,7 @@ final class SqliteStore implements OrchestrationStore {
             }
             return null;
         });
+        news.announce(true, false);
     }
 
     @Override
@@ -190,12 +192,13 @@ final class SqliteStore implements OrchestrationStore {
             rows.send(c, messages, now(), false, new HashMap<>());
             return null;
         });
+        news.announce(true, false);
     }
 
     @Override
     public boolean reopenForRewind(String instanceId, InstanceMessage rewind) {
         Instant now = now();
-        return db.write(c -> {
+        boolean accepted = db.write(c -> {
             InstanceMetadata existing = rows.select(c, instanceId);
             if (existing == null) {
                 throw new InstanceNotFoundException(instanceId);
@@ -218,6 +221,8 @@ final class SqliteStore implements OrchestrationStore {
             rows.enqueue(c, instanceId, rewind.executionId(), rewind.event(), rewind.visibleAt(), now);
             return true;
         });
+        news.announce(accepted, false);
+        return accepted;
     }
 
     @Override
@@ -258,7 +263,7 @@ final class SqliteStore implements OrchestrationStore {
     @Override
     public Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration,
             int maxMessages, NameFilter names) {
-        commitsSeenAtClaim.set(db.commitCount());
+        seenAtClaim.set(news.mark(WorkNews.Kind.ORCHESTRATIONS));
         return Optional.ofNullable(db.write(c -> orchestrations.claim(c, owner, leaseDuration, maxMessages, names,
                 now())));
     }
@@ -275,14 +280,21 @@ final class SqliteStore implements OrchestrationStore {
 
     @Override
     public void completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint) {
-        db.write(c -> orchestrations.complete(c, item, checkpoint, null, now()));
+        complete(item, checkpoint, null);
     }
 
     @Override
     public List<ActivityWorkItem> completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint,
             TaskHandOff handOff) {
         Objects.requireNonNull(handOff, "handOff");
-        return db.write(c -> orchestrations.complete(c, item, checkpoint, handOff, now()));
+        return complete(item, checkpoint, handOff);
+    }
+
+    private List<ActivityWorkItem> complete(OrchestrationWorkItem item, Checkpoint checkpoint, TaskHandOff handOff) {
+        OrchestrationWork.Committed committed = db.write(c -> orchestrations.complete(c, item, checkpoint, handOff,
+                now()));
+        news.announce(committed.orchestrationWork(), committed.tasksForClaims());
+        return committed.handedOff();
     }
 
     @Override
@@ -291,13 +303,14 @@ final class SqliteStore implements OrchestrationStore {
             orchestrations.abandon(c, item, retryDelay, now());
             return null;
         });
+        news.announce(true, false);
     }
 
     // ---- activity work items (ActivityWork) ---------------------------------------------------------------------
 
     @Override
     public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration, NameFilter names) {
-        commitsSeenAtClaim.set(db.commitCount());
+        seenAtClaim.set(news.mark(WorkNews.Kind.ACTIVITIES));
         return Optional.ofNullable(db.write(c -> activities.claim(c, owner, leaseDuration, names, now())));
     }
 
@@ -317,17 +330,20 @@ final class SqliteStore implements OrchestrationStore {
             activities.complete(c, item, result, now());
             return null;
         });
+        news.announce(true, false);
     }
 
     @Override
     public Optional<OrchestrationWorkItem> completeActivityWorkItem(ActivityWorkItem item, InstanceMessage result,
             InstanceClaim next) {
         Objects.requireNonNull(next, "next");
-        return Optional.ofNullable(db.write(c -> {
+        Optional<OrchestrationWorkItem> claimed = Optional.ofNullable(db.write(c -> {
             Instant now = now();
             activities.complete(c, item, result, now);
             return orchestrations.claimInstance(c, result.instanceId(), next, now);
         }));
+        news.announce(claimed.isEmpty(), false); // a result nobody took waits for a claim
+        return claimed;
     }
 
     @Override
@@ -336,6 +352,7 @@ final class SqliteStore implements OrchestrationStore {
             activities.abandon(c, item, retryDelay, now());
             return null;
         });
+        news.announce(false, true);
     }
 
     // ---- purge -----------------------------------------------------------------------------------------------------
@@ -368,13 +385,15 @@ final class SqliteStore implements OrchestrationStore {
 
     @Override
     public void awaitWork(Duration maxWait) throws InterruptedException {
-        Long seen = commitsSeenAtClaim.get();
-        commitsSeenAtClaim.remove();
-        long since = seen != null ? seen : db.commitCount();
+        WorkNews.Mark seen = seenAtClaim.get();
+        seenAtClaim.remove();
+        if (seen == null) {
+            seen = news.mark(null);
+        }
         long wait = Math.min(maxWait.toMillis(), millisUntilNextDue());
         if (wait > 0) {
             // In-process writes wake us at once; another process's writes are seen at the next due time or maxWait.
-            db.awaitCommitAfter(since, wait);
+            news.await(seen, wait);
         }
     }
 
