@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.StatusOptions;
+import io.taskhub.ports.history.ExecutionCompleted;
 import io.taskhub.ports.history.ExecutionResumed;
 import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.history.ExecutionSuspended;
@@ -99,6 +100,9 @@ class LifecycleTableTest extends HttpApiTestBase {
                 // RewindDemo fails once, then completes once rewound
                 await(target, RuntimeStatus.Completed);
                 assertThat(target.metadata().output()).isEqualTo("\"Recovered\"");
+                // The history was rewritten: the failure that ended the first run is gone, one completion remains.
+                assertThat(target.history()).filteredOn(ExecutionCompleted.class::isInstance)
+                        .extracting(e -> ((ExecutionCompleted) e).status()).containsExactly(RuntimeStatus.Completed);
             }
             default -> throw new IllegalArgumentException(operation);
         }

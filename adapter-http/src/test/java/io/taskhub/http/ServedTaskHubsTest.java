@@ -10,10 +10,8 @@ import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.store.StorageBackend;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -23,38 +21,48 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ServedTaskHubsTest {
     private final Http http = new Http();
 
-    static Stream<Arguments> backends() {
-        return Stream.of(Arguments.of("memory", (Supplier<StorageBackend>) TestBackends::newBackend),
-                Arguments.of("sqlite", (Supplier<StorageBackend>) TestBackends::sqlite));
+    static Stream<TestBackends.Kind> backends() {
+        return Stream.of(TestBackends.Kind.values());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
-    void otherHubs_are404_andListedHubsMatchInAnyCase_reportedAsListed(String name, Supplier<StorageBackend> made) {
+    void otherHubs_are404_andListedHubsMatchInAnyCase_reportedAsListed(TestBackends.Kind kind) {
         OrchestrationRegistry registry = OrchestrationRegistry.fromClassPath(getClass().getClassLoader());
-        try (StorageBackend backend = made.get()) {
-            var clients = DefaultTaskhubClients.servingOnly(backend, registry, "MainHub", List.of("HubA"));
-            TaskhubWorker worker = new TaskhubWorker(backend.taskHub("HubA"), registry,
+        // Names of this run's own: backends that keep data between runs (Azurite) start from nothing.
+        String suffix = Long.toString(System.nanoTime() % 1_000_000_000L, 36).replaceAll("[0-9]", "x");
+        String main = "MainHub" + suffix;
+        String listed = "HubA" + suffix;
+        String other = "Elsewhere" + suffix;
+        TestBackends.Opened opened = kind.open();
+        try {
+            StorageBackend backend = opened.backend();
+            var clients = DefaultTaskhubClients.servingOnly(backend, registry, main, List.of(listed));
+            TaskhubWorker worker = new TaskhubWorker(backend.taskHub(listed), registry,
                     HttpApiTestBase.workerOptions()).start();
             try (TaskhubHttpServer server = new TaskhubHttpServer(HttpConfig.defaults().withPort(0), clients).start()) {
                 String api = server.localBaseUrl() + HttpApiTestBase.WEBHOOK;
 
-                Http.Reply started = http.post(api + "/orchestrators/E1_HelloSequence?taskHub=huba");
+                Http.Reply started = http.post(api + "/orchestrators/E1_HelloSequence?taskHub="
+                        + listed.toLowerCase(java.util.Locale.ROOT));
                 assertThat(started.status()).isEqualTo(202);
-                assertThat(started.json().get("statusQueryGetUri").asText()).contains("taskHub=HubA");
+                assertThat(started.json().get("statusQueryGetUri").asText()).contains("taskHub=" + listed);
                 String id = started.json().get("id").asText();
                 await().atMost(Duration.ofSeconds(30)).until(() -> http.get(api + "/instances/" + id
-                        + "?taskHub=HUBA").json().path("runtimeStatus").asText().equals("Completed"));
+                        + "?taskHub=" + listed.toUpperCase(java.util.Locale.ROOT)).json().path("runtimeStatus").asText().equals("Completed"));
 
-                Http.Reply refused = http.post(api + "/orchestrators/E1_HelloSequence?taskHub=Elsewhere");
+                Http.Reply refused = http.post(api + "/orchestrators/E1_HelloSequence?taskHub=" + other);
                 assertThat(refused.status()).isEqualTo(404);
-                assertThat(refused.json().get("Message").asText()).contains("'Elsewhere' is not served")
-                        .contains("MainHub, HubA");
-                assertThat(http.get(api + "/instances?taskHub=Elsewhere").status()).isEqualTo(404);
-                assertThat(backend.taskHub("Elsewhere").queryInstances(InstanceQuery.all()).instances()).isEmpty();
+                assertThat(refused.json().get("Message").asText()).contains("'" + other + "' is not served")
+                        .contains(main + ", " + listed);
+                assertThat(http.get(api + "/instances?taskHub=" + other).status()).isEqualTo(404);
+                assertThat(backend.taskHub(other).queryInstances(InstanceQuery.all()).instances()).isEmpty();
             } finally {
                 worker.stop(Duration.ofSeconds(5));
+                backend.taskHub(listed).deleteTaskHub();
             }
+        } finally {
+            opened.release().run();
         }
     }
 }

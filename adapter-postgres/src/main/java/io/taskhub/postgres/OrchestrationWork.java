@@ -46,7 +46,7 @@ final class OrchestrationWork {
     final String claimNamedSql;
     /** The claim of instances whose names no live worker runs (to fail them once they have waited too long). */
     final String claimExceptSql;
-    private final String takeMessagesSql;
+    final String takeMessagesSql;
     /** The claim made with an activity's result: that one instance, if nobody holds it and it has work. */
     final String claimInstanceSql;
     final String claimInstanceNamedSql;

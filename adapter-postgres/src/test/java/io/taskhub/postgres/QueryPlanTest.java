@@ -149,11 +149,21 @@ class QueryPlanTest {
         List<Object> namedOrchestration = List.of(HUB, now, now, names, "w", "token", now.plusSeconds(30), HUB);
         List<Object> activity = List.of("w", "token", now.plusSeconds(30), HUB, HUB, now, now);
         List<Object> namedActivity = List.of("w", "token", now.plusSeconds(30), HUB, HUB, now, now, names);
+        // The second statement of every claim, and the claim made together with an activity's result.
+        List<Object> take = List.of(HUB, "instance-42", now, 100, HUB);
+        List<Object> withResult = List.of(HUB, "instance-42", now, now, "w", "token", now.plusSeconds(30), HUB);
+        List<Object> namedWithResult = List.of(HUB, "instance-42", now, names, now, "w", "token",
+                now.plusSeconds(30), HUB);
         for (InstanceQueries.Sql sql : List.of(
                 new InstanceQueries.Sql(orchestrations.claimSql, orchestration),
                 new InstanceQueries.Sql(orchestrations.claimNamedSql, namedOrchestration),
+                new InstanceQueries.Sql(orchestrations.claimExceptSql, namedOrchestration),
+                new InstanceQueries.Sql(orchestrations.takeMessagesSql, take),
+                new InstanceQueries.Sql(orchestrations.claimInstanceSql, withResult),
+                new InstanceQueries.Sql(orchestrations.claimInstanceNamedSql, namedWithResult),
                 new InstanceQueries.Sql(activities.claimSql, activity),
-                new InstanceQueries.Sql(activities.claimNamedSql, namedActivity))) {
+                new InstanceQueries.Sql(activities.claimNamedSql, namedActivity),
+                new InstanceQueries.Sql(activities.claimExceptSql, namedActivity))) {
             assertNoSequentialScan(customPlan(sql));
             assertNoSequentialScan(genericPlan(sql));
         }

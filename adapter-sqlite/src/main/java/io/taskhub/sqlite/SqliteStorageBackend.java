@@ -13,10 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SqliteStorageBackend implements StorageBackend {
     private final SqliteDatabase db;
+    private final java.time.Duration otherProcessPoll;
     private final Map<String, SqliteStore> stores = new ConcurrentHashMap<>();
 
     public SqliteStorageBackend(SqliteConfig config) {
         this.db = new SqliteDatabase(config);
+        this.otherProcessPoll = config.otherProcessPoll();
     }
 
     @Override
@@ -27,7 +29,7 @@ public final class SqliteStorageBackend implements StorageBackend {
     @Override
     public OrchestrationStore taskHub(String taskHubName) {
         String name = TaskHubNames.validate(taskHubName);
-        return stores.computeIfAbsent(name.toLowerCase(Locale.ROOT), key -> new SqliteStore(name, db));
+        return stores.computeIfAbsent(name.toLowerCase(Locale.ROOT), key -> new SqliteStore(name, db, otherProcessPoll));
     }
 
     @Override

@@ -51,9 +51,12 @@ final class SqliteStore implements OrchestrationStore {
     private final OrchestrationWork orchestrations;
     private final ActivityWork activities;
     private final WorkNews news = new WorkNews();
+    /** How often an instance wait looks again for changes other processes wrote. */
+    private final Duration otherProcessPoll;
     private final ThreadLocal<WorkNews.Mark> seenAtClaim = new ThreadLocal<>();
 
-    SqliteStore(String taskHubName, SqliteDatabase db) {
+    SqliteStore(String taskHubName, SqliteDatabase db, Duration otherProcessPoll) {
+        this.otherProcessPoll = otherProcessPoll;
         this.taskHubName = taskHubName;
         this.taskHub = taskHubName.toLowerCase(java.util.Locale.ROOT);
         this.db = db;
@@ -432,8 +435,8 @@ final class SqliteStore implements OrchestrationStore {
             if (current.isEmpty() || current.get().revision() != knownRevision || remaining <= 0) {
                 return;
             }
-            // Re-check at least every quarter second for changes made by another process on the same file.
-            db.awaitCommitAfter(commits, Math.min(remaining, 250));
+            // Re-check now and then for changes made by another process on the same file.
+            db.awaitCommitAfter(commits, Math.min(remaining, Math.max(1, otherProcessPoll.toMillis())));
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskhub.core.client.DefaultTaskhubClient;
 import io.taskhub.core.memory.InMemoryStorageBackend;
+import io.taskhub.core.memory.MutableClock;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.StatusOptions;
@@ -17,6 +18,7 @@ import io.taskhub.ports.store.OrchestrationStore;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -117,23 +119,47 @@ class WorkerBehaviourTest {
     }
 
     @Test
-    void longActivity_keepsItsLeaseByRenewal_andRunsOnce() {
+    void longActivity_keepsItsLeaseByRenewal_andRunsOnce() throws Exception {
+        // The store's clock moves only when the test moves it, so whether the lease holds depends on the renewals
+        // the test waits for, not on how fast this machine is.
+        MutableClock clock = new MutableClock(Instant.now());
+        InMemoryStorageBackend timed = new InMemoryStorageBackend(clock);
+        OrchestrationStore timedStore = timed.taskHub("renewals");
         AtomicInteger renewals = new AtomicInteger();
         AtomicInteger runs = new AtomicInteger();
-        // Runs until its lease was renewed five times (each a third of the lease apart): it outlives the lease
-        // it was claimed with, so only the renewals keep the other idle threads from taking it.
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
         registry.addActivity("Slow", ctx -> {
             runs.incrementAndGet();
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> renewals.get() >= 5);
+            running.countDown();
+            finish.await(60, TimeUnit.SECONDS);
             return "slow but steady";
         });
         registry.addOrchestrator("CallsSlow", ctx -> ctx.callActivity("Slow", null, String.class).await());
-        TaskhubWorker worker = new TaskhubWorker(countingActivityRenewals(store, renewals), registry,
-                WorkerOptions.defaults().withConcurrency(2, 4).withLeaseDuration(Duration.ofMillis(1500))).start();
+        Duration lease = Duration.ofSeconds(3);
+        TaskhubWorker worker = new TaskhubWorker(countingActivityRenewals(timedStore, renewals), registry,
+                WorkerOptions.defaults().withConcurrency(2, 4).withLeaseDuration(lease)).start();
         workers.add(worker);
-        assertThat(finished(client.startNew(StartInstanceRequest.of("CallsSlow", null))).output())
+        DefaultTaskhubClient timedClient = new DefaultTaskhubClient(timedStore, registry);
+        String id = timedClient.startNew(StartInstanceRequest.of("CallsSlow", null));
+        assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+
+        // Past the lease the activity started with, in two moves each shorter than a lease; after each, two
+        // renewals (the second surely made at the new time) extend it from there.
+        for (int move = 0; move < 2; move++) {
+            clock.advance(Duration.ofSeconds(2));
+            int seen = renewals.get();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> renewals.get() >= seen + 2);
+        }
+
+        assertThat(timedStore.claimActivityWorkItem("intruder", Duration.ofSeconds(1)))
+                .as("the renewed lease keeps the task from other claims after its first lease ran out").isEmpty();
+        finish.countDown();
+        assertThat(timedClient.waitForCompletion(id, Duration.ofSeconds(30)).orElseThrow().output())
                 .isEqualTo("\"slow but steady\"");
         assertThat(runs).as("no other worker thread took over the running activity").hasValue(1);
+        worker.stop(Duration.ofSeconds(5));
+        timed.close();
     }
 
     /** The store, counting the renewals of activity leases that succeed. */
