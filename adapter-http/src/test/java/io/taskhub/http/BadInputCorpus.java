@@ -46,6 +46,8 @@ final class BadInputCorpus {
         cases.add(post("NUL in version", start + "?version=a%00b", null, 400, "'version'"));
         cases.add(post("NUL in a new instance id", start + "/bad%00id", null, 400, null));
         cases.add(get("NUL in an instance id read", "/instances/bad%00id", List.of(), 400, null));
+        cases.add(get("NUL in an instance id waited for", "/taskhub/v1/instances/bad%00id/wait?timeout=1",
+                List.of(), 400, null));
         for (String filter : List.of("instanceIdPrefix", "name", "customStatus", "parentInstanceId")) {
             cases.add(get("NUL in " + filter, "/instances?" + filter + "=a%00", List.of(), 400, "'" + filter + "'"));
         }

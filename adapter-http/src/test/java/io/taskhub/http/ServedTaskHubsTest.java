@@ -57,6 +57,7 @@ class ServedTaskHubsTest {
                         .contains(main + ", " + listed);
                 assertThat(http.get(api + "/instances?taskHub=" + other).status()).isEqualTo(404);
                 assertThat(backend.taskHub(other).queryInstances(InstanceQuery.all()).instances()).isEmpty();
+                assertRunsHubsOfLiveWorkers(kind, backend, registry, api, suffix);
             } finally {
                 worker.stop(Duration.ofSeconds(5));
                 backend.taskHub(listed).deleteTaskHub();
@@ -64,5 +65,33 @@ class ServedTaskHubsTest {
         } finally {
             opened.release().run();
         }
+    }
+
+    /**
+     * A hub that is not listed but has a live worker is served too, reported as its worker spells it, and refused
+     * again once that worker stops (where the backend can list the hubs of live workers: not Azure Storage).
+     */
+    private void assertRunsHubsOfLiveWorkers(TestBackends.Kind kind, StorageBackend backend,
+            OrchestrationRegistry registry, String api, String suffix) {
+        String unlisted = "WorkerOnly" + suffix;
+        String asked = "/orchestrators/E1_HelloSequence?taskHub=" + unlisted.toLowerCase(java.util.Locale.ROOT);
+        if (kind == TestBackends.Kind.AZURE_STORAGE) {
+            assertThat(backend.liveTaskHubs()).isEmpty();
+            return;
+        }
+        TaskhubWorker worker = new TaskhubWorker(backend.taskHub(unlisted), registry,
+                HttpApiTestBase.workerOptions()).start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> http.post(api + asked).status() == 202);
+            Http.Reply started = http.post(api + asked);
+            assertThat(started.json().get("statusQueryGetUri").asText()).contains("taskHub=" + unlisted);
+            String id = started.json().get("id").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> http.get(api + "/instances/" + id + "?taskHub="
+                    + unlisted).json().path("runtimeStatus").asText().equals("Completed"));
+        } finally {
+            worker.stop(Duration.ofSeconds(5));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> http.post(api + asked).status() == 404);
+        backend.taskHub(unlisted).deleteTaskHub();
     }
 }

@@ -1,5 +1,10 @@
 package io.taskhub.postgres;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import io.taskhub.ports.rules.TaskHubNames;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.StorageBackend;
@@ -57,6 +62,26 @@ public final class PostgresStorageBackend implements StorageBackend {
             String key = n.toLowerCase(Locale.ROOT);
             HubSignals hub = signals.computeIfAbsent(key, k -> new HubSignals());
             return new PostgresStore(n, key, db, hub, listener::isConnected);
+        });
+    }
+
+    @Override
+    public Set<String> liveTaskHubs() {
+        Tables t = new Tables(db.config().schema());
+        Instant now = PgTime.truncate(Instant.now());
+        return db.inTransaction(c -> {
+            Set<String> live = new LinkedHashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT ON (task_hub)"
+                    + " coalesce(hub_name, task_hub) FROM " + t.workers() + " WHERE expires_at > ?"
+                    + " ORDER BY task_hub, expires_at DESC")) {
+                PgTime.set(ps, 1, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        live.add(rs.getString(1));
+                    }
+                }
+            }
+            return live;
         });
     }
 

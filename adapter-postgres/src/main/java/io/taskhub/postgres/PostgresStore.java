@@ -107,14 +107,16 @@ public final class PostgresStore implements OrchestrationStore {
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.workers() + " (task_hub, worker_id,"
-                    + " orchestrators, activities, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (task_hub,"
-                    + " worker_id) DO UPDATE SET orchestrators = excluded.orchestrators,"
-                    + " activities = excluded.activities, expires_at = excluded.expires_at")) {
+                    + " orchestrators, activities, expires_at, hub_name) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT"
+                    + " (task_hub, worker_id) DO UPDATE SET orchestrators = excluded.orchestrators,"
+                    + " activities = excluded.activities, expires_at = excluded.expires_at,"
+                    + " hub_name = excluded.hub_name")) {
                 ps.setString(1, hubKey);
                 ps.setString(2, registration.workerId());
                 ps.setString(3, WorkerRegistration.encodeNames(registration.orchestrators()));
                 ps.setString(4, WorkerRegistration.encodeNames(registration.activities()));
                 PgTime.set(ps, 5, registration.expiresAt());
+                ps.setString(6, taskHubName);
                 ps.executeUpdate();
             }
             return null;

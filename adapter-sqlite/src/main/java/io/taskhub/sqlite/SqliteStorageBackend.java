@@ -33,6 +33,24 @@ public final class SqliteStorageBackend implements StorageBackend {
     }
 
     @Override
+    public java.util.Set<String> liveTaskHubs() {
+        long now = Rows.nanos(java.time.Instant.now());
+        return db.read(c -> {
+            java.util.Set<String> live = new java.util.LinkedHashSet<>();
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT coalesce(hub_name, task_hub)"
+                    + " FROM workers WHERE expires_at > ? GROUP BY task_hub")) {
+                ps.setLong(1, now);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        live.add(rs.getString(1));
+                    }
+                }
+            }
+            return live;
+        });
+    }
+
+    @Override
     public void close() {
         db.close();
     }

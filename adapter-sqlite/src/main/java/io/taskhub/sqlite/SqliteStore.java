@@ -102,14 +102,15 @@ final class SqliteStore implements OrchestrationStore {
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO workers (task_hub, worker_id, orchestrators,"
-                    + " activities, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (task_hub, worker_id) DO UPDATE"
-                    + " SET orchestrators = excluded.orchestrators, activities = excluded.activities,"
-                    + " expires_at = excluded.expires_at")) {
+                    + " activities, expires_at, hub_name) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (task_hub, worker_id)"
+                    + " DO UPDATE SET orchestrators = excluded.orchestrators, activities = excluded.activities,"
+                    + " expires_at = excluded.expires_at, hub_name = excluded.hub_name")) {
                 ps.setString(1, taskHub);
                 ps.setString(2, registration.workerId());
                 ps.setString(3, WorkerRegistration.encodeNames(registration.orchestrators()));
                 ps.setString(4, WorkerRegistration.encodeNames(registration.activities()));
                 ps.setLong(5, Rows.nanos(registration.expiresAt()));
+                ps.setString(6, taskHubName);
                 ps.executeUpdate();
             }
             return null;

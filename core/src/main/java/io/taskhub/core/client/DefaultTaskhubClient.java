@@ -423,6 +423,7 @@ public final class DefaultTaskhubClient implements TaskhubClient {
     }
 
     private Optional<InstanceMetadata> waitUntil(String instanceId, Duration timeout, Predicate<InstanceMetadata> done) {
+        InstanceIds.validateLookup(instanceId);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Optional<InstanceMetadata> current = store.getInstance(instanceId);

@@ -18,8 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Clients over one storage backend, one per task hub (the default one, and any other a caller names).
  *
  * <p>Task hub names are case-insensitive: {@code huba} and {@code HubA} are one hub. A deployment that lists
- * the hubs it serves ({@link #servingOnly}) refuses every other name, so that nobody starts instances that no
- * worker will ever run, and reports each hub in the spelling it was listed with.
+ * the hubs it serves ({@link #servingOnly}) serves those and the hubs that live workers run, and refuses every
+ * other name, so that nobody starts instances that no worker will ever run; it reports each hub in the spelling it
+ * was listed with, or that its workers announced it with.
  */
 public final class DefaultTaskhubClients implements TaskhubClients {
     private final StorageBackend backend;
@@ -29,6 +30,8 @@ public final class DefaultTaskhubClients implements TaskhubClients {
     private final Map<String, String> servedTaskHubs;
     private final Duration startTimeout;
     private final Map<String, TaskhubClient> clients = new ConcurrentHashMap<>();
+    private static final long LIVE_HUBS_FRESH_FOR_NANOS = Duration.ofSeconds(2).toNanos();
+    private volatile LiveHubs liveHubs;
 
     /** Clients for any task hub a caller names. */
     public DefaultTaskhubClients(StorageBackend backend, OrchestrationRegistry registry, String defaultTaskHub) {
@@ -50,8 +53,8 @@ public final class DefaultTaskhubClients implements TaskhubClients {
     }
 
     /**
-     * Clients for the default task hub and {@code others} only; any other name is refused with
-     * {@link UnknownTaskHubException}.
+     * Clients for the default task hub, {@code others}, and the hubs that live workers run
+     * ({@link StorageBackend#liveTaskHubs()}); any other name is refused with {@link UnknownTaskHubException}.
      */
     public static DefaultTaskhubClients servingOnly(StorageBackend backend, OrchestrationRegistry registry,
             String defaultTaskHub, Collection<String> others) {
@@ -74,11 +77,13 @@ public final class DefaultTaskhubClients implements TaskhubClients {
         String name = taskHub == null || taskHub.isEmpty() ? defaultTaskHub : TaskHubNames.validate(taskHub);
         String key = key(name);
         if (servedTaskHubs != null) {
-            name = servedTaskHubs.get(key);
+            String listed = servedTaskHubs.get(key);
+            name = listed != null ? listed : liveTaskHubs().get(key);
             if (name == null) {
                 throw new UnknownTaskHubException(taskHub, "Task hub '" + taskHub + "' is not served here; this"
-                        + " server serves " + String.join(", ", servedTaskHubs.values())
-                        + " (task hub names are case-insensitive; the setting http.taskHubs lists the hubs served).");
+                        + " server serves " + String.join(", ", servedTaskHubs.values()) + " and any task hub a live"
+                        + " worker runs (task hub names are case-insensitive; the setting http.taskHubs lists the"
+                        + " hubs served).");
             }
         }
         String spelling = name;
@@ -87,6 +92,25 @@ public final class DefaultTaskhubClients implements TaskhubClients {
             store.createTaskHubIfNotExists();
             return new DefaultTaskhubClient(store, registry, startTimeout);
         });
+    }
+
+    /**
+     * The hubs live workers run, by key, spelled as the workers spell them: read from the storage at most every
+     * couple of seconds, so that asking for hubs that do not exist costs one query now and then, not one each.
+     */
+    private Map<String, String> liveTaskHubs() {
+        LiveHubs current = liveHubs;
+        long now = System.nanoTime();
+        if (current == null || now - current.readAt() > LIVE_HUBS_FRESH_FOR_NANOS) {
+            Map<String, String> byKey = new LinkedHashMap<>();
+            backend.liveTaskHubs().forEach(hub -> byKey.putIfAbsent(key(hub), hub));
+            current = new LiveHubs(Collections.unmodifiableMap(byKey), now);
+            liveHubs = current;
+        }
+        return current.byKey();
+    }
+
+    private record LiveHubs(Map<String, String> byKey, long readAt) {
     }
 
     private static String key(String taskHub) {

@@ -41,6 +41,17 @@ public final class InMemoryStorageBackend implements StorageBackend {
         return taskHubs.computeIfAbsent(taskHubName.toLowerCase(java.util.Locale.ROOT), key -> new InMemoryStore(taskHubName, clock));
     }
 
+    @Override
+    public java.util.Set<String> liveTaskHubs() {
+        java.util.Set<String> live = new java.util.LinkedHashSet<>();
+        taskHubs.values().forEach(store -> {
+            if (!store.liveWorkers().isEmpty()) {
+                live.add(store.taskHubName());
+            }
+        });
+        return live;
+    }
+
     /** Forgets every task hub; the data lives nowhere else. */
     @Override
     public void close() {

@@ -14,6 +14,15 @@ public interface StorageBackend extends AutoCloseable {
      */
     OrchestrationStore taskHub(String taskHubName);
 
+    /**
+     * The task hubs of this storage that have a live worker (an announcement that has not expired, see
+     * {@link OrchestrationStore#registerWorker}), spelled as those workers spell them. A backend that cannot list
+     * them across task hubs returns an empty set.
+     */
+    default java.util.Set<String> liveTaskHubs() {
+        return java.util.Set.of();
+    }
+
     @Override
     void close();
 }

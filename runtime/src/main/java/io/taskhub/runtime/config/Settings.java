@@ -53,9 +53,11 @@ public final class Settings {
     public static final Setting HTTP_MAX_REQUEST_BYTES = Setting.integer("http.maxRequestBytes", 4 * 1024 * 1024,
             "Largest accepted request body, in bytes");
     public static final Setting HTTP_PUBLIC_URL = Setting.text("http.publicBaseUrl", "",
-            "Base URL used in management URLs created outside a request (default: the bound address)");
+            "Base URL of every management link and Location header; set it behind a proxy (without it, links follow"
+                    + " each request's Host header, which a client can forge)");
     public static final Setting HTTP_TASK_HUBS = Setting.text("http.taskHubs", "",
-            "Comma-separated task hubs the HTTP API serves besides the server's own (taskhub); others answer 404");
+            "Comma-separated task hubs the HTTP API serves besides the server's own (taskhub) and those live workers"
+                    + " run; others answer 404");
     public static final Setting HTTP_IDLE_TIMEOUT = Setting.seconds("http.idleTimeoutSeconds", 30,
             "How long a connection may stay silent mid-request (a body that stops arriving is answered 408)");
     public static final Setting HTTP_ENABLED = Setting.bool("http.enabled", false,
