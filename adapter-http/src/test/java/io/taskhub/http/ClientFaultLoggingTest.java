@@ -74,6 +74,27 @@ class ClientFaultLoggingTest extends HttpApiTestBase {
         assertOneWarning(id, "could not be read");
     }
 
+    @Test
+    void clientThatLeavesDuringAWait_leavesNoErrorAndNoStack() {
+        String id = running();
+        int before = logged.list.size();
+        for (int i = 0; i < 3; i++) {
+            // the server answers (when the wait times out) a client that has gone
+            RawHttp.sendAndHangUp(server.port(), "GET /taskhub/v1/instances/" + id + "/wait?timeout=1&taskHub=" + hub
+                    + " HTTP/1.1\r\nHost: x", new byte[0]);
+        }
+        // A wait that begins after those ended: the server's threads have answered the three by then.
+        RawHttp.Reply later = RawHttp.send(server.port(), "GET /taskhub/v1/instances/" + id + "/wait?timeout=3&taskHub="
+                + hub + " HTTP/1.1\r\nHost: x\r\nConnection: close", new byte[0]);
+        assertThat(later.status()).as("a wait that timed out answers the status").isEqualTo(200);
+
+        List<ILoggingEvent> since = List.copyOf(logged.list).subList(before, logged.list.size());
+        assertThat(since).as("anything logged for the clients that left").allSatisfy(e -> {
+            assertThat(e.getLevel()).isNotEqualTo(Level.ERROR);
+            assertThat(e.getThrowableProxy()).as(e.getFormattedMessage()).isNull();
+        });
+    }
+
     /** What was logged about requests for this instance (each test has its own). */
     private List<ILoggingEvent> about(String instanceId) {
         return List.copyOf(logged.list).stream().filter(e -> e.getFormattedMessage().contains(instanceId)).toList();

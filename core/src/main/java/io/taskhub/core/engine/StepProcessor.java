@@ -481,9 +481,31 @@ public final class StepProcessor {
             InstanceMetadata bare = instance.toBuilder().input(null).output(null).customStatus(null)
                     .scheduledStartAt(null).build();
             step = poisoned(bare, item.dequeueCount(), now, e);
-            commit(item, step.toCheckpoint());
+            try {
+                commit(item, step.toCheckpoint());
+            } catch (LockLostException lost) {
+                throw lost;
+            } catch (RuntimeException unwritable) {
+                giveUp(item, unwritable);
+                return;
+            }
         }
         step.logEnd();
+    }
+
+    /**
+     * The last resort at the poison limit, when not even the bare failure can be written: the work item's messages
+     * are consumed (a commit that writes nothing else), so the limit holds and nothing is retried for ever; the
+     * drop is logged with the instance id and counted. The instance keeps its stored row.
+     */
+    private void giveUp(OrchestrationWorkItem item, RuntimeException unwritable) {
+        commit(item, Checkpoint.consumeOnly());
+        System.getLogger(StepProcessor.class.getName()).log(System.Logger.Level.ERROR, "Instance " + item.instanceId()
+                + " (" + item.instance().name() + ") reached the poison limit (" + poisonLimit + ") and not even its"
+                + " failure could be stored (" + unwritable + "); its " + item.messages().size() + " message(s) are"
+                + " given up and the instance is left as stored.");
+        drops.record(item.instanceId(), item.instance().name(), "the poison limit was reached and the instance"
+                + " could not be written", item.messages());
     }
 
     private StepOutput poisoned(InstanceMetadata instance, int dequeueCount, Instant now, RuntimeException writeError) {

@@ -1,9 +1,10 @@
-package io.taskhub.core.worker;
+package io.taskhub.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.taskhub.core.client.DefaultTaskhubClient;
-import io.taskhub.core.memory.InMemoryStorageBackend;
+import io.taskhub.core.worker.TaskhubWorker;
+import io.taskhub.core.worker.WorkerOptions;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.StatusOptions;
 import io.taskhub.ports.errors.StorageException;
@@ -11,7 +12,7 @@ import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.OrchestrationStore;
-import io.taskhub.tck.TestOrchestrations;
+import io.taskhub.ports.store.StorageBackend;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -20,14 +21,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
-/** A step that keeps failing outside orchestrator code (here: its commit) fails the instance at the limit. */
-class PoisonStepTest {
+/**
+ * A step that keeps failing outside orchestrator code (here: its commit, refused by a wrapper around the real store
+ * as a backend refuses what it cannot write) ends at the poison limit, on every backend: the instance is failed with
+ * the error, with its values cleared when they cannot be stored either, and when not even that can be written, its
+ * messages are given up rather than retried for ever.
+ */
+public abstract class PoisonSuite {
+    /** The backend under test; the concrete class owns it. */
+    protected abstract StorageBackend backend();
+
+    private static String newHub(String prefix) {
+        return prefix + Long.toString(System.nanoTime(), 36);
+    }
 
     @Test
     void stepThatNeverCommits_failsTheInstanceWithAPoisonError_afterThePoisonLimit() {
-        try (InMemoryStorageBackend backend = new InMemoryStorageBackend()) {
+        OrchestrationStore real = backend().taskHub(newHub("poison"));
+        real.createTaskHubIfNotExists();
+        {
             AtomicInteger rejectedCommits = new AtomicInteger();
-            OrchestrationStore store = failingNormalCommits(backend.taskHub("poison"), rejectedCommits);
+            OrchestrationStore store = failingNormalCommits(real, rejectedCommits);
             var registry = TestOrchestrations.registry();
             var client = new DefaultTaskhubClient(store, registry);
             TaskhubWorker worker = new TaskhubWorker(store, registry,
@@ -41,15 +55,18 @@ class PoisonStepTest {
                 assertThat(rejectedCommits.get()).isEqualTo(3);
             } finally {
                 worker.stop(Duration.ofSeconds(5));
+                real.deleteTaskHub();
             }
         }
     }
 
     @Test
     void stepWhoseValuesTheStoreRefuses_stillEndsFailedAtTheLimit_andCanThenBePurged() {
-        try (InMemoryStorageBackend backend = new InMemoryStorageBackend()) {
+        OrchestrationStore real = backend().taskHub(newHub("poisonvalues"));
+        real.createTaskHubIfNotExists();
+        {
             AtomicInteger rejectedCommits = new AtomicInteger();
-            OrchestrationStore store = refusingScheduledStarts(backend.taskHub("poisonvalues"), rejectedCommits);
+            OrchestrationStore store = refusingScheduledStarts(real, rejectedCommits);
             var registry = TestOrchestrations.registry();
             var client = new DefaultTaskhubClient(store, registry);
             TaskhubWorker worker = new TaskhubWorker(store, registry,
@@ -72,7 +89,35 @@ class PoisonStepTest {
                 assertThat(client.getStatus(id, StatusOptions.DEFAULT)).isEmpty();
             } finally {
                 worker.stop(Duration.ofSeconds(5));
+                real.deleteTaskHub();
             }
+        }
+    }
+
+    @Test
+    void stepOfAnInstanceWhoseRowCannotBeWrittenAtAll_givesUpItsMessagesAtTheLimit_insteadOfRetryingForEver() {
+        OrchestrationStore real = backend().taskHub(newHub("unwritable"));
+        real.createTaskHubIfNotExists();
+        AtomicInteger rejectedCommits = new AtomicInteger();
+        // Every checkpoint that writes the row is refused: the normal attempts, the poison failure and its bare form.
+        OrchestrationStore store = rejecting(real, rejectedCommits, "row refused", checkpoint -> checkpoint.instance() != null);
+        var registry = TestOrchestrations.registry();
+        var client = new DefaultTaskhubClient(store, registry);
+        TaskhubWorker worker = new TaskhubWorker(store, registry,
+                WorkerOptions.defaults().withConcurrency(1, 1).withPoisonLimit(2)).start();
+        try {
+            String id = client.startNew(StartInstanceRequest.of("Hello", null));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> worker.droppedMessages().count() > 0);
+
+            assertThat(rejectedCommits.get()).as("two attempts, the poison failure, and its bare form").isEqualTo(4);
+            assertThat(real.claimOrchestrationWorkItem("inspector", Duration.ofSeconds(1), 100))
+                    .as("nothing is left to retry").isEmpty();
+            assertThat(client.getStatus(id, StatusOptions.DEFAULT).orElseThrow().metadata().runtimeStatus())
+                    .as("the row stays as it was stored").isEqualTo(RuntimeStatus.Pending);
+        } finally {
+            worker.stop(Duration.ofSeconds(5));
+            real.deleteTaskHub();
         }
     }
 
