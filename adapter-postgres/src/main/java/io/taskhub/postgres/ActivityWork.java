@@ -103,6 +103,12 @@ final class ActivityWork {
     /** Deletes the task, fenced by the unexpired lease, and delivers the result in the same transaction. */
     void complete(Connection c, ActivityWorkItem item, InstanceMessage result, Instant now, Notices notices)
             throws SQLException {
+        deleteFenced(c, item, now);
+        delivery.deliver(c, List.of(result), now, false, notices);
+    }
+
+    /** Deletes the task while this lease holds it; else throws {@link LockLostException} (rolling back). */
+    void deleteFenced(Connection c, ActivityWorkItem item, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.tasks()
                 + " WHERE task_hub = ? AND seq = ? AND lock_token = ? AND locked_until > ?")) {
             ps.setString(1, hubKey);
@@ -114,7 +120,6 @@ final class ActivityWork {
                         + " or its instance was purged or replaced");
             }
         }
-        delivery.deliver(c, List.of(result), now, false, notices);
     }
 
     /** Makes the task visible again after {@code retryDelay}; a lost lease is ignored. */

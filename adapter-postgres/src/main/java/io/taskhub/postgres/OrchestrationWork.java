@@ -50,6 +50,8 @@ final class OrchestrationWork {
     /** The claim made with an activity's result: that one instance, if nobody holds it and it has work. */
     final String claimInstanceSql;
     final String claimInstanceNamedSql;
+    /** The lock taken to commit a step computed elsewhere together with its activity's result. */
+    final String lockIdleSql;
 
     OrchestrationWork(Tables tables, String hubKey, MessageDelivery delivery) {
         this.t = tables;
@@ -65,6 +67,10 @@ final class OrchestrationWork {
         this.claimExceptSql = claimSql(" AND lower(i.name) <> ALL(?::text[])");
         this.claimInstanceSql = claimInstanceSql("");
         this.claimInstanceNamedSql = claimInstanceSql(" AND lower(i.name) = ANY(?::text[])");
+        this.lockIdleSql = "SELECT 1 FROM " + t.instances() + " i WHERE i.task_hub = ? AND i.instance_id = ?"
+                + " AND i.revision = ? AND (i.locked_until IS NULL OR i.locked_until <= ?) AND NOT EXISTS (SELECT 1"
+                + " FROM " + t.inbox() + " m WHERE m.task_hub = i.task_hub AND m.instance_id = i.instance_id"
+                + " AND m.visible_at <= ?) FOR NO KEY UPDATE OF i SKIP LOCKED";
         this.takeMessagesSql = "WITH taken AS MATERIALIZED (SELECT seq AS taken_seq FROM " + t.inbox()
                 + " WHERE task_hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY seq LIMIT ?)"
                 + " UPDATE " + t.inbox() + " SET dequeue_count = dequeue_count + 1 FROM taken"
@@ -206,21 +212,74 @@ final class OrchestrationWork {
         boolean changed = row != null || checkpoint.replaceHistory() || !checkpoint.history().isEmpty();
         Fenced fenced = releaseFenced(c, item, receipt, row, changed, now);
         appendHistory(c, item.instanceId(), fenced, checkpoint);
-        List<ActivityTask> forClaims = new ArrayList<>();
-        List<ActivityTask> toHandOff = new ArrayList<>();
-        for (ActivityTask task : checkpoint.activityTasks()) {
-            boolean handed = handOff != null && toHandOff.size() < handOff.maxTasks()
-                    && handOff.names().accepts(task.name());
-            (handed ? toHandOff : forClaims).add(task);
-        }
-        insertTasks(c, forClaims, now, notices);
-        List<ActivityWorkItem> handedOff = insertLeasedTasks(c, toHandOff, handOff, now);
+        List<ActivityWorkItem> handedOff = storeTasks(c, checkpoint.activityTasks(), handOff, now, notices);
         // Messages go last: a start message may replace this very instance, which must see the new row.
         delivery.deliver(c, checkpoint.messages(), now, false, notices);
         // Released with messages that arrived meanwhile: someone may take them now.
         notices.orchestrationWorkIfVisible(item.instanceId(), now);
         if (changed) {
             notices.instanceChanged(item.instanceId());
+        }
+        return handedOff;
+    }
+
+    /** Stores a step's tasks: the first the hand-off takes leased to the committer (returned), the rest for claims. */
+    private List<ActivityWorkItem> storeTasks(Connection c, List<ActivityTask> tasks, TaskHandOff handOff,
+            Instant now, Notices notices) throws SQLException {
+        List<ActivityTask> forClaims = new ArrayList<>();
+        List<ActivityTask> toHandOff = new ArrayList<>();
+        for (ActivityTask task : tasks) {
+            boolean handed = handOff != null && toHandOff.size() < handOff.maxTasks()
+                    && handOff.names().accepts(task.name());
+            (handed ? toHandOff : forClaims).add(task);
+        }
+        insertTasks(c, forClaims, now, notices);
+        return insertLeasedTasks(c, toHandOff, handOff, now);
+    }
+
+    /**
+     * Locks the instance for a step computed elsewhere from revision {@code expectedRevision}, if it may be
+     * committed now: nobody holds the instance (a transaction holding its row is passed over), its revision is that
+     * one, and no message of it is visible (the step would skip it).
+     */
+    boolean lockIdle(Connection c, String instanceId, long expectedRevision, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(lockIdleSql)) {
+            ps.setString(1, hubKey);
+            ps.setString(2, instanceId);
+            ps.setLong(3, expectedRevision);
+            PgTime.set(ps, 4, now);
+            PgTime.set(ps, 5, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Commits a step computed elsewhere to an instance {@link #lockIdle} locked, in the same transaction. */
+    List<ActivityWorkItem> applyStep(Connection c, String instanceId, Checkpoint step, TaskHandOff handOff,
+            Instant now, Notices notices) throws SQLException {
+        InstanceMetadata row = step.instance();
+        boolean changed = row != null || step.replaceHistory() || !step.history().isEmpty();
+        String set = row != null ? InstanceRows.METADATA_ASSIGNMENTS + ", revision = revision + 1"
+                : changed ? "revision = revision + 1" : "revision = revision";
+        Fenced updated;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.instances() + " i SET " + set
+                + " WHERE task_hub = ? AND instance_id = ? RETURNING execution_id, (SELECT coalesce(max(h.sequence)"
+                + " + 1, 0) FROM " + t.history() + " h WHERE h.task_hub = i.task_hub"
+                + " AND h.instance_id = i.instance_id)")) {
+            int next = row != null ? InstanceRows.bindMetadata(ps, 1, row) : 1;
+            ps.setString(next, hubKey);
+            ps.setString(next + 1, instanceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                updated = new Fenced(rs.getString(1), rs.getInt(2));
+            }
+        }
+        appendHistory(c, instanceId, updated, step);
+        List<ActivityWorkItem> handedOff = storeTasks(c, step.activityTasks(), handOff, now, notices);
+        delivery.deliver(c, step.messages(), now, false, notices);
+        if (changed) {
+            notices.instanceChanged(instanceId);
         }
         return handedOff;
     }

@@ -368,6 +368,32 @@ public final class PostgresStore implements OrchestrationStore {
         });
     }
 
+    /** A step that may not be committed with its result: thrown to roll the transaction back, never seen by callers. */
+    private static final class Declined extends RuntimeException {
+        Declined() {
+            super(null, null, false, false);
+        }
+    }
+
+    @Override
+    public Optional<List<ActivityWorkItem>> completeActivityWithStep(ActivityWorkItem item, InstanceMessage result,
+            long expectedRevision, Checkpoint step, TaskHandOff handOff) {
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(step, "step");
+        Instant now = now();
+        try {
+            return Optional.of(withNotices((c, n) -> {
+                activities.deleteFenced(c, item, now);
+                if (!orchestrations.lockIdle(c, result.instanceId(), expectedRevision, now)) {
+                    throw new Declined(); // the task's deletion is rolled back with it
+                }
+                return orchestrations.applyStep(c, result.instanceId(), step, handOff, now, n);
+            }));
+        } catch (Declined declined) {
+            return Optional.empty();
+        }
+    }
+
     @Override
     public void abandonActivityWorkItem(ActivityWorkItem item, Duration retryDelay) {
         requireNotNegative(retryDelay);
@@ -434,9 +460,8 @@ public final class PostgresStore implements OrchestrationStore {
         });
     }
 
-    /** The earliest visibility time after now of the hub's messages or tasks (kind null: of both), or null. */
-    private Instant nextVisibleAt(WorkWaits.Kind kind) {
-        Instant now = now();
+    /** The earliest visibility time after {@code now} of the hub's messages or tasks (kind null: of both), or null. */
+    private Instant nextVisibleAt(WorkWaits.Kind kind, Instant now) {
         return db.inTransaction(c -> {
             Instant earliest = null;
             if (kind != WorkWaits.Kind.ACTIVITIES) {

@@ -2,8 +2,8 @@ package io.taskhub.postgres;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -20,12 +20,17 @@ final class WorkWaits {
 
     static final Duration MIN_POLL = Duration.ofMillis(50);
 
-    private record Mark(Kind kind, long epoch) {
+    /** What a claim had seen: the notifications so far, and the moment whose visible work it looked at. */
+    private record Mark(Kind kind, long epoch, Instant at) {
     }
 
-    /** The earliest future visibility time of one kind of work (null kind: either), read from the database. */
+    /**
+     * The earliest visibility time after {@code since} of one kind of work (null kind: either), read from the
+     * database.
+     */
     private static final class DueCache {
         private long epoch = -1;
+        private Instant since;
         private Instant value;
         private long computedAt;
     }
@@ -34,7 +39,7 @@ final class WorkWaits {
     private final BooleanSupplier listening;
     private final long maxPollNanos;
     private final Supplier<Instant> clock;
-    private final Function<Kind, Instant> nextDue;
+    private final BiFunction<Kind, Instant, Instant> nextDue;
     private final ThreadLocal<Mark> marks = new ThreadLocal<>();
     private final ThreadLocal<int[]> idleStreak = ThreadLocal.withInitial(() -> new int[1]);
     private final DueCache orchestrationDue = new DueCache();
@@ -42,7 +47,7 @@ final class WorkWaits {
     private final DueCache anyDue = new DueCache();
 
     WorkWaits(HubSignals signals, BooleanSupplier listening, Duration maxPoll, Supplier<Instant> clock,
-            Function<Kind, Instant> nextDue) {
+            BiFunction<Kind, Instant, Instant> nextDue) {
         this.signals = signals;
         this.listening = listening;
         this.maxPollNanos = maxPoll.toNanos();
@@ -51,7 +56,7 @@ final class WorkWaits {
     }
 
     void beforeClaim(Kind kind) {
-        marks.set(new Mark(kind, signal(kind).epoch()));
+        marks.set(new Mark(kind, signal(kind).epoch(), clock.get()));
     }
 
     void afterClaim(Kind kind, boolean found) {
@@ -67,6 +72,9 @@ final class WorkWaits {
         Kind kind = mark == null ? null : mark.kind();
         WorkSignal signal = kind == null ? signals.anyWork : signal(kind);
         long seen = mark == null ? signal.epoch() : mark.epoch();
+        // First what became visible after the claim looked (it may already have: then claim again), then what
+        // lies ahead.
+        Instant since = mark == null ? clock.get() : mark.at();
         long start = System.nanoTime();
         long deadline = start + Math.min(nanos(maxWait), pollNanos());
         while (true) {
@@ -75,7 +83,8 @@ final class WorkWaits {
                 idleStreak.get()[0]++;
                 return;
             }
-            Instant due = due(kind, signal);
+            Instant due = due(kind, signal, since);
+            since = clock.get();
             long untilDue = due == null ? Long.MAX_VALUE : WorkSignal.nanosUntil(clock.get(), due);
             long wait = Math.min(remaining, untilDue);
             if (wait > 0 && signal.await(seen, wait)) {
@@ -102,15 +111,17 @@ final class WorkWaits {
      * The cached due time stays valid while no notification arrived (every insert and release notifies) and
      * it lies ahead; it is read again at least once per poll interval in case a notification was lost.
      */
-    private Instant due(Kind kind, WorkSignal signal) {
+    private Instant due(Kind kind, WorkSignal signal, Instant since) {
         DueCache cache = kind == null ? anyDue : kind == Kind.ORCHESTRATIONS ? orchestrationDue : activityDue;
         synchronized (cache) {
             long epoch = signal.epoch();
             Instant now = clock.get();
+            // A value read for a later moment than ours may miss work that became visible in between.
             boolean fresh = cache.epoch == epoch && System.nanoTime() - cache.computedAt < maxPollNanos
-                    && (cache.value == null || cache.value.isAfter(now));
+                    && !cache.since.isAfter(since) && (cache.value == null || cache.value.isAfter(now));
             if (!fresh) {
-                cache.value = nextDue.apply(kind);
+                cache.value = nextDue.apply(kind, since);
+                cache.since = since;
                 cache.epoch = epoch;
                 cache.computedAt = System.nanoTime();
             }

@@ -161,6 +161,7 @@ class QueryPlanTest {
                 new InstanceQueries.Sql(orchestrations.takeMessagesSql, take),
                 new InstanceQueries.Sql(orchestrations.claimInstanceSql, withResult),
                 new InstanceQueries.Sql(orchestrations.claimInstanceNamedSql, namedWithResult),
+                new InstanceQueries.Sql(orchestrations.lockIdleSql, List.of(HUB, "instance-42", 7, now, now)),
                 new InstanceQueries.Sql(activities.claimSql, activity),
                 new InstanceQueries.Sql(activities.claimNamedSql, namedActivity),
                 new InstanceQueries.Sql(activities.claimExceptSql, namedActivity))) {

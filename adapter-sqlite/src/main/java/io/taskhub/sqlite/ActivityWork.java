@@ -86,6 +86,12 @@ final class ActivityWork {
     }
 
     void complete(Connection c, ActivityWorkItem item, InstanceMessage result, Instant now) throws SQLException {
+        deleteFenced(c, item, now);
+        rows.send(c, List.of(result), now, true, new HashMap<>());
+    }
+
+    /** Deletes the task while this lease holds it; else throws {@link LockLostException} (nothing changed). */
+    void deleteFenced(Connection c, ActivityWorkItem item, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM activity_tasks WHERE task_hub = ? AND seq = ?"
                 + " AND lock_token = ? AND locked_until > ?")) {
             ps.setString(1, taskHub);
@@ -97,7 +103,6 @@ final class ActivityWork {
                         + item.task().instanceId() + "' expired or was taken by another worker.");
             }
         }
-        rows.send(c, List.of(result), now, true, new HashMap<>());
     }
 
     void abandon(Connection c, ActivityWorkItem item, Duration retryDelay, Instant now) throws SQLException {

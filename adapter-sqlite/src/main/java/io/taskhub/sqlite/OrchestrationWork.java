@@ -175,16 +175,7 @@ final class OrchestrationWork {
             rows.unlock(c, item.instanceId(), receipt.token());
         }
         List<ActivityTask> forClaims = new ArrayList<>();
-        List<ActivityWorkItem> handedOff = new ArrayList<>();
-        for (ActivityTask task : checkpoint.activityTasks()) {
-            if (handOff != null && handedOff.size() < handOff.maxTasks() && handOff.names().accepts(task.name())) {
-                handedOff.add(rows.insertLeasedTask(c, task, new Lease(handOff.owner(), UUID.randomUUID().toString(),
-                        now.plus(handOff.leaseDuration())), now));
-            } else {
-                forClaims.add(task);
-            }
-        }
-        rows.insertTasks(c, forClaims, now);
+        List<ActivityWorkItem> handedOff = storeTasks(c, checkpoint.activityTasks(), handOff, forClaims, now);
         Map<String, Boolean> known = new HashMap<>();
         known.put(item.instanceId(), true);
         rows.send(c, checkpoint.messages(), now, true, known);
@@ -206,6 +197,63 @@ final class OrchestrationWork {
             }
         }
         return new Committed(handedOff, !forClaims.isEmpty(), arrivedMeanwhile || !checkpoint.messages().isEmpty());
+    }
+
+    /**
+     * Stores a step's tasks: the first the hand-off takes leased to the committer (returned), the rest for claims
+     * (added to {@code forClaims}).
+     */
+    private List<ActivityWorkItem> storeTasks(Connection c, List<ActivityTask> tasks, TaskHandOff handOff,
+            List<ActivityTask> forClaims, Instant now) throws SQLException {
+        List<ActivityWorkItem> handedOff = new ArrayList<>();
+        for (ActivityTask task : tasks) {
+            if (handOff != null && handedOff.size() < handOff.maxTasks() && handOff.names().accepts(task.name())) {
+                handedOff.add(rows.insertLeasedTask(c, task, new Lease(handOff.owner(), UUID.randomUUID().toString(),
+                        now.plus(handOff.leaseDuration())), now));
+            } else {
+                forClaims.add(task);
+            }
+        }
+        rows.insertTasks(c, forClaims, now);
+        return handedOff;
+    }
+
+    /**
+     * Whether a step computed elsewhere from revision {@code expectedRevision} may be committed now: nobody holds
+     * the instance, its revision is that one, and no message of it is visible (the step would skip it).
+     */
+    boolean isIdleAt(Connection c, String instanceId, long expectedRevision, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM instances i WHERE i.task_hub = ?"
+                + " AND i.instance_id = ? AND i.revision = ? AND (i.lock_token IS NULL OR i.locked_until <= ?)"
+                + " AND NOT EXISTS (SELECT 1 FROM inbox m WHERE m.task_hub = i.task_hub"
+                + " AND m.instance_id = i.instance_id AND m.visible_at <= ?)")) {
+            long at = Rows.nanos(now);
+            ps.setString(1, taskHub);
+            ps.setString(2, instanceId);
+            ps.setLong(3, expectedRevision);
+            ps.setLong(4, at);
+            ps.setLong(5, at);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Commits a step computed elsewhere to an instance {@link #isIdleAt} approved, in the same transaction. */
+    Committed applyStep(Connection c, String instanceId, Checkpoint step, TaskHandOff handOff, Instant now)
+            throws SQLException {
+        String executionId = step.instance() != null ? step.instance().executionId()
+                : rows.select(c, instanceId).executionId();
+        rows.appendHistory(c, instanceId, executionId, step.history(), step.replaceHistory());
+        if (step.instance() != null) {
+            rows.updateAndUnlock(c, step.instance());
+        }
+        List<ActivityTask> forClaims = new ArrayList<>();
+        List<ActivityWorkItem> handedOff = storeTasks(c, step.activityTasks(), handOff, forClaims, now);
+        Map<String, Boolean> known = new HashMap<>();
+        known.put(instanceId, true);
+        rows.send(c, step.messages(), now, true, known);
+        return new Committed(handedOff, !forClaims.isEmpty(), !step.messages().isEmpty());
     }
 
     /** Releases the instance and delays its messages, only while this claim still holds it. */

@@ -53,7 +53,11 @@ final class SqliteStore implements OrchestrationStore {
     private final WorkNews news = new WorkNews();
     /** How often an instance wait looks again for changes other processes wrote. */
     private final Duration otherProcessPoll;
-    private final ThreadLocal<WorkNews.Mark> seenAtClaim = new ThreadLocal<>();
+    /** What a thread's last claim had seen: the news, and the moment whose visible work it looked at. */
+    private record Claimed(WorkNews.Mark news, Instant at) {
+    }
+
+    private final ThreadLocal<Claimed> seenAtClaim = new ThreadLocal<>();
 
     SqliteStore(String taskHubName, SqliteDatabase db, Duration otherProcessPoll) {
         this.otherProcessPoll = otherProcessPoll;
@@ -267,7 +271,7 @@ final class SqliteStore implements OrchestrationStore {
     @Override
     public Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration,
             int maxMessages, NameFilter names) {
-        seenAtClaim.set(news.mark(WorkNews.Kind.ORCHESTRATIONS));
+        seenAtClaim.set(new Claimed(news.mark(WorkNews.Kind.ORCHESTRATIONS), now()));
         return Optional.ofNullable(db.write(c -> orchestrations.claim(c, owner, leaseDuration, maxMessages, names,
                 now())));
     }
@@ -314,7 +318,7 @@ final class SqliteStore implements OrchestrationStore {
 
     @Override
     public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration, NameFilter names) {
-        seenAtClaim.set(news.mark(WorkNews.Kind.ACTIVITIES));
+        seenAtClaim.set(new Claimed(news.mark(WorkNews.Kind.ACTIVITIES), now()));
         return Optional.ofNullable(db.write(c -> activities.claim(c, owner, leaseDuration, names, now())));
     }
 
@@ -348,6 +352,35 @@ final class SqliteStore implements OrchestrationStore {
         }));
         news.announce(claimed.isEmpty(), false); // a result nobody took waits for a claim
         return claimed;
+    }
+
+    /** A step that may not be committed with its result: thrown to roll the write back, never seen by callers. */
+    private static final class Declined extends RuntimeException {
+        Declined() {
+            super(null, null, false, false);
+        }
+    }
+
+    @Override
+    public Optional<List<ActivityWorkItem>> completeActivityWithStep(ActivityWorkItem item, InstanceMessage result,
+            long expectedRevision, Checkpoint step, TaskHandOff handOff) {
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(step, "step");
+        OrchestrationWork.Committed committed;
+        try {
+            committed = db.write(c -> {
+                Instant now = now();
+                activities.deleteFenced(c, item, now);
+                if (!orchestrations.isIdleAt(c, result.instanceId(), expectedRevision, now)) {
+                    throw new Declined(); // the task's deletion is rolled back with it
+                }
+                return orchestrations.applyStep(c, result.instanceId(), step, handOff, now);
+            });
+        } catch (Declined declined) {
+            return Optional.empty();
+        }
+        news.announce(committed.orchestrationWork(), committed.tasksForClaims());
+        return Optional.of(committed.handedOff());
     }
 
     @Override
@@ -389,22 +422,27 @@ final class SqliteStore implements OrchestrationStore {
 
     @Override
     public void awaitWork(Duration maxWait) throws InterruptedException {
-        WorkNews.Mark seen = seenAtClaim.get();
+        Claimed claimed = seenAtClaim.get();
         seenAtClaim.remove();
-        if (seen == null) {
-            seen = news.mark(null);
+        if (claimed == null) {
+            claimed = new Claimed(news.mark(null), now());
         }
-        long wait = Math.min(maxWait.toMillis(), millisUntilNextDue());
+        long wait = Math.min(maxWait.toMillis(), millisUntilNextDue(claimed.at()));
         if (wait > 0) {
             // In-process writes wake us at once; another process's writes are seen at the next due time or maxWait.
-            news.await(seen, wait);
+            news.await(claimed.news(), wait);
         }
     }
 
-    private long millisUntilNextDue() {
+    /**
+     * How long until work becomes visible (or a lease runs out) after {@code since}, the moment the last claim
+     * looked: 0 when that already happened (the work became visible after the claim looked, so claim again).
+     */
+    private long millisUntilNextDue(Instant since) {
         Long next = db.read(c -> {
-            // Only what lies ahead: work visible now that the last claim did not take is held by another worker
-            // (its lease is among these times) or has a name this worker does not run; waiting for it would spin.
+            // Only what comes after the claim looked: work visible then that it did not take is held by another
+            // worker (its lease is among these times) or has a name this worker does not run; waiting for it
+            // would spin.
             try (PreparedStatement ps = c.prepareStatement("SELECT MIN(t) FROM ("
                     + " SELECT MIN(visible_at) AS t FROM inbox WHERE task_hub = ?1 AND visible_at > ?2"
                     + " UNION ALL SELECT MIN(visible_at) FROM activity_tasks WHERE task_hub = ?1 AND lock_token IS NULL"
@@ -412,7 +450,7 @@ final class SqliteStore implements OrchestrationStore {
                     + " UNION ALL SELECT MIN(locked_until) FROM activity_tasks WHERE task_hub = ?1 AND locked_until > ?2"
                     + " UNION ALL SELECT MIN(locked_until) FROM instances WHERE task_hub = ?1 AND locked_until > ?2)")) {
                 ps.setString(1, taskHub);
-                ps.setLong(2, Rows.nanos(now()));
+                ps.setLong(2, Rows.nanos(since));
                 try (ResultSet rs = ps.executeQuery()) {
                     long value = rs.next() ? rs.getLong(1) : 0;
                     return rs.wasNull() ? null : value;

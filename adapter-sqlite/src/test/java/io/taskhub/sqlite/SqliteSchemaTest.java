@@ -46,13 +46,16 @@ class SqliteSchemaTest {
         String last = SqliteDatabase.SCHEMA_VERSIONS.get(SqliteDatabase.SCHEMA_VERSIONS.size() - 1);
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
                 Statement statement = connection.createStatement()) {
-            statement.executeUpdate("DROP TABLE workers"); // what the last migration created
+            statement.executeUpdate("ALTER TABLE workers DROP COLUMN hub_name"); // what the last migration added
             statement.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '" + last + "'");
         }
 
         try (SqliteStorageBackend backend = new SqliteStorageBackend(SqliteConfig.at(file))) {
             OrchestrationStore store = backend.taskHub("Older");
             assertThat(store.liveWorkers()).isEmpty();
+            store.registerWorker(new io.taskhub.ports.store.WorkerRegistration("w", java.util.Set.of("O"),
+                    java.util.Set.of("A"), java.time.Instant.now().plusSeconds(60)));
+            assertThat(backend.liveTaskHubs()).containsExactly("Older");
         }
         assertThat(appliedVersions(file)).containsExactlyInAnyOrderElementsOf(SqliteDatabase.SCHEMA_VERSIONS);
     }

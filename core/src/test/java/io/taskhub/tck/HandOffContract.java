@@ -282,4 +282,88 @@ public abstract class HandOffContract extends StoreContractSupport {
         assertNoOrchestrationWork(store);
         assertThat(store.getInstance(id)).isEmpty();
     }
+
+    // ---- a result committed together with the step it brings -------------------------------------------------
+
+    /** The step a worker computes from its own state when task 0's result arrives: it schedules task 1. */
+    private static Checkpoint stepAfterFirstResult(OrchestrationStore store, String id, ActivityWorkItem done) {
+        var row = store.getInstance(id).orElseThrow();
+        return new Checkpoint(row.toBuilder().customStatus("\"second\"").build(),
+                List.of(result(done).event(), new io.taskhub.ports.history.TaskScheduled(Fixtures.now(), 1, "Work",
+                        null)), false, List.of(task(id, row.executionId(), 1)), List.of());
+    }
+
+    @Test
+    void completeWithStep_recordsTheResultAndTheStep_inOneCommit_andHandsOffTheStepsTasks() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        ActivityWorkItem first = commitHandingOff(store, firstStep(store, id), 1, 1).get(0);
+        long revision = store.getInstance(id).orElseThrow().revision();
+        int historyBefore = store.getHistory(id).size();
+
+        Optional<List<ActivityWorkItem>> committed = store.completeActivityWithStep(first, result(first), revision,
+                stepAfterFirstResult(store, id, first), handOff(1, LONG_LEASE));
+
+        if (!handsOffWork()) {
+            assertThat(committed).as("a store that declines stores nothing").isEmpty();
+            assertThat(store.getInstance(id).orElseThrow().revision()).isEqualTo(revision);
+            return;
+        }
+        assertThat(committed.orElseThrow()).extracting(h -> h.task().taskId()).containsExactly(1);
+        var row = store.getInstance(id).orElseThrow();
+        assertThat(row.revision()).isEqualTo(revision + 1);
+        assertThat(row.customStatus()).isEqualTo("\"second\"");
+        assertThat(store.getHistory(id)).hasSize(historyBefore + 2)
+                .filteredOn(TaskCompleted.class::isInstance).singleElement()
+                .extracting(e -> ((TaskCompleted) e).taskId()).isEqualTo(0);
+        assertNoOrchestrationWork(store); // the result never entered the inbox
+        assertThat(store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE)).as("task 1 is the caller's").isEmpty();
+        assertThatThrownBy(() -> store.completeActivityWorkItem(first, result(first)))
+                .as("task 0 is done").isInstanceOf(LockLostException.class);
+    }
+
+    @Test
+    void completeWithStep_declines_whenTheInstanceMovedOn_orHasAMessage_orIsHeld_andChangesNothing() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        ActivityWorkItem first = commitHandingOff(store, firstStep(store, id), 1, 1).get(0);
+        long revision = store.getInstance(id).orElseThrow().revision();
+        Checkpoint step = stepAfterFirstResult(store, id, first);
+
+        assertThat(store.completeActivityWithStep(first, result(first), revision - 1, step, null))
+                .as("a revision that is not the stored one").isEmpty();
+        store.sendMessages(List.of(Fixtures.event(id, "Ping")));
+        assertThat(store.completeActivityWithStep(first, result(first), revision, step, null))
+                .as("a visible message waits: the step would skip it").isEmpty();
+        OrchestrationWorkItem held = store.claimOrchestrationWorkItem(OTHER_WORKER, LONG_LEASE, 100).orElseThrow();
+        assertThat(store.completeActivityWithStep(first, result(first), revision, step, null))
+                .as("another worker holds the instance").isEmpty();
+
+        assertThat(store.getInstance(id).orElseThrow().revision()).isEqualTo(revision);
+        store.completeOrchestrationWorkItem(held, Checkpoint.consumeOnly());
+        store.completeActivityWorkItem(first, result(first)); // still the caller's: the usual way works
+        assertThat(claimFor(store, id).messages()).singleElement().extracting(InstanceMessage::event)
+                .isInstanceOf(TaskCompleted.class);
+    }
+
+    @Test
+    void completeWithStep_afterTheActivityLeaseWasLost_throwsAndStoresNothing() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        OrchestrationWorkItem step = firstStep(store, id);
+        store.completeOrchestrationWorkItem(step, scheduling(step, 1), handOff(0, LONG_LEASE));
+        ActivityWorkItem doomed = store.claimActivityWorkItem(WORKER, SHORT_LEASE).orElseThrow();
+        waitUntilPast(store, doomed.lease().expiresAt());
+        ActivityWorkItem retaken = store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE).orElseThrow();
+        long revision = store.getInstance(id).orElseThrow().revision();
+
+        if (handsOffWork()) {
+            assertThatThrownBy(() -> store.completeActivityWithStep(doomed, result(doomed), revision,
+                    stepAfterFirstResult(store, id, doomed), null)).isInstanceOf(LockLostException.class);
+        }
+
+        assertThat(store.getInstance(id).orElseThrow().revision()).isEqualTo(revision);
+        store.completeActivityWorkItem(retaken, result(retaken));
+        assertThat(claimFor(store, id).messages()).hasSize(1);
+    }
 }

@@ -6,6 +6,7 @@ import io.taskhub.ports.history.EventRaised;
 import io.taskhub.ports.history.ExecutionResumed;
 import io.taskhub.ports.history.ExecutionSuspended;
 import io.taskhub.ports.history.HistoryEvent;
+import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.FailureDetails;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.orchestration.Orchestrator;
@@ -51,6 +52,7 @@ public final class OrchestrationSession {
     private Outcome outcome;
     private boolean swallowedUnwind;
     private long revision;
+    private InstanceMetadata committedRow;
 
     private OrchestrationSession(String instanceId, String executionId,
             Function<String, Optional<Orchestrator>> orchestrators) {
@@ -85,8 +87,26 @@ public final class OrchestrationSession {
         return revision;
     }
 
+    /** Sets the revision after a commit whose row this session does not keep (forgets the row it knew). */
     public void setRevision(long committedRevision) {
         revision = committedRevision;
+        committedRow = null;
+    }
+
+    /** The instance row as of {@link #revision()}, when the worker that committed it knows it; else null. */
+    public InstanceMetadata committedRow() {
+        return committedRow;
+    }
+
+    /** Sets the revision and the row it stored (after a step this session's worker committed). */
+    public void setCommitted(long committedRevision, InstanceMetadata row) {
+        revision = committedRevision;
+        committedRow = row;
+    }
+
+    /** How many scheduled tasks, timers and sub-orchestrations still await their result. */
+    public int awaitedResults() {
+        return ledger.awaited();
     }
 
     public boolean hasStarted() {

@@ -41,6 +41,25 @@ public final class SessionCache {
         return null;
     }
 
+    /**
+     * Removes and returns the instance's session for this execution, whatever its revision (the store decides
+     * whether that revision is still current); null when there is none.
+     */
+    public OrchestrationSession takeLatest(String instanceId, String executionId) {
+        OrchestrationSession session;
+        synchronized (sessions) {
+            session = sessions.remove(instanceId);
+        }
+        if (session == null) {
+            return null;
+        }
+        if (session.executionId().equals(executionId) && !session.isFinished()) {
+            return session;
+        }
+        session.unwind(unwindGrace);
+        return null;
+    }
+
     public void put(OrchestrationSession session) {
         List<OrchestrationSession> evicted = new ArrayList<>();
         synchronized (sessions) {

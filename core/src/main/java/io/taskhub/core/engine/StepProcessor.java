@@ -111,16 +111,83 @@ public final class StepProcessor {
         }
         StepOutput step = new StepOutput(instance, now);
         List<ActivityWorkItem> handedOff;
+        Checkpoint checkpoint;
         try {
             runStep(session, messages, step);
-            handedOff = commit(item, step.toCheckpoint(), handOff);
+            checkpoint = step.toCheckpoint();
+            handedOff = commit(item, checkpoint, handOff);
         } catch (RuntimeException | Error e) {
             discard(session);
             throw e;
         }
         step.logEnd();
-        keepOrDiscard(session, step.changesInstance() ? instance.revision() + 1 : instance.revision());
+        keepCommitted(session, instance, checkpoint, step);
         return handedOff;
+    }
+
+    /**
+     * Commits an activity's result together with the step it brings, computed from this worker's cached session of
+     * the instance, in one store transaction (see {@link OrchestrationStore#completeActivityWithStep}): no claim, no
+     * inbox round trip. Done only where nothing else can be waiting: a running instance whose cached session knows
+     * its stored row and awaits this one result (a fan-in's many results go the usual way).
+     *
+     * @return the activities handed to this worker, when committed; empty when the result must go the usual way
+     *         (nothing was stored then)
+     * @throws LockLostException when the activity's lease was lost (nothing stored)
+     */
+    public Optional<List<ActivityWorkItem>> completeWithStep(ActivityWorkItem activity, InstanceMessage result,
+            ActivityHandOff handOff) {
+        OrchestrationSession session = cache.takeLatest(activity.task().instanceId(), activity.task().executionId());
+        if (session == null) {
+            return Optional.empty();
+        }
+        InstanceMetadata instance = session.committedRow();
+        if (instance == null || instance.runtimeStatus() != RuntimeStatus.Running || session.awaitedResults() != 1
+                || !session.accepts(result.event())) {
+            cache.put(session); // still current for the usual way
+            return Optional.empty();
+        }
+        long expectedRevision = session.revision();
+        StepOutput step = new StepOutput(instance, store.now());
+        Checkpoint checkpoint;
+        try {
+            runStep(session, List.of(result), step);
+            checkpoint = step.toCheckpoint();
+        } catch (RuntimeException | Error e) {
+            discard(session); // the usual way replays the step, with its retries and poison limit
+            return Optional.empty();
+        }
+        TaskHandOff terms = checkpoint.activityTasks().isEmpty() ? null
+                : handOff.reserve(checkpoint.activityTasks().size());
+        Optional<List<ActivityWorkItem>> committed = Optional.empty();
+        try {
+            committed = store.completeActivityWithStep(activity, result, expectedRevision, checkpoint, terms);
+        } finally {
+            if (terms != null) {
+                handOff.release(terms.maxTasks() - committed.map(List::size).orElse(0));
+            }
+            if (committed.isEmpty()) {
+                discard(session); // it has run a step that was not stored
+            }
+        }
+        if (committed.isPresent()) {
+            step.logEnd();
+            keepCommitted(session, instance.toBuilder().revision(expectedRevision).build(), checkpoint, step);
+        }
+        return committed;
+    }
+
+    /** Keeps the session cached with the revision and row its commit stored, or discards it when finished. */
+    private void keepCommitted(OrchestrationSession session, InstanceMetadata before, Checkpoint checkpoint,
+            StepOutput step) {
+        long revision = step.changesInstance() ? before.revision() + 1 : before.revision();
+        InstanceMetadata row = checkpoint.instance() != null ? checkpoint.instance() : before;
+        if (session.isFinished() || !cache.isEnabled()) {
+            discard(session);
+        } else {
+            session.setCommitted(revision, row.toBuilder().revision(revision).build());
+            cache.put(session);
+        }
     }
 
     private void keepOrDiscard(OrchestrationSession session, long committedRevision) {

@@ -52,6 +52,11 @@ final class TaskLedger {
         return id.isEmpty() || (scheduled.contains(id.getAsInt()) && !resolved.contains(id.getAsInt()));
     }
 
+    /** How many scheduled tasks, timers and sub-orchestrations still await their result. */
+    int awaited() {
+        return scheduled.size() - resolved.size();
+    }
+
     /** Sub-orchestrations started and not yet finished, by instance id. */
     List<String> openChildInstanceIds() {
         return List.copyOf(openChildren.values());

@@ -259,6 +259,14 @@ final class HubState {
             throw lost(item, "the lease expired at " + target.lease.expiresAt());
         }
         // Every check is done: from here on nothing fails, so the checkpoint applies entirely or not at all.
+        Set<Long> consumed = new HashSet<>(receipt.sequences());
+        target.inbox.removeIf(m -> consumed.contains(m.sequence));
+        return apply(target, checkpoint, handOff, now);
+    }
+
+    /** Applies a step's checkpoint to an instance whose consumed messages are already gone, releasing it. */
+    private List<ActivityWorkItem> apply(StoredInstance target, Checkpoint checkpoint, TaskHandOff handOff,
+            Instant now) {
         boolean changed = checkpoint.instance() != null || checkpoint.replaceHistory()
                 || !checkpoint.history().isEmpty();
         if (checkpoint.replaceHistory()) {
@@ -269,8 +277,6 @@ final class HubState {
             InstanceMetadata row = checkpoint.instance() != null ? checkpoint.instance() : target.metadata;
             target.metadata = row.toBuilder().revision(nextRevision(target.revision())).build();
         }
-        Set<Long> consumed = new HashSet<>(receipt.sequences());
-        target.inbox.removeIf(m -> consumed.contains(m.sequence));
         target.lease = null;
         List<ActivityWorkItem> handedOff = new ArrayList<>();
         for (ActivityTask task : checkpoint.activityTasks()) {
@@ -290,6 +296,25 @@ final class HubState {
             signals.instanceChanged();
         }
         return handedOff;
+    }
+
+    /** See {@link io.taskhub.ports.store.OrchestrationStore#completeActivityWithStep}. */
+    Optional<List<ActivityWorkItem>> completeActivityWithStep(ActivityWorkItem item, InstanceMessage result,
+            long expectedRevision, Checkpoint step, TaskHandOff handOff, Instant now) {
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(step, "step");
+        StoredTask task = activities.requireLive(item, now);
+        StoredInstance target = instances.get(result.instanceId());
+        if (step.instance() != null && !step.instance().instanceId().equals(result.instanceId())) {
+            throw new IllegalArgumentException("The step's instance row is for '" + step.instance().instanceId()
+                    + "' but the result is for '" + result.instanceId() + "'.");
+        }
+        if (target == null || Leases.isHeld(target.lease, now) || target.revision() != expectedRevision
+                || target.oldestVisible(now) != null) {
+            return Optional.empty();
+        }
+        activities.remove(task);
+        return Optional.of(apply(target, step, handOff, now));
     }
 
     void abandon(OrchestrationWorkItem item, Duration retryDelay, Instant now) {

@@ -265,6 +265,12 @@ public final class InMemoryStore implements OrchestrationStore {
     }
 
     @Override
+    public Optional<List<ActivityWorkItem>> completeActivityWithStep(ActivityWorkItem item, InstanceMessage result,
+            long expectedRevision, Checkpoint step, TaskHandOff handOff) {
+        return locked(() -> state.completeActivityWithStep(item, result, expectedRevision, step, handOff, now()));
+    }
+
+    @Override
     public void abandonActivityWorkItem(ActivityWorkItem item, Duration retryDelay) {
         Leases.requireNotNegative(retryDelay, "retryDelay");
         locked(() -> {

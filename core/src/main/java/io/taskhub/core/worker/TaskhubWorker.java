@@ -179,21 +179,27 @@ public final class TaskhubWorker implements AutoCloseable {
     private void runChain(ActivityWorkItem first) {
         ActivityWorkItem activity = first;
         while (activity != null) {
-            Optional<OrchestrationWorkItem> next;
+            Next next;
             try {
                 next = runActivity(activity);
             } finally {
                 activityPlaces.release();
             }
             activity = null;
-            if (next.isPresent()) {
-                List<ActivityWorkItem> handedOff = runStep(next.get());
-                if (!handedOff.isEmpty()) {
-                    activity = handedOff.get(0);
-                    handedOff.subList(1, handedOff.size()).forEach(this::dispatch);
-                }
+            List<ActivityWorkItem> handedOff = next.step() != null ? runStep(next.step()) : next.activities();
+            if (!handedOff.isEmpty()) {
+                activity = handedOff.get(0);
+                handedOff.subList(1, handedOff.size()).forEach(this::dispatch);
             }
         }
+    }
+
+    /**
+     * What follows an activity on its thread: the step its result brings, claimed with the result (then run), or
+     * the activities that step handed over when it was committed together with the result.
+     */
+    private record Next(OrchestrationWorkItem step, List<ActivityWorkItem> activities) {
+        static final Next NOTHING = new Next(null, List.of());
     }
 
     /** Runs a handed-over activity on a thread of its own; while stopping, gives it back at once instead. */
@@ -238,18 +244,23 @@ public final class TaskhubWorker implements AutoCloseable {
     }
 
     /**
-     * Runs one activity and commits its result; returns its instance's next step when the store claimed it for
-     * this worker with the result.
+     * Runs one activity and commits its result: with the step it brings where this worker holds the instance's
+     * session and nothing else awaits, else with the claim of its instance, else alone.
      */
-    private Optional<OrchestrationWorkItem> runActivity(ActivityWorkItem item) {
+    private Next runActivity(ActivityWorkItem item) {
         busy.incrementAndGet();
         leases.track(item, () -> store.renewActivityWorkItem(item, options.leaseDuration()));
         context.enter(item.task().instanceId(), item.task().name());
         try {
             InstanceMessage result = activities.run(item, store.now());
             if (options.handOffWork() && running) {
-                return store.completeActivityWorkItem(item, result, new InstanceClaim(options.workerId(),
-                        options.leaseDuration(), options.maxMessagesPerStep(), ownOrchestrators));
+                Optional<List<ActivityWorkItem>> withStep = steps.completeWithStep(item, result, handOff);
+                if (withStep.isPresent()) {
+                    return new Next(null, withStep.get());
+                }
+                return new Next(store.completeActivityWorkItem(item, result, new InstanceClaim(options.workerId(),
+                        options.leaseDuration(), options.maxMessagesPerStep(), ownOrchestrators)).orElse(null),
+                        List.of());
             }
             store.completeActivityWorkItem(item, result);
         } catch (LockLostException e) {
@@ -265,7 +276,7 @@ public final class TaskhubWorker implements AutoCloseable {
             leases.untrack(item);
             busy.decrementAndGet();
         }
-        return Optional.empty();
+        return Next.NOTHING;
     }
 
     /**

@@ -238,6 +238,25 @@ public interface OrchestrationStore {
 
     /** Makes the task visible again after {@code retryDelay}; a lost lease is ignored. */
     void abandonActivityWorkItem(ActivityWorkItem item, Duration retryDelay);
+    /**
+     * Commits an activity's result together with the step it brings, in one transaction: the caller computed
+     * {@code step} from its own state of the result's instance at revision {@code expectedRevision}, as if it had
+     * claimed the instance with {@code result} as its only message. The task is deleted (fenced by its lease) and
+     * the step is committed as {@link #completeOrchestrationWorkItem(OrchestrationWorkItem, Checkpoint, TaskHandOff)}
+     * would, the result itself never entering the inbox. The store declines (returns empty, nothing changed) unless
+     * nobody holds the instance, its revision is still {@code expectedRevision} and it has no visible message; the
+     * caller then takes the usual way ({@link #completeActivityWorkItem(ActivityWorkItem, InstanceMessage,
+     * InstanceClaim)}). A store that cannot do this always declines.
+     *
+     * @param handOff the step's tasks to hand to the caller, or null for none
+     * @return the tasks handed to the caller, when committed
+     * @throws LockLostException the activity's lease was lost; nothing was changed
+     */
+    default Optional<List<ActivityWorkItem>> completeActivityWithStep(ActivityWorkItem item, InstanceMessage result,
+            long expectedRevision, Checkpoint step, TaskHandOff handOff) {
+        return Optional.empty();
+    }
+
 
     // ---- purge -----------------------------------------------------------------------------------------------
 
