@@ -260,8 +260,10 @@ final class OrchestrationWork {
             Instant now, Notices notices) throws SQLException {
         InstanceMetadata row = step.instance();
         boolean changed = row != null || step.replaceHistory() || !step.history().isEmpty();
-        String set = row != null ? InstanceRows.METADATA_ASSIGNMENTS + ", revision = revision + 1"
-                : changed ? "revision = revision + 1" : "revision = revision";
+        // An expired lease that lockIdle passed over is cleared, so its holder can neither renew nor commit.
+        String set = (row != null ? InstanceRows.METADATA_ASSIGNMENTS + ", revision = revision + 1, "
+                : changed ? "revision = revision + 1, " : "")
+                + "lock_owner = NULL, lock_token = NULL, locked_until = NULL";
         Fenced updated;
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.instances() + " i SET " + set
                 + " WHERE task_hub = ? AND instance_id = ? RETURNING execution_id, (SELECT coalesce(max(h.sequence)"

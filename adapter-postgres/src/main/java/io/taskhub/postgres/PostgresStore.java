@@ -312,7 +312,6 @@ public final class PostgresStore implements OrchestrationStore {
     public List<ActivityWorkItem> completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint,
             TaskHandOff handOff) {
         Objects.requireNonNull(checkpoint, "checkpoint");
-        Objects.requireNonNull(handOff, "handOff");
         Instant now = now();
         return withNotices((c, n) -> orchestrations.complete(c, item, checkpoint, handOff, now, n));
     }

@@ -294,7 +294,6 @@ final class SqliteStore implements OrchestrationStore {
     @Override
     public List<ActivityWorkItem> completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint,
             TaskHandOff handOff) {
-        Objects.requireNonNull(handOff, "handOff");
         return complete(item, checkpoint, handOff);
     }
 

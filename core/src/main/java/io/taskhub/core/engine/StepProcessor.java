@@ -120,9 +120,24 @@ public final class StepProcessor {
             discard(session);
             throw e;
         }
-        step.logEnd();
-        keepCommitted(session, instance, checkpoint, step);
+        afterCommit(session, instance, checkpoint, step);
         return handedOff;
+    }
+
+    /**
+     * Logs the step's end and keeps its session; never throws, so that what the commit handed over always reaches
+     * the worker (their places are reserved).
+     */
+    private void afterCommit(OrchestrationSession session, InstanceMetadata before, Checkpoint checkpoint,
+            StepOutput step) {
+        try {
+            step.logEnd();
+            keepCommitted(session, before, checkpoint, step);
+        } catch (RuntimeException | Error e) {
+            System.getLogger(StepProcessor.class.getName()).log(System.Logger.Level.WARNING, "After committing a"
+                    + " step of instance " + session.instanceId() + ", its session could not be kept: " + e);
+            discard(session);
+        }
     }
 
     /**
@@ -162,6 +177,13 @@ public final class StepProcessor {
         Optional<List<ActivityWorkItem>> committed = Optional.empty();
         try {
             committed = store.completeActivityWithStep(activity, result, expectedRevision, checkpoint, terms);
+        } catch (LockLostException lost) {
+            throw lost;
+        } catch (RuntimeException failed) {
+            // Not stored (or, if the failure came after the commit, the usual way finds the task gone): the result
+            // goes the usual way, where the step's own retries and poison limit apply, rather than the activity
+            // running again.
+            committed = Optional.empty();
         } finally {
             if (terms != null) {
                 handOff.release(terms.maxTasks() - committed.map(List::size).orElse(0));
@@ -171,8 +193,7 @@ public final class StepProcessor {
             }
         }
         if (committed.isPresent()) {
-            step.logEnd();
-            keepCommitted(session, instance.toBuilder().revision(expectedRevision).build(), checkpoint, step);
+            afterCommit(session, instance.toBuilder().revision(expectedRevision).build(), checkpoint, step);
         }
         return committed;
     }
@@ -553,6 +574,9 @@ public final class StepProcessor {
             } catch (LockLostException lost) {
                 throw lost;
             } catch (RuntimeException unwritable) {
+                if (item.dequeueCount() <= 2 * poisonLimit) {
+                    throw unwritable; // retried with back-off: the store may only be unavailable for a while
+                }
                 giveUp(item, unwritable);
                 return;
             }
@@ -561,7 +585,8 @@ public final class StepProcessor {
     }
 
     /**
-     * The last resort at the poison limit, when not even the bare failure can be written: the work item's messages
+     * The last resort, when not even the bare failure could be written in as many attempts again past the poison
+     * limit (so not an outage of a few minutes): the work item's messages
      * are consumed (a commit that writes nothing else), so the limit holds and nothing is retried for ever; the
      * drop is logged with the instance id and counted. The instance keeps its stored row.
      */

@@ -151,9 +151,17 @@ public final class TaskhubWorker implements AutoCloseable {
     private void activityLoop() {
         while (running) {
             try {
-                activityPlaces.acquire(); // a place for what this claim finds, shared with handed-over activities
+                // A place for what this claim finds, shared with handed-over activities; looked for again and again
+                // so that a stop is noticed while every place is taken.
+                if (!activityPlaces.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
             } catch (InterruptedException stopping) {
                 continue;
+            }
+            if (!running) {
+                activityPlaces.release();
+                break;
             }
             Optional<ActivityWorkItem> claimed = claim(() -> store.claimActivityWorkItem(options.workerId(),
                     options.leaseDuration(), unknownNames.claimFilter(ownActivities, WorkerRegistration::activities)),
@@ -188,8 +196,12 @@ public final class TaskhubWorker implements AutoCloseable {
             activity = null;
             List<ActivityWorkItem> handedOff = next.step() != null ? runStep(next.step()) : next.activities();
             if (!handedOff.isEmpty()) {
-                activity = handedOff.get(0);
                 handedOff.subList(1, handedOff.size()).forEach(this::dispatch);
+                if (running) {
+                    activity = handedOff.get(0);
+                } else {
+                    giveBack(handedOff.get(0));
+                }
             }
         }
     }

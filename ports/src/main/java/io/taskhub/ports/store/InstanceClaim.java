@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * The claim a worker makes of an activity's instance together with the activity's result: the instance is locked
- * for {@code owner} for {@code leaseDuration} and up to {@code maxMessages} of its visible messages (the result
- * among them) are handed back, as {@link OrchestrationStore#claimOrchestrationWorkItem} would, but only when nobody
+ * for {@code owner} for {@code leaseDuration} and up to {@code maxMessages} of its visible messages, oldest first (so
+ * the result among them unless more older ones wait), are handed back, as {@link OrchestrationStore#claimOrchestrationWorkItem} would, but only when nobody
  * holds the instance and {@code names} accepts its orchestrator. The worker then runs the instance's next step
  * without another claim or wake-up.
  */

@@ -182,7 +182,7 @@ public interface OrchestrationStore {
      * to the caller: they are stored leased to
      * {@code handOff.owner()} (dequeue count 1, as if claimed at the commit) and returned as claimed work items in
      * the checkpoint's order; the rest are stored for any worker to claim. A store that cannot do this stores them
-     * all for claiming and returns an empty list, which is always correct.
+     * all for claiming and returns an empty list, which is always correct. A null {@code handOff} takes none.
      *
      * @throws LockLostException as the step's commit does; then no task was stored
      */
