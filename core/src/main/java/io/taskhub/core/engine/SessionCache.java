@@ -43,21 +43,19 @@ public final class SessionCache {
 
     /**
      * Removes and returns the instance's session for this execution, whatever its revision (the store decides
-     * whether that revision is still current); null when there is none.
+     * whether that revision is still current), but only when {@code wanted} accepts it; otherwise it stays cached
+     * untouched (a worker processing the instance meanwhile still finds it) and null is returned.
      */
-    public OrchestrationSession takeLatest(String instanceId, String executionId) {
-        OrchestrationSession session;
+    public OrchestrationSession takeIf(String instanceId, String executionId,
+            java.util.function.Predicate<OrchestrationSession> wanted) {
         synchronized (sessions) {
-            session = sessions.remove(instanceId);
+            OrchestrationSession session = sessions.get(instanceId);
+            if (session == null || !session.executionId().equals(executionId) || session.isFinished()
+                    || !wanted.test(session)) {
+                return null;
+            }
+            return sessions.remove(instanceId);
         }
-        if (session == null) {
-            return null;
-        }
-        if (session.executionId().equals(executionId) && !session.isFinished()) {
-            return session;
-        }
-        session.unwind(unwindGrace);
-        return null;
     }
 
     public void put(OrchestrationSession session) {

@@ -152,16 +152,15 @@ public final class StepProcessor {
      */
     public Optional<List<ActivityWorkItem>> completeWithStep(ActivityWorkItem activity, InstanceMessage result,
             ActivityHandOff handOff) {
-        OrchestrationSession session = cache.takeLatest(activity.task().instanceId(), activity.task().executionId());
+        // Looked at in the cache, and taken only when it qualifies: taking it out and back would make a concurrent
+        // step of the instance (a fan-in's) miss it and replay the whole history.
+        OrchestrationSession session = cache.takeIf(activity.task().instanceId(), activity.task().executionId(),
+                s -> s.committedRow() != null && s.committedRow().runtimeStatus() == RuntimeStatus.Running
+                        && s.awaitedResults() == 1 && s.accepts(result.event()));
         if (session == null) {
             return Optional.empty();
         }
         InstanceMetadata instance = session.committedRow();
-        if (instance == null || instance.runtimeStatus() != RuntimeStatus.Running || session.awaitedResults() != 1
-                || !session.accepts(result.event())) {
-            cache.put(session); // still current for the usual way
-            return Optional.empty();
-        }
         long expectedRevision = session.revision();
         StepOutput step = new StepOutput(instance, store.now());
         Checkpoint checkpoint;
