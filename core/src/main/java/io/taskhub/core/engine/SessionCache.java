@@ -58,6 +58,14 @@ public final class SessionCache {
         }
     }
 
+    /** Whether the instance has a cached session and {@code test} holds for it (which stays cached). */
+    public boolean check(String instanceId, java.util.function.Predicate<OrchestrationSession> test) {
+        synchronized (sessions) {
+            OrchestrationSession session = sessions.get(instanceId);
+            return session != null && test.test(session);
+        }
+    }
+
     public void put(OrchestrationSession session) {
         List<OrchestrationSession> evicted = new ArrayList<>();
         synchronized (sessions) {

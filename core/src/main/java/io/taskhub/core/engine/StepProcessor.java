@@ -197,6 +197,15 @@ public final class StepProcessor {
         return committed;
     }
 
+    /**
+     * Whether an activity's result should be committed with the claim of its instance: not while this worker's
+     * session of the instance awaits other results too (a fan-in), whose step had better take them in one batch
+     * than run once per result.
+     */
+    public boolean continuesWith(String instanceId) {
+        return !cache.check(instanceId, s -> s.awaitedResults() > 1);
+    }
+
     /** Keeps the session cached with the revision and row its commit stored, or discards it when finished. */
     private void keepCommitted(OrchestrationSession session, InstanceMetadata before, Checkpoint checkpoint,
             StepOutput step) {

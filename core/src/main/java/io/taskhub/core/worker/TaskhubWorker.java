@@ -270,9 +270,11 @@ public final class TaskhubWorker implements AutoCloseable {
                 if (withStep.isPresent()) {
                     return new Next(null, withStep.get());
                 }
-                return new Next(store.completeActivityWorkItem(item, result, new InstanceClaim(options.workerId(),
-                        options.leaseDuration(), options.maxMessagesPerStep(), ownOrchestrators)).orElse(null),
-                        List.of());
+                if (steps.continuesWith(item.task().instanceId())) {
+                    return new Next(store.completeActivityWorkItem(item, result, new InstanceClaim(
+                            options.workerId(), options.leaseDuration(), options.maxMessagesPerStep(),
+                            ownOrchestrators)).orElse(null), List.of());
+                }
             }
             store.completeActivityWorkItem(item, result);
         } catch (LockLostException e) {
