@@ -79,8 +79,10 @@ class MultiProcessWorkerTest {
         startWorker(store, "worker-survivor");
         List<String> ids = startHelloInstances(store);
         Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
-                .until(() -> completed(store) >= 50 && hangs(store, "worker-doomed")
+                .until(() -> completed(store) >= 50 && hangs(store, "worker-doomed", HANDED_OFF)
                         && leasesHeldBy("worker-survivor", store.taskHubName()) > 0);
+        // It dies in the middle of an activity its own step's commit handed to it (no claim made for it).
+        assertThat(hangs(store, "worker-doomed", HANDED_OFF)).isTrue();
 
         doomed.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no graceful stop, leases left behind
         assertThat(doomed.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -91,10 +93,13 @@ class MultiProcessWorkerTest {
         assertCompletedExactlyOnce(store, ids);
     }
 
-    /** True once the worker's log says an activity hangs: from then on it holds that activity's lease. */
-    private static boolean hangs(OrchestrationStore store, String workerId) throws java.io.IOException {
+    /** How the log says an activity hangs that the worker's own step handed to it. */
+    private static final String HANDED_OFF = "hangs on thread taskhub-handed-off";
+
+    /** True once the worker's log says an activity hangs ({@code how}): from then on it holds that activity's lease. */
+    private static boolean hangs(OrchestrationStore store, String workerId, String how) throws java.io.IOException {
         Path log = workerLog(store, workerId);
-        return Files.exists(log) && Files.readString(log).contains(" hangs");
+        return Files.exists(log) && Files.readString(log).contains(how);
     }
 
     private static Path workerLog(OrchestrationStore store, String workerId) {

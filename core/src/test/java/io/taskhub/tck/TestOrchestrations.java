@@ -55,7 +55,9 @@ public final class TestOrchestrations {
         AtomicInteger started = new AtomicInteger();
         return activity -> context -> {
             if (started.incrementAndGet() > runs) {
-                System.out.println("activity for " + context.instanceId() + " hangs");
+                // The thread tells how the worker got it: claimed, or handed over by its step's commit.
+                System.out.println("activity for " + context.instanceId() + " hangs on thread "
+                        + Thread.currentThread().getName());
                 System.out.flush();
                 new CountDownLatch(1).await();
             }
