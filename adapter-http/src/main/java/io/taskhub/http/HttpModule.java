@@ -21,11 +21,15 @@ public final class HttpModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(HttpConfig.class).toInstance(config);
+        // Metrics are kept where the composition root binds them; without, the metrics route answers 404.
+        com.google.inject.multibindings.OptionalBinder.newOptionalBinder(binder(), HttpMetrics.class)
+                .setDefault().toInstance(HttpMetrics.NONE);
     }
 
     @Provides
     @Singleton
-    TaskhubHttpServer server(HttpConfig httpConfig, TaskhubClients clients, FunctionCatalog functions) {
-        return new TaskhubHttpServer(httpConfig, clients, functions);
+    TaskhubHttpServer server(HttpConfig httpConfig, TaskhubClients clients, FunctionCatalog functions,
+            HttpMetrics metrics) {
+        return new TaskhubHttpServer(httpConfig, clients, functions).withMetrics(metrics);
     }
 }

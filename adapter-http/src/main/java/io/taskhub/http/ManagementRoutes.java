@@ -28,10 +28,10 @@ final class ManagementRoutes {
 
     private final List<Route> routes = new ArrayList<>();
 
-    ManagementRoutes(RequestSupport support, HttpConfig config, FunctionCatalog functions) {
+    ManagementRoutes(RequestSupport support, HttpConfig config, FunctionCatalog functions, HttpMetrics metrics) {
         OrchestratorHandlers orchestrators = new OrchestratorHandlers(support);
         InstanceHandlers instances = new InstanceHandlers(support, config.purgeTimeBudget());
-        TaskhubHandlers taskhub = new TaskhubHandlers(support, this::routes, functions);
+        TaskhubHandlers taskhub = new TaskhubHandlers(support, this::routes, functions, metrics);
         BatchStartHandler batch = new BatchStartHandler(support);
         NativeHandlers documents = new NativeHandlers(support);
         for (String prefix : PREFIXES) {
@@ -197,6 +197,11 @@ final class ManagementRoutes {
                         "Readiness: the task hub's storage answers.")
                 .query("taskHub", "code").answers(200, "{\"status\":\"Ready\"}")
                 .answers(503, "The storage backend does not answer."));
+        add(GET, TASKHUB_PREFIX + "/metrics", h::metrics, Route.Doc.of("metrics", "taskhub",
+                        "Every metric of this process (engine, HTTP API, connection pool, JVM) in the Prometheus text"
+                        + " format; docs/operations.md describes them.")
+                .query("code").answers(200, "Prometheus text (text/plain; version=0.0.4)")
+                .answers(404, "This process keeps no metrics (an HTTP server embedded without them)."));
         add(GET, TASKHUB_PREFIX + "/counts", h::counts, Route.Doc.of("countByStatus", "taskhub",
                         "Instance counts per runtime status; the list filters apply.")
                 .query("taskHub", "code", "createdTimeFrom", "createdTimeTo", "runtimeStatus", "instanceIdPrefix",

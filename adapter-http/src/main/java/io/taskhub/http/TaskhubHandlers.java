@@ -16,12 +16,25 @@ final class TaskhubHandlers {
     private final RequestSupport support;
     private final Supplier<List<Route>> routes;
     private final FunctionCatalog functions;
+    private final HttpMetrics metrics;
     private volatile String openApi;
 
-    TaskhubHandlers(RequestSupport support, Supplier<List<Route>> routes, FunctionCatalog functions) {
+    TaskhubHandlers(RequestSupport support, Supplier<List<Route>> routes, FunctionCatalog functions,
+            HttpMetrics metrics) {
         this.support = support;
         this.routes = routes;
         this.functions = functions;
+        this.metrics = metrics;
+    }
+
+    /** {@code GET /taskhub/v1/metrics}: the Prometheus text of every meter, or 404 when none are kept. */
+    void metrics(Context ctx) {
+        String text = metrics.scrape();
+        if (text == null) {
+            Responses.json(ctx, 404, ErrorMapper.message("This server keeps no metrics."));
+            return;
+        }
+        ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(text);
     }
 
     /** {@code GET /taskhub/v1/orchestrators}: what this process runs. */

@@ -30,6 +30,7 @@ public final class TaskhubHttpServer implements AutoCloseable, ManagementLinks {
     private final ApiKeys keys;
     private final RequestSupport support;
     private Javalin app;
+    private HttpMetrics metrics = HttpMetrics.NONE;
 
     public TaskhubHttpServer(HttpConfig config, TaskhubClients clients) {
         this(config, clients, FunctionCatalog.NONE);
@@ -42,6 +43,12 @@ public final class TaskhubHttpServer implements AutoCloseable, ManagementLinks {
         this.functions = Objects.requireNonNull(functions, "functions");
         this.keys = new ApiKeys(config.apiKeys());
         this.support = new RequestSupport(clients, config, keys);
+    }
+
+    /** Where requests are counted and what {@code GET /taskhub/v1/metrics} serves; before {@link #start()}. */
+    public synchronized TaskhubHttpServer withMetrics(HttpMetrics httpMetrics) {
+        this.metrics = Objects.requireNonNull(httpMetrics, "httpMetrics");
+        return this;
     }
 
     public HttpConfig config() {
@@ -59,7 +66,8 @@ public final class TaskhubHttpServer implements AutoCloseable, ManagementLinks {
         }
         refuseInsecureBind(config);
         requireFreeAddress(config);
-        ManagementRoutes routes = new ManagementRoutes(support, config, functions);
+        ManagementRoutes routes = new ManagementRoutes(support, config, functions, metrics);
+        HttpMetrics counted = metrics;
         ErrorMapper errors = new ErrorMapper();
         Javalin created = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -70,7 +78,9 @@ public final class TaskhubHttpServer implements AutoCloseable, ManagementLinks {
             cfg.http.maxRequestSize = config.maxRequestBytes();
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(config.idleTimeout().toMillis()));
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyJsonErrors()));
+            cfg.routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
             cfg.routes.before(support::screen);
+            cfg.routes.after(ctx -> count(ctx, counted));
             routes.register(cfg.routes);
             // Javalin answers its own HttpResponseExceptions unless a handler names that type itself.
             cfg.routes.exception(HttpResponseException.class, errors::handle);
@@ -87,6 +97,17 @@ public final class TaskhubHttpServer implements AutoCloseable, ManagementLinks {
         LOG.info("Taskhub HTTP API listening on http://{}:{} (task hub {}, API keys {})", config.host(), port(),
                 clients.defaultTaskHub(), keys.required() ? "required" : "off");
         return this;
+    }
+
+    private static final String STARTED_AT = "taskhub.startedAt";
+
+    /** Reports an answered request under its route template (the path would make one metric per instance id). */
+    private static void count(io.javalin.http.Context ctx, HttpMetrics metrics) {
+        Long started = ctx.attribute(STARTED_AT);
+        io.javalin.router.Endpoint matched = ctx.endpoints().lastHttpEndpoint();
+        String route = matched == null ? "unmatched" : matched.path;
+        metrics.requestServed(ctx.method().name(), route, ctx.statusCode(),
+                java.time.Duration.ofNanos(started == null ? 0 : System.nanoTime() - started));
     }
 
     /** The bound port (useful with port 0). */

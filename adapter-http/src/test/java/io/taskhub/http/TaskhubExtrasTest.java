@@ -52,7 +52,7 @@ class TaskhubExtrasTest extends HttpApiTestBase {
         assertThat(doc.get("openapi").asText()).startsWith("3.");
         JsonNode paths = doc.get("paths");
         RequestSupport support = new RequestSupport(clients, httpConfig(), new ApiKeys(java.util.List.of()));
-        var routes = new ManagementRoutes(support, httpConfig(), FunctionCatalog.NONE).routes();
+        var routes = new ManagementRoutes(support, httpConfig(), FunctionCatalog.NONE, HttpMetrics.NONE).routes();
         assertThat(routes).hasSizeGreaterThan(40);
         for (Route route : routes) {
             JsonNode operation = paths.path(route.path()).path(route.method().name().toLowerCase(Locale.ROOT));

@@ -33,6 +33,11 @@ final class Database implements AutoCloseable {
 
     /** Opens the pool and brings the schema up to date. */
     static Database open(PostgresConfig config) {
+        return open(config, null);
+    }
+
+    /** @param meterRegistry where HikariCP publishes the pool's meters (a Micrometer registry), or null */
+    static Database open(PostgresConfig config, Object meterRegistry) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("taskhub-postgres-" + config.schema());
         hikari.setJdbcUrl(config.jdbcUrl());
@@ -42,6 +47,9 @@ final class Database implements AutoCloseable {
         hikari.setMinimumIdle(Math.min(2, config.poolSize()));
         hikari.setAutoCommit(false);
         hikari.setDataSourceProperties(driverProperties());
+        if (meterRegistry != null) {
+            hikari.setMetricRegistry(meterRegistry);
+        }
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(hikari);

@@ -12,14 +12,28 @@ import java.util.Objects;
  */
 public final class PostgresModule extends AbstractModule {
     private final PostgresConfig config;
+    private final Object poolMetrics;
 
     public PostgresModule(PostgresConfig config) {
+        this(config, null);
+    }
+
+    private PostgresModule(PostgresConfig config, Object poolMetrics) {
         this.config = Objects.requireNonNull(config, "config");
+        this.poolMetrics = poolMetrics;
+    }
+
+    /**
+     * The same, with the connection pool's meters in {@code meterRegistry} (a Micrometer {@code MeterRegistry}, as
+     * HikariCP takes it).
+     */
+    public PostgresModule withPoolMetrics(Object meterRegistry) {
+        return new PostgresModule(config, meterRegistry);
     }
 
     @Provides
     @Singleton
     StorageBackend storageBackend() {
-        return PostgresStorageBackend.start(config);
+        return PostgresStorageBackend.start(config, poolMetrics);
     }
 }

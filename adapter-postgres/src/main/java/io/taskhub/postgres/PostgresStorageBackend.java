@@ -36,7 +36,12 @@ public final class PostgresStorageBackend implements StorageBackend {
      * @throws io.taskhub.ports.errors.StorageException naming the server and what failed
      */
     public static PostgresStorageBackend start(PostgresConfig config) {
-        Database db = Database.open(config);
+        return start(config, null);
+    }
+
+    /** The same, with the connection pool's meters in {@code meterRegistry} (a Micrometer registry), when not null. */
+    public static PostgresStorageBackend start(PostgresConfig config, Object meterRegistry) {
+        Database db = Database.open(config, meterRegistry);
         PostgresStorageBackend backend = new PostgresStorageBackend(db);
         backend.listener.start();
         backend.statistics.start();

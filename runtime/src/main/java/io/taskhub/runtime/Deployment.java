@@ -22,13 +22,14 @@ import io.taskhub.postgres.PostgresModule;
 import io.taskhub.runtime.config.ConfigurationException;
 import io.taskhub.runtime.config.Setting;
 import io.taskhub.runtime.config.Settings;
+import io.taskhub.runtime.metrics.TaskhubMeters;
 import io.taskhub.sqlite.SqliteConfig;
 import io.taskhub.sqlite.SqliteModule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -38,10 +39,10 @@ import java.util.function.Supplier;
 public final class Deployment implements AutoCloseable {
     private static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(20);
 
-    private static final Map<String, Function<Settings, Module>> BACKENDS = Map.of(
-            "sqlite", s -> new SqliteModule(SqliteConfig.at(Path.of(s.get(Settings.SQLITE_FILE)))),
-            "postgres", s -> new PostgresModule(postgresConfig(s)),
-            "azure-storage", s -> new AzureStorageModule(azureStorageConfig(s)));
+    private static final Map<String, BiFunction<Settings, TaskhubMeters, Module>> BACKENDS = Map.of(
+            "sqlite", (s, m) -> new SqliteModule(SqliteConfig.at(Path.of(s.get(Settings.SQLITE_FILE)))),
+            "postgres", (s, m) -> new PostgresModule(postgresConfig(s)).withPoolMetrics(m.registry()),
+            "azure-storage", (s, m) -> new AzureStorageModule(azureStorageConfig(s)));
 
     private final Settings settings;
     private final Injector injector;
@@ -64,14 +65,15 @@ public final class Deployment implements AutoCloseable {
 
     public static Deployment assemble(Settings settings, PluginSet plugins) {
         String backend = settings.get(Settings.BACKEND);
-        Function<Settings, Module> storage = BACKENDS.get(backend);
+        BiFunction<Settings, TaskhubMeters, Module> storage = BACKENDS.get(backend);
         if (storage == null) {
             throw new ConfigurationException("Backend '" + backend
                     + "' is not available in this build; available: " + String.join(", ", BACKENDS.keySet()) + ".");
         }
+        TaskhubMeters meters = new TaskhubMeters();
         Module backendModule;
         try {
-            backendModule = storage.apply(settings);
+            backendModule = storage.apply(settings, meters);
         } catch (InvalidArgumentException e) {
             throw new ConfigurationException(e.getMessage());
         }
@@ -81,7 +83,7 @@ public final class Deployment implements AutoCloseable {
                 plugins.registerInto(registry));
         Injector injector;
         try {
-            injector = Guice.createInjector(backendModule, new EngineModule(settings, registrations),
+            injector = Guice.createInjector(backendModule, new EngineModule(settings, registrations, meters),
                     new HttpModule(httpConfig(settings)));
         } catch (CreationException e) {
             throw unwrapped(e);
@@ -183,6 +185,11 @@ public final class Deployment implements AutoCloseable {
         return settings;
     }
 
+    /** This deployment's meters (the engine's, the HTTP API's, the connection pool's, the JVM's). */
+    public TaskhubMeters meters() {
+        return instance(TaskhubMeters.class);
+    }
+
     public StorageBackend backend() {
         return instance(StorageBackend.class);
     }
@@ -205,7 +212,8 @@ public final class Deployment implements AutoCloseable {
             String taskHub = clients().defaultTaskHub();
             // Activities get their hub's client, and management links under this deployment's HTTP address.
             worker = new TaskhubWorker(backend().taskHub(taskHub), registry(), instance(WorkerOptions.class),
-                    clients().forTaskHub(taskHub), httpServer()).withWorkContext(new Slf4jWorkContext()).start();
+                    clients().forTaskHub(taskHub), httpServer()).withWorkContext(new Slf4jWorkContext())
+                    .withMetrics(meters()).start();
         }
         return worker;
     }

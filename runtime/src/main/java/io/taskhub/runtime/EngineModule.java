@@ -14,6 +14,7 @@ import io.taskhub.ports.store.StorageBackend;
 import io.taskhub.runtime.config.ConfigurationException;
 import io.taskhub.runtime.config.Setting;
 import io.taskhub.runtime.config.Settings;
+import io.taskhub.runtime.metrics.TaskhubMeters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +28,19 @@ final class EngineModule extends AbstractModule {
     record Registrations(OrchestrationRegistry registry, List<FunctionCatalog.Function> list) {
     }
 
-    EngineModule(Settings settings, Registrations registrations) {
+    private final TaskhubMeters meters;
+
+    EngineModule(Settings settings, Registrations registrations, TaskhubMeters meters) {
         this.settings = settings;
         this.registrations = registrations;
+        this.meters = meters;
+    }
+
+    @Override
+    protected void configure() {
+        bind(TaskhubMeters.class).toInstance(meters);
+        com.google.inject.multibindings.OptionalBinder.newOptionalBinder(binder(), io.taskhub.http.HttpMetrics.class)
+                .setBinding().toInstance(meters);
     }
 
     @Provides

@@ -77,6 +77,14 @@ public final class Taskhub implements AutoCloseable {
     }
 
     /** The settings in force. */
+    /**
+     * The Micrometer registry holding every Taskhub meter (docs/operations.md); add a registry of your own to it to
+     * publish them wherever your application publishes its metrics.
+     */
+    public io.micrometer.core.instrument.composite.CompositeMeterRegistry meterRegistry() {
+        return deployment.meters().registry();
+    }
+
     public Settings settings() {
         return deployment.settings();
     }

@@ -17,6 +17,12 @@ public final class DroppedMessages {
     private static final System.Logger LOG = System.getLogger(DroppedMessages.class.getName());
 
     private final AtomicLong count = new AtomicLong();
+    private volatile io.taskhub.core.telemetry.EngineMetrics metrics = io.taskhub.core.telemetry.EngineMetrics.NONE;
+
+    /** Where drops are counted besides here (the worker's metrics). */
+    public void reportTo(io.taskhub.core.telemetry.EngineMetrics target) {
+        this.metrics = java.util.Objects.requireNonNull(target, "target");
+    }
 
     /** How many messages were dropped since this worker started. */
     public long count() {
@@ -28,6 +34,7 @@ public final class DroppedMessages {
             return;
         }
         count.addAndGet(dropped.size());
+        metrics.messagesDropped(dropped.size());
         Map<String, Integer> byType = new TreeMap<>();
         for (InstanceMessage message : dropped) {
             byType.merge(message.event().getClass().getSimpleName(), 1, Integer::sum);

@@ -1,6 +1,7 @@
 package io.taskhub.core.engine;
 
 import io.taskhub.core.lifecycle.InstanceLifecycle;
+import io.taskhub.core.telemetry.EngineMetrics;
 import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.history.ContinueAsNew;
 import io.taskhub.ports.history.EventRaised;
@@ -50,6 +51,7 @@ public final class StepProcessor {
     private final int poisonLimit;
     private final Duration unwindGrace;
     private final DroppedMessages drops;
+    private volatile EngineMetrics metrics = EngineMetrics.NONE;
 
     public StepProcessor(OrchestrationStore store, Function<String, Optional<Orchestrator>> orchestrators,
             SessionCache cache, int poisonLimit, Duration unwindGrace, DroppedMessages drops) {
@@ -59,6 +61,11 @@ public final class StepProcessor {
         this.cache = cache;
         this.poisonLimit = poisonLimit;
         this.unwindGrace = unwindGrace;
+    }
+
+    /** Where the steps' starts, ends, timings and poison failures are counted. */
+    public void reportTo(EngineMetrics target) {
+        this.metrics = java.util.Objects.requireNonNull(target, "target");
     }
 
     /**
@@ -79,10 +86,18 @@ public final class StepProcessor {
      * @throws LockLostException when the lease was lost (nothing committed; another worker redoes the step)
      */
     public List<ActivityWorkItem> process(OrchestrationWorkItem item, ActivityHandOff handOff) {
+        long started = System.nanoTime();
+        List<ActivityWorkItem> handedOff = processStep(item, handOff);
+        metrics.stepCommitted(Duration.ofNanos(System.nanoTime() - started));
+        return handedOff;
+    }
+
+    private List<ActivityWorkItem> processStep(OrchestrationWorkItem item, ActivityHandOff handOff) {
         InstanceMetadata instance = item.instance();
         Instant now = store.now();
         List<InstanceMessage> messages = currentExecutionMessages(item);
         if (item.dequeueCount() > poisonLimit) {
+            metrics.poisoned("orchestration");
             discard(cache.take(item.instanceId(), instance.executionId(), instance.revision()));
             if (instance.runtimeStatus().isTerminal() || InstanceLifecycle.awaitsRewind(instance)) {
                 // Whatever kept failing (a rewind that cannot replay, say) is given up; the instance stays as it
@@ -161,6 +176,7 @@ public final class StepProcessor {
             return Optional.empty();
         }
         InstanceMetadata instance = session.committedRow();
+        long started = System.nanoTime();
         long expectedRevision = session.revision();
         StepOutput step = new StepOutput(instance, store.now());
         Checkpoint checkpoint;
@@ -192,6 +208,8 @@ public final class StepProcessor {
             }
         }
         if (committed.isPresent()) {
+            countTransition(instance, checkpoint);
+            metrics.stepCommitted(Duration.ofNanos(System.nanoTime() - started));
             afterCommit(session, instance.toBuilder().revision(expectedRevision).build(), checkpoint, step);
         }
         return committed;
@@ -236,6 +254,27 @@ public final class StepProcessor {
 
     private void commit(OrchestrationWorkItem item, Checkpoint checkpoint) {
         store.completeOrchestrationWorkItem(item, checkpoint);
+        countTransition(item.instance(), checkpoint);
+    }
+
+    /** Counts an execution's start and end, comparing the row before a committed step with the one it wrote. */
+    private void countTransition(InstanceMetadata before, Checkpoint committed) {
+        InstanceMetadata after = committed.instance();
+        if (after == null) {
+            return;
+        }
+        boolean newExecution = !after.executionId().equals(before.executionId());
+        if ((before.runtimeStatus() == RuntimeStatus.Pending || newExecution)
+                && after.runtimeStatus() != RuntimeStatus.Pending) {
+            metrics.instanceStarted(after.name());
+        }
+        boolean ends = after.runtimeStatus().isTerminal() || after.runtimeStatus() == RuntimeStatus.ContinuedAsNew;
+        if (ends && (!before.runtimeStatus().isTerminal() || newExecution)) {
+            Duration sinceCreated = after.createdAt() == null || after.lastUpdatedAt() == null ? Duration.ZERO
+                    : Duration.between(after.createdAt(), after.lastUpdatedAt());
+            metrics.instanceFinished(after.name(), after.runtimeStatus(), sinceCreated.isNegative() ? Duration.ZERO
+                    : sinceCreated);
+        }
     }
 
     private List<ActivityWorkItem> commit(OrchestrationWorkItem item, Checkpoint checkpoint,
@@ -252,6 +291,7 @@ public final class StepProcessor {
         } finally {
             handOff.release(terms.maxTasks() - handed.size());
         }
+        countTransition(item.instance(), checkpoint);
         return handed;
     }
 

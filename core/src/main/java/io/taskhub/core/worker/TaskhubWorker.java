@@ -7,6 +7,7 @@ import io.taskhub.core.engine.SessionCache;
 import io.taskhub.core.engine.StepProcessor;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.registry.WorkerDirectory;
+import io.taskhub.core.telemetry.EngineMetrics;
 import io.taskhub.ports.client.ManagementLinks;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.errors.LockLostException;
@@ -58,6 +59,7 @@ public final class TaskhubWorker implements AutoCloseable {
     private LeaseKeeper leases;
     private WorkerPresence presence;
     private volatile WorkContext context = WorkContext.NONE;
+    private volatile EngineMetrics metrics = EngineMetrics.NONE;
     /** The names this worker runs, as claim filters: made once at start, not at every claim. */
     private volatile NameFilter ownOrchestrators;
     private volatile NameFilter ownActivities;
@@ -81,6 +83,15 @@ public final class TaskhubWorker implements AutoCloseable {
         this.activities = new ActivityRunner(registry, options.poisonLimit(), client, links);
         this.unknownNames = new UnknownNames(options, new WorkerDirectory(store));
         this.activityPlaces = new Semaphore(options.activityConcurrency());
+    }
+
+    /** Where the worker's events are counted (see {@link EngineMetrics}); before {@link #start()}. */
+    public TaskhubWorker withMetrics(EngineMetrics engineMetrics) {
+        this.metrics = java.util.Objects.requireNonNull(engineMetrics, "engineMetrics");
+        steps.reportTo(engineMetrics);
+        droppedMessages.reportTo(engineMetrics);
+        activities.reportTo(engineMetrics);
+        return this;
     }
 
     /** Where the worker marks the instance each thread works for (log lines' context); before {@link #start()}. */
@@ -242,9 +253,11 @@ public final class TaskhubWorker implements AutoCloseable {
         try {
             return steps.process(item, handOff);
         } catch (LockLostException e) {
+            metrics.leaseLost();
             LostWork.Explanation why = LostWork.step(item, currentInstance(item.instanceId()), e);
             LOG.log(why.level(), why.text());
         } catch (RuntimeException | Error e) {
+            metrics.stepRetried();
             logRetry("A step of instance " + item.instanceId(), item.dequeueCount(), e);
             abandon(() -> store.abandonOrchestrationWorkItem(item, options.backoff(item.dequeueCount())));
         } finally {
@@ -264,7 +277,9 @@ public final class TaskhubWorker implements AutoCloseable {
         leases.track(item, () -> store.renewActivityWorkItem(item, options.leaseDuration()));
         context.enter(item.task().instanceId(), item.task().name());
         try {
+            long started = System.nanoTime();
             InstanceMessage result = activities.run(item, store.now());
+            metrics.activityRan(item.task().name(), Duration.ofNanos(System.nanoTime() - started));
             if (options.handOffWork() && running) {
                 Optional<List<ActivityWorkItem>> withStep = steps.completeWithStep(item, result, handOff);
                 if (withStep.isPresent()) {
@@ -278,6 +293,7 @@ public final class TaskhubWorker implements AutoCloseable {
             }
             store.completeActivityWorkItem(item, result);
         } catch (LockLostException e) {
+            metrics.leaseLost();
             LostWork.Explanation why = LostWork.activity(item, currentInstance(item.task().instanceId()), e);
             LOG.log(why.level(), why.text());
         } catch (RuntimeException | Error e) {

@@ -1,0 +1,118 @@
+package io.taskhub.runtime.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.taskhub.core.telemetry.EngineMetrics;
+import io.taskhub.http.HttpMetrics;
+import io.taskhub.ports.model.RuntimeStatus;
+import java.time.Duration;
+
+/**
+ * Taskhub's meters, in one registry: the engine's events ({@link EngineMetrics}), the HTTP API's requests
+ * ({@link HttpMetrics}), the JVM's, and whatever a backend binds (the PostgreSQL connection pool). The names are a
+ * contract (dashboards and alerts are written against them); docs/operations.md describes each.
+ *
+ * <p>The registry is a composite holding a Prometheus registry, whose text {@code GET /taskhub/v1/metrics} serves;
+ * an embedding application adds its own registries to {@link #registry()}.
+ */
+public final class TaskhubMeters implements EngineMetrics, HttpMetrics {
+    private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Timer steps;
+    private final Counter leasesLost;
+    private final Counter stepRetries;
+    private final Counter dropped;
+
+    public TaskhubMeters() {
+        registry.add(prometheus);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        steps = Timer.builder("taskhub.orchestration.step").description("One orchestration step, claim to commit")
+                .publishPercentileHistogram().register(registry);
+        leasesLost = Counter.builder("taskhub.lease.lost")
+                .description("Work whose lease was lost before its result was committed (another worker redoes it)")
+                .register(registry);
+        stepRetries = Counter.builder("taskhub.step.retries")
+                .description("Orchestration steps that failed and are retried after a back-off").register(registry);
+        dropped = Counter.builder("taskhub.messages.dropped")
+                .description("Accepted messages dropped because their execution had ended (or given up as poison)")
+                .register(registry);
+    }
+
+    /** The registry every Taskhub meter is in; add a registry of your own to it to publish them elsewhere too. */
+    public CompositeMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return prometheus.scrape();
+    }
+
+    @Override
+    public void instanceStarted(String name) {
+        Counter.builder("taskhub.instances.started").description("Executions whose first step ran")
+                .tag("name", name).register(registry).increment();
+    }
+
+    @Override
+    public void instanceFinished(String name, RuntimeStatus status, Duration sinceCreated) {
+        Counter.builder("taskhub.instances.finished").description("Executions that ended, by final status")
+                .tag("name", name).tag("status", status.name()).register(registry).increment();
+        Timer.builder("taskhub.start.to.finish").description("From an instance's creation to the end of its execution")
+                .tag("name", name).publishPercentileHistogram().register(registry).record(sinceCreated);
+    }
+
+    @Override
+    public void stepCommitted(Duration took) {
+        steps.record(took);
+    }
+
+    @Override
+    public void activityRan(String name, Duration took) {
+        Timer.builder("taskhub.activity").description("One run of an activity, whatever its outcome")
+                .tag("name", name).publishPercentileHistogram().register(registry).record(took);
+    }
+
+    @Override
+    public void leaseLost() {
+        leasesLost.increment();
+    }
+
+    @Override
+    public void poisoned(String kind) {
+        Counter.builder("taskhub.poison").description("Work failed for good at the poison limit")
+                .tag("kind", kind).register(registry).increment();
+    }
+
+    @Override
+    public void stepRetried() {
+        stepRetries.increment();
+    }
+
+    @Override
+    public void messagesDropped(int count) {
+        dropped.increment(count);
+    }
+
+    @Override
+    public void requestServed(String method, String route, int status, Duration took) {
+        Timer.builder("taskhub.http.requests").description("HTTP API requests, by route template and status")
+                .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+                .publishPercentileHistogram().register(registry).record(took);
+    }
+}

@@ -1,0 +1,99 @@
+package io.taskhub.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.taskhub.ports.client.StartInstanceRequest;
+import io.taskhub.ports.orchestration.TaskhubPlugin;
+import io.taskhub.postgres.PostgresSchema;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The metrics of a running Taskhub, as an operator scrapes them: Prometheus text at {@code GET /taskhub/v1/metrics},
+ * behind the API keys, with the engine's, the HTTP API's, the JVM's and (on PostgreSQL) the connection pool's
+ * meters under their documented names; and the registry an embedding application adds its own registry to.
+ */
+class MetricsEndpointTest {
+    private static final TaskhubPlugin GREETINGS = registry -> registry
+            .addActivity("Greet", ctx -> "Hello " + ctx.getInput(String.class) + "!")
+            .addOrchestrator("Greetings", ctx -> ctx.callActivity("Greet", "Tokyo", String.class).await());
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> get(String url, String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (key != null) {
+            request.header("x-functions-key", key);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Map<String, String> served(Map<String, String> backend) {
+        Map<String, String> settings = new HashMap<>(backend);
+        settings.put("http.enabled", "true");
+        settings.put("http.port", "0");
+        settings.put("http.apiKeys", "metrics-key");
+        return settings;
+    }
+
+    @Test
+    void sqlite_servesTheEngineHttpAndJvmMeters_behindTheKeys() throws Exception {
+        Map<String, String> settings = served(Map.of("backend", "sqlite", "sqlite.file",
+                dir.resolve("metrics.db").toString()));
+        try (Taskhub taskhub = Taskhub.builder().settings(settings).plugin(GREETINGS).start()) {
+            SimpleMeterRegistry own = new SimpleMeterRegistry();
+            taskhub.meterRegistry().add(own);
+            String id = taskhub.client().startNew(StartInstanceRequest.of("Greetings", null));
+            taskhub.client().waitForCompletion(id, Duration.ofSeconds(30)).orElseThrow();
+            String metrics = taskhub.httpBaseUrl() + "/taskhub/v1/metrics";
+            get(taskhub.httpBaseUrl() + "/taskhub/v1/instances/" + id, "metrics-key"); // one request to count
+
+            assertThat(get(metrics, null).statusCode()).as("without a key").isEqualTo(401);
+            HttpResponse<String> scraped = get(metrics, "metrics-key");
+
+            assertThat(scraped.statusCode()).isEqualTo(200);
+            assertThat(scraped.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+            assertThat(scraped.body())
+                    .contains("taskhub_instances_started_total{name=\"Greetings\"} 1.0")
+                    .contains("taskhub_instances_finished_total{name=\"Greetings\",status=\"Completed\"} 1.0")
+                    .contains("taskhub_orchestration_step_seconds_bucket")
+                    .contains("taskhub_activity_seconds_count{name=\"Greet\"} 1")
+                    .contains("taskhub_start_to_finish_seconds_count{name=\"Greetings\"} 1")
+                    .contains("taskhub_lease_lost_total 0.0")
+                    .contains("taskhub_step_retries_total 0.0")
+                    .contains("taskhub_messages_dropped_total 0.0")
+                    .containsPattern("taskhub_http_requests_seconds_count\\{method=\"GET\","
+                            + "route=\"/taskhub/v1/instances/\\{instanceId}\",status=\"200\"} 1")
+                    .contains("jvm_memory_used_bytes");
+            assertThat(own.find("taskhub.instances.started").counter()).as("the application's own registry")
+                    .isNotNull();
+            assertThat(own.find("taskhub.instances.started").counter().count()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void postgres_alsoServesTheConnectionPoolsMeters() throws Exception {
+        try (PostgresSchema schema = PostgresSchema.create()) {
+            var config = schema.config();
+            Map<String, String> settings = served(Map.of("backend", "postgres", "postgres.url", config.jdbcUrl(),
+                    "postgres.user", config.user() == null ? "" : config.user(), "postgres.password",
+                    config.password() == null ? "" : config.password(), "postgres.schema", config.schema()));
+            try (Taskhub taskhub = Taskhub.builder().settings(settings).plugin(GREETINGS).start()) {
+                String body = get(taskhub.httpBaseUrl() + "/taskhub/v1/metrics", "metrics-key").body();
+                assertThat(body).contains("hikaricp_connections_active").contains("taskhub_lease_lost_total");
+            }
+        }
+    }
+}
