@@ -400,6 +400,50 @@ public final class PostgresStore implements OrchestrationStore {
         runWithNotices((c, n) -> activities.abandon(c, item, retryDelay, now, n));
     }
 
+    // ---- backlog -----------------------------------------------------------------------------------------------
+
+    @Override
+    public Optional<io.taskhub.ports.store.Backlog> backlog() {
+        Instant now = now();
+        return Optional.of(db.inTransaction(c -> {
+            Map<String, Long> byOrchestrator = new java.util.HashMap<>();
+            long messages = 0;
+            Instant oldestMessage = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT i.name, count(*), min(m.visible_at) AS oldest FROM "
+                    + t.inbox() + " m JOIN " + t.instances() + " i ON i.task_hub = m.task_hub"
+                    + " AND i.instance_id = m.instance_id WHERE m.task_hub = ? AND m.visible_at <= ? GROUP BY i.name")) {
+                ps.setString(1, hubKey);
+                PgTime.set(ps, 2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byOrchestrator.merge(rs.getString(1), rs.getLong(2), Long::sum);
+                        messages += rs.getLong(2);
+                        oldestMessage = earliest(oldestMessage, PgTime.get(rs, "oldest"));
+                    }
+                }
+            }
+            Map<String, Long> byActivity = new java.util.HashMap<>();
+            long tasks = 0;
+            Instant oldestTask = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, count(*), min(visible_at) AS oldest FROM "
+                    + t.tasks() + " WHERE task_hub = ? AND visible_at <= ? AND (locked_until IS NULL OR"
+                    + " locked_until <= ?) GROUP BY name")) {
+                ps.setString(1, hubKey);
+                PgTime.set(ps, 2, now);
+                PgTime.set(ps, 3, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byActivity.merge(rs.getString(1), rs.getLong(2), Long::sum);
+                        tasks += rs.getLong(2);
+                        oldestTask = earliest(oldestTask, PgTime.get(rs, "oldest"));
+                    }
+                }
+            }
+            return new io.taskhub.ports.store.Backlog(messages, oldestMessage, byOrchestrator, tasks, oldestTask,
+                    byActivity);
+        }));
+    }
+
     // ---- purge -----------------------------------------------------------------------------------------------
 
     @Override

@@ -391,6 +391,51 @@ final class SqliteStore implements OrchestrationStore {
         news.announce(false, true);
     }
 
+    // ---- backlog ---------------------------------------------------------------------------------------------------
+
+    @Override
+    public Optional<io.taskhub.ports.store.Backlog> backlog() {
+        long at = Rows.nanos(now());
+        return Optional.of(db.read(c -> {
+            Map<String, Long> byOrchestrator = new HashMap<>();
+            long messages = 0;
+            Long oldestMessage = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT i.name, COUNT(*), MIN(m.visible_at) FROM inbox m"
+                    + " JOIN instances i ON i.task_hub = m.task_hub AND i.instance_id = m.instance_id"
+                    + " WHERE m.task_hub = ? AND m.visible_at <= ? GROUP BY i.name")) {
+                ps.setString(1, taskHub);
+                ps.setLong(2, at);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byOrchestrator.merge(rs.getString(1), rs.getLong(2), Long::sum);
+                        messages += rs.getLong(2);
+                        oldestMessage = oldestMessage == null ? rs.getLong(3) : Math.min(oldestMessage, rs.getLong(3));
+                    }
+                }
+            }
+            Map<String, Long> byActivity = new HashMap<>();
+            long tasks = 0;
+            Long oldestTask = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, COUNT(*), MIN(visible_at) FROM activity_tasks"
+                    + " WHERE task_hub = ? AND visible_at <= ? AND (lock_token IS NULL OR locked_until <= ?)"
+                    + " GROUP BY name")) {
+                ps.setString(1, taskHub);
+                ps.setLong(2, at);
+                ps.setLong(3, at);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byActivity.merge(rs.getString(1), rs.getLong(2), Long::sum);
+                        tasks += rs.getLong(2);
+                        oldestTask = oldestTask == null ? rs.getLong(3) : Math.min(oldestTask, rs.getLong(3));
+                    }
+                }
+            }
+            return new io.taskhub.ports.store.Backlog(messages, oldestMessage == null ? null
+                    : Rows.instant(oldestMessage), byOrchestrator, tasks, oldestTask == null ? null
+                    : Rows.instant(oldestTask), byActivity);
+        }));
+    }
+
     // ---- purge -----------------------------------------------------------------------------------------------------
 
     @Override

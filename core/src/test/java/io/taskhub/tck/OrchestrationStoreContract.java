@@ -152,6 +152,14 @@ public abstract class OrchestrationStoreContract {
     }
 
     @Nested
+    class Backlogs extends BacklogContract {
+        @Override
+        protected StorageBackend backend() {
+            return OrchestrationStoreContract.this.backend();
+        }
+    }
+
+    @Nested
     class WakeUps extends WakeUpContract {
         @Override
         protected StorageBackend backend() {

@@ -214,6 +214,8 @@ public final class Deployment implements AutoCloseable {
             worker = new TaskhubWorker(backend().taskHub(taskHub), registry(), instance(WorkerOptions.class),
                     clients().forTaskHub(taskHub), httpServer()).withWorkContext(new Slf4jWorkContext())
                     .withMetrics(meters()).start();
+            meters().watch(backend().taskHub(taskHub), new io.taskhub.core.registry.WorkerDirectory(
+                    backend().taskHub(taskHub)));
         }
         return worker;
     }
@@ -239,6 +241,7 @@ public final class Deployment implements AutoCloseable {
     public synchronized void close(Duration grace) {
         try {
             stopWorker(grace);
+            meters().close();
             backend().close();
         } finally {
             plugins.close();

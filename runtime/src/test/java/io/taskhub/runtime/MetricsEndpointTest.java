@@ -84,6 +84,30 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void workThatNoLiveWorkerRuns_showsInTheBacklogGauges() throws Exception {
+        Path file = dir.resolve("backlog.db");
+        Map<String, String> settings = served(Map.of("backend", "sqlite", "sqlite.file", file.toString()));
+        try (Taskhub taskhub = Taskhub.builder().settings(settings).plugin(GREETINGS).start()) {
+            // An instance of an orchestrator nobody runs, started by another process on the same file (this
+            // server's client would refuse it).
+            try (var other = new io.taskhub.sqlite.SqliteStorageBackend(io.taskhub.sqlite.SqliteConfig.at(file))) {
+                other.taskHub(taskhub.client().taskHub()).createInstance("orphan-1",
+                        new io.taskhub.ports.history.ExecutionStarted(java.time.Instant.now(), "Orphan", null, null,
+                                "e1", null, null, java.util.Map.of()), java.util.Set.of());
+            }
+            String metrics = taskhub.httpBaseUrl() + "/taskhub/v1/metrics";
+
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> get(metrics, "metrics-key")
+                    .body().contains("taskhub_work_without_worker{kind=\"orchestration\",name=\"Orphan\"} 1.0"));
+            String body = get(metrics, "metrics-key").body();
+            assertThat(body).containsPattern("taskhub_backlog_messages\\{queue=\"orchestrations\"} [1-9]")
+                    .contains("taskhub_backlog_messages{queue=\"activities\"} 0.0")
+                    .contains("taskhub_backlog_oldest_seconds{queue=\"orchestrations\"}")
+                    .doesNotContain("name=\"Greetings\"}"); // run by this server's worker
+        }
+    }
+
+    @Test
     void postgres_alsoServesTheConnectionPoolsMeters() throws Exception {
         try (PostgresSchema schema = PostgresSchema.create()) {
             var config = schema.config();

@@ -82,6 +82,23 @@ final class ActivityQueue {
         return true;
     }
 
+    /** The backlog with this queue's claimable tasks added to the given orchestration side. */
+    io.taskhub.ports.store.Backlog backlog(long messages, Instant oldestMessage,
+            java.util.Map<String, Long> byOrchestrator, Instant now) {
+        long claimable = 0;
+        Instant oldest = null;
+        java.util.Map<String, Long> byActivity = new java.util.HashMap<>();
+        for (StoredTask t : tasks.values()) {
+            if (t.isClaimable(now)) {
+                claimable++;
+                oldest = oldest == null || t.visibleAt.isBefore(oldest) ? t.visibleAt : oldest;
+                byActivity.merge(t.task.name(), 1L, Long::sum);
+            }
+        }
+        return new io.taskhub.ports.store.Backlog(messages, oldestMessage, byOrchestrator, claimable, oldest,
+                byActivity);
+    }
+
     void removeInstance(String instanceId) {
         tasks.values().removeIf(t -> t.task.instanceId().equals(instanceId));
     }

@@ -353,6 +353,25 @@ final class HubState {
                 now));
     }
 
+    // ---- backlog ---------------------------------------------------------------------------------------------
+
+    io.taskhub.ports.store.Backlog backlog(Instant now) {
+        long messages = 0;
+        Instant oldestMessage = null;
+        Map<String, Long> byOrchestrator = new java.util.HashMap<>();
+        for (StoredInstance instance : instances.values()) {
+            for (StoredMessage m : instance.inbox) {
+                if (m.isVisible(now)) {
+                    messages++;
+                    oldestMessage = oldestMessage == null || m.visibleAt.isBefore(oldestMessage) ? m.visibleAt
+                            : oldestMessage;
+                    byOrchestrator.merge(instance.metadata.name(), 1L, Long::sum);
+                }
+            }
+        }
+        return activities.backlog(messages, oldestMessage, byOrchestrator, now);
+    }
+
     // ---- purge -----------------------------------------------------------------------------------------------
 
     boolean purge(String instanceId, Set<RuntimeStatus> allowedStatuses) {

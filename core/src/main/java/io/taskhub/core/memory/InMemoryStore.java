@@ -279,6 +279,11 @@ public final class InMemoryStore implements OrchestrationStore {
         });
     }
 
+    @Override
+    public Optional<io.taskhub.ports.store.Backlog> backlog() {
+        return Optional.of(locked(() -> state.backlog(now())));
+    }
+
     // ---- purge -----------------------------------------------------------------------------------------------
 
     @Override

@@ -258,6 +258,15 @@ public interface OrchestrationStore {
     }
 
 
+    // ---- backlog -----------------------------------------------------------------------------------------------
+
+    /**
+     * The work waiting in this task hub now (for operators' metrics); empty when the backend cannot tell cheaply.
+     */
+    default Optional<Backlog> backlog() {
+        return Optional.empty();
+    }
+
     // ---- purge -----------------------------------------------------------------------------------------------
 
     /**

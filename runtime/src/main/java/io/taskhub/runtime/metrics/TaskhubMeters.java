@@ -1,7 +1,8 @@
 package io.taskhub.runtime.metrics;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -12,10 +13,16 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.taskhub.core.registry.WorkerDirectory;
 import io.taskhub.core.telemetry.EngineMetrics;
 import io.taskhub.http.HttpMetrics;
 import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.store.OrchestrationStore;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Taskhub's meters, in one registry: the engine's events ({@link EngineMetrics}), the HTTP API's requests
@@ -25,13 +32,15 @@ import java.time.Duration;
  * <p>The registry is a composite holding a Prometheus registry, whose text {@code GET /taskhub/v1/metrics} serves;
  * an embedding application adds its own registries to {@link #registry()}.
  */
-public final class TaskhubMeters implements EngineMetrics, HttpMetrics {
+public final class TaskhubMeters implements EngineMetrics, HttpMetrics, AutoCloseable {
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
     private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Timer steps;
     private final Counter leasesLost;
     private final Counter stepRetries;
     private final Counter dropped;
+    private BacklogSampler backlog;
+    private ScheduledExecutorService refresher;
 
     public TaskhubMeters() {
         registry.add(prometheus);
@@ -51,6 +60,53 @@ public final class TaskhubMeters implements EngineMetrics, HttpMetrics {
         dropped = Counter.builder("taskhub.messages.dropped")
                 .description("Accepted messages dropped because their execution had ended (or given up as poison)")
                 .register(registry);
+    }
+
+    /**
+     * Adds the gauges of a task hub's waiting work, read from its store at most every few seconds:
+     * {@code taskhub_backlog_messages{queue}} and {@code taskhub_backlog_oldest_seconds{queue}} (queue
+     * {@code orchestrations} or {@code activities}), and {@code taskhub_work_without_worker{kind,name}}, the waiting
+     * work of each orchestrator or activity that no live worker runs (refreshed every ten seconds).
+     */
+    public synchronized void watch(OrchestrationStore store, WorkerDirectory workers) {
+        if (backlog != null) {
+            return; // one task hub per deployment: its worker's
+        }
+        backlog = new BacklogSampler(store);
+        for (String queue : List.of("orchestrations", "activities")) {
+            boolean orchestrations = queue.equals("orchestrations");
+            Gauge.builder("taskhub.backlog.messages", backlog, b -> b.latest()
+                            .map(l -> (double) (orchestrations ? l.orchestrationMessages() : l.activityTasks()))
+                            .orElse(Double.NaN))
+                    .description("Visible orchestration messages, or activity tasks nobody holds")
+                    .tag("queue", queue).register(registry);
+            Gauge.builder("taskhub.backlog.oldest", backlog, b -> b.oldestAge(orchestrations))
+                    .description("Age of the oldest visible orchestration message, or activity task nobody holds")
+                    .baseUnit("seconds").tag("queue", queue).register(registry);
+        }
+        MultiGauge withoutWorker = MultiGauge.builder("taskhub.work.without.worker")
+                .description("Waiting work of an orchestrator or activity that no live worker runs").register(registry);
+        refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "taskhub-metrics");
+            thread.setDaemon(true);
+            return thread;
+        });
+        BacklogSampler sampler = backlog;
+        refresher.scheduleWithFixedDelay(() -> {
+            try {
+                withoutWorker.register(WorkWithoutWorker.rows(sampler.latest(), workers), true);
+            } catch (RuntimeException e) {
+                // the storage is away for now: keep the last rows, try again at the next round
+            }
+        }, 0, 10, TimeUnit.SECONDS);
+    }
+
+    /** Stops refreshing the gauges (the deployment closes). */
+    @Override
+    public synchronized void close() {
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
     }
 
     /** The registry every Taskhub meter is in; add a registry of your own to it to publish them elsewhere too. */
