@@ -7,6 +7,7 @@ import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 import io.taskhub.azure.AzureStorageConfig;
 import io.taskhub.azure.AzureStorageModule;
+import io.taskhub.core.engine.LifecycleLog;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.TaskhubWorker;
 import io.taskhub.core.worker.WorkerOptions;
@@ -70,6 +71,7 @@ public final class Deployment implements AutoCloseable {
             throw new ConfigurationException("Backend '" + backend
                     + "' is not available in this build; available: " + String.join(", ", BACKENDS.keySet()) + ".");
         }
+        LifecycleLog.includePayloads(settings.getBoolean(Settings.LOG_PAYLOADS));
         TaskhubMeters meters = new TaskhubMeters();
         Module backendModule;
         try {

@@ -70,17 +70,49 @@ class LifecycleLogTest {
             assertThat(captured.list).filteredOn(e -> e.getFormattedMessage().contains(broken)).singleElement()
                     .satisfies(e -> {
                         assertThat(e.getLevel()).isEqualTo(Level.WARN);
-                        assertThat(e.getFormattedMessage()).contains("(Breaks) failed")
+                        assertThat(e.getFormattedMessage()).contains("(Breaks, execution ").contains(" failed")
                                 .contains("IllegalStateException").contains("the order has no lines");
                         assertThat(e.getMDCPropertyMap()).as("the instance is in the line's context")
-                                .containsEntry("instanceId", broken).containsEntry("function", "Breaks");
+                                .containsEntry("instanceId", broken).containsEntry("function", "Breaks")
+                                .containsEntry("executionId", taskhub.client().getStatus(broken,
+                                        io.taskhub.ports.client.StatusOptions.DEFAULT).orElseThrow().metadata()
+                                        .executionId());
                     });
             assertThat(captured.list).filteredOn(e -> e.getFormattedMessage().contains(waiting)).singleElement()
                     .satisfies(e -> {
                         assertThat(e.getLevel()).isEqualTo(Level.INFO);
-                        assertThat(e.getFormattedMessage()).contains("(Waits) was terminated")
-                                .contains("customer cancelled");
+                        assertThat(e.getFormattedMessage()).contains("(Waits, execution ").contains("was terminated")
+                                .as("no payload unless log.payloads=true").doesNotContain("customer cancelled");
                     });
         }
+    }
+
+    @Test
+    void suspendedResumedAndTerminated_eachLeaveOneLine_withTheReasonWhenPayloadsAreAllowed() {
+        Map<String, String> settings = Map.of("backend", "sqlite", "sqlite.file", dir.resolve("moves.db").toString(),
+                "log.payloads", "true");
+        try (Taskhub taskhub = Taskhub.builder().settings(settings).plugin(ENDINGS).start()) {
+            var client = taskhub.client();
+            String id = client.startNew(StartInstanceRequest.of("Waits", null));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.getStatus(id,
+                    io.taskhub.ports.client.StatusOptions.DEFAULT).orElseThrow().metadata().runtimeStatus()
+                    == RuntimeStatus.Running);
+            client.suspend(id, "maintenance");
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> lineAbout(id, "was suspended"));
+            client.resume(id, "done");
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> lineAbout(id, "was resumed"));
+            client.terminate(id, "customer cancelled", false);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> lineAbout(id, "customer cancelled"));
+
+            assertThat(captured.list).filteredOn(e -> e.getFormattedMessage().contains(id))
+                    .extracting(e -> e.getLevel() + " " + e.getFormattedMessage().replaceAll(".*\\) ", ""))
+                    .containsExactly("INFO was suspended.", "INFO was resumed.",
+                            "INFO was terminated: \"customer cancelled\"");
+        }
+    }
+
+    private boolean lineAbout(String instanceId, String text) {
+        return java.util.List.copyOf(captured.list).stream().anyMatch(e -> e.getFormattedMessage().contains(instanceId)
+                && e.getFormattedMessage().contains(text));
     }
 }

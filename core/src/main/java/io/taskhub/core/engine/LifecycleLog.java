@@ -10,22 +10,55 @@ import io.taskhub.ports.model.RuntimeStatus;
  * reason, completed and continued-as-new at DEBUG (one per instance would crowd a busy log). Each names the
  * instance and its orchestrator, so that an ended instance always leaves a trace where operators look.
  */
-final class LifecycleLog {
+public final class LifecycleLog {
     private static final System.Logger LOG = System.getLogger("io.taskhub.lifecycle");
+    private static volatile boolean payloads;
 
     private LifecycleLog() {
+    }
+
+    /**
+     * Whether lines may carry what users sent or their code returned (a termination's reason): off unless the
+     * operator allows it ({@code log.payloads=true}), since such values may hold personal data. One switch for the
+     * process.
+     */
+    public static void includePayloads(boolean include) {
+        payloads = include;
+    }
+
+    /**
+     * One line for a step that moved an execution without ending it: started (DEBUG, one per instance would crowd a
+     * busy log), suspended, resumed and rewound (INFO: someone acted on the instance). Ends are {@link #ended}.
+     */
+    static void moved(InstanceMetadata before, InstanceMetadata after) {
+        RuntimeStatus from = before.runtimeStatus();
+        RuntimeStatus to = after.runtimeStatus();
+        String who = "Instance " + after.instanceId() + " (" + after.name() + ", execution " + after.executionId()
+                + ")";
+        boolean newExecution = !after.executionId().equals(before.executionId());
+        if (to == RuntimeStatus.Running && (from == RuntimeStatus.Pending || newExecution)
+                && before.completedAt() == null) {
+            LOG.log(System.Logger.Level.DEBUG, who + " started.");
+        } else if (to == RuntimeStatus.Running && (from == RuntimeStatus.Failed || before.completedAt() != null)) {
+            LOG.log(System.Logger.Level.INFO, who + " was rewound and runs again.");
+        } else if (to == RuntimeStatus.Suspended && from != RuntimeStatus.Suspended) {
+            LOG.log(System.Logger.Level.INFO, who + " was suspended.");
+        } else if (from == RuntimeStatus.Suspended && to == RuntimeStatus.Running) {
+            LOG.log(System.Logger.Level.INFO, who + " was resumed.");
+        }
     }
 
     static void ended(InstanceMetadata instance, RuntimeStatus status, String output, FailureDetails failure) {
         if (status == null) {
             return;
         }
-        String who = "Instance " + instance.instanceId() + " (" + instance.name() + ")";
+        String who = "Instance " + instance.instanceId() + " (" + instance.name() + ", execution "
+                + instance.executionId() + ")";
         switch (status) {
             case Failed -> LOG.log(System.Logger.Level.WARNING, who + " failed: " + (failure == null ? "no details"
                     : failure.errorType() + ": " + failure.errorMessage()));
-            case Terminated -> LOG.log(System.Logger.Level.INFO, who + " was terminated: "
-                    + (output == null ? "no reason given" : output));
+            case Terminated -> LOG.log(System.Logger.Level.INFO, who + " was terminated"
+                    + (!payloads ? "." : ": " + (output == null ? "no reason given" : output)));
             case Completed -> LOG.log(System.Logger.Level.DEBUG, who + " completed.");
             case ContinuedAsNew -> LOG.log(System.Logger.Level.DEBUG, who + " continued as new.");
             default -> {

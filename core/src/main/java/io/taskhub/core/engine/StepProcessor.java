@@ -257,12 +257,16 @@ public final class StepProcessor {
         countTransition(item.instance(), checkpoint);
     }
 
-    /** Counts an execution's start and end, comparing the row before a committed step with the one it wrote. */
+    /**
+     * Counts (and logs, but for ends, which {@link StepOutput#logEnd} logs) an execution's transitions, comparing the
+     * row before a committed step with the one it wrote.
+     */
     private void countTransition(InstanceMetadata before, Checkpoint committed) {
         InstanceMetadata after = committed.instance();
         if (after == null) {
             return;
         }
+        LifecycleLog.moved(before, after);
         boolean newExecution = !after.executionId().equals(before.executionId());
         if ((before.runtimeStatus() == RuntimeStatus.Pending || newExecution)
                 && after.runtimeStatus() != RuntimeStatus.Pending) {

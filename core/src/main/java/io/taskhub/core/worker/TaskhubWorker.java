@@ -249,7 +249,7 @@ public final class TaskhubWorker implements AutoCloseable {
     private List<ActivityWorkItem> runStep(OrchestrationWorkItem item) {
         busy.incrementAndGet();
         leases.track(item, () -> store.renewOrchestrationWorkItem(item, options.leaseDuration()));
-        context.enter(item.instanceId(), item.instance().name());
+        context.enter(item.instanceId(), item.instance().executionId(), item.instance().name());
         try {
             return steps.process(item, handOff);
         } catch (LockLostException e) {
@@ -275,7 +275,7 @@ public final class TaskhubWorker implements AutoCloseable {
     private Next runActivity(ActivityWorkItem item) {
         busy.incrementAndGet();
         leases.track(item, () -> store.renewActivityWorkItem(item, options.leaseDuration()));
-        context.enter(item.task().instanceId(), item.task().name());
+        context.enter(item.task().instanceId(), item.task().executionId(), item.task().name());
         try {
             long started = System.nanoTime();
             InstanceMessage result = activities.run(item, store.now());

@@ -6,8 +6,11 @@ package io.taskhub.core.worker;
  * MDC; core itself knows no logging framework.
  */
 public interface WorkContext {
-    /** This thread now works for instance {@code instanceId}, running orchestrator or activity {@code name}. */
-    void enter(String instanceId, String name);
+    /**
+     * This thread now works for execution {@code executionId} of instance {@code instanceId}, running orchestrator
+     * or activity {@code name}.
+     */
+    void enter(String instanceId, String executionId, String name);
 
     /** This thread's work item is done. */
     void leave();
@@ -15,7 +18,7 @@ public interface WorkContext {
     /** No context: nothing is recorded. */
     WorkContext NONE = new WorkContext() {
         @Override
-        public void enter(String instanceId, String name) {
+        public void enter(String instanceId, String executionId, String name) {
         }
 
         @Override
