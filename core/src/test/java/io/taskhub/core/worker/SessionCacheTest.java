@@ -25,8 +25,11 @@ class SessionCacheTest {
     @Test
     void cachedInstance_isNotReReadNorReplayedAtEveryStep() {
         Counts counts = run(WorkerOptions.defaults().withConcurrency(1, 2));
-        assertThat(counts.historyReads).as("history reads").hasValueLessThanOrEqualTo(1);
-        assertThat(counts.codeEntries).as("orchestrator code entered").hasValue(1);
+        // Once at the first step. Rarely once or twice more: an activity claimed (not handed over) can finish and
+        // bring its step while the step that scheduled it is still putting the session back; that step replays.
+        // Without the cache it is once per step (60).
+        assertThat(counts.historyReads).as("history reads").hasValueLessThanOrEqualTo(3);
+        assertThat(counts.codeEntries).as("orchestrator code entered").hasValueLessThanOrEqualTo(3);
     }
 
     @Test
