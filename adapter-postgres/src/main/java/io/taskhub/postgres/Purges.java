@@ -68,7 +68,11 @@ final class Purges {
             }
         }
         InstanceData.delete(c, t, hubKey, deleted);
-        deleted.forEach(notices::instanceChanged);
+        if (deleted.size() > 16) {
+            notices.allInstancesChanged(); // one notification, not one per instance (a purge deletes thousands)
+        } else {
+            deleted.forEach(notices::instanceChanged);
+        }
         boolean more;
         InstanceQueries.Sql remaining = remainingSql(filter);
         try (PreparedStatement ps = c.prepareStatement(remaining.text())) {
