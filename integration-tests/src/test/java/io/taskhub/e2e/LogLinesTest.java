@@ -44,8 +44,9 @@ class LogLinesTest {
             String log = logOfATermination(server, "log-text-1");
             String line = log.lines().filter(l -> l.contains("was terminated")).findFirst().orElseThrow();
             assertThat(line).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z INFO .*")
-                    .contains("[log-text-1]").contains("Instance log-text-1 (Approval) was terminated")
-                    .contains("no longer needed");
+                    .contains("[log-text-1]").contains("Instance log-text-1 (Approval, execution ")
+                    .contains(") was terminated")
+                    .as("the reason is a payload: left out unless log.payloads=true").doesNotContain("no longer needed");
         } finally {
             server.stop();
         }
@@ -67,6 +68,8 @@ class LogLinesTest {
             assertThat(ended.path("level").asText()).isEqualTo("INFO");
             assertThat(ended.path("loggerName").asText()).isEqualTo("io.taskhub.lifecycle");
             assertThat(ended.path("mdc").path("instanceId").asText()).isEqualTo("log-json-1");
+            assertThat(ended.path("mdc").path("executionId").asText()).as("the execution, a structured field too")
+                    .isNotBlank();
         } finally {
             server.stop();
         }

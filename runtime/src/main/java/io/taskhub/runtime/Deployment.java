@@ -88,6 +88,7 @@ public final class Deployment implements AutoCloseable {
             injector = Guice.createInjector(backendModule, new EngineModule(settings, registrations, meters),
                     new HttpModule(httpConfig(settings)));
         } catch (CreationException e) {
+            meters.close();
             throw unwrapped(e);
         }
         return new Deployment(settings, injector, plugins);

@@ -65,7 +65,7 @@ public final class StepProcessor {
 
     /** Where the steps' starts, ends, timings and poison failures are counted. */
     public void reportTo(EngineMetrics target) {
-        this.metrics = java.util.Objects.requireNonNull(target, "target");
+        this.metrics = EngineMetrics.guarded(java.util.Objects.requireNonNull(target, "target"));
     }
 
     /**
@@ -97,7 +97,6 @@ public final class StepProcessor {
         Instant now = store.now();
         List<InstanceMessage> messages = currentExecutionMessages(item);
         if (item.dequeueCount() > poisonLimit) {
-            metrics.poisoned("orchestration");
             discard(cache.take(item.instanceId(), instance.executionId(), instance.revision()));
             if (instance.runtimeStatus().isTerminal() || InstanceLifecycle.awaitsRewind(instance)) {
                 // Whatever kept failing (a rewind that cannot replay, say) is given up; the instance stays as it
@@ -109,6 +108,7 @@ public final class StepProcessor {
                         withoutStarts(messages));
             } else {
                 commitPoisoned(item, now);
+                metrics.poisoned("orchestration"); // once, after the instance's failure (or the give-up) is stored
             }
             return List.of();
         }
@@ -274,6 +274,7 @@ public final class StepProcessor {
         }
         boolean ends = after.runtimeStatus().isTerminal() || after.runtimeStatus() == RuntimeStatus.ContinuedAsNew;
         if (ends && (!before.runtimeStatus().isTerminal() || newExecution)) {
+            // (the duration is from the instance's creation; a continued-as-new execution's too)
             Duration sinceCreated = after.createdAt() == null || after.lastUpdatedAt() == null ? Duration.ZERO
                     : Duration.between(after.createdAt(), after.lastUpdatedAt());
             metrics.instanceFinished(after.name(), after.runtimeStatus(), sinceCreated.isNegative() ? Duration.ZERO

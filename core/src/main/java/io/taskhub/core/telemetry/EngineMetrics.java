@@ -44,4 +44,12 @@ public interface EngineMetrics {
     /** Messages that were accepted and then dropped by the rule for finished executions (or given up). */
     default void messagesDropped(int count) {
     }
+
+    /**
+     * {@code target}, with whatever it throws caught and logged (once): metrics must never fail the work they
+     * count, which by then is usually committed.
+     */
+    static EngineMetrics guarded(EngineMetrics target) {
+        return target instanceof GuardedMetrics || target == NONE ? target : new GuardedMetrics(target);
+    }
 }

@@ -23,7 +23,6 @@ final class ActivityRunner {
     private final int poisonLimit;
     private final TaskhubClient client;
     private final ManagementLinks links;
-    private volatile io.taskhub.core.telemetry.EngineMetrics metrics = io.taskhub.core.telemetry.EngineMetrics.NONE;
 
     ActivityRunner(OrchestrationRegistry registry, int poisonLimit, TaskhubClient client, ManagementLinks links) {
         this.registry = registry;
@@ -32,15 +31,10 @@ final class ActivityRunner {
         this.links = links;
     }
 
-    void reportTo(io.taskhub.core.telemetry.EngineMetrics target) {
-        this.metrics = target;
-    }
-
     InstanceMessage run(ActivityWorkItem item, Instant now) {
         ActivityTask task = item.task();
         HistoryEvent result;
         if (item.dequeueCount() > poisonLimit) {
-            metrics.poisoned("activity");
             result = new TaskFailed(now, task.taskId(), new FailureDetails("PoisonMessage", "Activity '"
                     + task.name() + "' did not complete after " + item.dequeueCount() + " attempts (the limit is "
                     + poisonLimit + "); the worker running it may have crashed each time."));

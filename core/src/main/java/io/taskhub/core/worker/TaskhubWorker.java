@@ -87,10 +87,10 @@ public final class TaskhubWorker implements AutoCloseable {
 
     /** Where the worker's events are counted (see {@link EngineMetrics}); before {@link #start()}. */
     public TaskhubWorker withMetrics(EngineMetrics engineMetrics) {
-        this.metrics = java.util.Objects.requireNonNull(engineMetrics, "engineMetrics");
-        steps.reportTo(engineMetrics);
-        droppedMessages.reportTo(engineMetrics);
-        activities.reportTo(engineMetrics);
+        EngineMetrics guarded = EngineMetrics.guarded(java.util.Objects.requireNonNull(engineMetrics, "engineMetrics"));
+        this.metrics = guarded;
+        steps.reportTo(guarded);
+        droppedMessages.reportTo(guarded);
         return this;
     }
 
@@ -268,10 +268,7 @@ public final class TaskhubWorker implements AutoCloseable {
         return List.of();
     }
 
-    /**
-     * Runs one activity and commits its result: with the step it brings where this worker holds the instance's
-     * session and nothing else awaits, else with the claim of its instance, else alone.
-     */
+    /** Runs one activity and commits its result ({@link #complete}); returns what follows on this thread. */
     private Next runActivity(ActivityWorkItem item) {
         busy.incrementAndGet();
         leases.track(item, () -> store.renewActivityWorkItem(item, options.leaseDuration()));
@@ -280,18 +277,11 @@ public final class TaskhubWorker implements AutoCloseable {
             long started = System.nanoTime();
             InstanceMessage result = activities.run(item, store.now());
             metrics.activityRan(item.task().name(), Duration.ofNanos(System.nanoTime() - started));
-            if (options.handOffWork() && running) {
-                Optional<List<ActivityWorkItem>> withStep = steps.completeWithStep(item, result, handOff);
-                if (withStep.isPresent()) {
-                    return new Next(null, withStep.get());
-                }
-                if (steps.continuesWith(item.task().instanceId())) {
-                    return new Next(store.completeActivityWorkItem(item, result, new InstanceClaim(
-                            options.workerId(), options.leaseDuration(), options.maxMessagesPerStep(),
-                            ownOrchestrators)).orElse(null), List.of());
-                }
+            Next next = complete(item, result);
+            if (item.dequeueCount() > options.poisonLimit()) {
+                metrics.poisoned("activity"); // once: its failure is the result just committed
             }
-            store.completeActivityWorkItem(item, result);
+            return next;
         } catch (LockLostException e) {
             metrics.leaseLost();
             LostWork.Explanation why = LostWork.activity(item, currentInstance(item.task().instanceId()), e);
@@ -306,6 +296,26 @@ public final class TaskhubWorker implements AutoCloseable {
             leases.untrack(item);
             busy.decrementAndGet();
         }
+        return Next.NOTHING;
+    }
+
+    /**
+     * Commits an activity's result: with the step it brings where this worker holds the instance's session and
+     * nothing else awaits, else with the claim of its instance, else alone.
+     */
+    private Next complete(ActivityWorkItem item, InstanceMessage result) {
+        if (options.handOffWork() && running) {
+            Optional<List<ActivityWorkItem>> withStep = steps.completeWithStep(item, result, handOff);
+            if (withStep.isPresent()) {
+                return new Next(null, withStep.get());
+            }
+            if (steps.continuesWith(item.task().instanceId())) {
+                return new Next(store.completeActivityWorkItem(item, result, new InstanceClaim(options.workerId(),
+                        options.leaseDuration(), options.maxMessagesPerStep(), ownOrchestrators)).orElse(null),
+                        List.of());
+            }
+        }
+        store.completeActivityWorkItem(item, result);
         return Next.NOTHING;
     }
 

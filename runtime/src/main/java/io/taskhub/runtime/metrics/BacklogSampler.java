@@ -7,38 +7,38 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * A task hub's backlog, read from its store at most every few seconds however often the gauges are read (each
- * scrape reads several), and never failing a scrape: when the store does not answer, the gauges read nothing.
+ * A task hub's backlog, read from its store on the metrics thread ({@link #refresh}) and kept for the gauges, which
+ * read only the kept value: a scrape never waits for the storage, and never fails because it is away (the gauges
+ * then read nothing).
  */
 final class BacklogSampler {
-    private static final long FRESH_FOR_NANOS = Duration.ofSeconds(5).toNanos();
-
     private final OrchestrationStore store;
-    private Optional<Backlog> latest = Optional.empty();
-    private Instant readAt = Instant.EPOCH;
-    private long readAtNanos = Long.MIN_VALUE;
+    private volatile Optional<Backlog> latest = Optional.empty();
+    private volatile Instant readAt = Instant.EPOCH;
 
     BacklogSampler(OrchestrationStore store) {
         this.store = store;
     }
 
-    synchronized Optional<Backlog> latest() {
-        long now = System.nanoTime();
-        if (readAtNanos == Long.MIN_VALUE || now - readAtNanos > FRESH_FOR_NANOS) {
-            try {
-                latest = store.backlog();
-            } catch (RuntimeException unavailable) {
-                latest = Optional.empty();
-            }
-            readAtNanos = now;
-            readAt = store.now();
+    /** Reads the backlog again; empty when the store does not report one or does not answer. */
+    Optional<Backlog> refresh() {
+        try {
+            Instant at = store.now();
+            latest = store.backlog();
+            readAt = at;
+        } catch (RuntimeException unavailable) {
+            latest = Optional.empty();
         }
         return latest;
     }
 
-    /** Seconds since the oldest waiting item became visible (0 when none waits; NaN when unknown). */
-    synchronized double oldestAge(boolean orchestrations) {
-        Optional<Backlog> backlog = latest();
+    Optional<Backlog> cached() {
+        return latest;
+    }
+
+    /** Seconds the oldest waiting item had waited when last read (0 when none waited; NaN when unknown). */
+    double oldestAge(boolean orchestrations) {
+        Optional<Backlog> backlog = latest;
         if (backlog.isEmpty()) {
             return Double.NaN;
         }

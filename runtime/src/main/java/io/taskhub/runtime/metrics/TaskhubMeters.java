@@ -39,13 +39,14 @@ public final class TaskhubMeters implements EngineMetrics, HttpMetrics, AutoClos
     private final Counter leasesLost;
     private final Counter stepRetries;
     private final Counter dropped;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private BacklogSampler backlog;
     private ScheduledExecutorService refresher;
 
     public TaskhubMeters() {
         registry.add(prometheus);
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -66,7 +67,8 @@ public final class TaskhubMeters implements EngineMetrics, HttpMetrics, AutoClos
      * Adds the gauges of a task hub's waiting work, read from its store at most every few seconds:
      * {@code taskhub_backlog_messages{queue}} and {@code taskhub_backlog_oldest_seconds{queue}} (queue
      * {@code orchestrations} or {@code activities}), and {@code taskhub_work_without_worker{kind,name}}, the waiting
-     * work of each orchestrator or activity that no live worker runs (refreshed every ten seconds).
+     * work of each orchestrator or activity that no live worker runs. They are read on a thread of their own every
+     * five seconds, never while a scrape waits.
      */
     public synchronized void watch(OrchestrationStore store, WorkerDirectory workers) {
         if (backlog != null) {
@@ -75,7 +77,7 @@ public final class TaskhubMeters implements EngineMetrics, HttpMetrics, AutoClos
         backlog = new BacklogSampler(store);
         for (String queue : List.of("orchestrations", "activities")) {
             boolean orchestrations = queue.equals("orchestrations");
-            Gauge.builder("taskhub.backlog.messages", backlog, b -> b.latest()
+            Gauge.builder("taskhub.backlog.messages", backlog, b -> b.cached()
                             .map(l -> (double) (orchestrations ? l.orchestrationMessages() : l.activityTasks()))
                             .orElse(Double.NaN))
                     .description("Visible orchestration messages, or activity tasks nobody holds")
@@ -94,11 +96,11 @@ public final class TaskhubMeters implements EngineMetrics, HttpMetrics, AutoClos
         BacklogSampler sampler = backlog;
         refresher.scheduleWithFixedDelay(() -> {
             try {
-                withoutWorker.register(WorkWithoutWorker.rows(sampler.latest(), workers), true);
+                withoutWorker.register(WorkWithoutWorker.rows(sampler.refresh(), workers), true);
             } catch (RuntimeException e) {
                 // the storage is away for now: keep the last rows, try again at the next round
             }
-        }, 0, 10, TimeUnit.SECONDS);
+        }, 0, 5, TimeUnit.SECONDS);
     }
 
     /** Stops refreshing the gauges (the deployment closes). */
@@ -107,6 +109,8 @@ public final class TaskhubMeters implements EngineMetrics, HttpMetrics, AutoClos
         if (refresher != null) {
             refresher.shutdownNow();
         }
+        gcMetrics.close();
+        registry.close();
     }
 
     /** The registry every Taskhub meter is in; add a registry of your own to it to publish them elsewhere too. */
@@ -129,8 +133,11 @@ public final class TaskhubMeters implements EngineMetrics, HttpMetrics, AutoClos
     public void instanceFinished(String name, RuntimeStatus status, Duration sinceCreated) {
         Counter.builder("taskhub.instances.finished").description("Executions that ended, by final status")
                 .tag("name", name).tag("status", status.name()).register(registry).increment();
-        Timer.builder("taskhub.start.to.finish").description("From an instance's creation to the end of its execution")
-                .tag("name", name).publishPercentileHistogram().register(registry).record(sinceCreated);
+        if (status.isTerminal()) {
+            Timer.builder("taskhub.start.to.finish").description("From an instance's creation to its end")
+                    .tag("name", name).publishPercentileHistogram().maximumExpectedValue(Duration.ofDays(7))
+                    .register(registry).record(sinceCreated);
+        }
     }
 
     @Override
@@ -141,7 +148,8 @@ public final class TaskhubMeters implements EngineMetrics, HttpMetrics, AutoClos
     @Override
     public void activityRan(String name, Duration took) {
         Timer.builder("taskhub.activity").description("One run of an activity, whatever its outcome")
-                .tag("name", name).publishPercentileHistogram().register(registry).record(took);
+                .tag("name", name).publishPercentileHistogram().maximumExpectedValue(Duration.ofHours(1))
+                .register(registry).record(took);
     }
 
     @Override
@@ -169,6 +177,7 @@ public final class TaskhubMeters implements EngineMetrics, HttpMetrics, AutoClos
     public void requestServed(String method, String route, int status, Duration took) {
         Timer.builder("taskhub.http.requests").description("HTTP API requests, by route template and status")
                 .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
-                .publishPercentileHistogram().register(registry).record(took);
+                .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(5)).register(registry)
+                .record(took);
     }
 }
