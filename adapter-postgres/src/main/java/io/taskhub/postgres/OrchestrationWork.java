@@ -106,7 +106,6 @@ final class OrchestrationWork {
     Optional<OrchestrationWorkItem> claimInstance(Connection c, String instanceId, InstanceClaim claim, Instant now)
             throws SQLException {
         Lease lease = new Lease(claim.owner(), UUID.randomUUID().toString(), now.plus(claim.leaseDuration()));
-        InstanceMetadata instance;
         try (PreparedStatement ps = c.prepareStatement(claim.names().isAny() ? claimInstanceSql
                 : claimInstanceNamedSql)) {
             int i = 1;
@@ -120,24 +119,13 @@ final class OrchestrationWork {
                 i = ActivityWork.bindNames(c, ps, i, claim.names());
             }
             PgTime.set(ps, i++, now);
-            ps.setString(i++, lease.owner());
-            ps.setString(i++, lease.token());
-            PgTime.set(ps, i++, lease.expiresAt());
-            ps.setString(i, hubKey);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                instance = InstanceRows.read(rs);
-            }
+            return lockAndTake(c, ps, i, lease, claim.maxMessages(), now);
         }
-        return Optional.of(takeMessages(c, instance, lease, claim.maxMessages(), now));
     }
 
     Optional<OrchestrationWorkItem> claim(Connection c, String owner, Duration leaseDuration, int maxMessages,
             NameFilter names, Instant now) throws SQLException {
         Lease lease = new Lease(owner, UUID.randomUUID().toString(), now.plus(leaseDuration));
-        InstanceMetadata instance;
         try (PreparedStatement ps = c.prepareStatement(names.isAny() ? claimSql
                 : names.isExcluding() ? claimExceptSql : claimNamedSql)) {
             int i = 1;
@@ -145,16 +133,26 @@ final class OrchestrationWork {
             PgTime.set(ps, i++, now);
             PgTime.set(ps, i++, now);
             i = ActivityWork.bindNames(c, ps, i, names);
-            ps.setString(i++, owner);
-            ps.setString(i++, lease.token());
-            PgTime.set(ps, i++, lease.expiresAt());
-            ps.setString(i, hubKey);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                instance = InstanceRows.read(rs);
+            return lockAndTake(c, ps, i, lease, maxMessages, now);
+        }
+    }
+
+    /**
+     * Binds the lease from parameter {@code index} on (owner, token, expiry, hub) of a claim statement, runs it, and
+     * takes the locked instance's messages; empty when the statement locked nothing.
+     */
+    private Optional<OrchestrationWorkItem> lockAndTake(Connection c, PreparedStatement claim, int index, Lease lease,
+            int maxMessages, Instant now) throws SQLException {
+        claim.setString(index, lease.owner());
+        claim.setString(index + 1, lease.token());
+        PgTime.set(claim, index + 2, lease.expiresAt());
+        claim.setString(index + 3, hubKey);
+        InstanceMetadata instance;
+        try (ResultSet rs = claim.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
             }
+            instance = InstanceRows.read(rs);
         }
         return Optional.of(takeMessages(c, instance, lease, maxMessages, now));
     }
