@@ -22,7 +22,8 @@ class BenchmarkCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = TaskhubCli.run(new String[] {"benchmark", "--backends", "sqlite", "--scenario", "all",
-            "--instances", "4", "--latency-samples", "2", "--fan-in", "20", "-o", "json"},
+            "--instances", "4", "--latency-samples", "2", "--fan-in", "20", "--warmup", "2", "--stored", "300",
+            "--list-samples", "2", "--purge-instances", "40", "-o", "json"},
                 Map.of("TASKHUB_SQLITE_FILE", dir.resolve("bench.db").toString()),
                 new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true), new PrintWriter(err, true),
                 url -> { });
@@ -34,6 +35,30 @@ class BenchmarkCommandTest {
         assertThat(result.path("latencyP50Millis").asDouble()).isPositive();
         assertThat(result.path("fanInResultsPerSecond").asDouble()).isPositive();
         assertThat(result.path("commitsPerInstance").isNull()).as("counted on PostgreSQL only").isTrue();
+
+        JsonNode list = result.path("list");
+        assertThat(list.path("stored").asInt()).isEqualTo(300);
+        assertThat(list.path("countsP50Millis").isNumber()).as("measured").isTrue();
+        assertThat(list.path("filters")).extracting(f -> f.path("filter").asText()).contains("none", "status",
+                "name", "id prefix", "created range", "status + name", "none, page 2");
+        assertThat(list.path("filters")).allSatisfy(f -> {
+            assertThat(f.path("pageRows").asInt()).as(f.toString()).isPositive();
+            assertThat(f.path("p50Millis").isNumber()).as(f.toString()).isTrue();
+        });
+        JsonNode purge = result.path("purge");
+        assertThat(purge.path("instances").asInt()).isEqualTo(40);
+        assertThat(purge.path("historyRows").asInt()).isEqualTo(400);
+        assertThat(purge.path("purgeSeconds").isNumber()).as("measured").isTrue();
+    }
+
+    @Test
+    void compareDbos_withAFolderThatIsNotTheProbe_isAUsageError() {
+        StringWriter err = new StringWriter();
+        int code = TaskhubCli.run(new String[] {"benchmark", "--compare-dbos", dir.toString()}, Map.of(),
+                new ByteArrayInputStream(new byte[0]), new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true), url -> { });
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("--compare-dbos: " + dir + " holds no pom.xml");
     }
 
     @Test
@@ -43,6 +68,6 @@ class BenchmarkCommandTest {
                 new ByteArrayInputStream(new byte[0]), new PrintWriter(new StringWriter(), true),
                 new PrintWriter(err, true), url -> { });
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("--scenario: 'everything' is not one of hello, fan-in, all.");
+        assertThat(err.toString()).contains("--scenario: 'everything' is not one of hello, fan-in, list, purge, all.");
     }
 }

@@ -107,6 +107,21 @@ final class Database implements AutoCloseable {
         return run(work, false);
     }
 
+    /** Runs maintenance that cannot run inside a transaction (VACUUM), on a connection in autocommit mode. */
+    void maintain(String statement) {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(true);
+            try (Statement st = connection.createStatement()) {
+                st.execute(statement);
+            } finally {
+                connection.setAutoCommit(false);
+            }
+        } catch (SQLException e) {
+            throw new StorageException("PostgreSQL failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")",
+                    e);
+        }
+    }
+
     private <T> T run(Work<T> work, boolean durable) {
         SQLException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {

@@ -25,6 +25,8 @@ import java.util.Set;
 final class InstanceQueries {
     /** How much of a custom status the index holds (ix_instances_custom_status). */
     static final int CUSTOM_STATUS_INDEXED_LENGTH = 100;
+    /** Up to this many instances with an id prefix are sorted rather than searched for in created order. */
+    static final int FEW_WITH_PREFIX = 10_000;
 
     /** SQL text with its parameters: Strings, Instants, Integers or String arrays. */
     record Sql(String text, List<Object> params) {
@@ -53,13 +55,16 @@ final class InstanceQueries {
     }
 
     InstancePage page(Connection c, InstanceQuery query) throws SQLException {
-        Sql sql = pageSql(query);
-        List<InstanceMetadata> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.text())) {
-            sql.bind(c, ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(InstanceRows.read(rs));
+        List<InstanceMetadata> rows = query.instanceIdPrefix() == null ? null : fewWithPrefix(c, query);
+        if (rows == null) {
+            rows = new ArrayList<>();
+            Sql sql = pageSql(query);
+            try (PreparedStatement ps = c.prepareStatement(sql.text())) {
+                sql.bind(c, ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(InstanceRows.read(rs));
+                    }
                 }
             }
         }
@@ -68,6 +73,26 @@ final class InstanceQueries {
         }
         List<InstanceMetadata> page = rows.subList(0, query.pageSize());
         return new InstancePage(page, ContinuationTokens.encode(page.get(page.size() - 1)));
+    }
+
+    /** The page of a query with an id prefix when few instances match it; null when too many do. */
+    private List<InstanceMetadata> fewWithPrefix(Connection c, InstanceQuery query) throws SQLException {
+        Sql sql = fewWithPrefixSql(query);
+        List<InstanceMetadata> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.text())) {
+            sql.bind(c, ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getLong("candidates") > FEW_WITH_PREFIX) {
+                        return null;
+                    }
+                    if (rs.getString("instance_id") != null) {
+                        rows.add(InstanceRows.read(rs));
+                    }
+                }
+            }
+        }
+        return rows;
     }
 
     /** Only statuses that at least one matching instance has appear in the result. */
@@ -87,8 +112,27 @@ final class InstanceQueries {
         return Collections.unmodifiableMap(counts);
     }
 
-    /** One row more than the page size is read to learn whether another page follows. */
+    /**
+     * One row more than the page size is read to learn whether another page follows, in created order, through
+     * the index that the filters choose.
+     */
     Sql pageSql(InstanceQuery query) {
+        return pageSql(query, false);
+    }
+
+    /**
+     * The same page for a query with an id prefix, read another way when few instances match: up to
+     * {@link #FEW_WITH_PREFIX} + 1 of them are found through the index of ids and sorted (the sort key is an
+     * expression so that the planner cannot take the created-time index instead), and the page's rows joined to
+     * the first of them. Walking the created-time index for them would pass over every older instance first when
+     * ids follow the created time. Every row carries the number of candidates found; when there were more, the
+     * instance columns are null and the caller reads {@link #pageSql} instead.
+     */
+    Sql fewWithPrefixSql(InstanceQuery query) {
+        return pageSql(query, true);
+    }
+
+    private Sql pageSql(InstanceQuery query, boolean fewWithPrefix) {
         // Decoded first so that a malformed token is reported even when nothing matches.
         ContinuationTokens.Key after = query.continuationToken() == null
                 ? null : ContinuationTokens.decode(query.continuationToken());
@@ -101,17 +145,39 @@ final class InstanceQueries {
         }
         String columns = query.fetchInputsAndOutputs()
                 ? InstanceRows.SELECT_COLUMNS : InstanceRows.SELECT_COLUMNS_WITHOUT_PAYLOADS;
+        if (fewWithPrefix) {
+            params.add(hubKey);
+            return new Sql("SELECT s.candidates, i.* FROM (SELECT instance_id, created_at,"
+                    + " count(*) OVER () AS candidates FROM (SELECT instance_id, created_at FROM " + t.instances()
+                    + where + " LIMIT " + (FEW_WITH_PREFIX + 1) + ") AS c"
+                    + " ORDER BY created_at + interval '0 s', instance_id LIMIT " + (query.pageSize() + 1) + ") AS s"
+                    + " LEFT JOIN LATERAL (SELECT " + columns + " FROM " + t.instances() + " WHERE task_hub = ?"
+                    + " AND instance_id = s.instance_id AND s.candidates <= " + FEW_WITH_PREFIX + ") AS i ON true"
+                    + " ORDER BY s.created_at, s.instance_id", params);
+        }
         return new Sql("SELECT " + columns + " FROM " + t.instances() + where
                 + " ORDER BY created_at, instance_id LIMIT " + (query.pageSize() + 1), params);
     }
 
     /**
-     * Counts per status. Filtered by status and created time alone (or not at all), each status is counted on its
-     * own range of the status index (task_hub, runtime_status, created_at, ...), from the index alone: a GROUP BY
-     * over most of a hub would read every row of the table. Other filters select their rows through their own
-     * index, and those rows are grouped.
+     * Counts per status. Unfiltered, or filtered by status alone, they are the running counts the triggers keep
+     * (V7__count_instances_by_status.sql): a few rows whatever the hub's size. Filtered by status and created time,
+     * each status is counted on its own range of the status index (task_hub, runtime_status, created_at, ...): a
+     * GROUP BY over most of a hub would read every row of the table. Other filters select their rows through their
+     * own index, and those rows are grouped.
      */
     Sql countSql(InstanceQuery query) {
+        if (statusIndexCovers(query) && query.createdFrom() == null && query.createdTo() == null) {
+            List<Object> params = new ArrayList<>();
+            params.add(hubKey);
+            String statuses = "";
+            if (!query.statuses().isEmpty()) {
+                statuses = " AND runtime_status = ANY(?)";
+                params.add(query.statuses().stream().map(Enum::name).sorted().toArray(String[]::new));
+            }
+            return new Sql("SELECT runtime_status, sum(instances) FROM " + t.statusCounts()
+                    + " WHERE task_hub = ?" + statuses + " GROUP BY runtime_status", params);
+        }
         if (statusIndexCovers(query)) {
             Set<RuntimeStatus> statuses = query.statuses().isEmpty() ? EnumSet.allOf(RuntimeStatus.class)
                     : query.statuses();

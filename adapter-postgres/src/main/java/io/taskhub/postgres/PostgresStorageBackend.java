@@ -6,10 +6,12 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import io.taskhub.ports.rules.TaskHubNames;
+import io.taskhub.ports.store.BulkLoader;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.StorageBackend;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -88,6 +90,11 @@ public final class PostgresStorageBackend implements StorageBackend {
             }
             return live;
         });
+    }
+
+    @Override
+    public Optional<BulkLoader> bulkLoader() {
+        return Optional.of(new PostgresBulkLoader(db));
     }
 
     /** Whether the listening connection is up (for tests of what happens when it is not). */

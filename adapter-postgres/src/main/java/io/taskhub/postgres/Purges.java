@@ -128,7 +128,9 @@ final class Purges {
 
     /** Deletes every row of the task hub. */
     void deleteTaskHub(Connection c, Notices notices) throws SQLException {
-        for (String table : List.of(t.instances(), t.history(), t.inbox(), t.tasks(), t.workers())) {
+        // The instances' counts go with them (by trigger); their rows, zero now, go last.
+        for (String table : List.of(t.instances(), t.history(), t.inbox(), t.tasks(), t.workers(),
+                t.statusCounts())) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE task_hub = ?")) {
                 ps.setString(1, hubKey);
                 ps.executeUpdate();

@@ -24,4 +24,8 @@ record Tables(String schema) {
     String workers() {
         return schema + ".workers";
     }
+
+    String statusCounts() {
+        return schema + ".status_counts";
+    }
 }

@@ -74,7 +74,8 @@ class MultiProcessWorkerTest {
     @Test
     void twoWorkerProcesses_oneKilledMidRun_finish500Instances_withEveryStepCommittedOnce() throws Exception {
         OrchestrationStore store = newTaskHub();
-        // the doomed worker's activities hang after its first 60, so it surely holds work when it is killed
+        // after its first 60 activities, those the doomed worker's own steps hand to it hang: it surely holds such
+        // work when it is killed
         Process doomed = startWorker(store, "worker-doomed", "60");
         startWorker(store, "worker-survivor");
         List<String> ids = startHelloInstances(store);

@@ -89,6 +89,8 @@ class QueryPlanTest {
         all.put("statuses, two", q -> q.statuses(RuntimeStatus.Running, RuntimeStatus.Failed));
         all.put("status, keyset", q -> q.statuses(RuntimeStatus.Failed).continuationToken(tokenAfter(70_000)));
         all.put("instance id prefix", q -> q.instanceIdPrefix("inst-0421"));
+        all.put("instance id prefix and status, keyset", q -> q.instanceIdPrefix("inst-04").statuses(
+                RuntimeStatus.Failed).continuationToken(tokenAfter(40_500)));
         all.put("name", q -> q.name("Orchestrator7"));
         all.put("name, keyset", q -> q.name("Orchestrator7").continuationToken(tokenAfter(30_000)));
         all.put("last updated range", q -> q.lastUpdatedFrom(at(20_000)).lastUpdatedTo(at(20_500)));
@@ -105,25 +107,79 @@ class QueryPlanTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("queryNames")
     void listQuery_usesAnIndex_withBoundValues(String name) throws Exception {
-        assertIndexedPlan(customPlan(queries.pageSql(queries().get(name).apply(InstanceQuery.builder()).build())));
+        InstanceQuery query = queries().get(name).apply(InstanceQuery.builder()).build();
+        assertIndexedPlan(customPlan(queries.pageSql(query)));
+        if (query.instanceIdPrefix() != null) {
+            assertIndexedPlan(customPlan(queries.fewWithPrefixSql(query)));
+        }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("queryNames")
     void listQuery_usesAnIndex_inAGenericPlan(String name) throws Exception {
-        assertIndexedPlan(genericPlan(queries.pageSql(queries().get(name).apply(InstanceQuery.builder()).build())));
+        InstanceQuery query = queries().get(name).apply(InstanceQuery.builder()).build();
+        assertIndexedPlan(genericPlan(queries.pageSql(query)));
+        if (query.instanceIdPrefix() != null) {
+            assertIndexedPlan(genericPlan(queries.fewWithPrefixSql(query)));
+        }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("queryNames")
     void countQuery_usesAnIndex_withBoundValues(String name) throws Exception {
-        assertIndexedPlan(customPlan(queries.countSql(queries().get(name).apply(InstanceQuery.builder()).build())));
+        assertCountPlan(customPlan(queries.countSql(queries().get(name).apply(InstanceQuery.builder()).build())));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("queryNames")
     void countQuery_usesAnIndex_inAGenericPlan(String name) throws Exception {
-        assertIndexedPlan(genericPlan(queries.countSql(queries().get(name).apply(InstanceQuery.builder()).build())));
+        assertCountPlan(genericPlan(queries.countSql(queries().get(name).apply(InstanceQuery.builder()).build())));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPrefixThatFewHave_readsTheSamePagesSorted_asInCreatedOrder_andManyFallBack() throws Exception {
+        InstanceQuery.Builder failedWithPrefix = InstanceQuery.builder().instanceIdPrefix("inst-04")
+                .statuses(RuntimeStatus.Failed, RuntimeStatus.Pending).pageSize(25);
+        try (Connection c = schema.connect()) {
+            List<String> sorted = allPages(c, failedWithPrefix, true);
+            assertThat(sorted).hasSizeGreaterThan(50).isEqualTo(allPages(c, failedWithPrefix, false));
+            assertThat(read(c, queries.fewWithPrefixSql(InstanceQuery.builder().instanceIdPrefix("inst-04")
+                    .build()))).as("9,000 of the hub's ids are few").hasSize(101);
+            assertThat(read(c, queries.fewWithPrefixSql(InstanceQuery.builder().instanceIdPrefix("inst-")
+                    .build()))).as("90,000 are not: no rows, read in created order instead").isEmpty();
+            assertThat(read(c, queries.fewWithPrefixSql(InstanceQuery.builder().instanceIdPrefix("none-")
+                    .build()))).as("none").isEmpty();
+        }
+    }
+
+    private static List<String> allPages(Connection c, InstanceQuery.Builder query, boolean fewWithPrefix)
+            throws Exception {
+        List<String> ids = new ArrayList<>();
+        String token = null;
+        do {
+            InstanceQuery q = query.continuationToken(token).build();
+            List<InstanceMetadata> page = read(c, fewWithPrefix ? queries.fewWithPrefixSql(q) : queries.pageSql(q));
+            List<InstanceMetadata> shown = page.subList(0, Math.min(25, page.size()));
+            shown.forEach(m -> ids.add(m.instanceId()));
+            token = page.size() > 25 ? ContinuationTokens.encode(shown.get(shown.size() - 1)) : null;
+        } while (token != null);
+        return ids;
+    }
+
+    /** The instances a page's SQL reads (rows without an instance, as the few-with-prefix SQL gives, skipped). */
+    private static List<InstanceMetadata> read(Connection c, InstanceQueries.Sql sql) throws Exception {
+        List<InstanceMetadata> page = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.text())) {
+            sql.bind(c, ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getString("instance_id") != null) {
+                        page.add(InstanceRows.read(rs));
+                    }
+                }
+            }
+        }
+        return page;
     }
 
     @org.junit.jupiter.api.Test
@@ -215,6 +271,17 @@ class QueryPlanTest {
     }
 
     /** Every scan of the instances table goes through an index (a bitmap heap scan follows a bitmap index scan). */
+    /** A count reads the running counts (a few rows) or else the instances through an index. */
+    private static void assertCountPlan(JsonNode plan) {
+        if (plan.toString().contains("\"Relation Name\":\"status_counts\"")) {
+            List<String> scans = new ArrayList<>();
+            collectScans(plan, scans);
+            assertThat(scans).as("the running counts, not the instances").isEmpty();
+        } else {
+            assertIndexedPlan(plan);
+        }
+    }
+
     private static void assertIndexedPlan(JsonNode plan) {
         List<String> scans = new ArrayList<>();
         collectScans(plan, scans);

@@ -12,7 +12,8 @@ import java.time.Duration;
  *
  * <p>Arguments: jdbcUrl user password(or "-") schema taskHub leaseMillis workerId [hangAfterActivities]
  *
- * <p>With {@code hangAfterActivities}, every activity after that many runs blocks forever: the worker keeps
+ * <p>With {@code hangAfterActivities}, every activity after that many runs that its own steps handed to it blocks
+ * forever (claimed ones keep running, so that it surely ends up holding handed-off work): the worker keeps
  * renewing their leases, so a test that kills it afterwards knows it died holding work.
  */
 public final class WorkerProcessMain {
@@ -26,7 +27,8 @@ public final class WorkerProcessMain {
                 .withLeaseDuration(Duration.ofMillis(Long.parseLong(args[5]))).withWorkerId(args[6]);
         try (PostgresStorageBackend backend = PostgresStorageBackend.start(config)) {
             OrchestrationRegistry registry = args.length > 7
-                    ? TestOrchestrations.registry(TestOrchestrations.hangingAfter(Integer.parseInt(args[7])))
+                    ? TestOrchestrations.registry(TestOrchestrations.hangingAfter(Integer.parseInt(args[7]),
+                            "taskhub-handed-off"))
                     : TestOrchestrations.registry();
             TaskhubWorker worker = new TaskhubWorker(backend.taskHub(args[4]), registry, options).start();
             System.out.println("worker " + args[6] + " started");

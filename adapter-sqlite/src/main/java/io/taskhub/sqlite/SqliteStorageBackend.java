@@ -1,6 +1,7 @@
 package io.taskhub.sqlite;
 
 import io.taskhub.ports.rules.TaskHubNames;
+import io.taskhub.ports.store.BulkLoader;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.StorageBackend;
 import java.util.Locale;
@@ -48,6 +49,11 @@ public final class SqliteStorageBackend implements StorageBackend {
             }
             return live;
         });
+    }
+
+    @Override
+    public java.util.Optional<BulkLoader> bulkLoader() {
+        return java.util.Optional.of(new SqliteBulkLoader(db));
     }
 
     @Override

@@ -160,6 +160,14 @@ public abstract class OrchestrationStoreContract {
     }
 
     @Nested
+    class BulkLoads extends BulkLoadContract {
+        @Override
+        protected StorageBackend backend() {
+            return OrchestrationStoreContract.this.backend();
+        }
+    }
+
+    @Nested
     class WakeUps extends WakeUpContract {
         @Override
         protected StorageBackend backend() {

@@ -11,6 +11,7 @@ import io.taskhub.ports.model.InstancePage;
 import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.model.ParentInstance;
 import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -291,5 +292,37 @@ public abstract class QueryContract extends StoreContractSupport {
                 .as("filtered, paging ignored")
                 .isEqualTo(Map.of(RuntimeStatus.Completed, 2L, RuntimeStatus.Running, 1L));
         assertThat(store.countInstances(InstanceQuery.builder().name("Nothing").build())).isEmpty();
+    }
+
+    @Test
+    void countInstances_followEveryChangeOfStatus_replacementAndPurge() {
+        OrchestrationStore store = newTaskHub();
+        seed(store);
+        store.createInstances(List.of(new NewInstance("batch-1", started("Order", null), Set.of()),
+                new NewInstance("batch-2", started("Order", null), Set.of())));
+        // order-1 (Completed) replaced by a new execution: Pending again; invoice-1 (Failed) purged.
+        store.createInstance("order-1", started("Order", null), Set.of(RuntimeStatus.Completed));
+        assertThat(store.purgeInstance("invoice-1", Set.of(RuntimeStatus.Failed))).isTrue();
+
+        Map<RuntimeStatus, Long> expected = Map.of(RuntimeStatus.Pending, 4L, RuntimeStatus.Running, 1L);
+        assertThat(store.countInstances(InstanceQuery.all())).isEqualTo(expected);
+        assertThat(store.countInstances(InstanceQuery.builder().statuses(RuntimeStatus.Running,
+                RuntimeStatus.Failed).build())).as("by status").isEqualTo(Map.of(RuntimeStatus.Running, 1L));
+        assertThat(countedRowByRow(store)).as("the rows themselves").isEqualTo(expected);
+
+        store.deleteTaskHub();
+        assertThat(store.countInstances(InstanceQuery.all())).isEmpty();
+    }
+
+    /** Counts made by reading every instance, page by page: what any running count must agree with. */
+    private static Map<RuntimeStatus, Long> countedRowByRow(OrchestrationStore store) {
+        Map<RuntimeStatus, Long> counts = new java.util.EnumMap<>(RuntimeStatus.class);
+        String token = null;
+        do {
+            InstancePage page = store.queryInstances(InstanceQuery.builder().continuationToken(token).build());
+            page.instances().forEach(i -> counts.merge(i.runtimeStatus(), 1L, Long::sum));
+            token = page.continuationToken();
+        } while (token != null);
+        return counts;
     }
 }

@@ -52,9 +52,18 @@ public final class TestOrchestrations {
      * so a test that kills the process afterwards knows it died holding work.
      */
     public static UnaryOperator<Activity> hangingAfter(int runs) {
+        return hangingAfter(runs, "");
+    }
+
+    /**
+     * The same, for activities run on threads whose names start with {@code threadPrefix} only (such as the
+     * threads that run what a worker's own steps handed to it); the others keep running normally, so that the
+     * worker surely ends up holding that kind of work.
+     */
+    public static UnaryOperator<Activity> hangingAfter(int runs, String threadPrefix) {
         AtomicInteger started = new AtomicInteger();
         return activity -> context -> {
-            if (started.incrementAndGet() > runs) {
+            if (started.incrementAndGet() > runs && Thread.currentThread().getName().startsWith(threadPrefix)) {
                 // The thread tells how the worker got it: claimed, or handed over by its step's commit.
                 System.out.println("activity for " + context.instanceId() + " hangs on thread "
                         + Thread.currentThread().getName());

@@ -3,30 +3,26 @@ package io.taskhub.cli.commands;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.taskhub.cli.benchmark.CommitCounter;
+import io.taskhub.cli.benchmark.DbosProbe;
+import io.taskhub.cli.benchmark.HelloScenario;
+import io.taskhub.cli.benchmark.ListScenario;
+import io.taskhub.cli.benchmark.PurgeScenario;
 import io.taskhub.cli.output.OutputFormat;
 import io.taskhub.cli.output.Printer;
 import io.taskhub.cli.support.BundledSamples;
 import io.taskhub.cli.support.CliContext;
 import io.taskhub.cli.support.ExitCodes;
-import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.TaskhubClient;
-import io.taskhub.ports.model.InstanceMetadata;
-import io.taskhub.ports.model.RuntimeStatus;
-import io.taskhub.ports.query.InstanceQuery;
+import io.taskhub.ports.store.BulkLoader;
 import io.taskhub.runtime.Deployment;
 import io.taskhub.runtime.PluginSet;
 import io.taskhub.runtime.config.Settings;
-import java.io.PrintWriter;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,15 +33,20 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Measures each named backend with the same workload in one run and prints the figures side by side: a
- * burst of hello sequences (throughput), one instance at a time (start-to-completion latency), and list
- * queries over what was stored. Each backend gets a fresh task hub, deleted afterwards.
+ * Measures each named backend with the same workloads in one run and prints the figures side by side: hello
+ * sequences (throughput, then latency one at a time), a fan-in, list queries over many stored instances through
+ * HTTP, and a purge of many finished instances with their history; optionally the DBOS peer on the same
+ * PostgreSQL server right after. Each backend gets a fresh task hub, deleted afterwards.
  */
-@Command(name = "benchmark", description = "Measure backends side by side: throughput, latency, list queries.",
+@Command(name = "benchmark", description = "Measure backends side by side: throughput, latency, fan-in, lists,"
+        + " purges.",
         footer = {"%nExamples:", "  taskhub benchmark",
-            "  taskhub benchmark --backends sqlite,postgres --instances 500 \\",
+            "  taskhub benchmark --backends sqlite,postgres --instances 1000 --compare-dbos ../dbos-probe",
+            "  taskhub benchmark --backends postgres --scenario list --stored 1000000 \\",
             "      --set postgres.url=jdbc:postgresql://127.0.0.1:5432/postgres"})
 public final class BenchmarkCommand implements Callable<Integer> {
+    private static final List<String> SCENARIOS = List.of("hello", "fan-in", "list", "purge", "all");
+
     @Mixin
     ConfigOptions config;
 
@@ -56,6 +57,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
             description = "Backends to measure, in order (default: sqlite).")
     List<String> backends = new ArrayList<>();
 
+    @Option(names = "--scenario", defaultValue = "hello", paramLabel = "NAME",
+            description = "hello (a burst of hello sequences, then one at a time, then a page of the list), fan-in"
+                    + " (one FanOutFanIn of --fan-in activities), list (pages of 100 under every list filter, over"
+                    + " --stored instances, through HTTP), purge (--purge-instances with 10 history events each),"
+                    + " or all.")
+    String scenario;
+
     @Option(names = "--instances", defaultValue = "200", description = "Hello sequences in the burst (default 200).")
     int instances;
 
@@ -63,202 +71,271 @@ public final class BenchmarkCommand implements Callable<Integer> {
     int latencySamples;
 
     @Option(names = "--warmup", defaultValue = "200", paramLabel = "N",
-            description = "Hello sequences run (started at once) before anything is measured, so that the JIT and the"
-                    + " connection pool are warm, as the DBOS peer warms up (default 200).")
+            description = "Hello sequences run (started at once) before hello and fan-in are measured, so that the"
+                    + " JIT and the connection pool are warm, as the DBOS peer warms up (default 200).")
     int warmup;
-
-    @Option(names = "--scenario", defaultValue = "hello", paramLabel = "NAME",
-            description = "hello (a burst of hello sequences, then one at a time, then list pages), fan-in (one"
-                    + " FanOutFanIn of --fan-in activities), or all.")
-    String scenario;
 
     @Option(names = "--fan-in", defaultValue = "10000", paramLabel = "N",
             description = "Activities of the fan-in scenario (default 10000).")
     int fanIn;
 
+    @Option(names = "--stored", defaultValue = "1000000", paramLabel = "N",
+            description = "Finished instances stored (bulk-loaded) for the list scenario (default 1000000).")
+    int stored;
+
+    @Option(names = "--list-samples", defaultValue = "50", paramLabel = "N",
+            description = "Reads of each list filter, and of the counts, that are timed (default 50).")
+    int listSamples;
+
+    @Option(names = "--purge-instances", defaultValue = "100000", paramLabel = "N",
+            description = "Finished instances (10 history events each) the purge scenario deletes (default 100000).")
+    int purgeInstances;
+
+    @Option(names = "--compare-dbos", paramLabel = "DIR",
+            description = "After the backends, run the DBOS probe project in DIR (Maven) with --instances workflows"
+                    + " on the same PostgreSQL server (database dbos_probe), and print its figures beside ours.")
+    Path dbosProbe;
+
     @Spec
     CommandSpec spec;
 
-    /**
-     * One backend's figures; NaN where a scenario did not run. {@code commitsPerInstance} counts the database's
-     * committed transactions during the burst, per instance (PostgreSQL only: pg_stat_database).
-     */
-    private record Figures(String backend, double instancesPerSecond, double activitiesPerSecond, double p50Millis,
-            double p95Millis, double listMillis, double commitsPerInstance, double fanInSeconds,
-            double fanInResultsPerSecond) {
+    /** One backend's figures; a part that did not run is null. */
+    private record Result(String backend, HelloScenario.Figures hello, ListScenario.Figures list,
+            PurgeScenario.Figures purge) {
     }
 
     @Override
     public Integer call() {
-        if (!List.of("hello", "fan-in", "all").contains(scenario)) {
-            throw new ParameterException(spec.commandLine(), "--scenario: '" + scenario
-                    + "' is not one of hello, fan-in, all.");
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        Printer printer = new Printer(out, spec.commandLine().getErr(), output);
+        validate();
+        Printer printer = new Printer(spec.commandLine().getOut(), spec.commandLine().getErr(), output);
         CliContext cli = (CliContext) spec.root().userObject();
-        List<Figures> results = new ArrayList<>();
+        List<Result> results = new ArrayList<>();
+        Settings lastSettings = null;
         for (String backend : backends) {
             config.settings.put(Settings.BACKEND.key(), backend.trim());
             config.settings.put(Settings.TASK_HUB.key(), "bench" + UUID.randomUUID().toString().replace("-", "")
                     .substring(0, 12));
+            config.settings.put(Settings.HTTP_PORT.key(), "0");
             printer.progress("Measuring " + backend + "...");
             Settings settings = config.settings(cli.environment());
-            ClassLoader classPath = BenchmarkCommand.class.getClassLoader();
-            // The workload is a sample: its jar is loaded whatever samples.enabled says.
-            try (Deployment deployment = Deployment.assemble(settings, PluginSet.fromSettings(settings, classPath,
-                    List.of()).withJars(BundledSamples.required(), classPath))) {
-                deployment.startWorker();
-                TaskhubClient client = deployment.clients().defaultClient();
-                try {
-                    results.add(measure(backend, client, new CommitCounter(settings)));
-                } finally {
-                    deployment.stopWorker(); // before the hub goes, so that nothing works on it any more
-                    client.deleteTaskHub();
-                }
-            }
+            lastSettings = settings;
+            results.add(measure(backend.trim(), settings, printer));
+        }
+        DbosProbe.Figures dbos = null;
+        if (dbosProbe != null) {
+            Settings postgres = postgresSettings(lastSettings, cli);
+            printer.progress("Running the DBOS probe in " + dbosProbe + "...");
+            dbos = new DbosProbe(dbosProbe).run(postgres, instances);
         }
         if (printer.isJson()) {
-            ObjectNode body = JsonNodeFactory.instance.objectNode();
-            body.put("scenario", scenario).put("instances", instances).put("latencySamples", latencySamples)
-                    .put("fanIn", fanIn);
-            ArrayNode list = body.putArray("results");
-            for (Figures f : results) {
-                ObjectNode row = list.addObject().put("backend", f.backend());
-                number(row, "instancesPerSecond", f.instancesPerSecond());
-                number(row, "activitiesPerSecond", f.activitiesPerSecond());
-                number(row, "latencyP50Millis", f.p50Millis());
-                number(row, "latencyP95Millis", f.p95Millis());
-                number(row, "list100Millis", f.listMillis());
-                number(row, "commitsPerInstance", f.commitsPerInstance());
-                number(row, "fanInSeconds", f.fanInSeconds());
-                number(row, "fanInResultsPerSecond", f.fanInResultsPerSecond());
-            }
-            printer.json(body);
-            return ExitCodes.SUCCESS;
+            printer.json(json(results, dbos));
+        } else {
+            printTables(printer, results, dbos);
         }
-        List<List<String>> rows = new ArrayList<>();
-        for (Figures f : results) {
-            rows.add(List.of(f.backend(), format(f.instancesPerSecond()), format(f.activitiesPerSecond()),
-                    format(f.p50Millis()), format(f.p95Millis()), format(f.listMillis()),
-                    format(f.commitsPerInstance()), format(f.fanInResultsPerSecond())));
-        }
-        printer.table(List.of("BACKEND", "INSTANCES/S", "ACTIVITIES/S", "LATENCY P50 MS", "LATENCY P95 MS",
-                "LIST 100 MS", "COMMITS/INSTANCE", "FAN-IN RESULTS/S"), rows);
-        printer.line("Workload: " + (runs("hello") ? instances + " E1_HelloSequence instances started at once"
-                + " (3 activities each); then " + latencySamples + " started one at a time; list = one filtered page"
-                + " of 100" : "") + (runs("hello") && runs("fan-in") ? "; " : "")
-                + (runs("fan-in") ? "fan-in = one FanOutFanIn of " + fanIn + " activities" : "") + "."
-                + " Commits per instance: PostgreSQL's committed transactions during the burst (- elsewhere).");
         return ExitCodes.SUCCESS;
+    }
+
+    private void validate() {
+        if (!SCENARIOS.contains(scenario)) {
+            throw new ParameterException(spec.commandLine(), "--scenario: '" + scenario + "' is not one of "
+                    + String.join(", ", SCENARIOS) + ".");
+        }
+        if (stored < 200 || listSamples < 1 || purgeInstances < 1 || instances < 1) {
+            throw new ParameterException(spec.commandLine(), "--stored must be at least 200, and --list-samples,"
+                    + " --purge-instances and --instances at least 1.");
+        }
+        if (dbosProbe != null) {
+            try {
+                new DbosProbe(dbosProbe);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+    }
+
+    private Result measure(String backend, Settings settings, Printer printer) {
+        ClassLoader classPath = BenchmarkCommand.class.getClassLoader();
+        String taskHub = settings.get(Settings.TASK_HUB);
+        // The workload is a sample: its jar is loaded whatever samples.enabled says.
+        try (Deployment deployment = Deployment.assemble(settings, PluginSet.fromSettings(settings, classPath,
+                List.of()).withJars(BundledSamples.required(), classPath))) {
+            deployment.startWorker();
+            TaskhubClient client = deployment.clients().defaultClient();
+            try {
+                HelloScenario.Figures hello = null;
+                if (runs("hello") || runs("fan-in")) {
+                    HelloScenario engine = new HelloScenario(client, new CommitCounter(settings));
+                    engine.warmUp(warmup);
+                    hello = runs("hello") ? engine.hello(instances, latencySamples) : null;
+                    if (runs("fan-in")) {
+                        double seconds = engine.fanInSeconds(fanIn);
+                        hello = withFanIn(hello, seconds);
+                    }
+                }
+                Optional<BulkLoader> loader = deployment.backend().bulkLoader();
+                String noLoader = "the " + backend + " backend cannot bulk-load instances";
+                ListScenario.Figures list = null;
+                if (runs("list")) {
+                    printer.progress("  loading " + stored + " instances for the list queries...");
+                    list = loader.isEmpty() ? ListScenario.Figures.notRun(noLoader)
+                            : new ListScenario().run(loader.get(), taskHub, deployment.startHttpServer(), stored,
+                                    listSamples);
+                }
+                PurgeScenario.Figures purge = null;
+                if (runs("purge")) {
+                    printer.progress("  loading " + purgeInstances + " instances to purge...");
+                    purge = loader.isEmpty() ? PurgeScenario.Figures.notRun(noLoader)
+                            : new PurgeScenario().run(loader.get(), taskHub, client, purgeInstances);
+                }
+                return new Result(backend, hello, list, purge);
+            } finally {
+                deployment.stopWorker(); // before the hub goes, so that nothing works on it any more
+                client.deleteTaskHub();
+            }
+        }
+    }
+
+    private static HelloScenario.Figures withFanIn(HelloScenario.Figures hello, double seconds) {
+        HelloScenario.Figures h = hello != null ? hello : new HelloScenario.Figures(Double.NaN, Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        return new HelloScenario.Figures(h.instancesPerSecond(), h.activitiesPerSecond(), h.p50Millis(),
+                h.p95Millis(), h.listMillis(), h.commitsPerInstance(), seconds);
+    }
+
+    /** The PostgreSQL server the DBOS probe uses: the one the benchmark's settings name (postgres.url). */
+    private Settings postgresSettings(Settings last, CliContext cli) {
+        config.settings.put(Settings.BACKEND.key(), "postgres");
+        return last != null && "postgres".equals(last.get(Settings.BACKEND)) ? last
+                : config.settings(cli.environment());
     }
 
     private boolean runs(String which) {
         return scenario.equals("all") || scenario.equals(which);
     }
 
-    private Figures measure(String backend, TaskhubClient client, CommitCounter commits) {
-        // Warm up the JIT and the connection pool so the first backend is not penalised.
-        List<String> warming = new ArrayList<>();
-        for (int i = 0; i < Math.max(1, warmup); i++) {
-            warming.add(client.startNew(StartInstanceRequest.of("E1_HelloSequence", null)));
-        }
-        warming.forEach(id -> finish(client, id));
-        double perSecond = Double.NaN;
-        double p50 = Double.NaN;
-        double p95 = Double.NaN;
-        double listMillis = Double.NaN;
-        double commitsPerInstance = Double.NaN;
-        if (runs("hello")) {
-            long commitsBefore = commits.count();
-            long burstStart = System.nanoTime();
-            List<String> ids = new ArrayList<>(instances);
-            for (int i = 0; i < instances; i++) {
-                ids.add(client.startNew(StartInstanceRequest.of("E1_HelloSequence", null)));
-            }
-            ids.forEach(id -> finish(client, id));
-            double burstSeconds = (System.nanoTime() - burstStart) / 1e9;
-            long commitsAfter = commits.count();
-            perSecond = instances / burstSeconds;
-            commitsPerInstance = commitsBefore < 0 || commitsAfter < 0 ? Double.NaN
-                    : (double) (commitsAfter - commitsBefore) / instances;
-
-            double[] latencies = new double[latencySamples];
-            for (int i = 0; i < latencySamples; i++) {
-                long start = System.nanoTime();
-                finish(client, client.startNew(StartInstanceRequest.of("E1_HelloSequence", null)));
-                latencies[i] = (System.nanoTime() - start) / 1e6;
-            }
-            Arrays.sort(latencies);
-            p50 = percentile(latencies, 0.50);
-            p95 = percentile(latencies, 0.95);
-
-            long listStart = System.nanoTime();
-            int listRuns = 20;
-            for (int i = 0; i < listRuns; i++) {
-                client.list(InstanceQuery.builder().statuses(RuntimeStatus.Completed).pageSize(100).build());
-            }
-            listMillis = (System.nanoTime() - listStart) / 1e6 / listRuns;
-        }
-        double fanInSeconds = Double.NaN;
-        if (runs("fan-in")) {
-            long start = System.nanoTime();
-            finish(client, client.startNew(StartInstanceRequest.of("FanOutFanIn", "{\"count\":" + fanIn + "}")));
-            fanInSeconds = (System.nanoTime() - start) / 1e9;
-        }
-        return new Figures(backend, perSecond, perSecond * 3, p50, p95, listMillis, commitsPerInstance,
-                fanInSeconds, fanIn / fanInSeconds);
+    private double fanInRate(HelloScenario.Figures f) {
+        return fanIn / f.fanInSeconds();
     }
 
-    /** PostgreSQL's count of committed transactions in the benchmark's database; -1 on other backends. */
-    private static final class CommitCounter {
-        private final Settings settings;
-
-        CommitCounter(Settings settings) {
-            this.settings = settings;
+    private ObjectNode json(List<Result> results, DbosProbe.Figures dbos) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("scenario", scenario).put("instances", instances).put("latencySamples", latencySamples)
+                .put("fanIn", fanIn).put("stored", stored).put("purgeInstances", purgeInstances);
+        ArrayNode list = body.putArray("results");
+        for (Result r : results) {
+            ObjectNode row = list.addObject().put("backend", r.backend());
+            HelloScenario.Figures f = r.hello();
+            number(row, "instancesPerSecond", f == null ? Double.NaN : f.instancesPerSecond());
+            number(row, "activitiesPerSecond", f == null ? Double.NaN : f.activitiesPerSecond());
+            number(row, "latencyP50Millis", f == null ? Double.NaN : f.p50Millis());
+            number(row, "latencyP95Millis", f == null ? Double.NaN : f.p95Millis());
+            number(row, "list100Millis", f == null ? Double.NaN : f.listMillis());
+            number(row, "commitsPerInstance", f == null ? Double.NaN : f.commitsPerInstance());
+            number(row, "fanInSeconds", f == null ? Double.NaN : f.fanInSeconds());
+            number(row, "fanInResultsPerSecond", f == null ? Double.NaN : fanInRate(f));
+            if (r.list() != null) {
+                ObjectNode l = row.putObject("list").put("stored", r.list().stored());
+                if (r.list().skipped() != null) {
+                    l.put("skipped", r.list().skipped());
+                }
+                number(l, "loadSeconds", r.list().loadSeconds());
+                number(l, "countsP50Millis", r.list().countsP50Millis());
+                number(l, "countsP95Millis", r.list().countsP95Millis());
+                ArrayNode filters = l.putArray("filters");
+                for (ListScenario.FilterFigures filter : r.list().filters()) {
+                    ObjectNode fo = filters.addObject().put("filter", filter.filter()).put("pageRows",
+                            filter.pageRows());
+                    number(fo, "p50Millis", filter.p50Millis());
+                    number(fo, "p95Millis", filter.p95Millis());
+                }
+            }
+            if (r.purge() != null) {
+                ObjectNode p = row.putObject("purge").put("instances", r.purge().instances())
+                        .put("historyRows", r.purge().historyRows());
+                if (r.purge().skipped() != null) {
+                    p.put("skipped", r.purge().skipped());
+                }
+                number(p, "loadSeconds", r.purge().loadSeconds());
+                number(p, "purgeSeconds", r.purge().purgeSeconds());
+                number(p, "instancesPerSecond", r.purge().skipped() != null ? Double.NaN
+                        : r.purge().instancesPerSecond());
+            }
         }
+        if (dbos != null) {
+            ObjectNode d = body.putObject("dbos").put("version", dbos.version()).put("workflows", dbos.workflows());
+            number(d, "workflowsPerSecond", dbos.workflowsPerSecond());
+            number(d, "sequentialMillis", dbos.sequentialMillis());
+        }
+        return body;
+    }
 
-        long count() {
-            if (!"postgres".equals(settings.get(Settings.BACKEND))) {
-                return -1;
+    private void printTables(Printer printer, List<Result> results, DbosProbe.Figures dbos) {
+        if (runs("hello") || runs("fan-in")) {
+            List<List<String>> rows = new ArrayList<>();
+            for (Result r : results) {
+                HelloScenario.Figures f = r.hello();
+                rows.add(List.of(r.backend(), format(f.instancesPerSecond()), format(f.activitiesPerSecond()),
+                        format(f.p50Millis()), format(f.p95Millis()), format(f.listMillis()),
+                        format(f.commitsPerInstance()), format(fanInRate(f))));
             }
-            String user = settings.get(Settings.POSTGRES_USER);
-            String password = settings.get(Settings.POSTGRES_PASSWORD);
-            try (Connection c = DriverManager.getConnection(settings.get(Settings.POSTGRES_URL),
-                    user.isEmpty() ? null : user, password.isEmpty() ? null : password);
-                    Statement statement = c.createStatement();
-                    ResultSet rs = statement.executeQuery("SELECT pg_stat_force_next_flush(), xact_commit"
-                            + " FROM pg_stat_database WHERE datname = current_database()")) {
-                return rs.next() ? rs.getLong(2) : -1;
-            } catch (SQLException e) {
-                return -1; // the figure is left out rather than failing the benchmark
+            if (dbos != null) {
+                rows.add(List.of("DBOS " + dbos.version() + " (postgres)", format(dbos.workflowsPerSecond()),
+                        format(dbos.workflowsPerSecond() * 3), format(dbos.sequentialMillis()) + " (mean)", "-",
+                        "-", "-", "-"));
             }
+            printer.table(List.of("BACKEND", "INSTANCES/S", "ACTIVITIES/S", "LATENCY P50 MS", "LATENCY P95 MS",
+                    "LIST 100 MS", "COMMITS/INSTANCE", "FAN-IN RESULTS/S"), rows);
+            printer.line("Workload: " + (runs("hello") ? instances + " E1_HelloSequence instances started at once"
+                    + " (3 activities each); then " + latencySamples + " started one at a time; list = one filtered"
+                    + " page of 100 through the client" : "") + (runs("hello") && runs("fan-in") ? "; " : "")
+                    + (runs("fan-in") ? "fan-in = one FanOutFanIn of " + fanIn + " activities" : "") + "."
+                    + " Commits per instance: PostgreSQL's committed transactions during the burst (- elsewhere)."
+                    + (dbos != null ? " DBOS: " + dbos.workflows() + " 3-step workflows started at once; its latency"
+                            + " is the mean of 200 run one after another." : ""));
+        }
+        if (runs("list")) {
+            List<List<String>> rows = new ArrayList<>();
+            for (Result r : results) {
+                ListScenario.Figures l = r.list();
+                if (l.skipped() != null) {
+                    rows.add(List.of(r.backend(), "(skipped: " + l.skipped() + ")", "-", "-", "-"));
+                    continue;
+                }
+                for (ListScenario.FilterFigures f : l.filters()) {
+                    rows.add(List.of(r.backend(), f.filter(), format(f.p50Millis()), format(f.p95Millis()),
+                            String.valueOf(f.pageRows())));
+                }
+                rows.add(List.of(r.backend(), "counts by status", format(l.countsP50Millis()),
+                        format(l.countsP95Millis()), "-"));
+            }
+            printer.line("");
+            printer.table(List.of("BACKEND", "LIST FILTER", "P50 MS", "P95 MS", "ROWS"), rows);
+            printer.line("List: " + stored + " finished instances stored (4 names; 8 in 10 Completed, 1 Failed, 1"
+                    + " Terminated), each filter read " + listSamples + " times as a page of 100 through the HTTP"
+                    + " API (GET /runtime/webhooks/durabletask/instances), counts through GET /taskhub/v1/counts.");
+        }
+        if (runs("purge")) {
+            List<List<String>> rows = new ArrayList<>();
+            for (Result r : results) {
+                PurgeScenario.Figures p = r.purge();
+                rows.add(p.skipped() != null ? List.of(r.backend(), "(skipped: " + p.skipped() + ")", "-", "-", "-")
+                        : List.of(r.backend(), String.valueOf(p.instances()), String.valueOf(p.historyRows()),
+                                format(p.purgeSeconds()), format(p.instancesPerSecond())));
+            }
+            printer.line("");
+            printer.table(List.of("BACKEND", "PURGED INSTANCES", "HISTORY ROWS", "SECONDS", "INSTANCES/S"), rows);
         }
     }
 
     private static void number(ObjectNode row, String field, double value) {
-        if (Double.isNaN(value)) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
             row.putNull(field);
         } else {
             row.put(field, Math.round(value * 10) / 10.0);
         }
     }
 
-    private static void finish(TaskhubClient client, String id) {
-        InstanceMetadata done = client.waitForCompletion(id, Duration.ofMinutes(5)).orElseThrow();
-        if (done.runtimeStatus() != RuntimeStatus.Completed) {
-            throw new IllegalStateException("Benchmark instance " + id + " ended " + done.runtimeStatus());
-        }
-    }
-
-    private static double percentile(double[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        return sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-    }
-
     private static String format(double value) {
-        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.1f", value);
+        return Double.isNaN(value) || Double.isInfinite(value) ? "-" : String.format(Locale.ROOT, "%.1f", value);
     }
 }

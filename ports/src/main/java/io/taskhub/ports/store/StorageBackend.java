@@ -23,6 +23,14 @@ public interface StorageBackend extends AutoCloseable {
         return java.util.Set.of();
     }
 
+    /**
+     * Writes finished instances in bulk for benchmarks (see {@link BulkLoader}); empty where the backend has no
+     * set-based way to do it.
+     */
+    default java.util.Optional<BulkLoader> bulkLoader() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -1,0 +1,130 @@
+package io.taskhub.cli.benchmark;
+
+import io.taskhub.runtime.config.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The peer's figures in the same run: the DBOS probe project (a 3-step DBOS Transact workflow, the peer of
+ * E1_HelloSequence) built and run with Maven against the same PostgreSQL server, in a database of its own
+ * ({@code dbos_probe}, created when missing). The project is copied to a temporary folder first, since its build
+ * writes into it.
+ */
+public final class DbosProbe {
+    static final String DATABASE = "dbos_probe";
+    private static final Pattern RESULT = Pattern.compile("DBOS (\\S+): sequential ([\\d.]+) ms/workflow; (\\d+)"
+            + " workflows in ([\\d.]+) s = (\\d+) workflows/s");
+
+    /** What the probe printed: its sequential time per workflow and the throughput of a burst. */
+    public record Figures(String version, double sequentialMillis, int workflows, double workflowsPerSecond) {
+    }
+
+    private final Path project;
+
+    public DbosProbe(Path project) {
+        if (!Files.isRegularFile(project.resolve("pom.xml"))) {
+            throw new IllegalArgumentException("--compare-dbos: " + project + " holds no pom.xml; give the folder"
+                    + " of the DBOS probe project.");
+        }
+        this.project = project;
+    }
+
+    /** Runs the probe with {@code workflows} started at once, against the PostgreSQL server of {@code settings}. */
+    public Figures run(Settings settings, int workflows) {
+        String serverUrl = settings.get(Settings.POSTGRES_URL);
+        String probeUrl = databaseUrl(serverUrl, DATABASE);
+        createDatabase(settings);
+        Path copy = copyProject();
+        List<String> command = new ArrayList<>(List.of(maven(), "-B", "-q", "verify", "-Dit.test=ThroughputIT",
+                "-Dit.pg.url=" + probeUrl, "-Dn=" + workflows));
+        if (!settings.get(Settings.POSTGRES_USER).isEmpty()) {
+            command.add("-Dit.pg.user=" + settings.get(Settings.POSTGRES_USER));
+        }
+        if (!settings.get(Settings.POSTGRES_PASSWORD).isEmpty()) {
+            command.add("-Dit.pg.password=" + settings.get(Settings.POSTGRES_PASSWORD));
+        }
+        try {
+            Process process = new ProcessBuilder(command).directory(copy.toFile()).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException("The DBOS probe failed (" + String.join(" ", command) + "):\n"
+                        + output);
+            }
+            return parse(output);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not run the DBOS probe with " + maven(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while the DBOS probe ran", e);
+        }
+    }
+
+    static Figures parse(String output) {
+        Matcher m = RESULT.matcher(output);
+        if (!m.find()) {
+            throw new IllegalStateException("The DBOS probe printed no figures:\n" + output);
+        }
+        return new Figures(m.group(1), Double.parseDouble(m.group(2)), Integer.parseInt(m.group(3)),
+                Double.parseDouble(m.group(5)));
+    }
+
+    /** The same server's URL with another database: jdbc:postgresql://host:port/db?params. */
+    static String databaseUrl(String serverUrl, String database) {
+        Matcher m = Pattern.compile("^(jdbc:postgresql://[^/?]*)(/[^?]*)?(\\?.*)?$").matcher(serverUrl);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("postgres.url '" + serverUrl + "' is not a jdbc:postgresql:// URL.");
+        }
+        return m.group(1) + "/" + database + (m.group(3) == null ? "" : m.group(3));
+    }
+
+    private static void createDatabase(Settings settings) {
+        try (Connection c = PostgresConnections.open(settings); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            st.execute("CREATE DATABASE " + DATABASE);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create the DBOS probe's database " + DATABASE + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private Path copyProject() {
+        try {
+            Path copy = Files.createTempDirectory("taskhub-dbos-probe");
+            try (Stream<Path> files = Files.walk(project)) {
+                for (Path file : (Iterable<Path>) files.filter(p -> !p.startsWith(project.resolve("target")))::iterator) {
+                    Path target = copy.resolve(project.relativize(file).toString());
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not copy the DBOS probe project " + project, e);
+        }
+    }
+
+    private static String maven() {
+        return System.getProperty("os.name", "").startsWith("Windows") ? "mvn.cmd" : "mvn";
+    }
+}
