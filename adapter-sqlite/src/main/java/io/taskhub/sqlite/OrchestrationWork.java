@@ -50,14 +50,23 @@ final class OrchestrationWork {
         this.rows = rows;
     }
 
+    /**
+     * The instance of the first visible message whose instance is free, in the order of ix_inbox_visible (whose
+     * entries end with the rowid, seq), so that the first such message ends the read instead of every visible
+     * message being read and sorted.
+     */
+    static String claimSql(NameFilter names) {
+        return "SELECT m.instance_id FROM inbox m JOIN instances i ON i.task_hub = m.task_hub"
+                + " AND i.instance_id = m.instance_id WHERE m.task_hub = ? AND m.visible_at <= ?"
+                + " AND (i.lock_token IS NULL OR i.locked_until <= ?)" + NameConditions.condition("i.name", names)
+                + " ORDER BY m.visible_at, m.seq LIMIT 1";
+    }
+
     OrchestrationWorkItem claim(Connection c, String owner, Duration leaseDuration, int maxMessages,
             NameFilter names, Instant now) throws SQLException {
         long at = Rows.nanos(now);
         String instanceId;
-        try (PreparedStatement ps = c.prepareStatement("SELECT m.instance_id FROM inbox m JOIN instances i"
-                + " ON i.task_hub = m.task_hub AND i.instance_id = m.instance_id"
-                + " WHERE m.task_hub = ? AND m.visible_at <= ? AND (i.lock_token IS NULL OR i.locked_until <= ?)"
-                + NameConditions.condition("i.name", names) + " ORDER BY m.seq LIMIT 1")) {
+        try (PreparedStatement ps = c.prepareStatement(claimSql(names))) {
             ps.setString(1, taskHub);
             ps.setLong(2, at);
             ps.setLong(3, at);

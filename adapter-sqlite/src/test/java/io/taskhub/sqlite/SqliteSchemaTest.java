@@ -2,6 +2,7 @@ package io.taskhub.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationStore;
 import java.net.URL;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ class SqliteSchemaTest {
         String last = SqliteDatabase.SCHEMA_VERSIONS.get(SqliteDatabase.SCHEMA_VERSIONS.size() - 1);
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
                 Statement statement = connection.createStatement()) {
-            statement.executeUpdate("DROP INDEX ix_instances_leased"); // what the last migration added
+            statement.executeUpdate("DROP INDEX ix_tasks_leased"); // what the last migration added
             statement.executeUpdate("DELETE FROM flyway_schema_history WHERE version = '" + last + "'");
         }
 
@@ -55,16 +56,34 @@ class SqliteSchemaTest {
             assertThat(store.liveWorkers()).isEmpty();
         }
         assertThat(appliedVersions(file)).containsExactlyInAnyOrderElementsOf(SqliteDatabase.SCHEMA_VERSIONS);
-        // An idle worker's question (when does the next lease run out?) reads the index, not every instance.
+        // An idle worker's questions (when does the next lease run out?) read the indexes, not every row.
+        assertThat(plan(file, "SELECT MIN(locked_until) FROM instances WHERE task_hub = 'older' AND locked_until > 5"))
+                .contains("ix_instances_leased");
+        assertThat(plan(file, "SELECT MIN(locked_until) FROM activity_tasks WHERE task_hub = 'older'"
+                + " AND locked_until > 5")).contains("ix_tasks_leased");
+    }
+
+    @Test
+    void claims_readTheirIndexInOrder_withoutSortingEveryVisibleRow() throws Exception {
+        Path file = directory.resolve("claims.db");
+        try (SqliteStorageBackend backend = new SqliteStorageBackend(SqliteConfig.at(file))) {
+            backend.taskHub("Claims").createTaskHubIfNotExists();
+        }
+        String task = plan(file, ActivityWork.claimSql(NameFilter.ANY));
+        String message = plan(file, OrchestrationWork.claimSql(NameFilter.ANY));
+        assertThat(task).contains("ix_tasks_visible").doesNotContain("TEMP B-TREE");
+        assertThat(message).contains("ix_inbox_visible").doesNotContain("TEMP B-TREE");
+    }
+
+    private static String plan(Path file, String query) throws SQLException {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
                 Statement statement = connection.createStatement();
-                ResultSet plan = statement.executeQuery("EXPLAIN QUERY PLAN SELECT MIN(locked_until) FROM instances"
-                        + " WHERE task_hub = 'older' AND locked_until > 5")) {
+                ResultSet plan = statement.executeQuery("EXPLAIN QUERY PLAN " + query)) {
             StringBuilder steps = new StringBuilder();
             while (plan.next()) {
                 steps.append(plan.getString("detail")).append('\n');
             }
-            assertThat(steps.toString()).contains("ix_instances_leased");
+            return steps.toString();
         }
     }
 

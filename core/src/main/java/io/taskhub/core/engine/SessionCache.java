@@ -2,19 +2,30 @@ package io.taskhub.core.engine;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Recently used sessions (live orchestrator threads) by instance id, least recently used evicted first. A
  * worker takes a session out while it processes the instance and puts it back after committing.
+ *
+ * <p>A session taken out is <em>out</em> until it is put back or released. The commit of its step ends the lease,
+ * so another thread of this worker can claim the instance in the moment before the session is back; its
+ * {@link #take} waits for it rather than replaying the whole history (in a fan-in, whose results keep arriving,
+ * that moment came after nearly every step).
  */
 public final class SessionCache {
+    /** How long a take waits for a session that is out; the step holding it ends within microseconds normally. */
+    private static final long RETURN_PATIENCE_MILLIS = 1_000;
+
     private final int capacity;
     private final Duration unwindGrace;
     private final LinkedHashMap<String, OrchestrationSession> sessions = new LinkedHashMap<>(16, 0.75f, true);
+    private final Set<String> out = new HashSet<>(); // guarded by sessions
 
     public SessionCache(int capacity, Duration unwindGrace) {
         this.capacity = capacity;
@@ -29,16 +40,48 @@ public final class SessionCache {
     public OrchestrationSession take(String instanceId, String executionId, long revision) {
         OrchestrationSession session;
         synchronized (sessions) {
+            awaitReturn(instanceId);
             session = sessions.remove(instanceId);
+            if (session != null && session.executionId().equals(executionId) && session.revision() == revision
+                    && !session.isFinished()) {
+                out.add(instanceId);
+                return session;
+            }
         }
-        if (session == null) {
-            return null;
+        if (session != null) {
+            session.unwind(unwindGrace);
         }
-        if (session.executionId().equals(executionId) && session.revision() == revision && !session.isFinished()) {
-            return session;
-        }
-        session.unwind(unwindGrace);
         return null;
+    }
+
+    private void awaitReturn(String instanceId) {
+        long deadline = System.currentTimeMillis() + RETURN_PATIENCE_MILLIS;
+        long remaining = RETURN_PATIENCE_MILLIS;
+        while (out.contains(instanceId) && remaining > 0) {
+            try {
+                sessions.wait(remaining);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            remaining = deadline - System.currentTimeMillis();
+        }
+    }
+
+    /** Whether the instance's session is out: a step of this worker is processing the instance now. */
+    public boolean isOut(String instanceId) {
+        synchronized (sessions) {
+            return out.contains(instanceId);
+        }
+    }
+
+    /** The instance's session, taken out, will not come back (it was discarded): nobody waits for it. */
+    public void release(String instanceId) {
+        synchronized (sessions) {
+            if (out.remove(instanceId)) {
+                sessions.notifyAll();
+            }
+        }
     }
 
     /**
@@ -54,6 +97,7 @@ public final class SessionCache {
                     || !wanted.test(session)) {
                 return null;
             }
+            out.add(instanceId);
             return sessions.remove(instanceId);
         }
     }
@@ -69,6 +113,9 @@ public final class SessionCache {
     public void put(OrchestrationSession session) {
         List<OrchestrationSession> evicted = new ArrayList<>();
         synchronized (sessions) {
+            if (out.remove(session.instanceId())) {
+                sessions.notifyAll();
+            }
             OrchestrationSession previous = sessions.put(session.instanceId(), session);
             if (previous != null && previous != session) {
                 evicted.add(previous);
@@ -94,6 +141,8 @@ public final class SessionCache {
         synchronized (sessions) {
             all = new ArrayList<>(sessions.values());
             sessions.clear();
+            out.clear();
+            sessions.notifyAll();
         }
         all.forEach(s -> s.unwind(unwindGrace));
     }

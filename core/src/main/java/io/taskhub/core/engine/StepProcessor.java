@@ -221,7 +221,9 @@ public final class StepProcessor {
      * than run once per result.
      */
     public boolean continuesWith(String instanceId) {
-        return !cache.check(instanceId, s -> s.awaitedResults() > 1);
+        // While a step of this worker processes the instance, its commit is followed by a claim that takes this
+        // result too (a claim now would only wait for that step's lease, and then find its session out).
+        return !cache.isOut(instanceId) && !cache.check(instanceId, s -> s.awaitedResults() > 1);
     }
 
     /** Keeps the session cached with the revision and row its commit stored, or discards it when finished. */
@@ -248,6 +250,7 @@ public final class StepProcessor {
 
     private void discard(OrchestrationSession session) {
         if (session != null) {
+            cache.release(session.instanceId());
             session.unwind(unwindGrace);
         }
     }
