@@ -22,6 +22,7 @@ public final class PostgresStorageBackend implements StorageBackend {
     private final Database db;
     private final NotificationListener listener;
     private final StatisticsKeeper statistics;
+    private final StatusCountFolder counts;
     private final Map<String, HubSignals> signals = new ConcurrentHashMap<>();
     private final Map<String, PostgresStore> stores = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -30,6 +31,7 @@ public final class PostgresStorageBackend implements StorageBackend {
         this.db = db;
         this.listener = new NotificationListener(db.config(), signals::get, this::wakeEverybody);
         this.statistics = new StatisticsKeeper(db);
+        this.counts = new StatusCountFolder(db);
     }
 
     /**
@@ -47,6 +49,7 @@ public final class PostgresStorageBackend implements StorageBackend {
         PostgresStorageBackend backend = new PostgresStorageBackend(db);
         backend.listener.start();
         backend.statistics.start();
+        backend.counts.start();
         return backend;
     }
 
@@ -97,6 +100,11 @@ public final class PostgresStorageBackend implements StorageBackend {
         return Optional.of(new PostgresBulkLoader(db));
     }
 
+    /** Folds the running counts by status of every hub with more than {@code threshold} rows (for tests). */
+    int foldStatusCounts(int threshold) {
+        return counts.fold(threshold);
+    }
+
     /** Whether the listening connection is up (for tests of what happens when it is not). */
     boolean isListening() {
         return listener.isConnected();
@@ -113,6 +121,7 @@ public final class PostgresStorageBackend implements StorageBackend {
         }
         closed = true;
         statistics.close();
+        counts.close();
         listener.close();
         db.close();
     }

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * few hundred instances, instead of a tenth of one). The queues (inbox, activity tasks) swing from empty to
  * thousands of rows in one commit (a fan-out) and back: planned with the statistics of the empty queue they were
  * last analyzed as, a fan-in of 10,000 ran at half its speed (measured after 200 instances had come and gone
- * first). So every few seconds this analyzes the tables that were never analyzed, or that changed more than the
- * size their last analysis found; afterwards autovacuum keeps up with the slowly growing ones. Without the
- * privilege to analyze, it stops trying.
+ * first). So every few seconds this analyzes the tables that were never analyzed, the growing ones (instances,
+ * history) that changed more than their size since they last were, and any whose size moved away from what their
+ * last analysis found by more than that size; afterwards autovacuum keeps up alone. Without the privilege to
+ * analyze, it stops trying.
  */
 final class StatisticsKeeper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatisticsKeeper.class);
@@ -77,13 +78,15 @@ final class StatisticsKeeper implements AutoCloseable {
     private List<String> tablesToAnalyze() {
         return db.inTransaction(c -> {
             List<String> tables = new ArrayList<>();
-            // Compared with the rows the planner believes in (reltuples, from the last analysis), not with the rows
-            // there are now: a queue that went from empty to 10,000 changed by exactly its present size.
+            // Sizes are compared with the rows the planner believes in (reltuples, from the last analysis): a queue
+            // that went from empty to 10,000 rows is far from them, while a busy queue that stays small (many
+            // changes, the same few rows) is not, and is left alone.
             try (PreparedStatement ps = c.prepareStatement("SELECT s.relname FROM pg_stat_user_tables s"
                     + " JOIN pg_class r ON r.oid = s.relid WHERE s.schemaname = ?"
                     + " AND s.relname IN ('instances', 'history', 'inbox', 'activity_tasks')"
                     + " AND s.n_mod_since_analyze > 0 AND (coalesce(s.last_analyze, s.last_autoanalyze) IS NULL"
-                    + " OR s.n_mod_since_analyze > 50 + greatest(r.reltuples, 0))")) {
+                    + " OR (s.relname IN ('instances', 'history') AND s.n_mod_since_analyze > 50 + s.n_live_tup)"
+                    + " OR abs(s.n_live_tup - greatest(r.reltuples, 0)) > 50 + greatest(r.reltuples, 0))")) {
                 ps.setString(1, schema);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

@@ -270,7 +270,6 @@ class QueryPlanTest {
         }
     }
 
-    /** Every scan of the instances table goes through an index (a bitmap heap scan follows a bitmap index scan). */
     /** A count reads the running counts (a few rows) or else the instances through an index. */
     private static void assertCountPlan(JsonNode plan) {
         if (plan.toString().contains("\"Relation Name\":\"status_counts\"")) {
@@ -282,6 +281,7 @@ class QueryPlanTest {
         }
     }
 
+    /** Every scan of the instances table goes through an index (a bitmap heap scan follows a bitmap index scan). */
     private static void assertIndexedPlan(JsonNode plan) {
         List<String> scans = new ArrayList<>();
         collectScans(plan, scans);

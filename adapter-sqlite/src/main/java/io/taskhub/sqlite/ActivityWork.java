@@ -30,9 +30,9 @@ final class ActivityWork {
     }
 
     /**
-     * The first free visible task, in the order of ix_tasks_visible, so that the first free task ends the read:
-     * ordered by seq alone, every visible task was read and sorted for each claim (a fan-out of 10,000 made its
-     * claims cost 10,000 rows each).
+     * The first free visible task, in the order of ix_tasks_visible, so that the read ends at the first free task
+     * (past the few held ones before it): ordered by seq alone, every visible task was read and sorted for each
+     * claim (a fan-out of 10,000 made its claims cost 10,000 rows each).
      */
     static String claimSql(NameFilter names) {
         return "SELECT seq, instance_id, execution_id, task_id, name, input, dequeue_count FROM activity_tasks"

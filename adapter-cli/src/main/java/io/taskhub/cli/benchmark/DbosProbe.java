@@ -12,10 +12,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -59,17 +62,47 @@ public final class DbosProbe {
         }
         try {
             Process process = new ProcessBuilder(command).directory(copy.toFile()).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw new IllegalStateException("The DBOS probe failed (" + String.join(" ", command) + "):\n"
-                        + output);
+            // Read on a thread of its own, so that the time limit holds even while Maven keeps printing.
+            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process));
+            if (!process.waitFor(30, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("The DBOS probe did not finish within 30 minutes ("
+                        + shown(command) + ").");
             }
-            return parse(output);
+            String printed = output.join();
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("The DBOS probe failed (" + shown(command) + "):\n" + printed);
+            }
+            return parse(printed);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not run the DBOS probe with " + maven(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while the DBOS probe ran", e);
+        } finally {
+            deleteQuietly(copy);
+        }
+    }
+
+    private static String readAll(Process process) {
+        try {
+            return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(its output could not be read: " + e.getMessage() + ")";
+        }
+    }
+
+    /** The command as messages show it: without the password. */
+    static String shown(List<String> command) {
+        return command.stream().map(arg -> arg.startsWith("-Dit.pg.password=") ? "-Dit.pg.password=***" : arg)
+                .collect(Collectors.joining(" "));
+    }
+
+    private static void deleteQuietly(Path folder) {
+        try (Stream<Path> files = Files.walk(folder)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind is not worth failing the benchmark for
         }
     }
 

@@ -55,7 +55,8 @@ public final class ListScenario {
      * {@code samples} times through {@code server}.
      */
     public Figures run(BulkLoader loader, String taskHub, TaskhubHttpServer server, int stored, int samples) {
-        // Created in the past, a millisecond apart, ending an hour ago: every created-time filter has a known range.
+        // Created in the past, a millisecond apart, ending an hour ago: every created-time filter has a known range
+        // (and the purge scenario's instances, two days back, are outside all of them).
         Instant createdFrom = Instant.now().minus(1, ChronoUnit.HOURS).minusMillis(stored)
                 .truncatedTo(ChronoUnit.SECONDS);
         long loadStart = System.nanoTime();

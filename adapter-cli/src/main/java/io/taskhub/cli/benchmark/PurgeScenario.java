@@ -36,7 +36,9 @@ public final class PurgeScenario {
     }
 
     public Figures run(BulkLoader loader, String taskHub, TaskhubClient client, int instances) {
-        Instant createdFrom = Instant.now().minus(1, ChronoUnit.HOURS).minusMillis(instances)
+        // Two days back, a millisecond apart: well before the list scenario's instances in the same task hub (an
+        // hour back), so that the purge's filter matches its own instances only.
+        Instant createdFrom = Instant.now().minus(2, ChronoUnit.DAYS).minusMillis(instances)
                 .truncatedTo(ChronoUnit.SECONDS);
         List<HistoryEvent> history = history(createdFrom);
         long loadStart = System.nanoTime();

@@ -46,6 +46,8 @@ import picocli.CommandLine.Spec;
             "      --set postgres.url=jdbc:postgresql://127.0.0.1:5432/postgres"})
 public final class BenchmarkCommand implements Callable<Integer> {
     private static final List<String> SCENARIOS = List.of("hello", "fan-in", "list", "purge", "all");
+    /** Bulk-loaded instances are numbered in 8 digits. */
+    private static final int MAX_LOADED = 99_999_999;
 
     @Mixin
     ConfigOptions config;
@@ -93,7 +95,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--compare-dbos", paramLabel = "DIR",
             description = "After the backends, run the DBOS probe project in DIR (Maven) with --instances workflows"
-                    + " on the same PostgreSQL server (database dbos_probe), and print its figures beside ours.")
+                    + " on the same PostgreSQL server (database dbos_probe), and print its figures beside ours. The probe"
+                    + " gets postgres.password on its command line, where other users of the machine can see it.")
     Path dbosProbe;
 
     @Spec
@@ -140,9 +143,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--scenario: '" + scenario + "' is not one of "
                     + String.join(", ", SCENARIOS) + ".");
         }
-        if (stored < 200 || listSamples < 1 || purgeInstances < 1 || instances < 1) {
-            throw new ParameterException(spec.commandLine(), "--stored must be at least 200, and --list-samples,"
-                    + " --purge-instances and --instances at least 1.");
+        if (stored < 200 || stored > MAX_LOADED || listSamples < 1 || purgeInstances < 1
+                || purgeInstances > MAX_LOADED || instances < 1) {
+            throw new ParameterException(spec.commandLine(), "--stored must be from 200 to " + MAX_LOADED
+                    + ", --purge-instances from 1 to " + MAX_LOADED + ", and --list-samples and --instances at"
+                    + " least 1.");
         }
         if (dbosProbe != null) {
             try {

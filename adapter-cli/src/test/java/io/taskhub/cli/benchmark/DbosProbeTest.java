@@ -33,4 +33,10 @@ class DbosProbeTest {
         assertThatThrownBy(() -> DbosProbe.databaseUrl("jdbc:mysql://x/y", "dbos_probe"))
                 .hasMessageContaining("not a jdbc:postgresql:// URL");
     }
+
+    @Test
+    void thePassword_isNotShownInMessages() {
+        assertThat(DbosProbe.shown(java.util.List.of("mvn", "-Dit.pg.user=app", "-Dit.pg.password=secret")))
+                .isEqualTo("mvn -Dit.pg.user=app -Dit.pg.password=***");
+    }
 }

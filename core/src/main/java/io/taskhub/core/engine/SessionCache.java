@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Recently used sessions (live orchestrator threads) by instance id, least recently used evicted first. A
@@ -55,7 +56,7 @@ public final class SessionCache {
     }
 
     private void awaitReturn(String instanceId) {
-        long deadline = System.currentTimeMillis() + RETURN_PATIENCE_MILLIS;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETURN_PATIENCE_MILLIS);
         long remaining = RETURN_PATIENCE_MILLIS;
         while (out.contains(instanceId) && remaining > 0) {
             try {
@@ -64,7 +65,7 @@ public final class SessionCache {
                 Thread.currentThread().interrupt();
                 return;
             }
-            remaining = deadline - System.currentTimeMillis();
+            remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         }
     }
 

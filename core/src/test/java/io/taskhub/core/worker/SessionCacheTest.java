@@ -8,14 +8,15 @@ import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.orchestration.DurableTask;
 import io.taskhub.ports.store.OrchestrationStore;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import io.taskhub.ports.orchestration.DurableTask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,7 +55,7 @@ class SessionCacheTest {
     }
 
     /** An orchestrator counting its entries into {@code counts}, and the output it ends with. */
-    private record Workload(java.util.function.Function<Counts, OrchestrationRegistry> registry, String output) {
+    private record Workload(Function<Counts, OrchestrationRegistry> registry, String output) {
     }
 
     private static Workload sequence() {

@@ -21,14 +21,18 @@ public interface BulkLoader {
      */
     record FinishedInstances(String idPrefix, int count, List<String> names, List<RuntimeStatus> statuses,
             Instant createdFrom, List<HistoryEvent> history) {
+        /** Instances are numbered in 8 digits. */
+        public static final int MAX_COUNT = 100_000_000;
+
         public FinishedInstances {
             Objects.requireNonNull(idPrefix, "idPrefix");
             Objects.requireNonNull(createdFrom, "createdFrom");
             names = List.copyOf(names);
             statuses = List.copyOf(statuses);
             history = List.copyOf(history);
-            if (count < 0 || names.isEmpty() || statuses.isEmpty()) {
-                throw new IllegalArgumentException("A bulk load needs a count of at least 0, a name and a status.");
+            if (count < 0 || count > MAX_COUNT || names.isEmpty() || statuses.isEmpty()) {
+                throw new IllegalArgumentException("A bulk load needs a count from 0 to " + MAX_COUNT
+                        + " (ids have 8 digits), a name and a status.");
             }
             if (statuses.stream().anyMatch(s -> !s.isTerminal())) {
                 throw new IllegalArgumentException("A bulk load writes finished instances only, not " + statuses);

@@ -5,17 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.tck.Fixtures;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
- * A schema made before the running counts existed (V6) is counted right once it is brought up to date: the
- * migration counts the instances already stored, and the triggers count every change after it.
+ * The running counts by status (V7): a schema made before they existed is counted right once brought up to date,
+ * and folding the rows the triggers add keeps every count.
  */
-class StatusCountsMigrationTest {
+class StatusCountsTest {
     @Test
     void instancesStoredBeforeTheCounts_areCounted_andLaterChangesToo() throws Exception {
         try (PostgresSchema schema = PostgresSchema.reserve()) {
@@ -34,11 +37,40 @@ class StatusCountsMigrationTest {
                 OrchestrationStore older = backend.taskHub("Older");
                 assertThat(older.countInstances(InstanceQuery.all()))
                         .isEqualTo(Map.of(RuntimeStatus.Completed, 2L, RuntimeStatus.Running, 3L));
-                assertThat(older.purgeInstance("i2", java.util.Set.of(RuntimeStatus.Completed))).isTrue();
+                assertThat(older.purgeInstance("i2", Set.of(RuntimeStatus.Completed))).isTrue();
                 assertThat(older.countInstances(InstanceQuery.all()))
                         .isEqualTo(Map.of(RuntimeStatus.Completed, 1L, RuntimeStatus.Running, 3L));
                 assertThat(backend.taskHub("Other").countInstances(InstanceQuery.all()))
                         .isEqualTo(Map.of(RuntimeStatus.Completed, 2L, RuntimeStatus.Running, 1L));
+            }
+        }
+    }
+
+    @Test
+    void foldingTheCountsRows_keepsEveryCount_andDropsWhatSumsToZero() throws Exception {
+        try (PostgresSchema schema = PostgresSchema.create()) {
+            PostgresStorageBackend backend = schema.backend();
+            OrchestrationStore hub = backend.taskHub("Folded");
+            for (int i = 0; i < 6; i++) {
+                hub.createInstance("f" + i, Fixtures.started("N", null), Set.of());
+            }
+            OrchestrationStore emptied = backend.taskHub("Emptied");
+            emptied.createInstance("e", Fixtures.started("N", null), Set.of());
+            emptied.deleteTaskHub();
+            Map<RuntimeStatus, Long> before = hub.countInstances(InstanceQuery.all());
+
+            assertThat(backend.foldStatusCounts(0)).as("hubs folded").isEqualTo(2);
+
+            assertThat(hub.countInstances(InstanceQuery.all())).isEqualTo(before)
+                    .isEqualTo(Map.of(RuntimeStatus.Pending, 6L));
+            assertThat(emptied.countInstances(InstanceQuery.all())).isEmpty();
+            try (Connection c = schema.connect(); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT task_hub, count(*) FROM status_counts"
+                            + " GROUP BY task_hub")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("folded");
+                assertThat(rs.getInt(2)).as("one row per status").isEqualTo(1);
+                assertThat(rs.next()).as("the emptied hub's rows summed to zero").isFalse();
             }
         }
     }
