@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import io.taskhub.ports.rules.TaskHubNames;
 import io.taskhub.ports.store.BulkLoader;
@@ -21,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PostgresStorageBackend implements StorageBackend {
     private final Database db;
     private final NotificationListener listener;
-    private final StatisticsKeeper statistics;
     private final StatusCountFolder counts;
+    private final Housekeeping housekeeping;
     private final Map<String, HubSignals> signals = new ConcurrentHashMap<>();
     private final Map<String, PostgresStore> stores = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -30,8 +31,9 @@ public final class PostgresStorageBackend implements StorageBackend {
     private PostgresStorageBackend(Database db) {
         this.db = db;
         this.listener = new NotificationListener(db.config(), signals::get, this::wakeEverybody);
-        this.statistics = new StatisticsKeeper(db);
         this.counts = new StatusCountFolder(db);
+        this.housekeeping = new Housekeeping(db.config().schema(),
+                List.of(new StatisticsKeeper(db)::check, counts::foldQuietly));
     }
 
     /**
@@ -48,8 +50,7 @@ public final class PostgresStorageBackend implements StorageBackend {
         Database db = Database.open(config, meterRegistry);
         PostgresStorageBackend backend = new PostgresStorageBackend(db);
         backend.listener.start();
-        backend.statistics.start();
-        backend.counts.start();
+        backend.housekeeping.start();
         return backend;
     }
 
@@ -120,8 +121,7 @@ public final class PostgresStorageBackend implements StorageBackend {
             return;
         }
         closed = true;
-        statistics.close();
-        counts.close();
+        housekeeping.close();
         listener.close();
         db.close();
     }

@@ -7,9 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,30 +23,20 @@ import org.slf4j.LoggerFactory;
  * last analysis found by more than that size; afterwards autovacuum keeps up alone. Without the privilege to
  * analyze, it stops trying.
  */
-final class StatisticsKeeper implements AutoCloseable {
+final class StatisticsKeeper {
     private static final Logger LOG = LoggerFactory.getLogger(StatisticsKeeper.class);
-    private static final long PERIOD_MILLIS = 2_000;
 
     private final Database db;
     private final String schema;
-    private final ScheduledExecutorService timer;
     private volatile boolean gaveUp;
 
     StatisticsKeeper(Database db) {
         this.db = db;
         this.schema = db.config().schema();
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "taskhub-postgres-statistics-" + schema);
-            t.setDaemon(true);
-            return t;
-        });
     }
 
-    void start() {
-        timer.scheduleWithFixedDelay(this::check, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    private void check() {
+    /** One round, run by {@link Housekeeping} every few seconds. */
+    void check() {
         if (gaveUp) {
             return;
         }
@@ -96,15 +83,5 @@ final class StatisticsKeeper implements AutoCloseable {
             }
             return tables;
         });
-    }
-
-    @Override
-    public void close() {
-        timer.shutdownNow();
-        try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

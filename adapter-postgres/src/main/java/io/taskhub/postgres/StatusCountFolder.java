@@ -1,50 +1,36 @@
 package io.taskhub.postgres;
 
-import io.taskhub.ports.errors.StorageException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Folds the running counts' rows (V7__count_instances_by_status.sql) every few seconds: the triggers only ever add
+ * Folds the running counts' rows (V7__count_instances_by_status.sql), every few seconds ({@link Housekeeping}): the triggers only ever add
  * rows, one or two per change of status, so each task hub's rows are replaced by one per status, and those that
  * sum to zero are dropped. Folding is one statement per hub: the rows it deletes are summed into the rows it
  * inserts, so a count never sees them twice or not at all, and triggers adding rows meanwhile are not in its way.
  */
-final class StatusCountFolder implements AutoCloseable {
+final class StatusCountFolder {
     private static final Logger LOG = LoggerFactory.getLogger(StatusCountFolder.class);
-    private static final long PERIOD_MILLIS = 2_000;
     /** A hub's rows are folded once there are more than this many. */
     private static final int ROWS_WORTH_FOLDING = 64;
 
     private final Database db;
     private final Tables t;
-    private final ScheduledExecutorService timer;
 
     StatusCountFolder(Database db) {
         this.db = db;
         this.t = new Tables(db.config().schema());
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "taskhub-postgres-count-folder-" + db.config().schema());
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
-    void start() {
-        timer.scheduleWithFixedDelay(this::foldQuietly, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    private void foldQuietly() {
+    /** One round, run by {@link Housekeeping} every few seconds. */
+    void foldQuietly() {
         try {
             fold(ROWS_WORTH_FOLDING);
-        } catch (StorageException | IllegalStateException e) {
+        } catch (RuntimeException e) {
             LOG.debug("Could not fold the status counts; will try again", e);
         }
     }
@@ -78,15 +64,5 @@ final class StatusCountFolder implements AutoCloseable {
             });
         }
         return hubs.size();
-    }
-
-    @Override
-    public void close() {
-        timer.shutdownNow();
-        try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
