@@ -2,12 +2,11 @@ package io.taskhub.core.engine;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,7 +25,7 @@ public final class SessionCache {
     private final int capacity;
     private final Duration unwindGrace;
     private final LinkedHashMap<String, OrchestrationSession> sessions = new LinkedHashMap<>(16, 0.75f, true);
-    private final Set<String> out = new HashSet<>(); // guarded by sessions
+    private final Map<String, OrchestrationSession> out = new HashMap<>(); // guarded by sessions
 
     public SessionCache(int capacity, Duration unwindGrace) {
         this.capacity = capacity;
@@ -45,7 +44,7 @@ public final class SessionCache {
             session = sessions.remove(instanceId);
             if (session != null && session.executionId().equals(executionId) && session.revision() == revision
                     && !session.isFinished()) {
-                out.add(instanceId);
+                out.put(instanceId, session);
                 return session;
             }
         }
@@ -58,7 +57,7 @@ public final class SessionCache {
     private void awaitReturn(String instanceId) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETURN_PATIENCE_MILLIS);
         long remaining = RETURN_PATIENCE_MILLIS;
-        while (out.contains(instanceId) && remaining > 0) {
+        while (out.containsKey(instanceId) && remaining > 0) {
             try {
                 sessions.wait(remaining);
             } catch (InterruptedException e) {
@@ -69,17 +68,10 @@ public final class SessionCache {
         }
     }
 
-    /** Whether the instance's session is out: a step of this worker is processing the instance now. */
-    public boolean isOut(String instanceId) {
-        synchronized (sessions) {
-            return out.contains(instanceId);
-        }
-    }
-
     /** The instance's session, taken out, will not come back (it was discarded): nobody waits for it. */
     public void release(String instanceId) {
         synchronized (sessions) {
-            if (out.remove(instanceId)) {
+            if (out.remove(instanceId) != null) {
                 sessions.notifyAll();
             }
         }
@@ -98,15 +90,22 @@ public final class SessionCache {
                     || !wanted.test(session)) {
                 return null;
             }
-            out.add(instanceId);
+            out.put(instanceId, session);
             return sessions.remove(instanceId);
         }
     }
 
-    /** Whether the instance has a cached session and {@code test} holds for it (which stays cached). */
+    /**
+     * Whether the instance has a session here, cached or out, and {@code test} holds for it. A session that is out is
+     * being changed by the step that holds it: what {@code test} reads of it may be a moment old, which suits a
+     * heuristic (whether results should wait for a batch) and nothing more.
+     */
     public boolean check(String instanceId, java.util.function.Predicate<OrchestrationSession> test) {
         synchronized (sessions) {
             OrchestrationSession session = sessions.get(instanceId);
+            if (session == null) {
+                session = out.get(instanceId);
+            }
             return session != null && test.test(session);
         }
     }
@@ -114,7 +113,7 @@ public final class SessionCache {
     public void put(OrchestrationSession session) {
         List<OrchestrationSession> evicted = new ArrayList<>();
         synchronized (sessions) {
-            if (out.remove(session.instanceId())) {
+            if (out.remove(session.instanceId()) != null) {
                 sessions.notifyAll();
             }
             OrchestrationSession previous = sessions.put(session.instanceId(), session);

@@ -221,9 +221,9 @@ public final class StepProcessor {
      * than run once per result.
      */
     public boolean continuesWith(String instanceId) {
-        // While a step of this worker processes the instance, its commit is followed by a claim that takes this
-        // result too (a claim now would only wait for that step's lease, and then find its session out).
-        return !cache.isOut(instanceId) && !cache.check(instanceId, s -> s.awaitedResults() > 1);
+        // Also while a step of this worker holds the session: the claim then gets the instance once that step has
+        // committed, and waits for the session to be put back (SessionCache#take) rather than replaying.
+        return !cache.check(instanceId, s -> s.awaitedResults() > 1);
     }
 
     /** Keeps the session cached with the revision and row its commit stored, or discards it when finished. */

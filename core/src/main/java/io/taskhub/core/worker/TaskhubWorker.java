@@ -439,8 +439,10 @@ public final class TaskhubWorker implements AutoCloseable {
         } catch (InterruptedException stopping) {
             // the loop checks whether the worker still runs
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Could not wait for work; retrying shortly: " + e.getMessage());
-            sleepQuietly(options.maxIdleWait());
+            if (running) { // when stopping, the wait (a read of the store) was interrupted on purpose
+                LOG.log(System.Logger.Level.WARNING, "Could not wait for work; retrying shortly: " + e.getMessage());
+                sleepQuietly(options.maxIdleWait());
+            }
         }
         return Optional.empty();
     }
