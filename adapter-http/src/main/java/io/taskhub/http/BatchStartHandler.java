@@ -41,8 +41,8 @@ final class BatchStartHandler {
         for (JsonNode item : items.isArray() ? items : List.of(items)) {
             requests.add(StatusDocuments.startRequest(item));
         }
+        ManagementUrls urls = support.urls(ctx, client); // validates its parameters before anything is stored
         List<StartOutcome> outcomes = client.startNewBatch(requests, QueryParams.bool(ctx, "partial", false));
-        ManagementUrls urls = support.urls(ctx, client);
         ArrayNode answer = Json.array();
         for (StartOutcome outcome : outcomes) {
             answer.add(render(outcome, urls));

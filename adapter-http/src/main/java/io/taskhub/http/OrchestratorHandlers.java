@@ -23,8 +23,8 @@ final class OrchestratorHandlers {
     void start(Context ctx) {
         WaitForCompletion wait = WaitForCompletion.ifRequested(ctx);
         TaskhubClient client = support.client(ctx);
+        ManagementUrls urls = support.urls(ctx, client); // validates its parameters before anything is stored
         String instanceId = startFrom(ctx, client);
-        ManagementUrls urls = support.urls(ctx, client);
         if (wait == null) {
             Responses.checkStatus(ctx, urls, instanceId);
         } else {
@@ -36,8 +36,9 @@ final class OrchestratorHandlers {
     void startAndWait(Context ctx) {
         WaitForCompletion wait = WaitForCompletion.always(ctx);
         TaskhubClient client = support.client(ctx);
+        ManagementUrls urls = support.urls(ctx, client); // validates its parameters before anything is stored
         String instanceId = startFrom(ctx, client);
-        wait.respond(ctx, client, support.urls(ctx, client), instanceId);
+        wait.respond(ctx, client, urls, instanceId);
     }
 
     /** {@code POST instances/{instanceId}/restart}: the same orchestrator and input, new or same id. */
@@ -45,6 +46,7 @@ final class OrchestratorHandlers {
         WaitForCompletion wait = WaitForCompletion.ifRequested(ctx);
         TaskhubClient client = support.client(ctx);
         boolean newInstanceId = QueryParams.bool(ctx, "restartWithNewInstanceId", true);
+        ManagementUrls urls = support.urls(ctx, client); // validates its parameters before anything is stored
         String restarted;
         try {
             restarted = client.restart(ctx.pathParam(INSTANCE_ID), newInstanceId);
@@ -52,7 +54,6 @@ final class OrchestratorHandlers {
             // Durable Functions reports a missing instance here as a bad argument, not as 404.
             throw new HttpRejection.BadRequest("InstanceId does not match a valid orchestration instance.");
         }
-        ManagementUrls urls = support.urls(ctx, client);
         if (wait == null) {
             Responses.checkStatus(ctx, urls, restarted);
         } else {

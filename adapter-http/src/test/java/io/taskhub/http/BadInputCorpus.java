@@ -45,6 +45,13 @@ final class BadInputCorpus {
         // NUL characters, which PostgreSQL cannot store, and unpaired surrogates, which have no UTF-8 form.
         cases.add(post("NUL in version", start + "?version=a%00b", null, 400, "'version'"));
         cases.add(post("NUL in a new instance id", start + "/bad%00id", null, 400, null));
+        // Parameters of the answer's links are checked before anything is stored (found by RequestFuzzContract: a
+        // restart was made, and then refused for its 'connection').
+        cases.add(post("NUL in the links' connection, start", start + "?connection=a%00b", null, 400, "'connection'"));
+        cases.add(post("NUL in the links' connection, restart", "/instances/{running}/restart?connection=a%00b",
+                null, 400, "'connection'"));
+        cases.add(post("NUL in the links' connection, start and wait", start + "/wait?connection=a%00b&timeout=1",
+                null, 400, "'connection'"));
         cases.add(get("NUL in an instance id read", "/instances/bad%00id", List.of(), 400, null));
         cases.add(get("NUL in an instance id waited for", "/taskhub/v1/instances/bad%00id/wait?timeout=1",
                 List.of(), 400, null));

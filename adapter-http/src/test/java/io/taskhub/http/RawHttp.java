@@ -47,8 +47,13 @@ final class RawHttp {
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
             OutputStream out = socket.getOutputStream();
             out.write((head + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            out.write(body);
-            out.flush();
+            try {
+                out.write(body);
+                out.flush();
+            } catch (IOException answeredEarly) {
+                // A server may answer a request it refuses from the head alone (a target too long, say) and close
+                // before the body has been sent: its answer is what counts.
+            }
             return parse(readAll(socket.getInputStream()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
