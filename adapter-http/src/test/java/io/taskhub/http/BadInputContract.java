@@ -57,7 +57,8 @@ abstract class BadInputContract extends HttpApiTestBase {
 
     private String head(BadInputCorpus.Case c, String running) {
         String path = c.path().replace("{running}", running).replace("{missing}", "no-such-instance");
-        path = path.startsWith(ManagementRoutes.TASKHUB_PREFIX) ? path : WEBHOOK + path;
+        // Taskhub's own routes and the /api convenience routes as they are; the rest under the webhook prefix.
+        path = path.startsWith(ManagementRoutes.TASKHUB_PREFIX) || path.startsWith("/api/") ? path : WEBHOOK + path;
         path += (path.contains("?") ? "&" : "?") + "taskHub=" + hub;
         StringBuilder head = new StringBuilder(c.method() + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1");
         for (String header : c.headers()) {

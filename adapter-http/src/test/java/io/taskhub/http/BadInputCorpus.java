@@ -50,8 +50,10 @@ final class BadInputCorpus {
         cases.add(post("NUL in the links' connection, start", start + "?connection=a%00b", null, 400, "'connection'"));
         cases.add(post("NUL in the links' connection, restart", "/instances/{running}/restart?connection=a%00b",
                 null, 400, "'connection'"));
-        cases.add(post("NUL in the links' connection, start and wait", start + "/wait?connection=a%00b&timeout=1",
-                null, 400, "'connection'"));
+        cases.add(post("NUL in the links' connection, start and wait",
+                "/api/orchestrators/E1_HelloSequence/wait?connection=a%00b&timeout=1", null, 400, "'connection'"));
+        cases.add(post("NUL in the links' connection, batch start", "/taskhub/v1/start?connection=a%00b",
+                "{\"FunctionName\":\"E1_HelloSequence\"}", 400, "'connection'"));
         cases.add(get("NUL in an instance id read", "/instances/bad%00id", List.of(), 400, null));
         cases.add(get("NUL in an instance id waited for", "/taskhub/v1/instances/bad%00id/wait?timeout=1",
                 List.of(), 400, null));

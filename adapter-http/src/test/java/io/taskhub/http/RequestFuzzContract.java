@@ -7,11 +7,13 @@ import io.taskhub.ports.client.InstanceStatus;
 import io.taskhub.ports.client.StatusOptions;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.query.InstanceQuery;
+import io.taskhub.ports.store.Backlog;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -40,11 +42,12 @@ abstract class RequestFuzzContract extends HttpApiTestBase {
         workers.clear();
         List<Operation> operations = operations();
         assertThat(operations).hasSizeGreaterThan(20);
+        String[] names = names();
 
         for (int i = 0; i < REQUESTS; i++) {
             Operation operation = operations.get(random.nextInt(operations.size()));
             String method = random.nextInt(5) == 0 ? pick(random, METHODS) : operation.method();
-            String target = path(random, operation.path(), running) + query(random, operation.query());
+            String target = path(random, operation.path(), running, names) + query(random, operation.query());
             byte[] body = body(random);
             String head = head(random, method, target, body);
             Snapshot before = snapshot(running);
@@ -80,19 +83,29 @@ abstract class RequestFuzzContract extends HttpApiTestBase {
                         query.add(p.path("name").asText());
                     }
                 });
-                operations.add(new Operation(op.getKey().toUpperCase(java.util.Locale.ROOT), path.getKey(), query));
+                operations.add(new Operation(op.getKey().toUpperCase(Locale.ROOT), path.getKey(), query));
             }
         }
         return operations;
     }
 
-    private static String path(Random random, String template, String running) {
+    /** The orchestrators and activities the engine runs, so that starts can succeed. */
+    private String[] names() {
+        List<String> names = new ArrayList<>(registry.orchestratorNames());
+        names.addAll(registry.activityNames());
+        assertThat(names).as("registered functions").isNotEmpty();
+        return names.toArray(String[]::new);
+    }
+
+    private static String path(Random random, String template, String running, String[] names) {
         StringBuilder path = new StringBuilder();
         for (String segment : template.split("/", -1)) {
             if (!path.isEmpty() || !segment.isEmpty()) {
                 path.append('/');
             }
-            if (segment.startsWith("{") && segment.endsWith("}")) {
+            if (segment.equals("{functionName}") && random.nextInt(2) == 0) {
+                path.append(enc(pick(random, names)));
+            } else if (segment.startsWith("{") && segment.endsWith("}")) {
                 path.append(switch (random.nextInt(4)) {
                     case 0 -> running;
                     case 1 -> "no-such-instance";
@@ -112,9 +125,8 @@ abstract class RequestFuzzContract extends HttpApiTestBase {
             // read, so whatever else comes, no request waits longer than a second for the running instance.
             query.append("timeout=1&");
         }
-        if (random.nextInt(6) != 0) {
-            query.append("taskHub=").append(random.nextInt(10) == 0 ? enc(text(random)) : hub);
-        }
+        // Always a task hub, mostly this test's (whose state is compared); now and then one that is not a name.
+        query.append("taskHub=").append(random.nextInt(10) == 0 ? enc(text(random)) : hub);
         int count = random.nextInt(4);
         for (int i = 0; i < count; i++) {
             String name = names.isEmpty() || random.nextInt(5) == 0 ? text(random) : pick(random,
@@ -146,8 +158,10 @@ abstract class RequestFuzzContract extends HttpApiTestBase {
     }
 
     private static byte[] body(Random random) {
-        return switch (random.nextInt(8)) {
+        return switch (random.nextInt(9)) {
             case 0 -> new byte[0];
+            case 7 -> ("{\"FunctionName\":\"E1_HelloSequence\",\"InstanceId\":\"" + random.nextInt(50)
+                    + "\",\"Input\":" + random.nextInt() + "}").getBytes(StandardCharsets.UTF_8);
             case 1 -> "{\"n\":1}".getBytes(StandardCharsets.UTF_8);
             case 2 -> "[{\"name\":\"E1_HelloSequence\"},{\"name\":42}]".getBytes(StandardCharsets.UTF_8);
             case 3 -> "{not json".getBytes(StandardCharsets.UTF_8);
@@ -210,8 +224,11 @@ abstract class RequestFuzzContract extends HttpApiTestBase {
         return values[random.nextInt(values.length)];
     }
 
-    /** What the hub stores: every instance (with its revision) and the running instance's history. */
-    private record Snapshot(List<InstanceMetadata> instances, List<?> history) {
+    /**
+     * What the hub stores: every instance (with its revision), the running instance's history, and the messages
+     * and tasks waiting (the worker is stopped, so what a request enqueued stays there).
+     */
+    private record Snapshot(List<InstanceMetadata> instances, List<?> history, long messages, long tasks) {
     }
 
     private Snapshot snapshot(String running) {
@@ -219,6 +236,7 @@ abstract class RequestFuzzContract extends HttpApiTestBase {
                 .build()).instances();
         List<?> history = client().getStatus(running, StatusOptions.WITH_HISTORY).map(InstanceStatus::history)
                 .orElse(List.of());
-        return new Snapshot(instances, history);
+        Backlog backlog = backend.taskHub(hub).backlog().orElseThrow();
+        return new Snapshot(instances, history, backlog.orchestrationMessages(), backlog.activityTasks());
     }
 }
