@@ -19,6 +19,10 @@ import java.util.UUID;
 /** Activity work items: each task row is claimed under its own lease and deleted when its result is in. */
 final class ActivityWork {
     /** The receipt of an activity work item: the task row it was claimed from. */
+    /** Why a task's completion found no task under its lease. */
+    static final String LOST_TASK = "the lease expired, the task was claimed by another worker or already"
+            + " completed, or its instance was purged or replaced";
+
     record TaskReceipt(long seq) {
     }
 
@@ -116,8 +120,7 @@ final class ActivityWork {
             ps.setString(3, item.lease().token());
             PgTime.set(ps, 4, now);
             if (ps.executeUpdate() == 0) {
-                throw lost(item, "the lease expired, the task was claimed by another worker or already completed,"
-                        + " or its instance was purged or replaced");
+                throw lost(item, LOST_TASK);
             }
         }
     }
@@ -138,7 +141,7 @@ final class ActivityWork {
         }
     }
 
-    private static TaskReceipt receiptOf(ActivityWorkItem item) {
+    static TaskReceipt receiptOf(ActivityWorkItem item) {
         if (item.receipt() instanceof TaskReceipt receipt) {
             return receipt;
         }
@@ -146,7 +149,7 @@ final class ActivityWork {
                 + " (receipt " + item.receipt() + ").");
     }
 
-    private static LockLostException lost(ActivityWorkItem item, String why) {
+    static LockLostException lost(ActivityWorkItem item, String why) {
         return new LockLostException("The lease on activity task " + item.task().taskId() + " ('"
                 + item.task().name() + "') of instance '" + item.task().instanceId() + "' is lost: " + why + ".");
     }

@@ -93,8 +93,11 @@ final class Database implements AutoCloseable {
         return config;
     }
 
+    /** How a unit of work is committed. */
+    private enum Commit { DURABLE, LIGHT, ALONE }
+
     <T> T inTransaction(Work<T> work) {
-        return run(work, true);
+        return run(work, Commit.DURABLE);
     }
 
     /**
@@ -104,7 +107,16 @@ final class Database implements AutoCloseable {
      * came before it anyway. It saves a disk flush per claim.
      */
     <T> T inLightTransaction(Work<T> work) {
-        return run(work, false);
+        return run(work, Commit.LIGHT);
+    }
+
+    /**
+     * Runs work made of one statement (a call) in autocommit mode: the statement is its own durable transaction
+     * (unless it says otherwise itself), which saves the round trips of BEGIN and COMMIT. A deadlock or
+     * serialization failure is retried, as for any transaction.
+     */
+    <T> T alone(Work<T> work) {
+        return run(work, Commit.ALONE);
     }
 
     /** Runs maintenance that cannot run inside a transaction (VACUUM), on a connection in autocommit mode. */
@@ -117,17 +129,24 @@ final class Database implements AutoCloseable {
                 connection.setAutoCommit(false);
             }
         } catch (SQLException e) {
-            throw new StorageException("PostgreSQL failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")",
-                    e);
+            throw failed(e);
         }
     }
 
-    private <T> T run(Work<T> work, boolean durable) {
+    private <T> T run(Work<T> work, Commit commit) {
         SQLException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try (Connection connection = pool.getConnection()) {
+                if (commit == Commit.ALONE) {
+                    connection.setAutoCommit(true);
+                    try {
+                        return work.run(connection);
+                    } finally {
+                        connection.setAutoCommit(false);
+                    }
+                }
                 try {
-                    if (!durable) {
+                    if (commit == Commit.LIGHT) {
                         try (Statement st = connection.createStatement()) {
                             st.execute("SET LOCAL synchronous_commit TO OFF");
                         }
@@ -141,14 +160,17 @@ final class Database implements AutoCloseable {
                 }
             } catch (SQLException e) {
                 if (!isRetryable(e)) {
-                    throw new StorageException("PostgreSQL failed: " + e.getMessage()
-                            + " (SQLSTATE " + e.getSQLState() + ")", e);
+                    throw failed(e);
                 }
                 last = e;
             }
         }
         throw new StorageException("PostgreSQL kept aborting the transaction after " + ATTEMPTS + " attempts: "
                 + last.getMessage(), last);
+    }
+
+    private static StorageException failed(SQLException e) {
+        return new StorageException("PostgreSQL failed: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", e);
     }
 
     /** Deadlocks (40P01) and serialization failures (40001) roll the whole transaction back: safe to rerun. */

@@ -60,18 +60,43 @@ final class Notices {
         instances.add(prefix + instanceId);
     }
 
+    /** Adds what {@code other} gathered (for the same hub). */
+    void addAll(Notices other) {
+        work.addAll(other.work);
+        instances.addAll(other.instances);
+        if (other.visibleWorkOf != null) {
+            visibleWorkOf = other.visibleWorkOf;
+            visibleAt = other.visibleAt;
+        }
+    }
+
     /** Wakes every waiter of the hub's instances (the hub was deleted). */
     void allInstancesChanged() {
         instances.add(prefix);
     }
 
-    /** Queues the notifications in the transaction of {@code connection}; one round trip whatever their number. */
-    void send(Connection connection, Tables tables) throws SQLException {
+    /**
+     * The notifications gathered so far, for a call that sends them itself (a step's commit in one round trip);
+     * nothing is left to {@link #send} afterwards.
+     */
+    Pending take() {
+        Pending pending = pending();
+        clear();
+        return pending;
+    }
+
+    /** Notifications to send: each channel with the payload at the same index, and a conditional one. */
+    record Pending(String[] channels, String[] payloads, String ifVisibleChannel, String ifVisiblePayload) {
+        static final Pending NONE = new Pending(new String[0], new String[0], null, null);
+
+        boolean isEmpty() {
+            return channels.length == 0 && ifVisiblePayload == null;
+        }
+    }
+
+    private Pending pending() {
         boolean conditional = visibleWorkOf != null && !work.contains(prefix + ORCHESTRATIONS);
         int count = work.size() + instances.size();
-        if (count == 0 && !conditional) {
-            return;
-        }
         String[] channels = new String[count];
         String[] payloads = new String[count];
         int i = 0;
@@ -83,23 +108,37 @@ final class Notices {
             channels[i] = INSTANCE_CHANNEL;
             payloads[i++] = payload;
         }
+        return new Pending(channels, payloads, conditional ? WORK_CHANNEL : null,
+                conditional ? prefix + ORCHESTRATIONS : null);
+    }
+
+    /** Queues the notifications in the transaction of {@code connection}; one round trip whatever their number. */
+    void send(Connection connection, Tables tables) throws SQLException {
+        Pending pending = pending();
+        if (pending.isEmpty()) {
+            return;
+        }
         String sql = "SELECT pg_notify(c, p) FROM unnest(?::text[], ?::text[]) AS n(c, p)";
-        if (conditional) {
+        if (pending.ifVisiblePayload() != null) {
             sql += " UNION ALL SELECT pg_notify(?, ?) WHERE EXISTS (SELECT 1 FROM " + tables.inbox()
                     + " WHERE task_hub = ? AND instance_id = ? AND visible_at <= ?)";
         }
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setArray(1, connection.createArrayOf("text", channels));
-            ps.setArray(2, connection.createArrayOf("text", payloads));
-            if (conditional) {
-                ps.setString(3, WORK_CHANNEL);
-                ps.setString(4, prefix + ORCHESTRATIONS);
+            ps.setArray(1, connection.createArrayOf("text", pending.channels()));
+            ps.setArray(2, connection.createArrayOf("text", pending.payloads()));
+            if (pending.ifVisiblePayload() != null) {
+                ps.setString(3, pending.ifVisibleChannel());
+                ps.setString(4, pending.ifVisiblePayload());
                 ps.setString(5, hubKey);
                 ps.setString(6, visibleWorkOf);
                 PgTime.set(ps, 7, visibleAt);
             }
             ps.execute();
         }
+        clear();
+    }
+
+    private void clear() {
         work.clear();
         instances.clear();
         visibleWorkOf = null;

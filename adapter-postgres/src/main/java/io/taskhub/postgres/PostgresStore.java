@@ -288,7 +288,8 @@ public final class PostgresStore implements OrchestrationStore {
         }
         waits.beforeClaim(WorkWaits.Kind.ORCHESTRATIONS);
         Instant now = now();
-        Optional<OrchestrationWorkItem> item = db.inLightTransaction(
+        // One statement, its own transaction, committed without waiting for the disk (see take_messages).
+        Optional<OrchestrationWorkItem> item = db.alone(
                 c -> orchestrations.claim(c, owner, leaseDuration, maxMessages, names, now));
         waits.afterClaim(WorkWaits.Kind.ORCHESTRATIONS, item.isPresent());
         return item;
@@ -305,7 +306,7 @@ public final class PostgresStore implements OrchestrationStore {
     public void completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint) {
         Objects.requireNonNull(checkpoint, "checkpoint");
         Instant now = now();
-        withNotices((c, n) -> orchestrations.complete(c, item, checkpoint, null, now, n));
+        commitStep(checkpoint, (c, n) -> orchestrations.complete(c, item, checkpoint, null, now, n));
     }
 
     @Override
@@ -313,7 +314,7 @@ public final class PostgresStore implements OrchestrationStore {
             TaskHandOff handOff) {
         Objects.requireNonNull(checkpoint, "checkpoint");
         Instant now = now();
-        return withNotices((c, n) -> orchestrations.complete(c, item, checkpoint, handOff, now, n));
+        return commitStep(checkpoint, (c, n) -> orchestrations.complete(c, item, checkpoint, handOff, now, n));
     }
 
     @Override
@@ -367,30 +368,14 @@ public final class PostgresStore implements OrchestrationStore {
         });
     }
 
-    /** A step that may not be committed with its result: thrown to roll the transaction back, never seen by callers. */
-    private static final class Declined extends RuntimeException {
-        Declined() {
-            super(null, null, false, false);
-        }
-    }
-
     @Override
     public Optional<List<ActivityWorkItem>> completeActivityWithStep(ActivityWorkItem item, InstanceMessage result,
             long expectedRevision, Checkpoint step, TaskHandOff handOff) {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(step, "step");
         Instant now = now();
-        try {
-            return Optional.of(withNotices((c, n) -> {
-                activities.deleteFenced(c, item, now);
-                if (!orchestrations.lockIdle(c, result.instanceId(), expectedRevision, now)) {
-                    throw new Declined(); // the task's deletion is rolled back with it
-                }
-                return orchestrations.applyStep(c, result.instanceId(), step, handOff, now, n);
-            }));
-        } catch (Declined declined) {
-            return Optional.empty();
-        }
+        return commitStep(step, (c, n) -> orchestrations.completeWithStep(c, item, result.instanceId(),
+                expectedRevision, step, handOff, now, n));
     }
 
     @Override
@@ -549,6 +534,24 @@ public final class PostgresStore implements OrchestrationStore {
             Notices notices = new Notices(t.schema(), hubKey);
             T result = work.run(c, notices);
             notices.send(c, t);
+            return result;
+        });
+    }
+
+    /**
+     * A step's commit: one call, alone in its transaction, when the step sends no messages (the call sends the
+     * notifications too); otherwise the call and the deliveries in one transaction.
+     */
+    private <T> T commitStep(Checkpoint step, NotifyingWork<T> work) {
+        if (!step.messages().isEmpty()) {
+            return withNotices(work);
+        }
+        return db.alone(c -> {
+            Notices notices = new Notices(t.schema(), hubKey);
+            T result = work.run(c, notices);
+            if (!notices.take().isEmpty()) {
+                throw new IllegalStateException("A step's commit made alone left notifications unsent");
+            }
             return result;
         });
     }

@@ -201,28 +201,124 @@ class QueryPlanTest {
         String[] names = {"orchestrator7", "work"};
         OrchestrationWork orchestrations = new OrchestrationWork(tables, HUB, null);
         ActivityWork activities = new ActivityWork(tables, HUB, null);
-        List<Object> orchestration = List.of(HUB, now, now, "w", "token", now.plusSeconds(30), HUB);
-        List<Object> namedOrchestration = List.of(HUB, now, now, names, "w", "token", now.plusSeconds(30), HUB);
+        List<Object> orchestration = List.of(HUB, now, now, "w", "token", now.plusSeconds(30), HUB, HUB, now, 100,
+                true);
+        List<Object> namedOrchestration = List.of(HUB, now, now, names, "w", "token", now.plusSeconds(30), HUB, HUB,
+                now, 100, true);
         List<Object> activity = List.of("w", "token", now.plusSeconds(30), HUB, HUB, now, now);
         List<Object> namedActivity = List.of("w", "token", now.plusSeconds(30), HUB, HUB, now, now, names);
-        // The second statement of every claim, and the claim made together with an activity's result.
-        List<Object> take = List.of(HUB, "instance-42", now, 100, HUB);
-        List<Object> withResult = List.of(HUB, "instance-42", now, now, "w", "token", now.plusSeconds(30), HUB);
+        // The claim made together with an activity's result.
+        List<Object> withResult = List.of(HUB, "instance-42", now, now, "w", "token", now.plusSeconds(30), HUB, HUB,
+                now, 100, false);
         List<Object> namedWithResult = List.of(HUB, "instance-42", now, names, now, "w", "token",
-                now.plusSeconds(30), HUB);
+                now.plusSeconds(30), HUB, HUB, now, 100, false);
         for (InstanceQueries.Sql sql : List.of(
                 new InstanceQueries.Sql(orchestrations.claimSql, orchestration),
                 new InstanceQueries.Sql(orchestrations.claimNamedSql, namedOrchestration),
                 new InstanceQueries.Sql(orchestrations.claimExceptSql, namedOrchestration),
-                new InstanceQueries.Sql(orchestrations.takeMessagesSql, take),
                 new InstanceQueries.Sql(orchestrations.claimInstanceSql, withResult),
                 new InstanceQueries.Sql(orchestrations.claimInstanceNamedSql, namedWithResult),
-                new InstanceQueries.Sql(orchestrations.lockIdleSql, List.of(HUB, "instance-42", 7, now, now)),
                 new InstanceQueries.Sql(activities.claimSql, activity),
                 new InstanceQueries.Sql(activities.claimNamedSql, namedActivity),
                 new InstanceQueries.Sql(activities.claimExceptSql, namedActivity))) {
             assertNoSequentialScan(customPlan(sql));
             assertNoSequentialScan(genericPlan(sql));
+        }
+    }
+
+    /**
+     * The statements inside the functions that claim and commit in one call (V9) have plans of their own, which
+     * EXPLAIN of the call does not show: auto_explain reports each of them to this connection as a notice while
+     * a claim, a step's commit and a result's commit with its step run for real.
+     */
+    @org.junit.jupiter.api.Test
+    void statementsInsideTheClaimAndCommitFunctions_useIndexes() throws Exception {
+        Tables tables = new Tables(schema.name());
+        MessageDelivery delivery = new MessageDelivery(tables, HUB);
+        OrchestrationWork orchestrations = new OrchestrationWork(tables, HUB, delivery);
+        try (Connection c = keepingNotices(schema.connect()); Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            // An instance of this hub with a message visible now (the bulk rows' visible messages are another hub's).
+            st.execute("INSERT INTO instances (task_hub, instance_id, execution_id, name, runtime_status, created_at,"
+                    + " last_updated_at, revision) VALUES ('" + HUB + "', 'plan-claim', 'e1', 'Orchestrator1',"
+                    + " 'Running', now(), now(), 1)");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO inbox (task_hub, instance_id, execution_id,"
+                    + " event, visible_at) VALUES (?, 'plan-claim', 'e1', ?, now() - interval '1 hour')")) {
+                ps.setString(1, HUB);
+                ps.setString(2, JsonCodec.writeEvent(new io.taskhub.ports.history.EventRaised(Instant.now(), "go", "1")));
+                ps.executeUpdate();
+            }
+            for (String setting : List.of("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
+                    "SET auto_explain.log_nested_statements = on", "SET auto_explain.log_format = json",
+                    "SET auto_explain.log_level = notice", "SET client_min_messages = notice")) {
+                st.execute(setting);
+            }
+            Instant now = Instant.now();
+            io.taskhub.ports.store.OrchestrationWorkItem item = orchestrations.claim(c, "planner",
+                    java.time.Duration.ofMinutes(1), 100, io.taskhub.ports.store.NameFilter.ANY, now).orElseThrow();
+            List<String> plans = new ArrayList<>(nestedPlans(c));
+            io.taskhub.ports.store.ActivityTask task = new io.taskhub.ports.store.ActivityTask(item.instanceId(),
+                    item.instance().executionId(), 0, "Work", "1");
+            io.taskhub.ports.store.Checkpoint step = new io.taskhub.ports.store.Checkpoint(null,
+                    List.of(new io.taskhub.ports.history.OrchestratorStarted(now)), false, List.of(task), List.of());
+            List<io.taskhub.ports.store.ActivityWorkItem> handed = orchestrations.complete(c, item, step,
+                    new io.taskhub.ports.store.TaskHandOff("planner", java.time.Duration.ofMinutes(1), 1,
+                            io.taskhub.ports.store.NameFilter.ANY), now, new Notices(schema.name(), HUB));
+            plans.addAll(nestedPlans(c));
+            io.taskhub.ports.store.Checkpoint next = new io.taskhub.ports.store.Checkpoint(null,
+                    List.of(new io.taskhub.ports.history.OrchestratorStarted(now)), false, List.of(), List.of());
+            assertThat(orchestrations.completeWithStep(c, handed.get(0), item.instanceId(),
+                    item.instance().revision() + 1, next, null, now, new Notices(schema.name(), HUB))).isPresent();
+            plans.addAll(nestedPlans(c));
+            // The claim's message take, and every statement of both commits (lock, task, inbox, row, history).
+            assertThat(plans).anyMatch(plan -> plan.contains("FROM " + tables.inbox()) && plan.contains("ORDER BY m.seq"))
+                    .anyMatch(plan -> plan.contains("FOR NO KEY UPDATE OF i SKIP LOCKED"))
+                    .anyMatch(plan -> plan.contains("DELETE FROM " + tables.tasks()))
+                    .anyMatch(plan -> plan.contains("DELETE FROM " + tables.inbox()))
+                    .anyMatch(plan -> plan.contains("UPDATE " + tables.instances()))
+                    .anyMatch(plan -> plan.contains("max(h.sequence)"));
+            assertThat(plans).allSatisfy(plan -> assertThat(plan).doesNotContain("\"Seq Scan\""));
+        }
+    }
+
+    /** The plans auto_explain sent as notices (warnings of each statement) since the last look. */
+    private static List<String> nestedPlans(Connection c) throws Exception {
+        List<String> plans = new ArrayList<>(NOTICES);
+        NOTICES.clear();
+        return plans.stream().filter(notice -> notice.contains("\"Plan\"")).toList();
+    }
+
+    private static final List<String> NOTICES = new ArrayList<>();
+
+    /**
+     * The connection with every statement it prepares keeping its warnings in {@link #NOTICES} when closed (the
+     * store's code closes its statements, and their warnings with them).
+     */
+    private static Connection keepingNotices(Connection c) {
+        return (Connection) java.lang.reflect.Proxy.newProxyInstance(QueryPlanTest.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    Object result = invoke(c, method, args);
+                    if (result instanceof PreparedStatement ps) {
+                        return java.lang.reflect.Proxy.newProxyInstance(QueryPlanTest.class.getClassLoader(),
+                                new Class<?>[] {PreparedStatement.class}, (p, m, a) -> {
+                                    if (m.getName().equals("close")) {
+                                        for (java.sql.SQLWarning w = ps.getWarnings(); w != null;
+                                                w = w.getNextWarning()) {
+                                            NOTICES.add(w.getMessage());
+                                        }
+                                    }
+                                    return invoke(ps, m, a);
+                                });
+                    }
+                    return result;
+                });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
         }
     }
 
@@ -333,8 +429,8 @@ class QueryPlanTest {
         for (Object p : params) {
             if (p instanceof Instant instant) {
                 out.add("timestamptz '" + PgTime.truncate(instant) + "'");
-            } else if (p instanceof Integer number) {
-                out.add(number.toString());
+            } else if (p instanceof Integer || p instanceof Boolean) {
+                out.add(p.toString());
             } else if (p instanceof String[] array) {
                 List<String> items = new ArrayList<>();
                 for (String s : array) {

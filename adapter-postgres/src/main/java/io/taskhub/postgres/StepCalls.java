@@ -1,0 +1,152 @@
+package io.taskhub.postgres;
+
+import io.taskhub.ports.history.HistoryEvent;
+import io.taskhub.ports.json.JsonCodec;
+import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.store.ActivityTask;
+import io.taskhub.ports.store.ActivityWorkItem;
+import io.taskhub.ports.store.Checkpoint;
+import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.TaskHandOff;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The calls that commit a step in one round trip: {@code commit_step} and {@code commit_result_with_step} of
+ * migration V9, which say what each writes. This class binds a {@link Checkpoint} to their parameters and reads
+ * back the activity tasks handed to the committing worker.
+ */
+final class StepCalls {
+    /** The SQLSTATE the functions raise when the caller's lease (on the instance or on the task) is lost. */
+    static final String LEASE_LOST = "TH001";
+
+    /** The parameters both functions share, in order, after their own leading ones. */
+    private static final String STEP_PARAMETERS = "?::boolean, ?::boolean, " + metadataCasts()
+            + ", ?::boolean, ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text,"
+            + " ?::timestamptz, ?::text[], ?::text[]";
+
+    final String commitStepSql;
+    final String commitResultWithStepSql;
+
+    StepCalls(Tables tables) {
+        this.commitStepSql = "SELECT " + tables.schema() + ".commit_step(?::text, ?::text, ?::timestamptz,"
+                + " ?::text, ?::bigint[], " + STEP_PARAMETERS + ", ?::text, ?::text)";
+        this.commitResultWithStepSql = "SELECT " + tables.schema() + ".commit_result_with_step(?::text, ?::text,"
+                + " ?::timestamptz, ?::bigint, ?::text, ?::bigint, " + STEP_PARAMETERS + ")";
+    }
+
+    /** One {@code ?::type} per metadata column, in the order of {@link InstanceRows#METADATA_COLUMNS}. */
+    private static String metadataCasts() {
+        return "?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::timestamptz,"
+                + " ?::timestamptz, ?::timestamptz, ?::timestamptz, ?::smallint, ?::text, ?::text, ?::text, ?::int,"
+                + " ?::text";
+    }
+
+    /** A step's tasks as bound: the first ones the hand-off takes get a lease token, the rest none. */
+    static final class Tasks {
+        private final List<ActivityTask> tasks;
+        private final String[] tokens;
+        private final TaskHandOff handOff;
+        private final Instant expiresAt;
+        private final boolean anyForClaims;
+
+        Tasks(List<ActivityTask> tasks, TaskHandOff handOff, Instant now) {
+            this.tasks = tasks;
+            this.handOff = handOff;
+            this.tokens = new String[tasks.size()];
+            this.expiresAt = handOff == null ? null : now.plus(handOff.leaseDuration());
+            int handed = 0;
+            boolean forClaims = false;
+            for (int i = 0; i < tokens.length; i++) {
+                if (handOff != null && handed < handOff.maxTasks() && handOff.names().accepts(tasks.get(i).name())) {
+                    tokens[i] = UUID.randomUUID().toString();
+                    handed++;
+                } else {
+                    forClaims = true;
+                }
+            }
+            this.anyForClaims = forClaims;
+        }
+
+        /** Whether some task is left for any worker to claim (they need telling). */
+        boolean anyForClaims() {
+            return anyForClaims;
+        }
+
+        /** The handed tasks as claimed work items, given their sequence numbers in the order of their tokens. */
+        List<ActivityWorkItem> handed(Array sequences) throws SQLException {
+            if (sequences == null) {
+                return List.of();
+            }
+            Long[] seqs = (Long[]) sequences.getArray();
+            List<ActivityWorkItem> items = new ArrayList<>(seqs.length);
+            int next = 0;
+            for (int i = 0; i < tokens.length; i++) {
+                if (tokens[i] != null) {
+                    items.add(new ActivityWorkItem(tasks.get(i), 1, new Lease(handOff.owner(), tokens[i], expiresAt),
+                            new ActivityWork.TaskReceipt(seqs[next++])));
+                }
+            }
+            if (next != seqs.length) {
+                throw new IllegalStateException("The commit handed " + seqs.length + " tasks over, not " + next);
+            }
+            return items;
+        }
+    }
+
+    /**
+     * Binds the shared parameters from {@code index} on: the row, the history, the tasks and the notifications
+     * the call sends itself. Returns the next free index.
+     */
+    static int bindStep(Connection c, PreparedStatement ps, int index, Checkpoint step, Tasks tasks,
+            Notices.Pending notices) throws SQLException {
+        InstanceMetadata row = step.instance();
+        int i = index;
+        ps.setBoolean(i++, row != null);
+        ps.setBoolean(i++, changes(step));
+        i = row != null ? InstanceRows.bindMetadata(ps, i, row) : bindNoMetadata(ps, i);
+        ps.setBoolean(i++, step.replaceHistory());
+        List<HistoryEvent> history = step.history();
+        String[] events = new String[history.size()];
+        for (int e = 0; e < events.length; e++) {
+            events[e] = JsonCodec.writeEvent(history.get(e));
+        }
+        ps.setArray(i++, c.createArrayOf("text", events));
+        List<ActivityTask> list = tasks.tasks;
+        ps.setArray(i++, c.createArrayOf("text", list.stream().map(ActivityTask::instanceId).toArray()));
+        ps.setArray(i++, c.createArrayOf("text", list.stream().map(ActivityTask::executionId).toArray()));
+        ps.setArray(i++, c.createArrayOf("int4", list.stream().map(ActivityTask::taskId).toArray()));
+        ps.setArray(i++, c.createArrayOf("text", list.stream().map(ActivityTask::name).toArray()));
+        ps.setArray(i++, c.createArrayOf("text", list.stream().map(ActivityTask::input).toArray()));
+        ps.setArray(i++, c.createArrayOf("text", tasks.tokens));
+        ps.setString(i++, tasks.handOff == null ? null : tasks.handOff.owner());
+        PgTime.set(ps, i++, tasks.expiresAt);
+        ps.setArray(i++, c.createArrayOf("text", notices.channels()));
+        ps.setArray(i++, c.createArrayOf("text", notices.payloads()));
+        return i;
+    }
+
+    /** Whether the step moves the instance's revision: it writes the row or the history. */
+    static boolean changes(Checkpoint step) {
+        return step.instance() != null || step.replaceHistory() || !step.history().isEmpty();
+    }
+
+    /** Nulls for the metadata columns, typed as {@link InstanceRows#bindMetadata} types them. */
+    private static int bindNoMetadata(PreparedStatement ps, int index) throws SQLException {
+        int[] types = {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
+                Types.VARCHAR, Types.VARCHAR, Types.TIMESTAMP_WITH_TIMEZONE, Types.TIMESTAMP_WITH_TIMEZONE,
+                Types.TIMESTAMP_WITH_TIMEZONE, Types.TIMESTAMP_WITH_TIMEZONE, Types.SMALLINT, Types.VARCHAR,
+                Types.VARCHAR, Types.VARCHAR, Types.INTEGER, Types.VARCHAR};
+        for (int type : types) {
+            ps.setNull(index++, type);
+        }
+        return index;
+    }
+}
