@@ -18,11 +18,11 @@ import java.util.UUID;
 
 /** Activity work items: each task row is claimed under its own lease and deleted when its result is in. */
 final class ActivityWork {
-    /** The receipt of an activity work item: the task row it was claimed from. */
     /** Why a task's completion found no task under its lease. */
     static final String LOST_TASK = "the lease expired, the task was claimed by another worker or already"
             + " completed, or its instance was purged or replaced";
 
+    /** The receipt of an activity work item: the task row it was claimed from. */
     record TaskReceipt(long seq) {
     }
 

@@ -101,7 +101,8 @@ final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs work whose commit need not wait for the disk: claims, lease renewals and releases. If the server
+     * Runs work whose commit need not wait for the disk: activity claims, lease renewals and releases (a claim of
+     * orchestration work says so itself, in its one statement: see {@code take_messages}). If the server
      * crashes before such a commit reaches the disk, a lease is lost, which the fencing of every completion
      * already handles (the work is done again), and the later durable commit of a checkpoint flushes whatever
      * came before it anyway. It saves a disk flush per claim.

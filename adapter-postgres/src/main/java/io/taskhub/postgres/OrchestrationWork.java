@@ -68,8 +68,12 @@ final class OrchestrationWork {
      * the same statement (parameters: hub, now, at most, light).
      */
     private String takeMessages() {
+        // The instance id goes in with the default collation: a PL/pgSQL function compares all its text
+        // parameters in the collation of its arguments, and the column's "C" would make the hub's index (in the
+        // default collation) useless to its statements.
         return " SELECT claimed.*, taken.* FROM claimed CROSS JOIN LATERAL " + t.schema()
-                + ".take_messages(?::text, claimed.instance_id, ?::timestamptz, ?::int, ?::boolean) AS taken";
+                + ".take_messages(?::text, claimed.instance_id COLLATE \"default\", ?::timestamptz, ?::int,"
+                + " ?::boolean) AS taken";
     }
 
     private String claimSql(String namesCondition) {

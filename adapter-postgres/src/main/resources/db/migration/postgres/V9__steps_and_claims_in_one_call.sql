@@ -142,8 +142,10 @@ DECLARE
     v_execution_id TEXT;
     v_handed BIGINT[];
 BEGIN
-    DELETE FROM ${flyway:defaultSchema}.inbox
-    WHERE task_hub = p_hub AND instance_id = p_instance_id AND seq = ANY(p_consumed);
+    -- The instance's row first, as claims, purges and replacements lock it before its messages.
+    IF p_lease_token IS NULL THEN
+        RAISE EXCEPTION 'a commit of instance % names no lease', p_instance_id USING ERRCODE = 'TH001';
+    END IF;
     v_execution_id := ${flyway:defaultSchema}.release_instance(p_hub, p_instance_id, p_now, p_lease_token, p_write_row,
         p_changed, p_execution_id, p_name, p_version, p_runtime_status, p_input, p_output, p_custom_status,
         p_failure, p_created_at, p_last_updated_at, p_completed_at, p_scheduled_start_at, p_scheduled_start_ns,
@@ -151,6 +153,8 @@ BEGIN
     IF v_execution_id IS NULL THEN
         RAISE EXCEPTION 'the lease on instance % is lost', p_instance_id USING ERRCODE = 'TH001';
     END IF;
+    DELETE FROM ${flyway:defaultSchema}.inbox
+    WHERE task_hub = p_hub AND instance_id = p_instance_id AND seq = ANY(p_consumed);
     v_handed := ${flyway:defaultSchema}.write_step(p_hub, p_instance_id, v_execution_id, p_now,
         p_replace_history, p_history, p_task_instance_ids, p_task_execution_ids, p_task_ids, p_task_names,
         p_task_inputs, p_task_tokens, p_owner, p_locked_until, p_channels, p_payloads);
