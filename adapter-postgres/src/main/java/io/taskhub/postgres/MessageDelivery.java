@@ -40,10 +40,66 @@ final class MessageDelivery {
 
     private final Tables t;
     private final String hubKey;
+    /** Inserts a Pending instance unless its id exists (see {@link #insertInstance}). */
+    private final String insertInstanceSql;
+    private final String insertMessageSql;
+    private final String createIfMissingSql;
 
     MessageDelivery(Tables tables, String hubKey) {
         this.t = tables;
         this.hubKey = hubKey;
+        this.insertInstanceSql = "INSERT INTO " + t.instances() + " (task_hub, instance_id, revision, "
+                + InstanceRows.METADATA_COLUMNS + ") VALUES (?, ?, (extract(epoch FROM clock_timestamp()) * 1000000)"
+                + "::bigint" + ", ?".repeat(InstanceRows.METADATA_COLUMN_COUNT)
+                + ") ON CONFLICT (task_hub, instance_id) DO NOTHING";
+        this.insertMessageSql = "INSERT INTO " + t.inbox() + " (task_hub, instance_id, execution_id, event,"
+                + " requested_visible_at, requested_visible_ns, visible_at)";
+        // The instance, its start message and the notifications in one statement, all or nothing: the message
+        // and the notifications come from the row the insert returns, so an existing id changes nothing.
+        this.createIfMissingSql = "WITH created AS (" + insertInstanceSql + " RETURNING instance_id), queued AS ("
+                + insertMessageSql + " SELECT ?, instance_id, ?, ?, ?, ?, ? FROM created)"
+                + " SELECT (SELECT count(pg_notify(n.c, n.p)) FROM unnest(?::text[], ?::text[]) AS n(c, p))"
+                + " FROM created";
+    }
+
+    /**
+     * Creates instance {@code instanceId} with its start message if no instance has that id, in one statement
+     * that also sends the notifications; false, with nothing changed or sent, if the id exists (then
+     * {@link #create} applies the start rules).
+     */
+    boolean createIfMissing(Connection c, String instanceId, ExecutionStarted started, Instant now, String schema)
+            throws SQLException {
+        InstanceMessage message = startOf(instanceId, started);
+        Notices notices = new Notices(schema, hubKey);
+        notices.instanceChanged(instanceId);
+        notices.orchestrationWork();
+        Notices.Pending pending = notices.take();
+        try (PreparedStatement ps = c.prepareStatement(createIfMissingSql)) {
+            ps.setString(1, hubKey);
+            ps.setString(2, instanceId);
+            int i = InstanceRows.bindMetadata(ps, 3, InstanceRows.pending(instanceId, started, now));
+            i = bindMessage(ps, i, message, startVisibleAt(message, now));
+            ps.setArray(i, c.createArrayOf("text", pending.channels()));
+            ps.setArray(i + 1, c.createArrayOf("text", pending.payloads()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static InstanceMessage startOf(String instanceId, ExecutionStarted started) {
+        return new InstanceMessage(instanceId, started.executionId(), started, started.scheduledStartAt());
+    }
+
+    /** Binds a message's inbox row after the instance id (hub, execution, event, requested time, visible time). */
+    private int bindMessage(PreparedStatement ps, int index, InstanceMessage m, Instant visibleAt)
+            throws SQLException {
+        ps.setString(index, hubKey);
+        ps.setString(index + 1, m.executionId());
+        ps.setString(index + 2, JsonCodec.writeEvent(m.event()));
+        PgTime.setExact(ps, index + 3, m.visibleAt());
+        PgTime.set(ps, index + 5, visibleAt);
+        return index + 6;
     }
 
     /**
@@ -97,8 +153,7 @@ final class MessageDelivery {
             Instant now, Notices notices) throws SQLException {
         Map<String, Target> targets = new HashMap<>();
         lockTargets(c, Set.of(instanceId), "FOR NO KEY UPDATE", targets);
-        InstanceMessage message = new InstanceMessage(instanceId, started.executionId(), started,
-                started.scheduledStartAt());
+        InstanceMessage message = startOf(instanceId, started);
         List<Row> rows = new ArrayList<>();
         start(c, message, targets, replaceable == null ? Set.of() : replaceable, now, rows, notices);
         insert(c, rows, notices);
@@ -192,10 +247,7 @@ final class MessageDelivery {
     private boolean insertInstance(Connection c, String id, ExecutionStarted started, Instant now)
             throws SQLException {
         InstanceMetadata row = InstanceRows.pending(id, started, now);
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.instances() + " (task_hub, instance_id,"
-                + " revision, " + InstanceRows.METADATA_COLUMNS + ") VALUES (?, ?,"
-                + " (extract(epoch FROM clock_timestamp()) * 1000000)::bigint"
-                + ", ?".repeat(InstanceRows.METADATA_COLUMN_COUNT) + ") ON CONFLICT (task_hub, instance_id) DO NOTHING")) {
+        try (PreparedStatement ps = c.prepareStatement(insertInstanceSql)) {
             ps.setString(1, hubKey);
             ps.setString(2, id);
             InstanceRows.bindMetadata(ps, 3, row);
@@ -229,9 +281,8 @@ final class MessageDelivery {
     private void insertWhereTargetExists(Connection c, List<InstanceMessage> messages, Instant now,
             Notices notices) throws SQLException {
         int inserted = 0;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.inbox() + " (task_hub, instance_id,"
-                + " execution_id, event, requested_visible_at, requested_visible_ns, visible_at)"
-                + " SELECT ?, ?, ?, ?, ?, ?, ? FROM " + t.instances() + " WHERE task_hub = ? AND instance_id = ?"
+        try (PreparedStatement ps = c.prepareStatement(insertMessageSql + " SELECT ?, ?, ?, ?, ?, ?, ? FROM "
+                + t.instances() + " WHERE task_hub = ? AND instance_id = ?"
                 + " FOR KEY SHARE")) {
             for (InstanceMessage m : messages) {
                 ps.setString(1, hubKey);
@@ -257,9 +308,7 @@ final class MessageDelivery {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.inbox() + " (task_hub, instance_id,"
-                + " execution_id, event, requested_visible_at, requested_visible_ns, visible_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(insertMessageSql + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             for (Row row : rows) {
                 InstanceMessage m = row.message();
                 ps.setString(1, hubKey);

@@ -164,6 +164,10 @@ public final class PostgresStore implements OrchestrationStore {
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(started, "started");
         Instant now = now();
+        // A new id (the usual case) in one round trip; an existing one under the start rules.
+        if (db.alone(c -> delivery.createIfMissing(c, instanceId, started, now, t.schema()))) {
+            return;
+        }
         runWithNotices((c, n) -> delivery.create(c, instanceId, started, replaceableStatuses, now, n));
     }
 
