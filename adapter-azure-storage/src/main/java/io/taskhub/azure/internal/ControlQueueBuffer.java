@@ -44,6 +44,13 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
     /** Messages of work items in progress, by message id: a copy received again refreshes their receipt. */
     private final Map<String, Active> inProgress = new HashMap<>();
     private final Map<Integer, Duration> visibilityPerPartition = new HashMap<>();
+    /**
+     * Receipts that are not attempts, by message id: {dequeue count last seen, receipts not counted}. A message
+     * this process kept all along that came back to it (its visibility lapsed while it waited here, or while a
+     * step that still holds it ran) was not given to a step again, so that receipt is not an attempt at one;
+     * a receipt after a step's lease ran out, or in another process (this one crashed), is.
+     */
+    private final Map<String, long[]> receipts = new HashMap<>();
     private final ReceiveBackoff backoff;
 
     /** A received message with its decoded body. */
@@ -191,6 +198,7 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
             Map<String, List<Buffered>> instances = buffers.computeIfAbsent(partition, k -> new LinkedHashMap<>());
             for (Buffered message : decoded) {
                 Active processing = inProgress.get(message.held().messageId);
+                countReceipt(message.held(), processing, now);
                 if (processing != null && processing.isValid(now)) {
                     // Its visibility lapsed while its work item ran and it came back: the work item keeps it,
                     // with the new receipt.
@@ -206,6 +214,27 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
                 list.add(message);
                 list.sort(Comparator.comparingLong(b -> b.envelope().ts()));
             }
+        }
+    }
+
+    private void countReceipt(HeldMessage held, Active processing, Instant now) {
+        long[] seen = receipts.get(held.messageId);
+        if (seen == null) {
+            receipts.put(held.messageId, new long[] {held.dequeueCount, 0});
+            return;
+        }
+        boolean keptHere = processing == null || processing.isValid(now);
+        if (keptHere) {
+            seen[1] += Math.max(0, held.dequeueCount - seen[0]);
+        }
+        seen[0] = held.dequeueCount;
+    }
+
+    /** How many receipts of this message were not attempts (see {@link #receipts}). */
+    public long receiptsNotAttempts(HeldMessage held) {
+        synchronized (lock) {
+            long[] seen = receipts.get(held.messageId);
+            return seen == null ? 0 : seen[1];
         }
     }
 
@@ -280,6 +309,7 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
                 for (Buffered b : holder.messages) {
                     if (!kept.contains(b)) {
                         inProgress.remove(b.held().messageId, holder);
+                        receipts.remove(b.held().messageId); // deleted, or put back (its body counts that)
                     }
                 }
                 holder.messages.retainAll(kept);
@@ -307,7 +337,10 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
 
     private void forgetLocked(String instanceId, Active holder) {
         active.remove(instanceId);
-        holder.messages.forEach(b -> inProgress.remove(b.held().messageId, holder));
+        holder.messages.forEach(b -> {
+            inProgress.remove(b.held().messageId, holder);
+            receipts.remove(b.held().messageId); // done with, or back to the queue as an attempt
+        });
     }
 
     @Override
@@ -324,6 +357,9 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
         Map<String, List<Buffered>> dropped;
         synchronized (lock) {
             dropped = buffers.remove(partition);
+            if (dropped != null) {
+                dropped.values().forEach(list -> list.forEach(b -> receipts.remove(b.held().messageId)));
+            }
         }
         if (dropped == null) {
             return;

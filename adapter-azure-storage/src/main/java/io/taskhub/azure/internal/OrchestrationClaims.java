@@ -204,7 +204,8 @@ final class OrchestrationClaims {
         for (Buffered b : kept) {
             oldest = b.envelope().ts() < oldest.envelope().ts() ? b : oldest;
         }
-        int attempts = (int) Math.max(1, oldest.held().dequeueCount - oldest.envelope().bn());
+        int attempts = (int) Math.max(1, oldest.held().dequeueCount - oldest.envelope().bn()
+                - buffer.receiptsNotAttempts(oldest.held()));
         Instant expiry = kept.stream().map(b -> b.held().visibleUntil()).min(Instant::compareTo).orElseThrow();
         String token = taken.token();
         buffer.expireAt(instanceId, token, expiry);
