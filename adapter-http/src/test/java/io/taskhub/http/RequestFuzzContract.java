@@ -226,7 +226,8 @@ abstract class RequestFuzzContract extends HttpApiTestBase {
 
     /**
      * What the hub stores: every instance (with its revision), the running instance's history, and the messages
-     * and tasks waiting (the worker is stopped, so what a request enqueued stays there).
+     * and tasks waiting (the worker is stopped, so what a request enqueued stays there; -1 where the store does
+     * not count them).
      */
     private record Snapshot(List<InstanceMetadata> instances, List<?> history, long messages, long tasks) {
     }
@@ -236,7 +237,9 @@ abstract class RequestFuzzContract extends HttpApiTestBase {
                 .build()).instances();
         List<?> history = client().getStatus(running, StatusOptions.WITH_HISTORY).map(InstanceStatus::history)
                 .orElse(List.of());
-        Backlog backlog = backend.taskHub(hub).backlog().orElseThrow();
-        return new Snapshot(instances, history, backlog.orchestrationMessages(), backlog.activityTasks());
+        // A store that keeps no count of its queues (Azure Storage) is compared by its instances and history.
+        Backlog backlog = backend.taskHub(hub).backlog().orElse(null);
+        return new Snapshot(instances, history, backlog == null ? -1 : backlog.orchestrationMessages(),
+                backlog == null ? -1 : backlog.activityTasks());
     }
 }

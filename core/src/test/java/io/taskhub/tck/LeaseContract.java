@@ -57,13 +57,14 @@ public abstract class LeaseContract extends StoreContractSupport {
         OrchestrationStore store = newTaskHub();
         String id = newInstanceId();
         store.createInstance(id, started("Orders", null), Set.of());
-        Duration shortLease = Duration.ofSeconds(1);
+        Duration shortLease = Duration.ofSeconds(2);
         OrchestrationWorkItem held = store.claimOrchestrationWorkItem(WORKER, shortLease, 100).orElseThrow();
         store.sendMessages(List.of(event(id, "arrivedWhileHeld")));
 
-        // Three lease lengths of claims that find the instance held, its holder renewing meanwhile.
-        long until = System.nanoTime() + Duration.ofMillis(3_500).toNanos();
+        // Two and a half lease lengths of claims that find the instance held, its holder renewing around each.
+        long until = System.nanoTime() + Duration.ofMillis(5_000).toNanos();
         while (System.nanoTime() < until) {
+            store.renewOrchestrationWorkItem(held, shortLease);
             assertThat(store.claimOrchestrationWorkItem(OTHER_WORKER, shortLease, 100)).isEmpty();
             store.renewOrchestrationWorkItem(held, shortLease);
             Thread.sleep(150);

@@ -35,9 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The chaos suite, for one backend: two {@code taskhub serve} processes (the built jar, with {@link ChaosPlugin})
  * share a mixed workload of {@value #INSTANCES} instances started over HTTP while a driver kills a random one of
- * them with SIGKILL at random moments, {@value #KILLS} times, and starts it again. At the end every acknowledged
- * start exists and finished with the right output, no history holds an event twice, and every activity's result
- * was recorded once, however often the activity ran (counted and reported). The seed is printed; set
+ * them with SIGKILL at random moments, {@value #KILLS} times, and starts it again; then one of them is paused
+ * (SIGSTOP) past its leases while it runs activities and resumed, and must not commit what it finishes late. At
+ * the end every acknowledged start exists and finished with the right output, no history holds an event twice,
+ * and every activity's result was recorded once, however often the activity ran (counted and reported). The seed is printed; set
  * {@code chaos.seed} to replay the same schedule of kills.
  */
 abstract class ChaosContract {
@@ -74,27 +75,29 @@ abstract class ChaosContract {
     }
 
     @Test
-    void workersKilledAtRandom_loseNothing_andRecordEachResultOnce() throws Exception {
+    void workersKilledAndPaused_loseNothing_andRecordEachResultOnce() throws Exception {
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         Random random = new Random(seed);
         long began = System.nanoTime();
         System.out.printf("chaos %s: seed %d, servers' logs in %s%n", backendName(), seed, dir.resolve("logs"));
         Path runs = dir.resolve("activity-runs.txt");
         try (Storage storage = storage(dir)) {
-            Map<String, String> environment = new HashMap<>(storage.environment());
-            environment.put(ChaosPlugin.RUNS_FILE, runs.toString());
-            // Work of a killed process is taken over once its lease runs out.
-            environment.put("TASKHUB_WORKER_LEASESECONDS", "2");
-            environment.put("TASKHUB_TASKHUB", taskHub());
-            environment.putAll(moreSettings());
-            TaskhubProcess taskhub = new TaskhubProcess(dir, environment).withPlugins(testClasses());
+            TaskhubProcess taskhub = servers(storage, Map.of(ChaosPlugin.RUNS_FILE, runs.toString()));
             List<Started> started;
             int kills;
+            double refusedLate;
             try (Workers workers = new Workers(taskhub, dir.resolve("logs"))) {
                 Killer killer = new Killer(workers, new Random(random.nextLong()));
                 killer.start();
-                started = startWorkload(workers, random);
-                killer.join();
+                try {
+                    started = startWorkload(workers, random);
+                    killer.join();
+                } finally {
+                    if (killer.isAlive()) {
+                        killer.interrupt(); // the workload failed: no more kills
+                        killer.join();
+                    }
+                }
                 kills = killer.kills.get();
                 if (killer.failure != null) {
                     throw killer.failure;
@@ -106,6 +109,9 @@ abstract class ChaosContract {
                     assertThat(done.path("output")).as("%s %s", s.orchestrator(), s.id())
                             .isEqualTo(JSON.readTree(ChaosPlugin.expectedOutput(s.orchestrator(), s.eventPayload())));
                 }
+                Paused paused = pauseOneServer(workers);
+                started.addAll(paused.started());
+                refusedLate = paused.refused();
             }
             Map<String, Long> runsPerTask = Files.exists(runs) ? Files.readAllLines(runs).stream()
                     .collect(Collectors.groupingBy(Function.identity(), Collectors.counting())) : Map.of();
@@ -122,11 +128,69 @@ abstract class ChaosContract {
             long redone = runsPerTask.values().stream().filter(n -> n > 1).count();
             long activityRuns = runsPerTask.values().stream().mapToLong(Long::longValue).sum();
             assertThat(kills).isGreaterThanOrEqualTo(KILLS);
-            System.out.printf("chaos %s (seed %d): %d kills and restarts, %d instances acknowledged and finished,"
-                    + " %d activity results recorded once each from %d runs (%d activities ran more than once),"
-                    + " lost 0, duplicated 0, %.1f s%n", backendName(), seed, kills, started.size(), recordedResults,
-                    activityRuns, redone, (System.nanoTime() - began) / 1e9);
+            System.out.printf("chaos %s (seed %d): %d kills and restarts, a pause past the leases (%.0f late"
+                    + " commits refused), %d instances acknowledged and finished, %d activity results recorded once"
+                    + " each from %d runs (%d activities ran more than once), lost 0, duplicated 0, %.1f s%n",
+                    backendName(), seed, kills, refusedLate, started.size(), recordedResults, activityRuns, redone,
+                    (System.nanoTime() - began) / 1e9);
         }
+    }
+
+    /**
+     * Then one server is paused (SIGSTOP) while it runs activities, for three leases, and resumed (SIGCONT): the
+     * other server redoes its work meanwhile, and what the paused one finishes afterwards is refused (it counts
+     * lost leases).
+     */
+    private static Paused pauseOneServer(Workers workers) throws Exception {
+        ServeProcess paused = workers.slots.get(0);
+        ServerApi api = workers.slots.get(1).api();
+        double lostBefore = leasesLost(paused);
+        List<Started> started = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            // Started through the server to be paused, whose worker hears of them first; activities of a second
+            // each, which each worker takes from its own steps: it is surely running some within moments.
+            String id = paused.api().start(ChaosPlugin.SLOW_SEQUENCE, "paused-" + i, null);
+            started.add(new Started(id, ChaosPlugin.SLOW_SEQUENCE, null));
+        }
+        Thread.sleep(700);
+        paused.pause();
+        Thread.sleep(6_000);
+        paused.resume();
+        for (Started s : started) {
+            JsonNode done = api.awaitStatus(s.id(), "Completed", "Failed", "Terminated");
+            assertThat(done.path("runtimeStatus").asText()).as("%s: %s", s.id(), done).isEqualTo("Completed");
+            assertThat(done.path("output")).as(s.id())
+                    .isEqualTo(JSON.readTree(ChaosPlugin.expectedOutput(ChaosPlugin.SLOW_SEQUENCE, null)));
+        }
+        double refused = leasesLost(paused) - lostBefore;
+        assertThat(refused).as("work the paused server finished after its leases ran out").isPositive();
+        return new Paused(started, refused);
+    }
+
+    /** The paused phase's instances, and how much late work of the paused server was refused. */
+    private record Paused(List<Started> started, double refused) {
+    }
+
+    /** The server's count of work it could not commit because its lease was lost (its metrics). */
+    private static double leasesLost(ServeProcess server) throws Exception {
+        java.net.http.HttpResponse<String> scraped = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.rootUrl() + "/taskhub/v1/metrics"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.util.regex.Matcher lost = java.util.regex.Pattern.compile("(?m)^taskhub_lease_lost_total\\{[^}]*} (\\S+)$")
+                .matcher(scraped.body());
+        assertThat(lost.find()).as(scraped.body()).isTrue();
+        return Double.parseDouble(lost.group(1));
+    }
+
+    /** The servers' command: the storage's settings, leases of 2 s, the task hub, and the test plugins. */
+    private TaskhubProcess servers(Storage storage, Map<String, String> more) throws URISyntaxException {
+        Map<String, String> environment = new HashMap<>(storage.environment());
+        // Work of a killed or paused process is taken over once its lease runs out.
+        environment.put("TASKHUB_WORKER_LEASESECONDS", "2");
+        environment.put("TASKHUB_TASKHUB", taskHub());
+        environment.putAll(moreSettings());
+        environment.putAll(more);
+        return new TaskhubProcess(dir, environment).withPlugins(testClasses());
     }
 
     /** Starts the workload at a steady pace through whichever server is up; only acknowledged starts count. */
@@ -135,7 +199,7 @@ abstract class ChaosContract {
         for (int i = 0; i < INSTANCES; i++) {
             String kind = KINDS.get(i % KINDS.size());
             String payload = kind.equals(ChaosPlugin.EVENT) ? "event-" + i : null;
-            String input = kind.equals(ChaosPlugin.LOOP) ? "0" : null;
+            String input = kind.equals(ChaosPlugin.LOOP) ? "{\"round\":0,\"sum\":0}" : null;
             for (int attempt = 0; ; attempt++) {
                 // A start that got no answer may or may not be stored: its id is never used again.
                 String id = "chaos-" + i + "-" + attempt;
@@ -159,10 +223,18 @@ abstract class ChaosContract {
         return started;
     }
 
+    /**
+     * Raises the event until a server acknowledges it; a raise that got no answer may have been stored and the
+     * instance may have finished since (then a raise is refused, and not needed).
+     */
     private static void raiseUntilAcknowledged(Workers workers, String id, String payload)
             throws InterruptedException {
         for (int attempt = 0; ; attempt++) {
             try {
+                if (attempt > 0 && workers.any().status(id).map(s -> s.path("runtimeStatus").asText())
+                        .filter("Completed"::equals).isPresent()) {
+                    return;
+                }
                 workers.any().raiseEvent(id, "go", JSON.valueToTree(payload).toString());
                 return;
             } catch (AssertionError notAcknowledged) {
@@ -190,7 +262,8 @@ abstract class ChaosContract {
                 .containsExactlyInAnyOrderElementsOf(scheduled);
         for (int taskId : completed) {
             String task = id + " " + taskId + " ";
-            assertThat(runsPerTask.keySet()).as("%s: a run of task %d", id, taskId).anyMatch(run -> run.startsWith(task));
+            assertThat(runsPerTask.keySet()).as("%s: a run of task %d", id, taskId)
+                    .anyMatch(run -> run.startsWith(task));
         }
         assertThat(ids(history, TimerCreated.class, e -> ((TimerCreated) e).timerId())).as(id)
                 .doesNotHaveDuplicates();
@@ -217,6 +290,7 @@ abstract class ChaosContract {
         private final Path logs;
         private final AtomicReferenceArray<ServeProcess> slots = new AtomicReferenceArray<>(2);
         private final Random pick = new Random();
+        private volatile boolean closed;
 
         Workers(TaskhubProcess taskhub, Path logs) {
             this.taskhub = taskhub;
@@ -242,15 +316,20 @@ abstract class ChaosContract {
             throw new IllegalStateException("no server is up");
         }
 
-        /** SIGKILL, then a new process in its place. */
+        /** SIGKILL, then a new process in its place (none once closed). */
         void killAndRestart(int slot) {
             ServeProcess victim = slots.getAndSet(slot, null);
             victim.kill();
-            slots.set(slot, serve());
+            ServeProcess restarted = serve();
+            slots.set(slot, restarted);
+            if (closed) {
+                restarted.kill();
+            }
         }
 
         @Override
         public void close() {
+            closed = true;
             for (int i = 0; i < slots.length(); i++) {
                 ServeProcess server = slots.getAndSet(i, null);
                 if (server != null) {

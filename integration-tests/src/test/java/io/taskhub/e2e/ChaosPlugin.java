@@ -32,15 +32,19 @@ public final class ChaosPlugin implements TaskhubPlugin {
     static final String EVENT = "ChaosEvent";
     static final String PARENT = "ChaosParent";
     static final String LOOP = "ChaosLoop";
+    /** The sequence with activities of a second: a server paused in the middle is surely running some. */
+    static final String SLOW_SEQUENCE = "ChaosSlowSequence";
     static final String GREET = "ChaosGreet";
     static final String SQUARE = "ChaosSquare";
+    static final String SLOW_GREET = "ChaosSlowGreet";
     static final int FAN_OUT_WIDTH = 5;
     static final int LOOP_ROUNDS = 3;
     static final long ACTIVITY_MILLIS = 25;
 
     @Override
     public void register(TaskRegistry registry) {
-        registry.addOrchestrator(SEQUENCE, ChaosPlugin::sequence);
+        registry.addOrchestrator(SEQUENCE, ctx -> sequence(ctx, GREET));
+        registry.addOrchestrator(SLOW_SEQUENCE, ctx -> sequence(ctx, SLOW_GREET));
         registry.addOrchestrator(FAN_OUT, ChaosPlugin::fanOut);
         registry.addOrchestrator(TIMER, ctx -> {
             ctx.createTimer(Duration.ofMillis(500)).await();
@@ -57,6 +61,11 @@ public final class ChaosPlugin implements TaskhubPlugin {
             recordRun(ctx);
             return "Hello " + ctx.getInput(String.class) + "!";
         });
+        registry.addActivity(SLOW_GREET, ctx -> {
+            recordRun(ctx);
+            Thread.sleep(1_000);
+            return "Hello " + ctx.getInput(String.class) + "!";
+        });
         registry.addActivity(SQUARE, ctx -> {
             recordRun(ctx);
             int n = ctx.getInput(Integer.class);
@@ -64,10 +73,10 @@ public final class ChaosPlugin implements TaskhubPlugin {
         });
     }
 
-    private static List<String> sequence(OrchestrationContext ctx) {
+    private static List<String> sequence(OrchestrationContext ctx, String activity) {
         List<String> greetings = new ArrayList<>();
         for (String city : List.of("Tokyo", "Seattle", "London")) {
-            greetings.add(ctx.callActivity(GREET, city, String.class).await());
+            greetings.add(ctx.callActivity(activity, city, String.class).await());
         }
         return greetings;
     }
@@ -80,13 +89,18 @@ public final class ChaosPlugin implements TaskhubPlugin {
         return ctx.allOf(squares).await().stream().mapToInt(Integer::intValue).sum();
     }
 
+    /** The loop's state, carried from one execution to the next. */
+    public record LoopState(int round, int sum) {
+    }
+
+    /** Squares 1, 2, 3 in three executions and ends with their sum: every execution's result counts. */
     private static Integer loop(OrchestrationContext ctx) {
-        int round = ctx.getInput(Integer.class) == null ? 0 : ctx.getInput(Integer.class);
-        if (round >= LOOP_ROUNDS) {
-            return round;
+        LoopState state = ctx.getInput(LoopState.class);
+        if (state.round() >= LOOP_ROUNDS) {
+            return state.sum();
         }
-        ctx.callActivity(SQUARE, round, Integer.class).await();
-        ctx.continueAsNew(round + 1);
+        int square = ctx.callActivity(SQUARE, state.round() + 1, Integer.class).await();
+        ctx.continueAsNew(new LoopState(state.round() + 1, state.sum() + square));
         return null;
     }
 
@@ -110,11 +124,11 @@ public final class ChaosPlugin implements TaskhubPlugin {
     /** The output each orchestrator ends with, as JSON. */
     static String expectedOutput(String orchestrator, String eventPayload) {
         return switch (orchestrator) {
-            case SEQUENCE, PARENT -> "[\"Hello Tokyo!\",\"Hello Seattle!\",\"Hello London!\"]";
+            case SEQUENCE, SLOW_SEQUENCE, PARENT -> "[\"Hello Tokyo!\",\"Hello Seattle!\",\"Hello London!\"]";
             case FAN_OUT -> String.valueOf(1 + 4 + 9 + 16 + 25);
             case TIMER -> "\"Hello timer!\"";
             case EVENT -> "\"Hello " + eventPayload + "!\"";
-            case LOOP -> String.valueOf(LOOP_ROUNDS);
+            case LOOP -> String.valueOf(1 + 4 + 9);
             default -> throw new IllegalArgumentException(orchestrator);
         };
     }

@@ -130,6 +130,30 @@ final class ServeProcess implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the process stops running, as a process that a long pause or an overloaded machine freezes. */
+    void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a paused process runs on from where it stopped. */
+    void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while sending SIG" + name, e);
+        }
+    }
+
     /** SIGKILL: the process ends at once, as in a crash. */
     void kill() {
         kill(process);

@@ -72,7 +72,7 @@ public final class Deployment implements AutoCloseable {
                     + "' is not available in this build; available: " + String.join(", ", BACKENDS.keySet()) + ".");
         }
         LifecycleLog.includePayloads(settings.getBoolean(Settings.LOG_PAYLOADS));
-        TaskhubMeters meters = new TaskhubMeters();
+        TaskhubMeters meters = new TaskhubMeters(settings.get(Settings.TASK_HUB));
         Module backendModule;
         try {
             backendModule = storage.apply(settings, meters);

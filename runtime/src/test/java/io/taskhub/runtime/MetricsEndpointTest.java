@@ -51,7 +51,7 @@ class MetricsEndpointTest {
     @Test
     void sqlite_servesTheEngineHttpAndJvmMeters_behindTheKeys() throws Exception {
         Map<String, String> settings = served(Map.of("backend", "sqlite", "sqlite.file",
-                dir.resolve("metrics.db").toString()));
+                dir.resolve("metrics.db").toString(), "taskhub", "Orders"));
         try (Taskhub taskhub = Taskhub.builder().settings(settings).plugin(GREETINGS).start()) {
             SimpleMeterRegistry own = new SimpleMeterRegistry();
             taskhub.meterRegistry().add(own);
@@ -66,14 +66,16 @@ class MetricsEndpointTest {
             assertThat(scraped.statusCode()).isEqualTo(200);
             assertThat(scraped.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
             assertThat(scraped.body())
-                    .contains("taskhub_instances_started_total{name=\"Greetings\"} 1.0")
-                    .contains("taskhub_instances_finished_total{name=\"Greetings\",status=\"Completed\"} 1.0")
-                    .contains("taskhub_orchestration_step_seconds_bucket")
-                    .contains("taskhub_activity_seconds_count{name=\"Greet\"} 1")
-                    .contains("taskhub_start_to_finish_seconds_count{name=\"Greetings\"} 1")
-                    .contains("taskhub_lease_lost_total 0.0")
-                    .contains("taskhub_step_retries_total 0.0")
-                    .contains("taskhub_messages_dropped_total 0.0")
+                    // The engine's meters name the deployment's task hub; the HTTP API's serve any hub.
+                    .contains("taskhub_instances_started_total{name=\"Greetings\",taskhub=\"Orders\"} 1.0")
+                    .contains("taskhub_instances_finished_total{name=\"Greetings\",status=\"Completed\","
+                            + "taskhub=\"Orders\"} 1.0")
+                    .containsPattern("taskhub_orchestration_step_seconds_bucket\\{taskhub=\"Orders\",le=\"[^\"]+\"}")
+                    .contains("taskhub_activity_seconds_count{name=\"Greet\",taskhub=\"Orders\"} 1")
+                    .contains("taskhub_start_to_finish_seconds_count{name=\"Greetings\",taskhub=\"Orders\"} 1")
+                    .contains("taskhub_lease_lost_total{taskhub=\"Orders\"} 0.0")
+                    .contains("taskhub_step_retries_total{taskhub=\"Orders\"} 0.0")
+                    .contains("taskhub_messages_dropped_total{taskhub=\"Orders\"} 0.0")
                     .containsPattern("taskhub_http_requests_seconds_count\\{method=\"GET\","
                             + "route=\"/taskhub/v1/instances/\\{instanceId}\",status=\"200\"} 1")
                     .contains("jvm_memory_used_bytes");
@@ -98,11 +100,13 @@ class MetricsEndpointTest {
             String metrics = taskhub.httpBaseUrl() + "/taskhub/v1/metrics";
 
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> get(metrics, "metrics-key")
-                    .body().contains("taskhub_work_without_worker{kind=\"orchestration\",name=\"Orphan\"} 1.0"));
+                    .body().contains("taskhub_work_without_worker{kind=\"orchestration\",name=\"Orphan\","
+                            + "taskhub=\"TaskHub\"} 1.0"));
             String body = get(metrics, "metrics-key").body();
-            assertThat(body).containsPattern("taskhub_backlog_messages\\{queue=\"orchestrations\"} [1-9]")
-                    .contains("taskhub_backlog_messages{queue=\"activities\"} 0.0")
-                    .contains("taskhub_backlog_oldest_seconds{queue=\"orchestrations\"}");
+            assertThat(body)
+                    .containsPattern("taskhub_backlog_messages\\{queue=\"orchestrations\",taskhub=\"TaskHub\"} [1-9]")
+                    .contains("taskhub_backlog_messages{queue=\"activities\",taskhub=\"TaskHub\"} 0.0")
+                    .contains("taskhub_backlog_oldest_seconds{queue=\"orchestrations\",taskhub=\"TaskHub\"}");
         }
     }
 

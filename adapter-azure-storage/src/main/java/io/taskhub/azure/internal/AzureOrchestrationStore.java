@@ -366,7 +366,10 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     private void startBackground(boolean orchestrations) {
         synchronized (this) {
             if (keepAlive == null) {
-                keepAlive = scheduler.scheduleWithFixedDelay(this::keepBufferedAlive, 1, 1, TimeUnit.SECONDS);
+                // Often enough that a message is renewed before it lapses even with leases of a second or two
+                // (each round renews only what would lapse within half its visibility).
+                keepAlive = scheduler.scheduleWithFixedDelay(this::keepBufferedAlive, 250, 250,
+                        TimeUnit.MILLISECONDS);
             }
         }
         if (orchestrations) {

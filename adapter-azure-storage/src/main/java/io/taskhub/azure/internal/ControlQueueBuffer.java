@@ -45,7 +45,8 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
     private final Map<String, Active> inProgress = new HashMap<>();
     private final Map<Integer, Duration> visibilityPerPartition = new HashMap<>();
     /**
-     * Receipts that are not attempts, by message id: {dequeue count last seen, receipts not counted}. A message
+     * Receipts that are not attempts, by message id: {dequeue count last seen, receipts not counted, partition}. A
+     * message
      * this process kept all along that came back to it (its visibility lapsed while it waited here, or while a
      * step that still holds it ran) was not given to a step again, so that receipt is not an attempt at one;
      * a receipt after a step's lease ran out, or in another process (this one crashed), is.
@@ -134,13 +135,13 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
                 buffers.get(bestPartition).remove(best);
             }
             Active previous = active.get(best);
-            if (previous != null) {
-                forgetLocked(best, previous); // its lease ran out: taken over
-            }
             Active holder = new Active(bestPartition, UUID.randomUUID().toString(), new ArrayList<>(taken),
                     now.plusSeconds(60));
-            active.put(best, holder);
             taken.forEach(b -> inProgress.put(b.held().messageId, holder));
+            if (previous != null) {
+                forgetLocked(best, previous); // its lease ran out: taken over (what it held and this took stays)
+            }
+            active.put(best, holder);
             return new Taken(best, bestPartition, claimable.get(bestPartition), taken, holder.token);
         }
     }
@@ -220,7 +221,7 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
     private void countReceipt(HeldMessage held, Active processing, Instant now) {
         long[] seen = receipts.get(held.messageId);
         if (seen == null) {
-            receipts.put(held.messageId, new long[] {held.dequeueCount, 0});
+            receipts.put(held.messageId, new long[] {held.dequeueCount, 0, held.partition});
             return;
         }
         boolean keptHere = processing == null || processing.isValid(now);
@@ -228,6 +229,17 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
             seen[1] += Math.max(0, held.dequeueCount - seen[0]);
         }
         seen[0] = held.dequeueCount;
+    }
+
+    /**
+     * The body to write when the message goes back to the queue as an attempt (an abandoned step): its receipts
+     * that were not attempts are added to its deferrals, so that the next process does not count them; null when
+     * there are none (the body stays).
+     */
+    public String bodyForReturn(Buffered b) {
+        long notAttempts = receiptsNotAttempts(b.held());
+        return notAttempts == 0 ? null
+                : codec.encode(b.envelope().withBenign(b.envelope().bn() + (int) notAttempts));
     }
 
     /** How many receipts of this message were not attempts (see {@link #receipts}). */
@@ -338,8 +350,9 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
     private void forgetLocked(String instanceId, Active holder) {
         active.remove(instanceId);
         holder.messages.forEach(b -> {
-            inProgress.remove(b.held().messageId, holder);
-            receipts.remove(b.held().messageId); // done with, or back to the queue as an attempt
+            if (inProgress.remove(b.held().messageId, holder)) {
+                receipts.remove(b.held().messageId); // done with, or back to the queue as an attempt
+            }
         });
     }
 
@@ -357,9 +370,7 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
         Map<String, List<Buffered>> dropped;
         synchronized (lock) {
             dropped = buffers.remove(partition);
-            if (dropped != null) {
-                dropped.values().forEach(list -> list.forEach(b -> receipts.remove(b.held().messageId)));
-            }
+            receipts.values().removeIf(seen -> seen[2] == partition); // its messages go to their next owner
         }
         if (dropped == null) {
             return;
@@ -419,6 +430,7 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
             if (instances == null) {
                 return;
             }
+            receipts.remove(b.held().messageId); // taken by someone else
             List<Buffered> list = instances.get(b.envelope().iid());
             if (list != null) {
                 list.remove(b);
@@ -435,6 +447,7 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
             buffers.clear();
             active.clear();
             inProgress.clear();
+            receipts.clear();
         }
     }
 

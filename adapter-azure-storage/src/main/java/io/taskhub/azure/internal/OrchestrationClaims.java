@@ -237,7 +237,8 @@ final class OrchestrationClaims {
     private void putBack(Buffered b, Duration delay) {
         Envelope envelope = b.envelope();
         Duration wait = delay.compareTo(queues.maxDelay()) > 0 ? queues.maxDelay() : delay;
-        if (!queues.update(b.held(), wait, codec.encode(envelope.withBenign(envelope.bn() + 1)))) {
+        int benign = envelope.bn() + 1 + (int) buffer.receiptsNotAttempts(b.held());
+        if (!queues.update(b.held(), wait, codec.encode(envelope.withBenign(benign)))) {
             LOG.debug("Message {} was taken by someone else while being put back", b.held());
         }
     }

@@ -123,7 +123,7 @@ final class OrchestrationCommits {
         try {
             for (Buffered b : receipt.messages()) {
                 try {
-                    queues.update(b.held(), retryDelay, null);
+                    queues.update(b.held(), retryDelay, buffer.bodyForReturn(b));
                 } catch (RuntimeException e) {
                     LOG.debug("Could not abandon message {}: {}", b.held(), e.getMessage());
                 }

@@ -2,7 +2,9 @@ package io.taskhub.runtime.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -11,6 +13,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.taskhub.core.registry.WorkerDirectory;
@@ -43,7 +46,22 @@ public final class TaskhubMeters implements EngineMetrics, HttpMetrics, AutoClos
     private BacklogSampler backlog;
     private ScheduledExecutorService refresher;
 
-    public TaskhubMeters() {
+    /**
+     * @param taskHub the deployment's task hub, put as a {@code taskhub} tag on the meters of its engine (one
+     *                registry per deployment, so that several deployments scraped together stay apart); not on
+     *                the HTTP API's, which serves other task hubs too. Null for none.
+     */
+    public TaskhubMeters(String taskHub) {
+        if (taskHub != null) {
+            Tag hub = Tag.of("taskhub", taskHub);
+            registry.config().meterFilter(new MeterFilter() {
+                @Override
+                public Meter.Id map(Meter.Id id) {
+                    boolean engine = id.getName().startsWith("taskhub.") && !id.getName().startsWith("taskhub.http.");
+                    return engine ? id.withTag(hub) : id;
+                }
+            });
+        }
         registry.add(prometheus);
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
