@@ -109,7 +109,7 @@ abstract class ChaosContract {
                     assertThat(done.path("output")).as("%s %s", s.orchestrator(), s.id())
                             .isEqualTo(JSON.readTree(ChaosPlugin.expectedOutput(s.orchestrator(), s.eventPayload())));
                 }
-                Paused paused = pauseOneServer(workers);
+                Paused paused = pauseOneServer(workers, runs);
                 started.addAll(paused.started());
                 refusedLate = paused.refused();
             }
@@ -141,30 +141,36 @@ abstract class ChaosContract {
      * other server redoes its work meanwhile, and what the paused one finishes afterwards is refused (it counts
      * lost leases).
      */
-    private static Paused pauseOneServer(Workers workers) throws Exception {
+    private static Paused pauseOneServer(Workers workers, Path runs) throws Exception {
         ServeProcess paused = workers.slots.get(0);
         ServerApi api = workers.slots.get(1).api();
         double lostBefore = leasesLost(paused);
         List<Started> started = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             // Started through the server to be paused, whose worker hears of them first; activities of a second
-            // each, which each worker takes from its own steps: it is surely running some within moments.
+            // each, which each worker takes from its own steps.
             String id = paused.api().start(ChaosPlugin.SLOW_SEQUENCE, "paused-" + i, null);
             started.add(new Started(id, ChaosPlugin.SLOW_SEQUENCE, null));
         }
-        Thread.sleep(700);
+        Path marker = ChaosPlugin.runningMarker(runs, paused.pid());
+        org.awaitility.Awaitility.await("a slow activity running in the server to pause")
+                .atMost(java.time.Duration.ofSeconds(60)).until(() -> Files.exists(marker));
         paused.pause();
-        Thread.sleep(6_000);
-        paused.resume();
+        try {
+            Thread.sleep(6_000); // three leases
+        } finally {
+            paused.resume();
+        }
         for (Started s : started) {
             JsonNode done = api.awaitStatus(s.id(), "Completed", "Failed", "Terminated");
             assertThat(done.path("runtimeStatus").asText()).as("%s: %s", s.id(), done).isEqualTo("Completed");
             assertThat(done.path("output")).as(s.id())
                     .isEqualTo(JSON.readTree(ChaosPlugin.expectedOutput(ChaosPlugin.SLOW_SEQUENCE, null)));
         }
-        double refused = leasesLost(paused) - lostBefore;
-        assertThat(refused).as("work the paused server finished after its leases ran out").isPositive();
-        return new Paused(started, refused);
+        // What it was running when paused ends a moment after it runs again, and its commit is refused then.
+        org.awaitility.Awaitility.await("late work of the paused server refused")
+                .atMost(java.time.Duration.ofSeconds(30)).until(() -> leasesLost(paused) > lostBefore);
+        return new Paused(started, leasesLost(paused) - lostBefore);
     }
 
     /** The paused phase's instances, and how much late work of the paused server was refused. */
@@ -175,7 +181,8 @@ abstract class ChaosContract {
     private static double leasesLost(ServeProcess server) throws Exception {
         java.net.http.HttpResponse<String> scraped = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.rootUrl() + "/taskhub/v1/metrics"))
-                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                        .timeout(java.time.Duration.ofSeconds(30)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
         java.util.regex.Matcher lost = java.util.regex.Pattern.compile("(?m)^taskhub_lease_lost_total\\{[^}]*} (\\S+)$")
                 .matcher(scraped.body());
         assertThat(lost.find()).as(scraped.body()).isTrue();

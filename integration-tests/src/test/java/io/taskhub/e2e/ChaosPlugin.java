@@ -63,6 +63,7 @@ public final class ChaosPlugin implements TaskhubPlugin {
         });
         registry.addActivity(SLOW_GREET, ctx -> {
             recordRun(ctx);
+            markRunningHere();
             Thread.sleep(1_000);
             return "Hello " + ctx.getInput(String.class) + "!";
         });
@@ -119,6 +120,22 @@ public final class ChaosPlugin implements TaskhubPlugin {
             throw new UncheckedIOException(e);
         }
         Thread.sleep(ACTIVITY_MILLIS);
+    }
+
+    /** Leaves a file named after this process: it has run a slow activity (the suite waits for one before a pause). */
+    private static void markRunningHere() throws IOException {
+        String file = System.getenv(RUNS_FILE);
+        if (file != null) {
+            Path marker = runningMarker(Path.of(file), ProcessHandle.current().pid());
+            if (!java.nio.file.Files.exists(marker)) {
+                java.nio.file.Files.writeString(marker, "");
+            }
+        }
+    }
+
+    /** The file a process leaves once it runs a slow activity. */
+    static Path runningMarker(Path runsFile, long pid) {
+        return runsFile.resolveSibling(runsFile.getFileName() + ".slow." + pid);
     }
 
     /** The output each orchestrator ends with, as JSON. */

@@ -130,6 +130,10 @@ final class ServeProcess implements AutoCloseable {
         }
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** SIGSTOP: the process stops running, as a process that a long pause or an overloaded machine freezes. */
     void pause() {
         signal("STOP");

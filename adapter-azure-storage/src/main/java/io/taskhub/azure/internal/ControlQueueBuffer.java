@@ -278,6 +278,11 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
             List<Buffered> list = instances.computeIfAbsent(taken.instanceId(), k -> new ArrayList<>());
             list.addAll(0, taken.messages());
             list.sort(Comparator.comparingLong(b -> b.envelope().ts()));
+            Active holder = active.get(taken.instanceId());
+            if (holder != null && holder.token.equals(taken.token())) {
+                // Waiting here again, not given back to the queue: the unlock keeps what their receipts were.
+                taken.messages().forEach(b -> inProgress.remove(b.held().messageId, holder));
+            }
         }
         unlock(taken.instanceId(), taken.token());
     }
@@ -368,8 +373,15 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
     @Override
     public void released(int partition) {
         Map<String, List<Buffered>> dropped;
+        Map<String, Long> notAttempts = new HashMap<>();
         synchronized (lock) {
             dropped = buffers.remove(partition);
+            if (dropped != null) {
+                dropped.values().forEach(list -> list.forEach(b -> {
+                    long[] seen = receipts.get(b.held().messageId);
+                    notAttempts.put(b.held().messageId, seen == null ? 0 : seen[1]);
+                }));
+            }
             receipts.values().removeIf(seen -> seen[2] == partition); // its messages go to their next owner
         }
         if (dropped == null) {
@@ -378,9 +390,11 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
         List<Runnable> releases = new ArrayList<>();
         for (List<Buffered> list : dropped.values()) {
             for (Buffered b : list) {
+                // This release and the receipts here that were not attempts: the next owner counts neither.
+                int benignNow = 1 + notAttempts.getOrDefault(b.held().messageId, 0L).intValue();
                 releases.add(() -> {
                     try {
-                        Envelope benign = b.envelope().withBenign(b.envelope().bn() + 1);
+                        Envelope benign = b.envelope().withBenign(b.envelope().bn() + benignNow);
                         queues.update(b.held(), Duration.ZERO, codec.encode(benign));
                     } catch (RuntimeException e) {
                         LOG.debug("Could not release message {}: {}", b.held(), e.getMessage());
@@ -430,10 +444,9 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
             if (instances == null) {
                 return;
             }
-            receipts.remove(b.held().messageId); // taken by someone else
             List<Buffered> list = instances.get(b.envelope().iid());
-            if (list != null) {
-                list.remove(b);
+            if (list != null && list.remove(b)) {
+                receipts.remove(b.held().messageId); // taken by someone else
                 if (list.isEmpty()) {
                     instances.remove(b.envelope().iid());
                 }
