@@ -39,7 +39,8 @@ final class BatchStartHandler {
         }
         List<StartInstanceRequest> requests = new ArrayList<>();
         for (JsonNode item : items.isArray() ? items : List.of(items)) {
-            requests.add(StatusDocuments.startRequest(item));
+            requests.add(StatusDocuments.startRequest(item)
+                    .withTraceParent(ctx.header(OrchestratorHandlers.TRACE_PARENT)));
         }
         ManagementUrls urls = support.urls(ctx, client); // validates its parameters before anything is stored
         List<StartOutcome> outcomes = client.startNewBatch(requests, QueryParams.bool(ctx, "partial", false));

@@ -61,10 +61,17 @@ final class OrchestratorHandlers {
         }
     }
 
+    /**
+     * The W3C Trace Context header: a start carries the caller's trace into the instance (its steps and activities
+     * continue it); an invalid value is ignored, as the recommendation asks.
+     */
+    static final String TRACE_PARENT = "traceparent";
+
     private String startFrom(Context ctx, TaskhubClient client) {
         String instanceId = ctx.pathParamMap().get(INSTANCE_ID);
         StartInstanceRequest request = new StartInstanceRequest(ctx.pathParam(FUNCTION_NAME), support.body(ctx),
-                instanceId, QueryParams.storableInstant(ctx, "startAt"), QueryParams.text(ctx, "version"), null, null);
+                instanceId, QueryParams.storableInstant(ctx, "startAt"), QueryParams.text(ctx, "version"), null, null,
+                ctx.header(TRACE_PARENT));
         return client.startNew(request);
     }
 }

@@ -51,7 +51,7 @@ final class ActivityWork {
                 + " dequeue_count = dequeue_count + 1 WHERE task_hub = ? AND seq = (SELECT seq FROM " + t.tasks()
                 + " WHERE task_hub = ? AND visible_at <= ? AND (locked_until IS NULL OR locked_until <= ?)"
                 + namesCondition + " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)"
-                + " RETURNING seq, instance_id, execution_id, task_id, name, input, dequeue_count";
+                + " RETURNING seq, instance_id, execution_id, task_id, name, input, dequeue_count, trace_parent";
     }
 
     /** Binds a claim's names at {@code index} unless the filter is ANY; returns the next index. */
@@ -81,7 +81,8 @@ final class ActivityWork {
                     return Optional.empty();
                 }
                 ActivityTask task = new ActivityTask(rs.getString("instance_id"), rs.getString("execution_id"),
-                        rs.getInt("task_id"), rs.getString("name"), rs.getString("input"));
+                        rs.getInt("task_id"), rs.getString("name"), rs.getString("input"),
+                        rs.getString("trace_parent"));
                 return Optional.of(new ActivityWorkItem(task, rs.getInt("dequeue_count"), lease,
                         new TaskReceipt(rs.getLong("seq"))));
             }
@@ -126,10 +127,13 @@ final class ActivityWork {
     }
 
     /** Makes the task visible again after {@code retryDelay}; a lost lease is ignored. */
-    void abandon(Connection c, ActivityWorkItem item, Duration retryDelay, Instant now, Notices notices)
-            throws SQLException {
+    /** Releases the task and delays it; {@code counted} false takes back the claim's raise of its count. */
+    void abandon(Connection c, ActivityWorkItem item, Duration retryDelay, Instant now, Notices notices,
+            boolean counted) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.tasks() + " SET lock_owner = NULL,"
-                + " lock_token = NULL, locked_until = NULL, visible_at = ? WHERE task_hub = ? AND seq = ?"
+                + " lock_token = NULL, locked_until = NULL, visible_at = ?"
+                + (counted ? "" : ", dequeue_count = greatest(dequeue_count - 1, 0)")
+                + " WHERE task_hub = ? AND seq = ?"
                 + " AND lock_token = ?")) {
             PgTime.set(ps, 1, PgTime.ceil(now.plus(retryDelay)));
             ps.setString(2, hubKey);

@@ -46,6 +46,9 @@ final class Database implements AutoCloseable {
         hikari.setMaximumPoolSize(config.poolSize());
         hikari.setMinimumIdle(Math.min(2, config.poolSize()));
         hikari.setAutoCommit(false);
+        // While the server is away, a request waits this long for a connection before it is answered 503 (and
+        // readiness reports false): HikariCP's default of 30 s outlasts most HTTP clients' patience and probes.
+        hikari.setConnectionTimeout(5_000);
         hikari.setDataSourceProperties(driverProperties());
         if (meterRegistry != null) {
             hikari.setMetricRegistry(meterRegistry);

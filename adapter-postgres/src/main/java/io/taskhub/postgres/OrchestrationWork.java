@@ -293,8 +293,9 @@ final class OrchestrationWork {
     }
 
     /** Releases the lease; the delivered messages come back after {@code retryDelay}. A lost lease is ignored. */
-    void abandon(Connection c, OrchestrationWorkItem item, Duration retryDelay, Instant now, Notices notices)
-            throws SQLException {
+    /** Releases the instance and delays its messages; {@code counted} false takes back the claim's count. */
+    void abandon(Connection c, OrchestrationWorkItem item, Duration retryDelay, Instant now, Notices notices,
+            boolean counted) throws SQLException {
         InboxReceipt receipt = receiptOf(item);
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.instances() + " SET lock_owner = NULL,"
                 + " lock_token = NULL, locked_until = NULL WHERE task_hub = ? AND instance_id = ? AND lock_token = ?")) {
@@ -306,6 +307,7 @@ final class OrchestrationWork {
             }
         }
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.inbox() + " SET visible_at = ?"
+                + (counted ? "" : ", dequeue_count = greatest(dequeue_count - 1, 0)")
                 + " WHERE task_hub = ? AND instance_id = ? AND seq = ANY(?)")) {
             PgTime.set(ps, 1, PgTime.ceil(now.plus(retryDelay)));
             ps.setString(2, hubKey);

@@ -325,7 +325,13 @@ public final class PostgresStore implements OrchestrationStore {
     public void abandonOrchestrationWorkItem(OrchestrationWorkItem item, Duration retryDelay) {
         requireNotNegative(retryDelay);
         Instant now = now();
-        runWithNotices((c, n) -> orchestrations.abandon(c, item, retryDelay, now, n));
+        runWithNotices((c, n) -> orchestrations.abandon(c, item, retryDelay, now, n, true));
+    }
+
+    @Override
+    public void returnOrchestrationWorkItem(OrchestrationWorkItem item) {
+        Instant now = now();
+        runWithNotices((c, n) -> orchestrations.abandon(c, item, Duration.ZERO, now, n, false));
     }
 
     // ---- activity work items ------------------------------------------------------------------------------
@@ -386,7 +392,13 @@ public final class PostgresStore implements OrchestrationStore {
     public void abandonActivityWorkItem(ActivityWorkItem item, Duration retryDelay) {
         requireNotNegative(retryDelay);
         Instant now = now();
-        runWithNotices((c, n) -> activities.abandon(c, item, retryDelay, now, n));
+        runWithNotices((c, n) -> activities.abandon(c, item, retryDelay, now, n, true));
+    }
+
+    @Override
+    public void returnActivityWorkItem(ActivityWorkItem item) {
+        Instant now = now();
+        runWithNotices((c, n) -> activities.abandon(c, item, Duration.ZERO, now, n, false));
     }
 
     // ---- backlog -----------------------------------------------------------------------------------------------

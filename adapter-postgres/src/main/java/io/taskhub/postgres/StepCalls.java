@@ -20,8 +20,8 @@ import java.util.UUID;
 
 /**
  * The calls that commit a step in one round trip: {@code commit_step} and {@code commit_result_with_step} of
- * migration V9, which say what each writes. This class binds a {@link Checkpoint} to their parameters and reads
- * back the activity tasks handed to the committing worker.
+ * migrations V9 and V10 (which adds the tasks' trace contexts), which say what each writes. This class binds a
+ * {@link Checkpoint} to their parameters and reads back the activity tasks handed to the committing worker.
  */
 final class StepCalls {
     /** The SQLSTATE the functions raise when the caller's lease (on the instance or on the task) is lost. */
@@ -29,7 +29,8 @@ final class StepCalls {
 
     /** The parameters both functions share, in order, after their own leading ones. */
     private static final String STEP_PARAMETERS = "?::boolean, ?::boolean, " + metadataCasts()
-            + ", ?::boolean, ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text,"
+            + ", ?::boolean, ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[],"
+            + " ?::text,"
             + " ?::timestamptz, ?::text[], ?::text[]";
 
     final String commitStepSql;
@@ -126,6 +127,7 @@ final class StepCalls {
         ps.setArray(i++, c.createArrayOf("text", list.stream().map(ActivityTask::name).toArray()));
         ps.setArray(i++, c.createArrayOf("text", list.stream().map(ActivityTask::input).toArray()));
         ps.setArray(i++, c.createArrayOf("text", tasks.tokens));
+        ps.setArray(i++, c.createArrayOf("text", list.stream().map(ActivityTask::traceParent).toArray()));
         ps.setString(i++, tasks.handOff == null ? null : tasks.handOff.owner());
         PgTime.set(ps, i++, tasks.expiresAt);
         ps.setArray(i++, c.createArrayOf("text", notices.channels()));

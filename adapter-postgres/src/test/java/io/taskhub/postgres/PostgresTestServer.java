@@ -89,40 +89,98 @@ public final class PostgresTestServer {
 
     /** Starts a new cluster (whatever else is available); it is stopped and deleted when the JVM exits. */
     public static Server startThrowaway() {
-        try {
-            Path bin = postgresBin();
-            Path dir = Files.createTempDirectory("taskhub-pg-");
-            boolean root = "root".equals(System.getProperty("user.name"));
-            if (root) {
-                run(List.of("chown", "postgres:postgres", dir.toString()));
-            }
-            Path data = dir.resolve("data");
-            int port = freePort();
-            run(asPostgres(root, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
-                    "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"));
-            run(asPostgres(root, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
-                    dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-                    "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
-                            + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-                    "start"));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(root, bin, dir, data)));
-            return new Server("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", null);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start a throwaway PostgreSQL server", e);
-        }
+        OwnCluster cluster = OwnCluster.start(false);
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
+        return cluster.server();
     }
 
-    private static void stop(boolean root, Path bin, Path dir, Path data) {
-        try {
-            run(asPostgres(root, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w",
-                    "stop"));
-        } catch (RuntimeException | IOException e) {
-            System.err.println("Could not stop the throwaway PostgreSQL server in " + dir + ": " + e.getMessage());
+    /**
+     * A cluster of a test's own, on a free port, that the test may stop and start again (a database that goes away
+     * and comes back). {@link #close()} stops it and deletes its files.
+     */
+    public static final class OwnCluster implements AutoCloseable {
+        private final boolean root;
+        private final Path bin;
+        private final Path dir;
+        private final Path data;
+        private final int port;
+        private final boolean durableCommits;
+
+        private OwnCluster(boolean root, Path bin, Path dir, int port, boolean durableCommits) {
+            this.root = root;
+            this.bin = bin;
+            this.dir = dir;
+            this.data = dir.resolve("data");
+            this.port = port;
+            this.durableCommits = durableCommits;
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("Could not delete " + dir + ": " + e.getMessage());
+
+        /**
+         * Creates and starts a cluster. With {@code durableCommits} a commit is acknowledged only once its WAL is
+         * written (synchronous_commit on), so that stopping the server at any moment loses nothing acknowledged;
+         * fsync stays off either way (the machine itself does not crash in a test).
+         */
+        public static OwnCluster start(boolean durableCommits) {
+            try {
+                Path bin = postgresBin();
+                Path dir = Files.createTempDirectory("taskhub-pg-");
+                boolean root = "root".equals(System.getProperty("user.name"));
+                if (root) {
+                    run(List.of("chown", "postgres:postgres", dir.toString()));
+                }
+                OwnCluster cluster = new OwnCluster(root, bin, dir, freePort(), durableCommits);
+                run(asPostgres(root, bin.resolve("initdb").toString(), "-D", cluster.data.toString(), "-U",
+                        "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"));
+                cluster.startServer();
+                return cluster;
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot start a throwaway PostgreSQL server", e);
+            }
+        }
+
+        public Server server() {
+            return new Server("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", null);
+        }
+
+        /** Starts the stopped server again, on the same port with the same data. */
+        public void startServer() {
+            try {
+                run(asPostgres(root, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+                        dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
+                        "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
+                                + " -c synchronous_commit=" + (durableCommits ? "on" : "off")
+                                + " -c full_page_writes=off -c max_connections=200",
+                        "start"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot start the PostgreSQL server in " + dir, e);
+            }
+        }
+
+        /**
+         * Stops the server the hard way (pg_ctl's immediate mode: every connection cut, no checkpoint, recovery on
+         * the next start), as when a database server crashes.
+         */
+        public void crashServer() {
+            try {
+                run(asPostgres(root, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate",
+                        "-w", "stop"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot stop the PostgreSQL server in " + dir, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                crashServer();
+            } catch (RuntimeException e) {
+                System.err.println("Could not stop the throwaway PostgreSQL server in " + dir + ": " + e.getMessage());
+            }
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                System.err.println("Could not delete " + dir + ": " + e.getMessage());
+            }
         }
     }
 

@@ -35,7 +35,8 @@ final class ActivityWork {
      * claim (a fan-out of 10,000 made its claims cost 10,000 rows each).
      */
     static String claimSql(NameFilter names) {
-        return "SELECT seq, instance_id, execution_id, task_id, name, input, dequeue_count FROM activity_tasks"
+        return "SELECT seq, instance_id, execution_id, task_id, name, input, dequeue_count, trace_parent"
+                + " FROM activity_tasks"
                 + " WHERE task_hub = ? AND visible_at <= ? AND (lock_token IS NULL OR locked_until <= ?)"
                 + NameConditions.condition("name", names) + " ORDER BY visible_at, seq LIMIT 1";
     }
@@ -57,7 +58,7 @@ final class ActivityWork {
                 }
                 seq = rs.getLong(1);
                 task = new ActivityTask(rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5),
-                        rs.getString(6));
+                        rs.getString(6), rs.getString(8));
                 dequeueCount = rs.getInt(7) + 1;
             }
         }
@@ -113,9 +114,12 @@ final class ActivityWork {
         }
     }
 
-    void abandon(Connection c, ActivityWorkItem item, Duration retryDelay, Instant now) throws SQLException {
+    /** Releases the task and delays it; {@code counted} false takes back the claim's raise of its dequeue count. */
+    void abandon(Connection c, ActivityWorkItem item, Duration retryDelay, Instant now, boolean counted)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE activity_tasks SET visible_at = ?,"
                 + " lock_owner = NULL, lock_token = NULL, locked_until = NULL"
+                + (counted ? "" : ", dequeue_count = MAX(dequeue_count - 1, 0)")
                 + " WHERE task_hub = ? AND seq = ? AND lock_token = ?")) {
             ps.setLong(1, Rows.nanos(now.plus(retryDelay)));
             ps.setString(2, taskHub);

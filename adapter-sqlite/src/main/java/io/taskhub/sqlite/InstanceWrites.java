@@ -220,7 +220,7 @@ final class InstanceWrites {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO activity_tasks (task_hub, instance_id,"
-                + " execution_id, task_id, name, input, visible_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                + " execution_id, task_id, name, input, visible_at, trace_parent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (ActivityTask task : tasks) {
                 ps.setString(1, taskHub);
                 ps.setString(2, task.instanceId());
@@ -229,6 +229,7 @@ final class InstanceWrites {
                 ps.setString(5, task.name());
                 ps.setString(6, task.input());
                 ps.setLong(7, Rows.nanos(now));
+                ps.setString(8, task.traceParent());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -239,7 +240,7 @@ final class InstanceWrites {
     ActivityWorkItem insertLeasedTask(Connection c, ActivityTask task, Lease lease, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO activity_tasks (task_hub, instance_id,"
                 + " execution_id, task_id, name, input, visible_at, dequeue_count, lock_owner, lock_token,"
-                + " locked_until) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)")) {
+                + " locked_until, trace_parent) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)")) {
             ps.setString(1, taskHub);
             ps.setString(2, task.instanceId());
             ps.setString(3, task.executionId());
@@ -250,6 +251,7 @@ final class InstanceWrites {
             ps.setString(8, lease.owner());
             ps.setString(9, lease.token());
             ps.setLong(10, Rows.nanos(lease.expiresAt()));
+            ps.setString(11, task.traceParent());
             ps.executeUpdate();
         }
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {

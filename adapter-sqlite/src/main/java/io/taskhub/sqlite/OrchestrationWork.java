@@ -265,8 +265,12 @@ final class OrchestrationWork {
         return new Committed(handedOff, !forClaims.isEmpty(), !step.messages().isEmpty());
     }
 
-    /** Releases the instance and delays its messages, only while this claim still holds it. */
-    void abandon(Connection c, OrchestrationWorkItem item, Duration retryDelay, Instant now) throws SQLException {
+    /**
+     * Releases the instance and delays its messages, only while this claim still holds it; {@code counted} false
+     * takes back the claim's raise of their dequeue counts.
+     */
+    void abandon(Connection c, OrchestrationWorkItem item, Duration retryDelay, Instant now, boolean counted)
+            throws SQLException {
         Receipt receipt = (Receipt) item.receipt();
         try (PreparedStatement ps = c.prepareStatement("UPDATE instances SET lock_owner = NULL, lock_token = NULL,"
                 + " locked_until = NULL WHERE task_hub = ? AND instance_id = ? AND lock_token = ?")) {
@@ -277,7 +281,8 @@ final class OrchestrationWork {
                 return; // another claim holds it now: its messages are not this work item's to delay
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE inbox SET visible_at = ? WHERE seq = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE inbox SET visible_at = ?"
+                + (counted ? "" : ", dequeue_count = MAX(dequeue_count - 1, 0)") + " WHERE seq = ?")) {
             long visibleAt = Rows.nanos(now.plus(retryDelay));
             for (long seq : receipt.seqs()) {
                 ps.setLong(1, visibleAt);

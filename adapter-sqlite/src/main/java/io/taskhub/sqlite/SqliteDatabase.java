@@ -30,7 +30,7 @@ import org.sqlite.SQLiteConfig;
 final class SqliteDatabase implements AutoCloseable {
     private static final int MAX_BATCH = 64;
     /** The versions of the migrations in {@code db/migration/sqlite}; a test keeps the two in step. */
-    static final List<String> SCHEMA_VERSIONS = List.of("1", "2", "3", "4", "5", "6", "7", "8");
+    static final List<String> SCHEMA_VERSIONS = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9");
 
     private final String url;
     private final Connection writer;

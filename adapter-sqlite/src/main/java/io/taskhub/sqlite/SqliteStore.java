@@ -306,8 +306,17 @@ final class SqliteStore implements OrchestrationStore {
 
     @Override
     public void abandonOrchestrationWorkItem(OrchestrationWorkItem item, Duration retryDelay) {
+        releaseStep(item, retryDelay, true);
+    }
+
+    @Override
+    public void returnOrchestrationWorkItem(OrchestrationWorkItem item) {
+        releaseStep(item, Duration.ZERO, false);
+    }
+
+    private void releaseStep(OrchestrationWorkItem item, Duration retryDelay, boolean counted) {
         db.write(c -> {
-            orchestrations.abandon(c, item, retryDelay, now());
+            orchestrations.abandon(c, item, retryDelay, now(), counted);
             return null;
         });
         news.announce(true, false);
@@ -384,8 +393,17 @@ final class SqliteStore implements OrchestrationStore {
 
     @Override
     public void abandonActivityWorkItem(ActivityWorkItem item, Duration retryDelay) {
+        releaseTask(item, retryDelay, true);
+    }
+
+    @Override
+    public void returnActivityWorkItem(ActivityWorkItem item) {
+        releaseTask(item, Duration.ZERO, false);
+    }
+
+    private void releaseTask(ActivityWorkItem item, Duration retryDelay, boolean counted) {
         db.write(c -> {
-            activities.abandon(c, item, retryDelay, now());
+            activities.abandon(c, item, retryDelay, now(), counted);
             return null;
         });
         news.announce(false, true);

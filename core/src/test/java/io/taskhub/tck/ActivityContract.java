@@ -186,6 +186,25 @@ public abstract class ActivityContract extends StoreContractSupport {
     }
 
     @Test
+    void returnedActivity_isClaimedAgainAtOnce_asTheSameAttempt() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        scheduleTasks(store, id, 1);
+        ActivityWorkItem first = store.claimActivityWorkItem(WORKER, LONG_LEASE).orElseThrow();
+        store.abandonActivityWorkItem(first, Duration.ZERO);
+        ActivityWorkItem second = eventually().until(() -> store.claimActivityWorkItem(WORKER, LONG_LEASE),
+                Optional::isPresent).get();
+
+        store.returnActivityWorkItem(second);
+        ActivityWorkItem third = eventually().until(() -> store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE),
+                Optional::isPresent).get();
+
+        assertThat(second.dequeueCount()).as("abandoned: counted").isEqualTo(2);
+        assertThat(third.dequeueCount()).as("returned: not counted").isEqualTo(2);
+        assertThat(third.task()).isEqualTo(first.task());
+    }
+
+    @Test
     void abandonActivity_withALongDelay_hidesTheTask() {
         OrchestrationStore store = newTaskHub();
         String id = newInstanceId();

@@ -50,8 +50,17 @@ public final class Fixtures {
         return UUID.randomUUID().toString().replace("-", "");
     }
 
+    /** A start under a trace: stores must keep its context, as every other field, wherever the start goes. */
     public static ExecutionStarted started(String name, String input) {
-        return new ExecutionStarted(now(), name, null, input, newExecutionId(), null, null, Map.of());
+        return new ExecutionStarted(now(), name, null, input, newExecutionId(), null, null, Map.of(),
+                newTraceParent());
+    }
+
+    /** A new W3C traceparent: a random trace id and span id, sampled. */
+    public static String newTraceParent() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        return String.format("00-%016x%016x-%016x-01", random.nextLong() | 1, random.nextLong(),
+                random.nextLong() | 1);
     }
 
     public static ExecutionStarted startedAt(String name, Instant scheduledStartAt) {
@@ -82,8 +91,22 @@ public final class Fixtures {
         return message.event() instanceof EventRaised raised ? raised.name() : message.event().eventType();
     }
 
+    /** A task scheduled under a trace (the same for the same task): stores must keep its context with it. */
     public static ActivityTask task(String instanceId, String executionId, int taskId) {
-        return new ActivityTask(instanceId, executionId, taskId, "Activity" + taskId, "{\"n\":" + taskId + "}");
+        return new ActivityTask(instanceId, executionId, taskId, "Activity" + taskId, "{\"n\":" + taskId + "}",
+                traceParentOf(instanceId + "/" + executionId + "/" + taskId));
+    }
+
+    /** A W3C traceparent derived from {@code seed}: trace and span ids from its SHA-256. */
+    static String traceParentOf(String seed) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            java.util.HexFormat hex = java.util.HexFormat.of();
+            return "00-" + hex.formatHex(digest, 0, 16) + "-" + hex.formatHex(digest, 16, 24) + "-01";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static Checkpoint historyOnly(List<HistoryEvent> history) {

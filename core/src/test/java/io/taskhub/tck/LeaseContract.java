@@ -176,6 +176,23 @@ public abstract class LeaseContract extends StoreContractSupport {
     }
 
     @Test
+    void returnedWorkItem_isClaimedAgainAtOnce_asTheSameAttempt() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        store.createInstance(id, started("Orders", null), Set.of());
+        OrchestrationWorkItem first = claimFor(store, id);
+        store.abandonOrchestrationWorkItem(first, Duration.ZERO);
+        OrchestrationWorkItem second = eventually().until(() -> tryClaim(store), Optional::isPresent).get();
+
+        store.returnOrchestrationWorkItem(second);
+        OrchestrationWorkItem third = eventually().until(() -> tryClaim(store), Optional::isPresent).get();
+
+        assertThat(second.dequeueCount()).as("abandoned: counted").isEqualTo(2);
+        assertThat(third.dequeueCount()).as("returned: not counted").isEqualTo(2);
+        assertThat(third.messages()).isEqualTo(first.messages());
+    }
+
+    @Test
     void complete_byAStaleLeaseHolderAfterAnotherWorkerClaimed_isRejectedAndChangesNothing() {
         OrchestrationStore store = newTaskHub();
         String id = newInstanceId();

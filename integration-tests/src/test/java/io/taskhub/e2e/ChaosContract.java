@@ -38,12 +38,18 @@ import org.junit.jupiter.api.io.TempDir;
  * them with SIGKILL at random moments, {@value #KILLS} times, and starts it again; then one of them is paused
  * (SIGSTOP) past its leases while it runs activities and resumed, and must not commit what it finishes late. At
  * the end every acknowledged start exists and finished with the right output, no history holds an event twice,
- * and every activity's result was recorded once, however often the activity ran (counted and reported). The seed is printed; set
- * {@code chaos.seed} to replay the same schedule of kills.
+ * and every activity's result was recorded once, however often the activity ran (counted and reported). Beside
+ * the workload run an orchestrator and an activity that crash the process running them, every time: they are failed
+ * at the poison limit ({@value #POISON_LIMIT}) while the rest flows, and a watchdog restarts every process that
+ * dies. Last, where the backend has a server (PostgreSQL, Azurite), the database is stopped with work in flight:
+ * both servers answer 503 and report themselves not ready meanwhile, and finish everything once it is back. The
+ * seed is printed; set {@code chaos.seed} to replay the same schedule of kills.
  */
 abstract class ChaosContract {
     static final int INSTANCES = 504;
     static final int KILLS = 10;
+    static final int POISON_LIMIT = 4;
+    private static final int OUTAGE_INSTANCES = 24;
     private static final List<String> KINDS = List.of(ChaosPlugin.SEQUENCE, ChaosPlugin.FAN_OUT,
             ChaosPlugin.TIMER, ChaosPlugin.EVENT, ChaosPlugin.PARENT, ChaosPlugin.LOOP);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,6 +66,41 @@ abstract class ChaosContract {
 
     abstract String backendName();
 
+    /**
+     * The database server both processes use, for the outage phase; null where there is none to stop (SQLite).
+     * Created by {@link #storage}.
+     */
+    Database database() {
+        return null;
+    }
+
+    /** A database server the suite can stop and start again. */
+    interface Database {
+        /** Stops it abruptly, with connections open and work in flight. */
+        void stop();
+
+        /** Starts it again with the data it had. */
+        void start();
+    }
+
+    /**
+     * Whether the run includes the orchestrator and the activity that crash the process running them. Not on
+     * Azure Storage yet: there a crash counts as a failed attempt for every message its process had received from
+     * its partitions, started or not (a queue's dequeue count is all that survives the process), so repeated
+     * crashes push instances that merely waited beside the crashing one to the poison limit too.
+     */
+    boolean crashesWorkers() {
+        return true;
+    }
+
+    /**
+     * The lease on claimed work, in seconds: short, so that a killed process's work moves on quickly, yet long
+     * enough for the backend's renewals on a loaded machine.
+     */
+    int leaseSeconds() {
+        return 2;
+    }
+
     /** Settings of this backend's chaos run besides {@link #storage}'s. */
     Map<String, String> moreSettings() {
         return Map.of();
@@ -75,7 +116,7 @@ abstract class ChaosContract {
     }
 
     @Test
-    void workersKilledAndPaused_loseNothing_andRecordEachResultOnce() throws Exception {
+    void workersKilledPausedAndCutOff_loseNothing_recordEachResultOnce_andPoisonOnlyWhatCrashes() throws Exception {
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         Random random = new Random(seed);
         long began = System.nanoTime();
@@ -85,8 +126,14 @@ abstract class ChaosContract {
             TaskhubProcess taskhub = servers(storage, Map.of(ChaosPlugin.RUNS_FILE, runs.toString()));
             List<Started> started;
             int kills;
+            int crashes;
             double refusedLate;
+            String outage = "no database server to stop";
             try (Workers workers = new Workers(taskhub, dir.resolve("logs"))) {
+                String crashingActivity = crashesWorkers() ? workers.any().start(
+                        ChaosPlugin.CALLS_CRASHING_ACTIVITY, "crashing-activity", null) : null;
+                String crashingOrchestrator = crashesWorkers() ? workers.any().start(
+                        ChaosPlugin.CRASHING_ORCHESTRATOR, "crashing-orchestrator", null) : null;
                 Killer killer = new Killer(workers, new Random(random.nextLong()));
                 killer.start();
                 try {
@@ -102,16 +149,23 @@ abstract class ChaosContract {
                 if (killer.failure != null) {
                     throw killer.failure;
                 }
-                for (Started s : started) {
-                    JsonNode done = workers.any().awaitStatus(s.id(), "Completed", "Failed", "Terminated");
-                    assertThat(done.path("runtimeStatus").asText()).as("%s %s: %s", s.orchestrator(), s.id(), done)
-                            .isEqualTo("Completed");
-                    assertThat(done.path("output")).as("%s %s", s.orchestrator(), s.id())
-                            .isEqualTo(JSON.readTree(ChaosPlugin.expectedOutput(s.orchestrator(), s.eventPayload())));
+                assertFinishedAsExpected(workers, started);
+                if (crashesWorkers()) {
+                    assertPoisoned(workers, crashingActivity, crashingOrchestrator);
                 }
+                crashes = workers.crashes.get();
                 Paused paused = pauseOneServer(workers, runs);
                 started.addAll(paused.started());
                 refusedLate = paused.refused();
+                if (database() != null) {
+                    long outageBegan = System.nanoTime();
+                    started.addAll(cutOffTheDatabase(workers, database()));
+                    outage = String.format("database stopped and started again with %d instances in flight, both"
+                            + " servers not ready meanwhile, %.1f s", OUTAGE_INSTANCES,
+                            (System.nanoTime() - outageBegan) / 1e9);
+                }
+                assertThat(workers.crashes.get()).as("processes that died after the crashing instances were failed")
+                        .isEqualTo(crashes);
             }
             Map<String, Long> runsPerTask = Files.exists(runs) ? Files.readAllLines(runs).stream()
                     .collect(Collectors.groupingBy(Function.identity(), Collectors.counting())) : Map.of();
@@ -128,11 +182,106 @@ abstract class ChaosContract {
             long redone = runsPerTask.values().stream().filter(n -> n > 1).count();
             long activityRuns = runsPerTask.values().stream().mapToLong(Long::longValue).sum();
             assertThat(kills).isGreaterThanOrEqualTo(KILLS);
-            System.out.printf("chaos %s (seed %d): %d kills and restarts, a pause past the leases (%.0f late"
-                    + " commits refused), %d instances acknowledged and finished, %d activity results recorded once"
-                    + " each from %d runs (%d activities ran more than once), lost 0, duplicated 0, %.1f s%n",
-                    backendName(), seed, kills, refusedLate, started.size(), recordedResults, activityRuns, redone,
-                    (System.nanoTime() - began) / 1e9);
+            String crashed = crashesWorkers() ? String.format("%d crashes by the crashing orchestrator and activity"
+                    + " (both failed at the poison limit %d) and restarts", crashes, POISON_LIMIT)
+                    : "no crashing functions";
+            System.out.printf("chaos %s (seed %d): %d kills and restarts, %s, a pause past the leases (%.0f late"
+                    + " commits refused), %s; %d instances acknowledged and finished, %d activity results recorded"
+                    + " once each from %d runs (%d activities ran more than once), lost 0, duplicated 0, %.1f s%n",
+                    backendName(), seed, kills, crashed, refusedLate, outage, started.size(), recordedResults,
+                    activityRuns, redone, (System.nanoTime() - began) / 1e9);
+        }
+    }
+
+    private static void assertFinishedAsExpected(Workers workers, List<Started> started) throws IOException {
+        for (Started s : started) {
+            JsonNode done = workers.awaitFinished(s.id());
+            assertThat(done.path("runtimeStatus").asText()).as("%s %s: %s", s.orchestrator(), s.id(), done)
+                    .isEqualTo("Completed");
+            assertThat(done.path("output")).as("%s %s", s.orchestrator(), s.id())
+                    .isEqualTo(JSON.readTree(ChaosPlugin.expectedOutput(s.orchestrator(), s.eventPayload())));
+        }
+    }
+
+    /**
+     * The crashing activity was given up at the poison limit, and its orchestrator went on with the failure; the
+     * crashing orchestrator was failed. Each took down a process {@value #POISON_LIMIT} times first.
+     */
+    private static void assertPoisoned(Workers workers, String crashingActivity, String crashingOrchestrator) {
+        JsonNode caller = workers.awaitFinished(crashingActivity);
+        assertThat(caller.path("runtimeStatus").asText()).as("%s", caller).isEqualTo("Completed");
+        assertThat(caller.path("output").asText()).as("%s", caller)
+                .startsWith("PoisonMessage: Activity '" + ChaosPlugin.CRASHING_ACTIVITY + "' did not complete after")
+                .contains("(the limit is " + POISON_LIMIT + ")");
+        JsonNode crashing = workers.awaitFinished(crashingOrchestrator);
+        assertThat(crashing.path("runtimeStatus").asText()).as("%s", crashing).isEqualTo("Failed");
+        assertThat(crashing.path("output").asText()).as("%s", crashing)
+                .startsWith("PoisonMessage: Instance '" + crashingOrchestrator + "' could not complete a step after")
+                .contains("(the limit is " + POISON_LIMIT + ")");
+        // Each crashed the process running it at least once (a kill may have ended some of their attempts first).
+        assertThat(workers.crashes.get()).as("processes the crashing functions ended").isGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * Starts instances, stops the database under them, and checks that both servers say they are not ready (503
+     * from the readiness route) and refuse a start with 503 while it is away; then starts it again and checks that
+     * both become ready by themselves and every instance finishes as it should.
+     */
+    private static List<Started> cutOffTheDatabase(Workers workers, Database database) throws Exception {
+        List<Started> started = new ArrayList<>();
+        for (int i = 0; i < OUTAGE_INSTANCES; i++) {
+            String kind = KINDS.get(i % KINDS.size());
+            String id = workers.any().start(kind, "outage-" + i,
+                    kind.equals(ChaosPlugin.LOOP) ? "{\"round\":0,\"sum\":0}" : null);
+            started.add(new Started(id, kind, kind.equals(ChaosPlugin.EVENT) ? "outage-" + i : null));
+        }
+        database.stop();
+        try {
+            for (ServeProcess server : workers.servers()) {
+                org.awaitility.Awaitility.await("server " + server.rootUrl() + " not ready while the database is away")
+                        .atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(250))
+                        .until(() -> readiness(server) == 503);
+                assertThat(startStatus(server, "refused-while-away")).as("a start while the database is away")
+                        .isEqualTo(503);
+            }
+        } finally {
+            database.start();
+        }
+        for (ServeProcess server : workers.servers()) {
+            org.awaitility.Awaitility.await("server " + server.rootUrl() + " ready again")
+                    .atMost(java.time.Duration.ofSeconds(90)).pollInterval(java.time.Duration.ofMillis(250))
+                    .until(() -> readiness(server) == 200);
+        }
+        for (Started s : started) {
+            if (s.eventPayload() != null) {
+                workers.any().raiseEvent(s.id(), "go", JSON.valueToTree(s.eventPayload()).toString());
+            }
+        }
+        assertFinishedAsExpected(workers, started);
+        return started;
+    }
+
+    /** The status code of the server's readiness route; -1 when it does not answer at all. */
+    private static int readiness(ServeProcess server) {
+        return statusOf(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(server.rootUrl() + "/taskhub/v1/ready")).GET());
+    }
+
+    private static int startStatus(ServeProcess server, String id) {
+        return statusOf(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                server.managementUrl() + "/orchestrators/" + ChaosPlugin.SEQUENCE + "/" + id))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private static int statusOf(java.net.http.HttpRequest.Builder request) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(request.timeout(java.time.Duration.ofSeconds(30))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
         }
     }
 
@@ -141,9 +290,8 @@ abstract class ChaosContract {
      * other server redoes its work meanwhile, and what the paused one finishes afterwards is refused (it counts
      * lost leases).
      */
-    private static Paused pauseOneServer(Workers workers, Path runs) throws Exception {
+    private Paused pauseOneServer(Workers workers, Path runs) throws Exception {
         ServeProcess paused = workers.slots.get(0);
-        ServerApi api = workers.slots.get(1).api();
         double lostBefore = leasesLost(paused);
         List<Started> started = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -157,16 +305,11 @@ abstract class ChaosContract {
                 .atMost(java.time.Duration.ofSeconds(60)).until(() -> Files.exists(marker));
         paused.pause();
         try {
-            Thread.sleep(6_000); // three leases
+            Thread.sleep(3_000L * leaseSeconds()); // three leases
         } finally {
             paused.resume();
         }
-        for (Started s : started) {
-            JsonNode done = api.awaitStatus(s.id(), "Completed", "Failed", "Terminated");
-            assertThat(done.path("runtimeStatus").asText()).as("%s: %s", s.id(), done).isEqualTo("Completed");
-            assertThat(done.path("output")).as(s.id())
-                    .isEqualTo(JSON.readTree(ChaosPlugin.expectedOutput(ChaosPlugin.SLOW_SEQUENCE, null)));
-        }
+        assertFinishedAsExpected(workers, started);
         // What it was running when paused ends a moment after it runs again, and its commit is refused then.
         org.awaitility.Awaitility.await("late work of the paused server refused")
                 .atMost(java.time.Duration.ofSeconds(30)).until(() -> leasesLost(paused) > lostBefore);
@@ -193,7 +336,10 @@ abstract class ChaosContract {
     private TaskhubProcess servers(Storage storage, Map<String, String> more) throws URISyntaxException {
         Map<String, String> environment = new HashMap<>(storage.environment());
         // Work of a killed or paused process is taken over once its lease runs out.
-        environment.put("TASKHUB_WORKER_LEASESECONDS", "2");
+        environment.put("TASKHUB_WORKER_LEASESECONDS", String.valueOf(leaseSeconds()));
+        if (crashesWorkers()) {
+            environment.put("TASKHUB_WORKER_POISONLIMIT", String.valueOf(POISON_LIMIT));
+        }
         environment.put("TASKHUB_TASKHUB", taskHub());
         environment.putAll(moreSettings());
         environment.putAll(more);
@@ -291,12 +437,20 @@ abstract class ChaosContract {
         return Path.of(ChaosPlugin.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
-    /** Two server processes; one may be down for a moment while it is killed and started again. */
+    /**
+     * Two server processes; one may be down for a moment while it is killed and started again. A process that dies
+     * by itself (a crashing function ends it) is started again by a watchdog thread, and counted.
+     */
     private static final class Workers implements AutoCloseable {
+        private static final java.time.Duration NO_SERVER_PATIENCE = java.time.Duration.ofSeconds(120);
         private final TaskhubProcess taskhub;
         private final Path logs;
         private final AtomicReferenceArray<ServeProcess> slots = new AtomicReferenceArray<>(2);
+        private final Object[] slotLocks = {new Object(), new Object()};
         private final Random pick = new Random();
+        private final AtomicInteger crashes = new AtomicInteger();
+        private final Thread watchdog;
+        private volatile RuntimeException watchdogFailure;
         private volatile boolean closed;
 
         Workers(TaskhubProcess taskhub, Path logs) {
@@ -305,42 +459,136 @@ abstract class ChaosContract {
             for (int i = 0; i < slots.length(); i++) {
                 slots.set(i, serve());
             }
+            watchdog = new Thread(this::restartTheDead, "chaos-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
         }
 
         private ServeProcess serve() {
             return taskhub.serve(logs, "--port", "0");
         }
 
-        /** The API of a server that is up (there is always one: only one is ever down). */
+        /** The API of a server that is up, waiting for one while both are down (a crash beside a kill). */
         ServerApi any() {
-            int first = pick.nextInt(slots.length());
+            long deadline = System.nanoTime() + NO_SERVER_PATIENCE.toNanos();
+            while (true) {
+                int first = pick.nextInt(slots.length());
+                for (int i = 0; i < slots.length(); i++) {
+                    ServeProcess server = slots.get((first + i) % slots.length());
+                    if (server != null && server.isAlive()) {
+                        return server.api();
+                    }
+                }
+                if (watchdogFailure != null) {
+                    throw new IllegalStateException("a dead server could not be restarted", watchdogFailure);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no server has been up for " + NO_SERVER_PATIENCE);
+                }
+                sleep(100);
+            }
+        }
+
+        /** Both servers, once both are up. */
+        List<ServeProcess> servers() {
+            List<ServeProcess> both = new ArrayList<>();
             for (int i = 0; i < slots.length(); i++) {
-                ServeProcess server = slots.get((first + i) % slots.length());
-                if (server != null) {
-                    return server.api();
+                synchronized (slotLocks[i]) {
+                    both.add(slots.get(i));
                 }
             }
-            throw new IllegalStateException("no server is up");
+            return both;
+        }
+
+        /** Polls through whichever server is up until the instance has finished. */
+        JsonNode awaitFinished(String id) {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    return any().awaitStatus(id, "Completed", "Failed", "Terminated");
+                } catch (AssertionError e) {
+                    // the server polled went down (a crash or a kill): ask the other
+                    if (attempt >= 20 || !(e.getCause() instanceof IOException)) {
+                        throw e;
+                    }
+                }
+            }
         }
 
         /** SIGKILL, then a new process in its place (none once closed). */
         void killAndRestart(int slot) {
-            ServeProcess victim = slots.getAndSet(slot, null);
-            victim.kill();
-            ServeProcess restarted = serve();
-            slots.set(slot, restarted);
-            if (closed) {
-                restarted.kill();
+            synchronized (slotLocks[slot]) {
+                ServeProcess victim = slots.getAndSet(slot, null);
+                if (!victim.isAlive()) {
+                    crashes.incrementAndGet(); // a crashing function was quicker than the watchdog
+                }
+                victim.kill();
+                startIn(slot);
+            }
+        }
+
+        /**
+         * Starts a server in the slot. Its worker starts before it prints that it serves, so it may take up a
+         * crashing instance and die first: that counts as a crash, and another process is started.
+         */
+        private void startIn(int slot) {
+            for (int attempt = 1; ; attempt++) {
+                ServeProcess restarted;
+                try {
+                    restarted = serve();
+                } catch (IllegalStateException diedStarting) {
+                    if (attempt >= 3 * POISON_LIMIT || closed) {
+                        throw diedStarting;
+                    }
+                    crashes.incrementAndGet();
+                    continue;
+                }
+                slots.set(slot, restarted);
+                if (closed) {
+                    restarted.kill();
+                }
+                return;
+            }
+        }
+
+        private void restartTheDead() {
+            try {
+                while (!closed) {
+                    for (int i = 0; i < slots.length() && !closed; i++) {
+                        synchronized (slotLocks[i]) {
+                            ServeProcess server = slots.get(i);
+                            if (server != null && !server.isAlive() && !closed) {
+                                crashes.incrementAndGet();
+                                slots.set(i, null);
+                                startIn(i);
+                            }
+                        }
+                    }
+                    sleep(100);
+                }
+            } catch (RuntimeException e) {
+                watchdogFailure = e; // no server restarts any more: any() reports it
+            }
+        }
+
+        private static void sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
             }
         }
 
         @Override
-        public void close() {
+        public void close() throws InterruptedException {
             closed = true;
+            watchdog.join(java.time.Duration.ofSeconds(100).toMillis());
             for (int i = 0; i < slots.length(); i++) {
-                ServeProcess server = slots.getAndSet(i, null);
-                if (server != null) {
-                    server.kill();
+                synchronized (slotLocks[i]) {
+                    ServeProcess server = slots.getAndSet(i, null);
+                    if (server != null) {
+                        server.kill();
+                    }
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.taskhub.e2e;
 import io.taskhub.ports.orchestration.ActivityContext;
 import io.taskhub.ports.orchestration.DurableTask;
 import io.taskhub.ports.orchestration.OrchestrationContext;
+import io.taskhub.ports.orchestration.TaskFailedException;
 import io.taskhub.ports.orchestration.TaskRegistry;
 import io.taskhub.ports.orchestration.TaskhubPlugin;
 import java.io.IOException;
@@ -37,6 +38,13 @@ public final class ChaosPlugin implements TaskhubPlugin {
     static final String GREET = "ChaosGreet";
     static final String SQUARE = "ChaosSquare";
     static final String SLOW_GREET = "ChaosSlowGreet";
+    /** Calls an activity that crashes the worker process each time it runs; ends with the failure it gets. */
+    static final String CALLS_CRASHING_ACTIVITY = "ChaosCallsCrashingActivity";
+    static final String CRASHING_ACTIVITY = "ChaosCrashingActivity";
+    /** An orchestrator whose every step crashes the worker process. */
+    static final String CRASHING_ORCHESTRATOR = "ChaosCrashingOrchestrator";
+    /** The exit code of a process that one of the crashing functions ended. */
+    static final int CRASH_EXIT_CODE = 70;
     static final int FAN_OUT_WIDTH = 5;
     static final int LOOP_ROUNDS = 3;
     static final long ACTIVITY_MILLIS = 25;
@@ -67,6 +75,15 @@ public final class ChaosPlugin implements TaskhubPlugin {
             Thread.sleep(1_000);
             return "Hello " + ctx.getInput(String.class) + "!";
         });
+        registry.addOrchestrator(CALLS_CRASHING_ACTIVITY, ctx -> {
+            try {
+                return ctx.callActivity(CRASHING_ACTIVITY, null, String.class).await();
+            } catch (TaskFailedException e) {
+                return e.failure().summary();
+            }
+        });
+        registry.addActivity(CRASHING_ACTIVITY, ctx -> crashThisProcess());
+        registry.addOrchestrator(CRASHING_ORCHESTRATOR, ctx -> crashThisProcess());
         registry.addActivity(SQUARE, ctx -> {
             recordRun(ctx);
             int n = ctx.getInput(Integer.class);
@@ -103,6 +120,18 @@ public final class ChaosPlugin implements TaskhubPlugin {
         int square = ctx.callActivity(SQUARE, state.round() + 1, Integer.class).await();
         ctx.continueAsNew(new LoopState(state.round() + 1, state.sum() + square));
         return null;
+    }
+
+    /**
+     * Ends the process at once, as a native crash or an out-of-memory kill would (no shutdown hooks, nothing
+     * released); only in a chaos run, whose driver restarts the process.
+     */
+    private static String crashThisProcess() {
+        if (System.getenv(RUNS_FILE) == null) {
+            throw new IllegalStateException("The crashing functions crash only the chaos suite's servers");
+        }
+        Runtime.getRuntime().halt(CRASH_EXIT_CODE);
+        throw new AssertionError("unreachable");
     }
 
     /** One line per run; appends of a few bytes are atomic, so both worker processes can share the file. */

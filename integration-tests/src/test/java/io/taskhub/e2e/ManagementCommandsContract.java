@@ -30,7 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every management command of the built jar, run as a separate process against a running {@code serve} process
  * (which runs the orchestrations): either directly on the same database ({@link Mode#DIRECT}) or through the
- * server's HTTP API ({@code --endpoint}, {@link Mode#ENDPOINT}). Subclasses choose the storage and the mode.
+ * server's HTTP API ({@code --endpoint}, {@link Mode#ENDPOINT}). Subclasses choose the storage and the mode:
+ * direct mode on each backend (the command opens the storage itself), endpoint mode on SQLite only (over HTTP the
+ * command does the same whatever the server's backend; the HTTP API itself is tested on every backend in
+ * {@code adapter-http}).
  *
  * <p>Each test starts its own instances under unique ids, so tests run in any order. What a command changes
  * is asynchronous (the server's worker acts on it), so outcomes are awaited with generous limits, never

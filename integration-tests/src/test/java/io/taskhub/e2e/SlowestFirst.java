@@ -13,10 +13,9 @@ import org.junit.jupiter.api.ClassOrdererContext;
 public final class SlowestFirst implements ClassOrderer {
     /** Longest first, as measured in full runs of the test command. */
     private static final List<String> SLOWEST = List.of(AzureDirectCommandsTest.class.getName(),
-            PostgresDirectCommandsTest.class.getName(), SqliteDirectCommandsTest.class.getName(),
-            PostgresEndpointCommandsTest.class.getName(), SqliteEndpointCommandsTest.class.getName(),
-            AzureChaosTest.class.getName(), OrderServiceExampleTest.class.getName(),
-            AzureEndpointCommandsTest.class.getName(), PostgresChaosTest.class.getName(),
+            AzureChaosTest.class.getName(), PostgresDirectCommandsTest.class.getName(),
+            SqliteDirectCommandsTest.class.getName(), SqliteEndpointCommandsTest.class.getName(),
+            OrderServiceExampleTest.class.getName(), PostgresChaosTest.class.getName(),
             SqliteChaosTest.class.getName());
 
     @Override

@@ -42,11 +42,15 @@ interface Storage extends AutoCloseable {
     /** A schema of the class's own on the test server (found or started by the PostgreSQL test tooling). */
     static Storage postgres() {
         PostgresSchema schema = PostgresSchema.reserve();
-        PostgresConfig config = schema.config();
+        return postgres(schema.config(), schema::close);
+    }
+
+    /** The schema {@code config} names, on its server; {@code cleanUp} runs when the storage is closed. */
+    static Storage postgres(PostgresConfig config, Runnable cleanUp) {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("TASKHUB_BACKEND", "postgres");
         environment.put("TASKHUB_POSTGRES_URL", config.jdbcUrl());
-        environment.put("TASKHUB_POSTGRES_SCHEMA", schema.name());
+        environment.put("TASKHUB_POSTGRES_SCHEMA", config.schema());
         // Each command is a JVM with a pool of its own: a small one is plenty, and spares the server's connections.
         environment.put("TASKHUB_POSTGRES_POOLSIZE", "4");
         if (config.user() != null) {
@@ -55,7 +59,7 @@ interface Storage extends AutoCloseable {
         if (config.password() != null) {
             environment.put("TASKHUB_POSTGRES_PASSWORD", config.password());
         }
-        return of(environment, schema::close);
+        return of(environment, cleanUp);
     }
 
     /**
@@ -63,10 +67,16 @@ interface Storage extends AutoCloseable {
      * it); the class's task hub is deleted afterwards. Polling and partition leases are set for quick tests.
      */
     static Storage azureStorage(String taskHub) {
+        return azureStorage(AzuriteServer.connectionString(),
+                () -> AzureTestBackends.shared().taskHub(taskHub).deleteTaskHub());
+    }
+
+    /** The account of {@code connectionString}; {@code cleanUp} runs when the storage is closed. */
+    static Storage azureStorage(String connectionString, Runnable cleanUp) {
         Map<String, String> environment = Map.of("TASKHUB_BACKEND", "azure-storage",
-                "TASKHUB_AZURE_CONNECTIONSTRING", AzuriteServer.connectionString(),
+                "TASKHUB_AZURE_CONNECTIONSTRING", connectionString,
                 "TASKHUB_AZURE_MAXPOLLINGSECONDS", "0.2",
                 "TASKHUB_AZURE_PARTITIONLEASESECONDS", "15");
-        return of(environment, () -> AzureTestBackends.shared().taskHub(taskHub).deleteTaskHub());
+        return of(environment, cleanUp);
     }
 }

@@ -24,6 +24,8 @@ import io.taskhub.runtime.config.ConfigurationException;
 import io.taskhub.runtime.config.Setting;
 import io.taskhub.runtime.config.Settings;
 import io.taskhub.runtime.metrics.TaskhubMeters;
+import io.taskhub.runtime.tracing.OpenTelemetryTracing;
+import io.taskhub.core.telemetry.EngineTracing;
 import io.taskhub.sqlite.SqliteConfig;
 import io.taskhub.sqlite.SqliteModule;
 import java.nio.file.Path;
@@ -65,6 +67,15 @@ public final class Deployment implements AutoCloseable {
     }
 
     public static Deployment assemble(Settings settings, PluginSet plugins) {
+        return assemble(settings, plugins, null);
+    }
+
+    /**
+     * @param openTelemetry where the engine's spans go; null: the process's GlobalOpenTelemetry with
+     *                      {@code tracing.enabled=true}, none otherwise
+     */
+    public static Deployment assemble(Settings settings, PluginSet plugins,
+            io.opentelemetry.api.OpenTelemetry openTelemetry) {
         String backend = settings.get(Settings.BACKEND);
         BiFunction<Settings, TaskhubMeters, Module> storage = BACKENDS.get(backend);
         if (storage == null) {
@@ -85,13 +96,26 @@ public final class Deployment implements AutoCloseable {
                 plugins.registerInto(registry));
         Injector injector;
         try {
-            injector = Guice.createInjector(backendModule, new EngineModule(settings, registrations, meters),
+            injector = Guice.createInjector(backendModule, new EngineModule(settings, registrations, meters,
+                    tracing(settings, openTelemetry)),
                     new HttpModule(httpConfig(settings)));
         } catch (CreationException e) {
             meters.close();
             throw unwrapped(e);
         }
         return new Deployment(settings, injector, plugins);
+    }
+
+    private static EngineTracing tracing(Settings settings, io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        String taskHub = settings.get(Settings.TASK_HUB);
+        if (openTelemetry != null) {
+            return new OpenTelemetryTracing(openTelemetry, taskHub);
+        }
+        // Asked only when enabled: the first call fixes the global instance for the whole process (no-op if
+        // nobody registered one), which would be a surprise to a host that registers its own later.
+        return settings.getBoolean(Settings.TRACING_ENABLED)
+                ? new OpenTelemetryTracing(io.opentelemetry.api.GlobalOpenTelemetry.get(), taskHub)
+                : EngineTracing.NONE;
     }
 
     /** An object of the graph; what its provider threw comes out as it was thrown. */
@@ -216,7 +240,7 @@ public final class Deployment implements AutoCloseable {
             // Activities get their hub's client, and management links under this deployment's HTTP address.
             worker = new TaskhubWorker(backend().taskHub(taskHub), registry(), instance(WorkerOptions.class),
                     clients().forTaskHub(taskHub), httpServer()).withWorkContext(new Slf4jWorkContext())
-                    .withMetrics(meters()).start();
+                    .withMetrics(meters()).withTracing(instance(EngineTracing.class)).start();
             meters().watch(backend().taskHub(taskHub), new io.taskhub.core.registry.WorkerDirectory(
                     backend().taskHub(taskHub)));
         }

@@ -15,6 +15,7 @@ import io.taskhub.runtime.config.ConfigurationException;
 import io.taskhub.runtime.config.Setting;
 import io.taskhub.runtime.config.Settings;
 import io.taskhub.runtime.metrics.TaskhubMeters;
+import io.taskhub.core.telemetry.EngineTracing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,16 +30,19 @@ final class EngineModule extends AbstractModule {
     }
 
     private final TaskhubMeters meters;
+    private final EngineTracing tracing;
 
-    EngineModule(Settings settings, Registrations registrations, TaskhubMeters meters) {
+    EngineModule(Settings settings, Registrations registrations, TaskhubMeters meters, EngineTracing tracing) {
         this.settings = settings;
         this.registrations = registrations;
         this.meters = meters;
+        this.tracing = tracing;
     }
 
     @Override
     protected void configure() {
         bind(TaskhubMeters.class).toInstance(meters);
+        bind(EngineTracing.class).toInstance(tracing);
         com.google.inject.multibindings.OptionalBinder.newOptionalBinder(binder(), io.taskhub.http.HttpMetrics.class)
                 .setBinding().toInstance(meters);
     }
@@ -72,7 +76,8 @@ final class EngineModule extends AbstractModule {
             throw new ConfigurationException("Setting '" + Settings.CLIENT_START_TIMEOUT.key() + "' must be more than"
                     + " 0 seconds.");
         }
-        return DefaultTaskhubClients.servingOnly(backend, registry, own, others).withStartTimeout(startTimeout);
+        return DefaultTaskhubClients.servingOnly(backend, registry, own, others).withStartTimeout(startTimeout)
+                .withTracing(tracing);
     }
 
     private static String taskHubName(Setting setting, String name) {

@@ -138,6 +138,7 @@ public final class Taskhub implements AutoCloseable {
         private final List<Path> pluginJars = new ArrayList<>();
         private ClassLoader classLoader = Taskhub.class.getClassLoader();
         private Settings loaded;
+        private io.opentelemetry.api.OpenTelemetry openTelemetry;
 
         private Builder() {
         }
@@ -177,6 +178,17 @@ public final class Taskhub implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The OpenTelemetry (your application's SDK) that receives Taskhub's spans: an instance's creation, each of
+         * its steps and each activity run, one trace per instance, under the span current where the instance is
+         * started (docs/operations.md). Without it, spans go to GlobalOpenTelemetry when {@code tracing.enabled} is
+         * true, and nowhere otherwise.
+         */
+        public Builder openTelemetry(io.opentelemetry.api.OpenTelemetry value) {
+            openTelemetry = Objects.requireNonNull(value, "value");
+            return this;
+        }
+
         /** Where ServiceLoader looks for plugins (default: Taskhub's own class loader). */
         public Builder classLoader(ClassLoader loader) {
             classLoader = Objects.requireNonNull(loader, "loader");
@@ -192,7 +204,7 @@ public final class Taskhub implements AutoCloseable {
         public Taskhub start() {
             Settings checked = loaded != null ? loaded.with(settings) : Settings.of(settings);
             Deployment deployment = Deployment.assemble(checked, PluginSet.fromSettings(checked, classLoader,
-                    plugins).withJars(pluginJars, classLoader));
+                    plugins).withJars(pluginJars, classLoader), openTelemetry);
             Taskhub taskhub = new Taskhub(deployment);
             try {
                 deployment.startWorker();

@@ -119,7 +119,8 @@ final class ActivityQueue {
             queues.delete(next.held());
             return Optional.empty();
         }
-        ActivityTask task = new ActivityTask(envelope.iid(), envelope.xid(), envelope.tid(), envelope.name(), input);
+        ActivityTask task = new ActivityTask(envelope.iid(), envelope.xid(), envelope.tid(), envelope.name(), input,
+                envelope.tp());
         int attempts = (int) Math.max(1, next.held().dequeueCount - envelope.bn());
         Lease claimLease = new Lease(owner, UUID.randomUUID().toString(), next.held().visibleUntil());
         return Optional.of(new ActivityWorkItem(task, attempts, claimLease, new TaskReceipt(next.held(), envelope)));
@@ -231,10 +232,21 @@ final class ActivityQueue {
     }
 
     public void abandon(ActivityWorkItem item, Duration retryDelay) {
-        HeldMessage held = receipt(item).held();
+        release(item, retryDelay, true);
+    }
+
+    /** Gives the task back unstarted: visible at once, this receipt not counted as an attempt. */
+    public void giveBack(ActivityWorkItem item) {
+        release(item, Duration.ZERO, false);
+    }
+
+    private void release(ActivityWorkItem item, Duration retryDelay, boolean counted) {
+        TaskReceipt receipt = receipt(item);
+        HeldMessage held = receipt.held();
         try {
             if (!held.isDeleted() && !held.isReleased()) {
-                queues.update(held, retryDelay, null);
+                queues.update(held, retryDelay, counted ? null
+                        : codec.encode(receipt.envelope().withBenign(receipt.envelope().bn() + 1)));
             }
         } catch (RuntimeException e) {
             LOG.debug("Could not abandon activity {}: {}", item.task().name(), e.getMessage());

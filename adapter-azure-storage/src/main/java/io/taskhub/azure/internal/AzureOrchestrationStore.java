@@ -294,6 +294,14 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     }
 
     @Override
+    public void returnOrchestrationWorkItem(OrchestrationWorkItem item) {
+        call("give back the work item of " + item.instanceId(), () -> {
+            commits.giveBack(item);
+            return null;
+        });
+    }
+
+    @Override
     public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration, NameFilter names) {
         startBackground(false);
         Optional<ActivityWorkItem> item = call("claim an activity",
@@ -320,6 +328,14 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     public void abandonActivityWorkItem(ActivityWorkItem item, Duration retryDelay) {
         call("abandon an activity", () -> {
             activities.abandon(item, retryDelay);
+            return null;
+        });
+    }
+
+    @Override
+    public void returnActivityWorkItem(ActivityWorkItem item) {
+        call("give back activity " + item.task().name(), () -> {
+            activities.giveBack(item);
             return null;
         });
     }

@@ -237,7 +237,15 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
      * there are none (the body stays).
      */
     public String bodyForReturn(Buffered b) {
-        long notAttempts = receiptsNotAttempts(b.held());
+        return bodyForReturn(b, true);
+    }
+
+    /**
+     * The same, for a message going back either as an attempt ({@code counted}) or not (a work item given back
+     * unstarted): then its last receipt, the claim's, is added to its deferrals as well.
+     */
+    public String bodyForReturn(Buffered b, boolean counted) {
+        long notAttempts = receiptsNotAttempts(b.held()) + (counted ? 0 : 1);
         return notAttempts == 0 ? null
                 : codec.encode(b.envelope().withBenign(b.envelope().bn() + (int) notAttempts));
     }

@@ -116,6 +116,15 @@ final class OrchestrationCommits {
     }
 
     public void abandon(OrchestrationWorkItem item, Duration retryDelay) {
+        release(item, retryDelay, true);
+    }
+
+    /** Gives the work item back unstarted: visible at once, its claim not counted as an attempt. */
+    public void giveBack(OrchestrationWorkItem item) {
+        release(item, Duration.ZERO, false);
+    }
+
+    private void release(OrchestrationWorkItem item, Duration retryDelay, boolean counted) {
         ClaimReceipt receipt = receipt(item);
         if (!buffer.isLatest(item.instanceId(), receipt.token())) {
             return; // another claim took the instance over: its messages are not this work item's to release
@@ -123,7 +132,7 @@ final class OrchestrationCommits {
         try {
             for (Buffered b : receipt.messages()) {
                 try {
-                    queues.update(b.held(), retryDelay, buffer.bodyForReturn(b));
+                    queues.update(b.held(), retryDelay, buffer.bodyForReturn(b, counted));
                 } catch (RuntimeException e) {
                     LOG.debug("Could not abandon message {}: {}", b.held(), e.getMessage());
                 }

@@ -87,7 +87,7 @@ final class Outbox {
     /** A task envelope, stamped with the send order. */
     public static TaskEnvelope task(String id, io.taskhub.ports.store.ActivityTask task, long revision) {
         return new TaskEnvelope(id, task.instanceId(), task.executionId(), task.taskId(), task.name(), task.input(),
-                null, revision, 0, nextTs());
+                null, revision, 0, nextTs(), task.traceParent());
     }
 
     public void send(TaskEnvelope task) {

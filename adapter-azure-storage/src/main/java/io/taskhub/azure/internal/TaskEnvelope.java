@@ -9,15 +9,16 @@ package io.taskhub.azure.internal;
  * @param rv    the revision of the instance row written by the scheduling checkpoint; the result waits for it
  * @param bn    benign redeliveries (not counted as attempts)
  * @param ts    when the task was scheduled (nanoseconds since the epoch): older tasks run first
+ * @param tp    the W3C traceparent of the scheduling step, or null (absent in messages sent before it existed)
  */
 record TaskEnvelope(String id, String iid, String xid, int tid, String name, String input, String ref,
-        long rv, int bn, long ts) {
+        long rv, int bn, long ts, String tp) {
 
     public TaskEnvelope withBenign(int count) {
-        return new TaskEnvelope(id, iid, xid, tid, name, input, ref, rv, count, ts);
+        return new TaskEnvelope(id, iid, xid, tid, name, input, ref, rv, count, ts, tp);
     }
 
     public TaskEnvelope withPayload(String reference) {
-        return new TaskEnvelope(id, iid, xid, tid, name, null, reference, rv, bn, ts);
+        return new TaskEnvelope(id, iid, xid, tid, name, null, reference, rv, bn, ts, tp);
     }
 }

@@ -50,28 +50,97 @@ public final class AzuriteServer {
 
     private static String startAzurite() {
         Path project = nodeProject();
-        Path binary = project.resolve("node_modules/.bin/azurite");
-        if (!Files.isExecutable(binary)) {
-            run(project, List.of("npm", "ci", "--no-audit", "--no-fund"), Duration.ofMinutes(10));
-        }
+        Path binary = installedBinary(project);
         int blob = freePort();
         int queue = freePort();
         int table = freePort();
-        List<String> command = new ArrayList<>(List.of(binary.toString(),
-                "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
+        Path log = logFile("azurite.log");
+        process = launch(project, binary, List.of("--inMemoryPersistence"), blob, queue, table, log);
+        Runtime.getRuntime().addShutdownHook(new Thread(AzuriteServer::stop, "azurite-stop"));
+        return connectionString(blob, queue, table);
+    }
+
+    /**
+     * An Azurite of a test's own that keeps its data on disk in {@code location}, so that it can be stopped and
+     * started again (on the same ports) without losing what it stored: a storage service that goes away and comes
+     * back. {@link #close()} stops it; the directory is the caller's.
+     */
+    public static final class OwnAzurite implements AutoCloseable {
+        private final Path project;
+        private final Path binary;
+        private final Path location;
+        private final int blob = freePort();
+        private final int queue = freePort();
+        private final int table = freePort();
+        private Process own;
+
+        private OwnAzurite(Path location) {
+            this.project = nodeProject();
+            this.binary = installedBinary(project);
+            this.location = location;
+        }
+
+        public static OwnAzurite start(Path location) {
+            OwnAzurite azurite = new OwnAzurite(location);
+            azurite.startServer();
+            return azurite;
+        }
+
+        public String connectionString() {
+            return AzuriteServer.connectionString(blob, queue, table);
+        }
+
+        /** Starts it (again) on its ports, with the data it kept. */
+        public synchronized void startServer() {
+            own = launch(project, binary, List.of("--location", location.toString()), blob, queue, table,
+                    location.resolve("azurite-" + System.nanoTime() + ".log"));
+        }
+
+        /** Stops it with SIGTERM, which lets it write what it holds to disk first. */
+        public synchronized void stopServer() {
+            if (own != null) {
+                terminate(own);
+                own = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            stopServer();
+        }
+    }
+
+    private static Path installedBinary(Path project) {
+        Path binary = project.resolve("node_modules/.bin/azurite");
+        synchronized (AzuriteServer.class) {
+            if (!Files.isExecutable(binary)) {
+                run(project, List.of("npm", "ci", "--no-audit", "--no-fund"), Duration.ofMinutes(10));
+            }
+        }
+        return binary;
+    }
+
+    private static Process launch(Path project, Path binary, List<String> persistence, int blob, int queue,
+            int table, Path log) {
+        List<String> command = new ArrayList<>(List.of(binary.toString()));
+        command.addAll(persistence);
+        command.addAll(List.of("--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
                 "--disableTelemetry",
                 "--blobHost", "127.0.0.1", "--blobPort", String.valueOf(blob),
                 "--queueHost", "127.0.0.1", "--queuePort", String.valueOf(queue),
                 "--tableHost", "127.0.0.1", "--tablePort", String.valueOf(table)));
-        Path log = logFile();
+        Process started;
         try {
-            process = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true)
+            started = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start Azurite from " + binary, e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(AzuriteServer::stop, "azurite-stop"));
-        awaitListening(List.of(blob, queue, table), log);
+        awaitListening(started, List.of(blob, queue, table), log);
+        return started;
+    }
+
+    private static String connectionString(int blob, int queue, int table) {
         String host = "http://127.0.0.1:";
         return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY
                 + ";BlobEndpoint=" + host + blob + "/" + ACCOUNT
@@ -99,11 +168,11 @@ public final class AzuriteServer {
                 + "; set -Dtaskhub.test.azurite.dir or -D" + CONNECTION_STRING_PROPERTY + ".");
     }
 
-    private static Path logFile() {
+    private static Path logFile(String name) {
         try {
             Path dir = Path.of(System.getProperty("basedir", System.getProperty("user.dir")), "target");
             Files.createDirectories(dir);
-            return dir.resolve("azurite.log");
+            return dir.resolve(name);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -137,16 +206,16 @@ public final class AzuriteServer {
         }
     }
 
-    private static void awaitListening(List<Integer> ports, Path log) {
+    private static void awaitListening(Process started, List<Integer> ports, Path log) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         for (int port : ports) {
             while (!accepts(port)) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("Azurite exited with code " + process.exitValue() + ":\n"
+                if (!started.isAlive()) {
+                    throw new IllegalStateException("Azurite exited with code " + started.exitValue() + ":\n"
                             + readQuietly(log));
                 }
                 if (System.nanoTime() > deadline) {
-                    stop();
+                    terminate(started);
                     throw new IllegalStateException("Azurite did not listen on port " + port + " within "
                             + START_TIMEOUT + ":\n" + readQuietly(log));
                 }
@@ -165,20 +234,23 @@ public final class AzuriteServer {
     }
 
     private static synchronized void stop() {
-        if (process == null) {
-            return;
+        if (process != null) {
+            terminate(process);
+            process = null;
         }
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
+    }
+
+    private static void terminate(Process running) {
+        running.descendants().forEach(ProcessHandle::destroy);
+        running.destroy();
         try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            if (!running.waitFor(10, TimeUnit.SECONDS)) {
+                running.destroyForcibly();
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            running.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        process = null;
     }
 
     private static String readQuietly(Path log) {

@@ -3,6 +3,8 @@ package io.taskhub.core.client;
 import io.taskhub.core.lifecycle.InstanceLifecycle;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.registry.WorkerDirectory;
+import io.taskhub.core.telemetry.EngineTracing;
+import io.taskhub.core.telemetry.TraceSpan;
 import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.InstanceStatus;
 import io.taskhub.ports.client.StartInstanceRequest;
@@ -31,6 +33,7 @@ import io.taskhub.ports.query.PurgeFilter;
 import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.rules.StorableText;
+import io.taskhub.ports.rules.TraceParents;
 import io.taskhub.ports.rules.SupportedTimes;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.NewInstance;
@@ -75,6 +78,7 @@ public final class DefaultTaskhubClient implements TaskhubClient {
     private final OrchestrationRegistry registry;
     private final Duration startTimeout;
     private final WorkerDirectory workers;
+    private volatile EngineTracing tracing = EngineTracing.NONE;
 
     /** @param registry the known orchestrators, used to refuse unknown names at start; null accepts any name */
     public DefaultTaskhubClient(OrchestrationStore store, OrchestrationRegistry registry) {
@@ -95,6 +99,12 @@ public final class DefaultTaskhubClient implements TaskhubClient {
         this.startTimeout = startTimeout;
     }
 
+    /** Where the spans of the instances this client creates go (see {@link EngineTracing}). */
+    public DefaultTaskhubClient traceTo(EngineTracing target) {
+        this.tracing = java.util.Objects.requireNonNull(target, "target");
+        return this;
+    }
+
     @Override
     public String taskHub() {
         return store.taskHubName();
@@ -102,10 +112,29 @@ public final class DefaultTaskhubClient implements TaskhubClient {
 
     @Override
     public String startNew(StartInstanceRequest request) {
-        NewInstance start = prepare(request);
-        acknowledged(start.instanceId(), () -> store.createInstance(start.instanceId(), start.started(),
-                start.replaceableStatuses()));
-        return start.instanceId();
+        NewInstance prepared = prepare(request);
+        try (TraceSpan span = creationSpan(prepared, request)) {
+            NewInstance start = traced(prepared, span);
+            try {
+                acknowledged(start.instanceId(), () -> store.createInstance(start.instanceId(), start.started(),
+                        start.replaceableStatuses()));
+            } catch (RuntimeException e) {
+                span.failed(e.getMessage());
+                throw e;
+            }
+            return start.instanceId();
+        }
+    }
+
+    private TraceSpan creationSpan(NewInstance start, StartInstanceRequest request) {
+        return tracing.creation(start.started().name(), start.instanceId(),
+                TraceParents.validOrNull(request.traceParent()));
+    }
+
+    /** The start, carrying the context of its creation's span: its steps' spans are that span's children. */
+    private static NewInstance traced(NewInstance start, TraceSpan creation) {
+        return new NewInstance(start.instanceId(), start.started().withTraceParent(creation.traceParent()),
+                start.replaceableStatuses());
     }
 
     /** Checks a start request and makes the instance it creates; nothing is stored yet. */
@@ -142,12 +171,25 @@ public final class DefaultTaskhubClient implements TaskhubClient {
             throw new InvalidArgumentException("A batch start takes 1 to " + MAX_BATCH + " items, got "
                     + (requests == null ? 0 : requests.size()) + ".");
         }
+        List<TraceSpan> spans = new ArrayList<>();
+        try {
+            return startBatch(requests, partial, spans);
+        } finally {
+            spans.forEach(TraceSpan::close);
+        }
+    }
+
+    private List<StartOutcome> startBatch(List<StartInstanceRequest> requests, boolean partial,
+            List<TraceSpan> spans) {
         StartOutcome[] outcomes = new StartOutcome[requests.size()];
         Map<Integer, NewInstance> valid = new LinkedHashMap<>();
         Map<String, Integer> firstWithId = new HashMap<>();
         for (int i = 0; i < requests.size(); i++) {
             try {
-                NewInstance start = prepare(requests.get(i));
+                NewInstance prepared = prepare(requests.get(i));
+                TraceSpan span = creationSpan(prepared, requests.get(i));
+                spans.add(span);
+                NewInstance start = traced(prepared, span);
                 Integer earlier = firstWithId.putIfAbsent(start.instanceId(), i);
                 if (earlier != null) {
                     throw new InvalidArgumentException("Instance id '" + start.instanceId() + "' is also item "

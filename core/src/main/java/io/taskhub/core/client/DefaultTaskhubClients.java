@@ -1,6 +1,7 @@
 package io.taskhub.core.client;
 
 import io.taskhub.core.registry.OrchestrationRegistry;
+import io.taskhub.core.telemetry.EngineTracing;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.client.TaskhubClients;
 import io.taskhub.ports.errors.UnknownTaskHubException;
@@ -29,27 +30,36 @@ public final class DefaultTaskhubClients implements TaskhubClients {
     /** Lower-case key to the listed spelling; null when any valid name is served. */
     private final Map<String, String> servedTaskHubs;
     private final Duration startTimeout;
+    private final EngineTracing tracing;
     private final Map<String, TaskhubClient> clients = new ConcurrentHashMap<>();
     private static final long LIVE_HUBS_FRESH_FOR_NANOS = Duration.ofSeconds(2).toNanos();
     private volatile LiveHubs liveHubs;
 
     /** Clients for any task hub a caller names. */
     public DefaultTaskhubClients(StorageBackend backend, OrchestrationRegistry registry, String defaultTaskHub) {
-        this(backend, registry, defaultTaskHub, null, DefaultTaskhubClient.DEFAULT_START_TIMEOUT);
+        this(backend, registry, defaultTaskHub, null, DefaultTaskhubClient.DEFAULT_START_TIMEOUT,
+                EngineTracing.NONE);
     }
 
     private DefaultTaskhubClients(StorageBackend backend, OrchestrationRegistry registry, String defaultTaskHub,
-            Map<String, String> servedTaskHubs, Duration startTimeout) {
+            Map<String, String> servedTaskHubs, Duration startTimeout, EngineTracing tracing) {
         this.backend = backend;
         this.registry = registry;
         this.defaultTaskHub = TaskHubNames.validate(defaultTaskHub);
         this.servedTaskHubs = servedTaskHubs;
         this.startTimeout = startTimeout;
+        this.tracing = tracing;
     }
 
     /** The same clients, whose starts wait at most {@code timeout} for the storage (see DefaultTaskhubClient). */
     public DefaultTaskhubClients withStartTimeout(Duration timeout) {
-        return new DefaultTaskhubClients(backend, registry, defaultTaskHub, servedTaskHubs, timeout);
+        return new DefaultTaskhubClients(backend, registry, defaultTaskHub, servedTaskHubs, timeout, tracing);
+    }
+
+    /** The same clients, whose starts open their instances' traces with {@code target}. */
+    public DefaultTaskhubClients withTracing(EngineTracing target) {
+        return new DefaultTaskhubClients(backend, registry, defaultTaskHub, servedTaskHubs, startTimeout,
+                java.util.Objects.requireNonNull(target, "target"));
     }
 
     /**
@@ -64,7 +74,7 @@ public final class DefaultTaskhubClients implements TaskhubClients {
             served.putIfAbsent(key(TaskHubNames.validate(hub)), hub);
         }
         return new DefaultTaskhubClients(backend, registry, defaultTaskHub, Collections.unmodifiableMap(served),
-                DefaultTaskhubClient.DEFAULT_START_TIMEOUT);
+                DefaultTaskhubClient.DEFAULT_START_TIMEOUT, EngineTracing.NONE);
     }
 
     @Override
@@ -90,7 +100,7 @@ public final class DefaultTaskhubClients implements TaskhubClients {
         return clients.computeIfAbsent(key, k -> {
             var store = backend.taskHub(spelling);
             store.createTaskHubIfNotExists();
-            return new DefaultTaskhubClient(store, registry, startTimeout);
+            return new DefaultTaskhubClient(store, registry, startTimeout).traceTo(tracing);
         });
     }
 

@@ -5,6 +5,7 @@ import io.taskhub.core.lifecycle.RuntimeStatusFold;
 import io.taskhub.ports.history.EventRaised;
 import io.taskhub.ports.history.ExecutionResumed;
 import io.taskhub.ports.history.ExecutionSuspended;
+import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.history.HistoryEvent;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.FailureDetails;
@@ -53,6 +54,7 @@ public final class OrchestrationSession {
     private boolean swallowedUnwind;
     private long revision;
     private InstanceMetadata committedRow;
+    private String traceParent;
 
     private OrchestrationSession(String instanceId, String executionId,
             Function<String, Optional<Orchestrator>> orchestrators) {
@@ -67,6 +69,7 @@ public final class OrchestrationSession {
             Function<String, Optional<Orchestrator>> orchestrators) {
         OrchestrationSession session = new OrchestrationSession(instanceId, executionId, orchestrators);
         history.forEach(session.statusFold::apply);
+        history.forEach(session::noteTraceParent);
         session.ledger.recordAll(history);
         session.enqueue(history, true);
         return session;
@@ -134,8 +137,20 @@ public final class OrchestrationSession {
     /** Records events appended to history (status fold and task ledger); call once per appended event. */
     public RuntimeStatus record(List<HistoryEvent> appended) {
         appended.forEach(statusFold::apply);
+        appended.forEach(this::noteTraceParent);
         ledger.recordAll(appended);
         return statusFold.status();
+    }
+
+    private void noteTraceParent(HistoryEvent event) {
+        if (event instanceof ExecutionStarted started) {
+            traceParent = started.traceParent();
+        }
+    }
+
+    /** The trace context stored with the execution (its start's), or null. */
+    public String traceParent() {
+        return traceParent;
     }
 
     public RuntimeStatus status() {

@@ -18,6 +18,10 @@ final class StepOutput {
     final List<HistoryEvent> history = new ArrayList<>();
     final List<ActivityTask> activityTasks = new ArrayList<>();
     final List<InstanceMessage> messages = new ArrayList<>();
+    /** The context of the step's span: what the activities and sub-orchestrations it schedules carry. */
+    String traceParent;
+    /** The context stored with the instance: what its next execution (continue-as-new) carries. */
+    String instanceTraceParent;
 
     private List<HistoryEvent> replacedPrefix;
     private boolean instanceUnchanged;
@@ -65,6 +69,11 @@ final class StepOutput {
     void customStatus(String json) {
         customStatusSet = true;
         customStatus = json;
+    }
+
+    /** The failure the execution ended with in this step, as one line; null unless it failed. */
+    String failureSummary() {
+        return finalStatus == RuntimeStatus.Failed && failure != null ? failure.summary() : null;
     }
 
     void complete(RuntimeStatus status, String result, FailureDetails failureDetails) {

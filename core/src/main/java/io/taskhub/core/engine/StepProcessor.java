@@ -2,6 +2,8 @@ package io.taskhub.core.engine;
 
 import io.taskhub.core.lifecycle.InstanceLifecycle;
 import io.taskhub.core.telemetry.EngineMetrics;
+import io.taskhub.core.telemetry.EngineTracing;
+import io.taskhub.core.telemetry.TraceSpan;
 import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.history.ContinueAsNew;
 import io.taskhub.ports.history.EventRaised;
@@ -52,6 +54,7 @@ public final class StepProcessor {
     private final Duration unwindGrace;
     private final DroppedMessages drops;
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
+    private volatile EngineTracing tracing = EngineTracing.NONE;
 
     public StepProcessor(OrchestrationStore store, Function<String, Optional<Orchestrator>> orchestrators,
             SessionCache cache, int poisonLimit, Duration unwindGrace, DroppedMessages drops) {
@@ -66,6 +69,11 @@ public final class StepProcessor {
     /** Where the steps' starts, ends, timings and poison failures are counted. */
     public void reportTo(EngineMetrics target) {
         this.metrics = EngineMetrics.guarded(java.util.Objects.requireNonNull(target, "target"));
+    }
+
+    /** Where the spans of the steps go (see {@link EngineTracing}). */
+    public void traceTo(EngineTracing target) {
+        this.tracing = java.util.Objects.requireNonNull(target, "target");
     }
 
     /**
@@ -127,13 +135,17 @@ public final class StepProcessor {
         StepOutput step = new StepOutput(instance, now);
         List<ActivityWorkItem> handedOff;
         Checkpoint checkpoint;
-        try {
-            runStep(session, messages, step);
-            checkpoint = step.toCheckpoint();
-            handedOff = commit(item, checkpoint, handOff);
-        } catch (RuntimeException | Error e) {
-            discard(session);
-            throw e;
+        try (TraceSpan span = stepSpan(session, instance, messages, step)) {
+            try {
+                runStep(session, messages, step);
+                checkpoint = step.toCheckpoint();
+                handedOff = commit(item, checkpoint, handOff);
+            } catch (RuntimeException | Error e) {
+                span.failed(String.valueOf(e));
+                discard(session);
+                throw e;
+            }
+            markFailure(span, step);
         }
         afterCommit(session, instance, checkpoint, step);
         return handedOff;
@@ -177,8 +189,21 @@ public final class StepProcessor {
         }
         InstanceMetadata instance = session.committedRow();
         long started = System.nanoTime();
-        long expectedRevision = session.revision();
         StepOutput step = new StepOutput(instance, store.now());
+        try (TraceSpan span = stepSpan(session, instance, List.of(), step)) {
+            Optional<List<ActivityWorkItem>> committed = completeWithStep(activity, result, handOff, session, step,
+                    started);
+            if (committed.isPresent()) {
+                markFailure(span, step);
+            }
+            return committed;
+        }
+    }
+
+    private Optional<List<ActivityWorkItem>> completeWithStep(ActivityWorkItem activity, InstanceMessage result,
+            ActivityHandOff handOff, OrchestrationSession session, StepOutput step, long started) {
+        InstanceMetadata instance = step.instance;
+        long expectedRevision = session.revision();
         Checkpoint checkpoint;
         try {
             runStep(session, List.of(result), step);
@@ -213,6 +238,30 @@ public final class StepProcessor {
             afterCommit(session, instance.toBuilder().revision(expectedRevision).build(), checkpoint, step);
         }
         return committed;
+    }
+
+    /**
+     * Opens the step's span under the context stored with the instance (its start's, which a new execution's start
+     * message brings), and notes both contexts in the step for what it schedules.
+     */
+    private TraceSpan stepSpan(OrchestrationSession session, InstanceMetadata instance,
+            List<InstanceMessage> messages, StepOutput step) {
+        String stored = session.traceParent();
+        if (stored == null) {
+            ExecutionStarted start = firstOf(messages, ExecutionStarted.class);
+            stored = start == null ? null : start.traceParent();
+        }
+        TraceSpan span = tracing.step(instance.name(), instance.instanceId(), instance.executionId(), stored);
+        step.instanceTraceParent = stored;
+        step.traceParent = span.traceParent();
+        return span;
+    }
+
+    private static void markFailure(TraceSpan span, StepOutput step) {
+        String failure = step.failureSummary();
+        if (failure != null) {
+            span.failed(failure);
+        }
     }
 
     /**
@@ -391,7 +440,7 @@ public final class StepProcessor {
             step.history.add(action.toEvent(step.now));
             if (action instanceof Action.ScheduleTask task) {
                 step.activityTasks.add(new ActivityTask(instance.instanceId(), instance.executionId(), task.id(),
-                        task.name(), task.input()));
+                        task.name(), task.input(), step.traceParent));
             } else if (action instanceof Action.CreateTimer timer) {
                 step.messages.add(new InstanceMessage(instance.instanceId(), instance.executionId(),
                         new TimerFired(timer.fireAt(), timer.id(), timer.fireAt()), timer.fireAt()));
@@ -399,7 +448,8 @@ public final class StepProcessor {
                 ParentInstance parent = new ParentInstance(instance.instanceId(), instance.executionId(),
                         instance.name(), child.id());
                 ExecutionStarted start = new ExecutionStarted(step.now, child.name(), null, child.input(),
-                        derivedExecutionId(instance, "sub-orchestration " + child.id()), parent, null, null);
+                        derivedExecutionId(instance, "sub-orchestration " + child.id()), parent, null, null,
+                        step.traceParent);
                 step.messages.add(InstanceMessage.start(child.instanceId(), start, null,
                         InstanceLifecycle.startMessageReplaces()));
             } else if (action instanceof Action.SendEvent event) {
@@ -424,7 +474,7 @@ public final class StepProcessor {
             step.history.add(new ContinueAsNew(step.now, next.input()));
             String executionId = derivedExecutionId(instance, "continue-as-new");
             ExecutionStarted restart = new ExecutionStarted(step.now, instance.name(), instance.version(),
-                    next.input(), executionId, instance.parent(), null, instance.tags());
+                    next.input(), executionId, instance.parent(), null, instance.tags(), step.instanceTraceParent);
             step.messages.add(InstanceMessage.start(instance.instanceId(), restart, null,
                     InstanceLifecycle.startMessageReplaces()));
             for (EventRaised carried : next.carriedEvents()) {
@@ -536,8 +586,9 @@ public final class StepProcessor {
         step.replaceHistory(plan.history());
         step.reopen();
         for (TaskScheduled rerun : plan.activitiesToRerun()) {
+            // (rerun under the instance's own context: the step that first scheduled them is long gone)
             step.activityTasks.add(new ActivityTask(instance.instanceId(), instance.executionId(), rerun.taskId(),
-                    rerun.name(), rerun.input()));
+                    rerun.name(), rerun.input(), session.traceParent()));
         }
         for (String child : plan.childrenToRewind()) {
             step.messages.add(InstanceMessage.of(child, new ExecutionRewound(now, rewind.reason())));

@@ -73,12 +73,24 @@ final class ActivityQueue {
 
     /** Returns whether the task was released; a lost lease is ignored. */
     boolean abandon(ActivityWorkItem item, Duration retryDelay, Instant now) {
+        return release(item, retryDelay, now, true);
+    }
+
+    /** Gives the claim back: visible at once, and the claim not counted. */
+    boolean giveBack(ActivityWorkItem item, Instant now) {
+        return release(item, Duration.ZERO, now, false);
+    }
+
+    private boolean release(ActivityWorkItem item, Duration retryDelay, Instant now, boolean counted) {
         StoredTask t = heldBy(item);
         if (t == null) {
             return false;
         }
         t.lease = null;
         t.visibleAt = now.plus(retryDelay);
+        if (!counted) {
+            t.dequeueCount = Math.max(0, t.dequeueCount - 1);
+        }
         return true;
     }
 

@@ -318,6 +318,15 @@ final class HubState {
     }
 
     void abandon(OrchestrationWorkItem item, Duration retryDelay, Instant now) {
+        release(item, retryDelay, now, true);
+    }
+
+    /** Gives the claim back: visible at once, and the claim not counted. */
+    void giveBack(OrchestrationWorkItem item, Instant now) {
+        release(item, Duration.ZERO, now, false);
+    }
+
+    private void release(OrchestrationWorkItem item, Duration retryDelay, Instant now, boolean counted) {
         Leases.requireNotNegative(retryDelay, "retryDelay");
         InboxReceipt receipt = receiptOf(item);
         StoredInstance target = heldBy(item);
@@ -329,6 +338,9 @@ final class HubState {
         for (StoredMessage m : target.inbox) {
             if (delivered.contains(m.sequence)) {
                 m.visibleAt = visibleAt; // their dequeue counts were raised when they were delivered
+                if (!counted) {
+                    m.dequeueCount = Math.max(0, m.dequeueCount - 1);
+                }
             }
         }
         target.lease = null;

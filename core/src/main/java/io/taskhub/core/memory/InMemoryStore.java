@@ -235,6 +235,11 @@ public final class InMemoryStore implements OrchestrationStore {
         locked(() -> state.abandon(item, retryDelay, now()));
     }
 
+    @Override
+    public void returnOrchestrationWorkItem(OrchestrationWorkItem item) {
+        locked(() -> state.giveBack(item, now()));
+    }
+
     // ---- activity work items ------------------------------------------------------------------------------
 
     @Override
@@ -274,6 +279,15 @@ public final class InMemoryStore implements OrchestrationStore {
         Leases.requireNotNegative(retryDelay, "retryDelay");
         locked(() -> {
             if (state.activities().abandon(item, retryDelay, now())) {
+                workChanged();
+            }
+        });
+    }
+
+    @Override
+    public void returnActivityWorkItem(ActivityWorkItem item) {
+        locked(() -> {
+            if (state.activities().giveBack(item, now())) {
                 workChanged();
             }
         });

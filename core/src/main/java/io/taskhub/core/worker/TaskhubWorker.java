@@ -8,10 +8,14 @@ import io.taskhub.core.engine.StepProcessor;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.registry.WorkerDirectory;
 import io.taskhub.core.telemetry.EngineMetrics;
+import io.taskhub.core.telemetry.EngineTracing;
+import io.taskhub.core.telemetry.TraceSpan;
 import io.taskhub.ports.client.ManagementLinks;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.errors.LockLostException;
+import io.taskhub.ports.history.TaskFailed;
 import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.InstanceClaim;
 import io.taskhub.ports.store.InstanceMessage;
@@ -60,6 +64,8 @@ public final class TaskhubWorker implements AutoCloseable {
     private WorkerPresence presence;
     private volatile WorkContext context = WorkContext.NONE;
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
+    private volatile EngineTracing tracing = EngineTracing.NONE;
+    private final SuspectGate suspects = new SuspectGate();
     /** The names this worker runs, as claim filters: made once at start, not at every claim. */
     private volatile NameFilter ownOrchestrators;
     private volatile NameFilter ownActivities;
@@ -91,6 +97,13 @@ public final class TaskhubWorker implements AutoCloseable {
         this.metrics = guarded;
         steps.reportTo(guarded);
         droppedMessages.reportTo(guarded);
+        return this;
+    }
+
+    /** Where the spans of the worker's steps and activity runs go (see {@link EngineTracing}); before {@link #start()}. */
+    public TaskhubWorker withTracing(EngineTracing engineTracing) {
+        this.tracing = java.util.Objects.requireNonNull(engineTracing, "engineTracing");
+        steps.traceTo(engineTracing);
         return this;
     }
 
@@ -247,6 +260,27 @@ public final class TaskhubWorker implements AutoCloseable {
 
     /** Processes one step; returns the activities its commit handed to this worker (their places reserved). */
     private List<ActivityWorkItem> runStep(OrchestrationWorkItem item) {
+        if (!enterGate(item.dequeueCount())) {
+            abandon(() -> store.returnOrchestrationWorkItem(item));
+            return List.of();
+        }
+        try {
+            return runStepInGate(item);
+        } finally {
+            suspects.leave(item.dequeueCount());
+        }
+    }
+
+    /** Whether work of {@code attempts} may start now (see {@link SuspectGate}); if not, it goes back uncounted. */
+    private boolean enterGate(int attempts) {
+        try {
+            return suspects.enter(attempts);
+        } catch (InterruptedException stopping) {
+            return false; // the worker stops: the work goes back
+        }
+    }
+
+    private List<ActivityWorkItem> runStepInGate(OrchestrationWorkItem item) {
         busy.incrementAndGet();
         leases.track(item, () -> store.renewOrchestrationWorkItem(item, options.leaseDuration()));
         context.enter(item.instanceId(), item.instance().executionId(), item.instance().name());
@@ -270,12 +304,31 @@ public final class TaskhubWorker implements AutoCloseable {
 
     /** Runs one activity and commits its result ({@link #complete}); returns what follows on this thread. */
     private Next runActivity(ActivityWorkItem item) {
+        if (!enterGate(item.dequeueCount())) {
+            abandon(() -> store.returnActivityWorkItem(item));
+            return Next.NOTHING;
+        }
+        try {
+            return runActivityInGate(item);
+        } finally {
+            suspects.leave(item.dequeueCount());
+        }
+    }
+
+    private Next runActivityInGate(ActivityWorkItem item) {
         busy.incrementAndGet();
         leases.track(item, () -> store.renewActivityWorkItem(item, options.leaseDuration()));
         context.enter(item.task().instanceId(), item.task().executionId(), item.task().name());
         try {
             long started = System.nanoTime();
-            InstanceMessage result = activities.run(item, store.now());
+            InstanceMessage result;
+            ActivityTask task = item.task();
+            try (TraceSpan span = tracing.activity(task.name(), task.instanceId(), task.taskId(), task.traceParent())) {
+                result = activities.run(item, store.now());
+                if (result.event() instanceof TaskFailed failed) {
+                    span.failed(failed.failure().summary());
+                }
+            }
             metrics.activityRan(item.task().name(), Duration.ofNanos(System.nanoTime() - started));
             Next next = complete(item, result);
             if (item.dequeueCount() > options.poisonLimit()) {
@@ -420,6 +473,18 @@ public final class TaskhubWorker implements AutoCloseable {
      */
     private <T> Optional<T> claim(java.util.function.Supplier<Optional<T>> claimer, Runnable whenNone) {
         Optional<T> item;
+        try {
+            // Nothing is claimed while work suspected of crashing the process runs alone (SuspectGate).
+            while (!suspects.awaitClear(options.maxIdleWait())) {
+                if (!running) {
+                    whenNone.run();
+                    return Optional.empty();
+                }
+            }
+        } catch (InterruptedException stopping) {
+            whenNone.run();
+            return Optional.empty();
+        }
         try {
             item = claimer.get();
         } catch (RuntimeException e) {

@@ -198,6 +198,14 @@ public interface OrchestrationStore {
      */
     void abandonOrchestrationWorkItem(OrchestrationWorkItem item, Duration retryDelay);
 
+    /**
+     * Gives back a work item its worker did not start: the lock is released, the messages are visible again at
+     * once, and this claim does not count as an attempt (their dequeue counts are what they were before it). A
+     * worker that is about to run work suspected of crashing processes gives back what it holds meanwhile, so that
+     * a crash counts against the suspect only. A lost lease is ignored.
+     */
+    void returnOrchestrationWorkItem(OrchestrationWorkItem item);
+
     // ---- activity work items ------------------------------------------------------------------------------
 
     /** Claims the oldest visible activity task; never blocks; empty when none. */
@@ -238,6 +246,12 @@ public interface OrchestrationStore {
 
     /** Makes the task visible again after {@code retryDelay}; a lost lease is ignored. */
     void abandonActivityWorkItem(ActivityWorkItem item, Duration retryDelay);
+
+    /**
+     * Gives back a task its worker did not start, visible again at once, without this claim counting as an attempt
+     * (see {@link #returnOrchestrationWorkItem}). A lost lease is ignored.
+     */
+    void returnActivityWorkItem(ActivityWorkItem item);
     /**
      * Commits an activity's result together with the step it brings, in one transaction: the caller computed
      * {@code step} from its own state of the result's instance at revision {@code expectedRevision}, as if it had

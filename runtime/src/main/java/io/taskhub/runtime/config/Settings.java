@@ -87,6 +87,9 @@ public final class Settings {
                     + " logging configuration decides", "text", "json");
     public static final Setting LOG_PAYLOADS = Setting.bool("log.payloads", false,
             "Log lines may carry what users sent (a termination's reason); off, they name instances and kinds only");
+    public static final Setting TRACING_ENABLED = Setting.bool("tracing.enabled", false,
+            "Open OpenTelemetry spans (an instance's creation, steps and activity runs, one trace per instance) on"
+                    + " the process's GlobalOpenTelemetry: the OpenTelemetry Java agent's, or one the host registered");
     public static final Setting WORKER_UNKNOWN_NAME_TIMEOUT = Setting.secondsOrNever("worker.unknownNameTimeout",
             "How long work for an orchestrator or activity that no running worker has may wait before it is failed"
                     + " (never: it waits for a worker that has it)");
@@ -97,7 +100,7 @@ public final class Settings {
             HTTP_HOST, HTTP_PORT, HTTP_API_KEYS, HTTP_ALLOW_INSECURE, HTTP_MAX_REQUEST_BYTES, HTTP_PUBLIC_URL,
             HTTP_TASK_HUBS, HTTP_IDLE_TIMEOUT, HTTP_ENABLED, PLUGINS_PATH, CLIENT_START_TIMEOUT,
             WORKER_ORCHESTRATIONS, WORKER_ACTIVITIES, WORKER_LEASE, WORKER_CACHE, WORKER_POISON_LIMIT,
-            WORKER_UNKNOWN_NAME_TIMEOUT, WORKER_HAND_OFF, LOG_FORMAT, LOG_PAYLOADS, SAMPLES_ENABLED);
+            WORKER_UNKNOWN_NAME_TIMEOUT, WORKER_HAND_OFF, LOG_FORMAT, LOG_PAYLOADS, TRACING_ENABLED, SAMPLES_ENABLED);
 
     /** The launcher's own variables ({@code bin/taskhub}, {@code ./taskhub}): not settings, so not refused. */
     /** The launcher's name for the settings file (the distribution's bin/taskhub sets it); not a setting. */

@@ -1,0 +1,89 @@
+package io.taskhub.core.worker;
+
+import java.time.Duration;
+
+/**
+ * Keeps work suspected of crashing its worker from taking other work down with it. A crash counts as a failed
+ * attempt for everything the process held at the time, so an instance whose step kills the process (a native
+ * crash, an out-of-memory kill) would push whatever ran beside it towards the poison limit too, and work claimed at
+ * the same moment as it after each restart would follow it to that limit.
+ *
+ * <p>Work that has already failed {@value #SUSPECT_ATTEMPTS} - 1 times or more is a suspect, and runs alone in the
+ * process: it waits until the work in progress is done, nothing is claimed meanwhile, and work claimed before the
+ * gate closed is given back without counting as an attempt. A crash during it then counts against it alone. The
+ * first failures are not suspected, so that the retries after an outage (every step of it failed once) keep their
+ * concurrency.
+ */
+final class SuspectGate {
+    /** The attempt from which work is a suspect. */
+    static final int SUSPECT_ATTEMPTS = 3;
+    /** How long a suspect waits for the work in progress before it runs anyway (isolation is best effort). */
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
+
+    private final Object lock = new Object();
+    private int running;
+    private boolean suspectHolds;
+
+    static boolean isSuspect(int attempts) {
+        return attempts >= SUSPECT_ATTEMPTS;
+    }
+
+    /** Before a claim: waits (at most {@code maxWait}) while a suspect holds the process; true once none does. */
+    boolean awaitClear(Duration maxWait) throws InterruptedException {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        synchronized (lock) {
+            while (suspectHolds) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                lock.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Before starting work of {@code attempts}: true when it may run (then {@link #leave} after it); false when it
+     * must be given back uncounted (a suspect holds the process, or it is a suspect and another one does).
+     */
+    boolean enter(int attempts) throws InterruptedException {
+        synchronized (lock) {
+            if (suspectHolds) {
+                return false;
+            }
+            if (!isSuspect(attempts)) {
+                running++;
+                return true;
+            }
+            suspectHolds = true;
+            long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
+            try {
+                while (running > 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break; // something runs long: run beside it rather than hold the process for ever
+                    }
+                    lock.wait(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                suspectHolds = false;
+                lock.notifyAll();
+                throw e;
+            }
+            running++;
+            return true;
+        }
+    }
+
+    /** After work that {@link #enter} let run. */
+    void leave(int attempts) {
+        synchronized (lock) {
+            running--;
+            if (isSuspect(attempts)) {
+                suspectHolds = false;
+            }
+            lock.notifyAll();
+        }
+    }
+}
