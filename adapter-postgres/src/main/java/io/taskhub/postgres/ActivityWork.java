@@ -126,7 +126,6 @@ final class ActivityWork {
         }
     }
 
-    /** Makes the task visible again after {@code retryDelay}; a lost lease is ignored. */
     /** Releases the task and delays it; {@code counted} false takes back the claim's raise of its count. */
     void abandon(Connection c, ActivityWorkItem item, Duration retryDelay, Instant now, Notices notices,
             boolean counted) throws SQLException {

@@ -292,7 +292,6 @@ final class OrchestrationWork {
         }
     }
 
-    /** Releases the lease; the delivered messages come back after {@code retryDelay}. A lost lease is ignored. */
     /** Releases the instance and delays its messages; {@code counted} false takes back the claim's count. */
     void abandon(Connection c, OrchestrationWorkItem item, Duration retryDelay, Instant now, Notices notices,
             boolean counted) throws SQLException {

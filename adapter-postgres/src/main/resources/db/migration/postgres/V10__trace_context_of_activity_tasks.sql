@@ -3,20 +3,10 @@
 -- column without a default rewrites nothing.
 ALTER TABLE ${flyway:defaultSchema}.activity_tasks ADD COLUMN trace_parent TEXT;
 
--- The step functions of V9 take each task's trace context beside its other fields (p_task_trace_parents, in the
--- order of the other task arrays); otherwise they are unchanged. A function's parameters cannot be altered in
--- place, so the old ones are dropped and made again, in one transaction with the column.
-DROP FUNCTION ${flyway:defaultSchema}.commit_step(TEXT, TEXT, TIMESTAMPTZ, TEXT, BIGINT[], BOOLEAN, BOOLEAN, TEXT,
-    TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TIMESTAMPTZ, TIMESTAMPTZ, TIMESTAMPTZ, TIMESTAMPTZ, SMALLINT, TEXT,
-    TEXT, TEXT, INTEGER, TEXT, BOOLEAN, TEXT[], TEXT[], TEXT[], INTEGER[], TEXT[], TEXT[], TEXT[], TEXT,
-    TIMESTAMPTZ, TEXT[], TEXT[], TEXT, TEXT);
-DROP FUNCTION ${flyway:defaultSchema}.commit_result_with_step(TEXT, TEXT, TIMESTAMPTZ, BIGINT, TEXT, BIGINT,
-    BOOLEAN, BOOLEAN, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, TIMESTAMPTZ, TIMESTAMPTZ, TIMESTAMPTZ,
-    TIMESTAMPTZ, SMALLINT, TEXT, TEXT, TEXT, INTEGER, TEXT, BOOLEAN, TEXT[], TEXT[], TEXT[], INTEGER[], TEXT[],
-    TEXT[], TEXT[], TEXT, TIMESTAMPTZ, TEXT[], TEXT[]);
-DROP FUNCTION ${flyway:defaultSchema}.write_step(TEXT, TEXT, TEXT, TIMESTAMPTZ, BOOLEAN, TEXT[], TEXT[], TEXT[],
-    INTEGER[], TEXT[], TEXT[], TEXT[], TEXT, TIMESTAMPTZ, TEXT[], TEXT[]);
-
+-- The step functions of V9, taking each task's trace context beside its other fields (p_task_trace_parents, in the
+-- order of the other task arrays); otherwise unchanged. They are overloads: V9's stay, so that workers of the
+-- previous version keep committing during a rolling upgrade (their tasks carry no trace context). A later
+-- migration drops them.
 CREATE FUNCTION ${flyway:defaultSchema}.write_step(
     p_hub TEXT, p_instance_id TEXT, p_execution_id TEXT, p_now TIMESTAMPTZ,
     p_replace_history BOOLEAN, p_history TEXT[],

@@ -130,10 +130,12 @@ abstract class ChaosContract {
             double refusedLate;
             String outage = "no database server to stop";
             try (Workers workers = new Workers(taskhub, dir.resolve("logs"))) {
-                String crashingActivity = crashesWorkers() ? workers.any().start(
-                        ChaosPlugin.CALLS_CRASHING_ACTIVITY, "crashing-activity", null) : null;
-                String crashingOrchestrator = crashesWorkers() ? workers.any().start(
-                        ChaosPlugin.CRASHING_ORCHESTRATOR, "crashing-orchestrator", null) : null;
+                List<String> crashingActivity = crashesWorkers()
+                        ? startUntilAcknowledged(workers, ChaosPlugin.CALLS_CRASHING_ACTIVITY, "crashing-activity")
+                        : List.of();
+                List<String> crashingOrchestrator = crashesWorkers()
+                        ? startUntilAcknowledged(workers, ChaosPlugin.CRASHING_ORCHESTRATOR, "crashing-orchestrator")
+                        : List.of();
                 Killer killer = new Killer(workers, new Random(random.nextLong()));
                 killer.start();
                 try {
@@ -204,20 +206,54 @@ abstract class ChaosContract {
     }
 
     /**
-     * The crashing activity was given up at the poison limit, and its orchestrator went on with the failure; the
-     * crashing orchestrator was failed. Each took down a process {@value #POISON_LIMIT} times first.
+     * Starts {@code orchestrator} under a new id per attempt until a server acknowledges one (the server asked may
+     * be taken down by a crashing instance meanwhile); returns every id tried, the acknowledged one last. An
+     * unanswered start may still have been stored.
      */
-    private static void assertPoisoned(Workers workers, String crashingActivity, String crashingOrchestrator) {
-        JsonNode caller = workers.awaitFinished(crashingActivity);
-        assertThat(caller.path("runtimeStatus").asText()).as("%s", caller).isEqualTo("Completed");
-        assertThat(caller.path("output").asText()).as("%s", caller)
-                .startsWith("PoisonMessage: Activity '" + ChaosPlugin.CRASHING_ACTIVITY + "' did not complete after")
-                .contains("(the limit is " + POISON_LIMIT + ")");
-        JsonNode crashing = workers.awaitFinished(crashingOrchestrator);
-        assertThat(crashing.path("runtimeStatus").asText()).as("%s", crashing).isEqualTo("Failed");
-        assertThat(crashing.path("output").asText()).as("%s", crashing)
-                .startsWith("PoisonMessage: Instance '" + crashingOrchestrator + "' could not complete a step after")
-                .contains("(the limit is " + POISON_LIMIT + ")");
+    private static List<String> startUntilAcknowledged(Workers workers, String orchestrator, String baseId)
+            throws InterruptedException {
+        List<String> tried = new ArrayList<>();
+        for (int attempt = 0; ; attempt++) {
+            String id = baseId + "-" + attempt;
+            tried.add(id);
+            try {
+                workers.any().start(orchestrator, id, null);
+                return tried;
+            } catch (AssertionError notAcknowledged) {
+                if (attempt > 20) {
+                    throw notAcknowledged;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /**
+     * Each crashing activity was given up at the poison limit, and its orchestrator went on with the failure; each
+     * crashing orchestrator was failed. The acknowledged starts must exist; an unanswered one counts if stored.
+     */
+    private static void assertPoisoned(Workers workers, List<String> crashingActivity,
+            List<String> crashingOrchestrator) {
+        for (String id : crashingActivity) {
+            JsonNode caller = workers.awaitFinishedIfStored(id, id.equals(crashingActivity.get(crashingActivity.size()
+                    - 1)));
+            if (caller != null) {
+                assertThat(caller.path("runtimeStatus").asText()).as("%s", caller).isEqualTo("Completed");
+                assertThat(caller.path("output").asText()).as("%s", caller).startsWith("PoisonMessage: Activity '"
+                        + ChaosPlugin.CRASHING_ACTIVITY + "' did not complete after")
+                        .contains("(the limit is " + POISON_LIMIT + ")");
+            }
+        }
+        for (String id : crashingOrchestrator) {
+            JsonNode crashing = workers.awaitFinishedIfStored(id, id.equals(crashingOrchestrator.get(
+                    crashingOrchestrator.size() - 1)));
+            if (crashing != null) {
+                assertThat(crashing.path("runtimeStatus").asText()).as("%s", crashing).isEqualTo("Failed");
+                assertThat(crashing.path("output").asText()).as("%s", crashing)
+                        .startsWith("PoisonMessage: Instance '" + id + "' could not complete a step after")
+                        .contains("(the limit is " + POISON_LIMIT + ")");
+            }
+        }
         // Each crashed the process running it at least once (a kill may have ended some of their attempts first).
         assertThat(workers.crashes.get()).as("processes the crashing functions ended").isGreaterThanOrEqualTo(2);
     }
@@ -502,11 +538,21 @@ abstract class ChaosContract {
 
         /** Polls through whichever server is up until the instance has finished. */
         JsonNode awaitFinished(String id) {
+            return awaitFinishedIfStored(id, true); // (a server polled that goes down is replaced by the other)
+        }
+
+        /**
+         * Polls until the instance has finished; null when it does not exist ({@code mustExist} false: a start
+         * that got no answer and was not stored).
+         */
+        JsonNode awaitFinishedIfStored(String id, boolean mustExist) {
             for (int attempt = 0; ; attempt++) {
                 try {
+                    if (!mustExist && any().status(id).isEmpty()) {
+                        return null;
+                    }
                     return any().awaitStatus(id, "Completed", "Failed", "Terminated");
                 } catch (AssertionError e) {
-                    // the server polled went down (a crash or a kill): ask the other
                     if (attempt >= 20 || !(e.getCause() instanceof IOException)) {
                         throw e;
                     }

@@ -62,6 +62,21 @@ abstract class ManagementCommandsContract {
     /** The task hub of this class (the server's default). */
     protected abstract String taskHub();
 
+    /**
+     * Whether this subclass runs test {@code testName}; every one by default. A subclass that runs a part says why:
+     * each command is a JVM of its own, and the test command's time is bounded.
+     */
+    protected boolean runs(String testName) {
+        return true;
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void onlyWhatThisSubclassRuns(org.junit.jupiter.api.TestInfo test) {
+        String name = test.getTestMethod().orElseThrow().getName();
+        org.junit.jupiter.api.Assumptions.assumeTrue(runs(name), () -> getClass().getSimpleName() + " leaves out "
+                + name + " (see its runs())");
+    }
+
     @BeforeAll
     void startServer(@TempDir Path directory) throws IOException {
         work = Files.createDirectories(directory.resolve("cli"));

@@ -2,6 +2,7 @@ package io.taskhub.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -164,15 +165,41 @@ class TracingTest {
         }
     }
 
+    /** With tracing.enabled the spans go to GlobalOpenTelemetry (the Java agent's, or one the host registered). */
     @Test
-    void withoutTracing_theCallersContextIsStillCarriedThroughTheInstance() throws Exception {
+    void tracingEnabled_sendsTheSpansToTheGlobalOpenTelemetry() {
+        GlobalOpenTelemetry.resetForTest();
+        GlobalOpenTelemetry.set(openTelemetry);
+        try (Taskhub taskhub = taskhub().setting("tracing.enabled", "true").start()) {
+            String id = taskhub.client().startNew(StartInstanceRequest.of("Greet", "\"d\""));
+            taskhub.client().waitForCompletion(id, Duration.ofSeconds(60)).orElseThrow();
+
+            List<SpanData> spans = awaitSpans(s -> s.getName().equals("activity:Shout"), 1);
+            SpanData creation = only(spans, "create_orchestration:Greet");
+            assertThat(named(spans, "orchestration:Greet")).extracting(SpanData::getParentSpanId)
+                    .containsOnly(creation.getSpanId());
+        } finally {
+            GlobalOpenTelemetry.resetForTest();
+        }
+    }
+
+    /**
+     * Off (the default), Taskhub opens no span, even with a global OpenTelemetry registered; a caller's context is
+     * still stored with the instance, for workers that do trace.
+     */
+    @Test
+    void withoutTracing_noSpanIsOpened_butTheCallersContextIsCarriedThroughTheInstance() throws Exception {
         String header = "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01";
+        GlobalOpenTelemetry.resetForTest();
+        GlobalOpenTelemetry.set(openTelemetry);
         try (Taskhub taskhub = taskhub().start()) {
             String id = startOverHttp(taskhub, "Greet", header);
             taskhub.client().waitForCompletion(id, Duration.ofSeconds(60)).orElseThrow();
 
             ExecutionStarted stored = storedStart(taskhub, id);
             assertThat(stored.traceParent()).as("stored for a worker that traces").isEqualTo(header);
+        } finally {
+            GlobalOpenTelemetry.resetForTest();
         }
         assertThat(exported.getFinishedSpanItems()).as("only the activity's own span").extracting(SpanData::getName)
                 .containsExactly("inside Shout");

@@ -187,15 +187,14 @@ public final class DefaultTaskhubClient implements TaskhubClient {
         for (int i = 0; i < requests.size(); i++) {
             try {
                 NewInstance prepared = prepare(requests.get(i));
-                TraceSpan span = creationSpan(prepared, requests.get(i));
-                spans.add(span);
-                NewInstance start = traced(prepared, span);
-                Integer earlier = firstWithId.putIfAbsent(start.instanceId(), i);
+                Integer earlier = firstWithId.putIfAbsent(prepared.instanceId(), i);
                 if (earlier != null) {
-                    throw new InvalidArgumentException("Instance id '" + start.instanceId() + "' is also item "
+                    throw new InvalidArgumentException("Instance id '" + prepared.instanceId() + "' is also item "
                             + earlier + " of the batch.");
                 }
-                valid.put(i, start);
+                TraceSpan span = creationSpan(prepared, requests.get(i));
+                spans.add(span);
+                valid.put(i, traced(prepared, span));
             } catch (InvalidArgumentException e) {
                 outcomes[i] = StartOutcome.refused(i, e.getMessage());
             }

@@ -100,7 +100,7 @@ public final class DefaultTaskhubClients implements TaskhubClients {
         return clients.computeIfAbsent(key, k -> {
             var store = backend.taskHub(spelling);
             store.createTaskHubIfNotExists();
-            return new DefaultTaskhubClient(store, registry, startTimeout).traceTo(tracing);
+            return new DefaultTaskhubClient(store, registry, startTimeout).traceTo(tracing.forTaskHub(spelling));
         });
     }
 

@@ -15,6 +15,11 @@ public interface EngineTracing {
     EngineTracing NONE = new EngineTracing() {
     };
 
+    /** The same tracing, for the work of task hub {@code name} (its spans say so). */
+    default EngineTracing forTaskHub(String name) {
+        return this;
+    }
+
     /**
      * The span of the creation of instance {@code instanceId} of orchestrator {@code name}.
      *

@@ -8,24 +8,33 @@ import java.time.Duration;
  * crash, an out-of-memory kill) would push whatever ran beside it towards the poison limit too, and work claimed at
  * the same moment as it after each restart would follow it to that limit.
  *
- * <p>Work that has already failed {@value #SUSPECT_ATTEMPTS} - 1 times or more is a suspect, and runs alone in the
- * process: it waits until the work in progress is done, nothing is claimed meanwhile, and work claimed before the
- * gate closed is given back without counting as an attempt. A crash during it then counts against it alone. The
- * first failures are not suspected, so that the retries after an outage (every step of it failed once) keep their
- * concurrency.
+ * <p>Work at its {@link #firstSuspectAttempt()}th attempt or later (halfway to the poison limit, the third at the
+ * least) is a suspect, and runs alone in the process: it waits until the work in progress is done, nothing is claimed meanwhile, and work claimed before the
+ * gate closed is given back without counting as an attempt. A crash during it then counts against it alone, and
+ * what ran beside its earlier attempts stays below the limit. The first failures are not suspected, so that the
+ * retries after an outage (every step of it failed once) keep their concurrency. Work past the poison limit is no suspect either: it runs no user code, only its failure is stored.
  */
 final class SuspectGate {
-    /** The attempt from which work is a suspect. */
-    static final int SUSPECT_ATTEMPTS = 3;
+    private static final int EARLIEST_SUSPECT_ATTEMPT = 3;
     /** How long a suspect waits for the work in progress before it runs anyway (isolation is best effort). */
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
 
     private final Object lock = new Object();
+    private final int poisonLimit;
     private int running;
     private boolean suspectHolds;
 
-    static boolean isSuspect(int attempts) {
-        return attempts >= SUSPECT_ATTEMPTS;
+    SuspectGate(int poisonLimit) {
+        this.poisonLimit = poisonLimit;
+    }
+
+    /** The attempt from which work is a suspect. */
+    int firstSuspectAttempt() {
+        return Math.max(EARLIEST_SUSPECT_ATTEMPT, (poisonLimit + 1) / 2);
+    }
+
+    boolean isSuspect(int attempts) {
+        return attempts >= firstSuspectAttempt() && attempts <= poisonLimit;
     }
 
     /** Before a claim: waits (at most {@code maxWait}) while a suspect holds the process; true once none does. */

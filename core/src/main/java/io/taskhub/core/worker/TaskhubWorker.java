@@ -65,7 +65,7 @@ public final class TaskhubWorker implements AutoCloseable {
     private volatile WorkContext context = WorkContext.NONE;
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
     private volatile EngineTracing tracing = EngineTracing.NONE;
-    private final SuspectGate suspects = new SuspectGate();
+    private final SuspectGate suspects;
     /** The names this worker runs, as claim filters: made once at start, not at every claim. */
     private volatile NameFilter ownOrchestrators;
     private volatile NameFilter ownActivities;
@@ -89,6 +89,7 @@ public final class TaskhubWorker implements AutoCloseable {
         this.activities = new ActivityRunner(registry, options.poisonLimit(), client, links);
         this.unknownNames = new UnknownNames(options, new WorkerDirectory(store));
         this.activityPlaces = new Semaphore(options.activityConcurrency());
+        this.suspects = new SuspectGate(options.poisonLimit());
     }
 
     /** Where the worker's events are counted (see {@link EngineMetrics}); before {@link #start()}. */
@@ -260,14 +261,20 @@ public final class TaskhubWorker implements AutoCloseable {
 
     /** Processes one step; returns the activities its commit handed to this worker (their places reserved). */
     private List<ActivityWorkItem> runStep(OrchestrationWorkItem item) {
-        if (!enterGate(item.dequeueCount())) {
-            abandon(() -> store.returnOrchestrationWorkItem(item));
-            return List.of();
-        }
+        // The lease is kept while the item waits for its turn at the gate, as while it runs.
+        leases.track(item, () -> store.renewOrchestrationWorkItem(item, options.leaseDuration()));
         try {
-            return runStepInGate(item);
+            if (!enterGate(item.dequeueCount())) {
+                abandon(() -> store.returnOrchestrationWorkItem(item));
+                return List.of();
+            }
+            try {
+                return runStepInGate(item);
+            } finally {
+                suspects.leave(item.dequeueCount());
+            }
         } finally {
-            suspects.leave(item.dequeueCount());
+            leases.untrack(item);
         }
     }
 
@@ -282,7 +289,6 @@ public final class TaskhubWorker implements AutoCloseable {
 
     private List<ActivityWorkItem> runStepInGate(OrchestrationWorkItem item) {
         busy.incrementAndGet();
-        leases.track(item, () -> store.renewOrchestrationWorkItem(item, options.leaseDuration()));
         context.enter(item.instanceId(), item.instance().executionId(), item.instance().name());
         try {
             return steps.process(item, handOff);
@@ -304,20 +310,24 @@ public final class TaskhubWorker implements AutoCloseable {
 
     /** Runs one activity and commits its result ({@link #complete}); returns what follows on this thread. */
     private Next runActivity(ActivityWorkItem item) {
-        if (!enterGate(item.dequeueCount())) {
-            abandon(() -> store.returnActivityWorkItem(item));
-            return Next.NOTHING;
-        }
+        leases.track(item, () -> store.renewActivityWorkItem(item, options.leaseDuration()));
         try {
-            return runActivityInGate(item);
+            if (!enterGate(item.dequeueCount())) {
+                abandon(() -> store.returnActivityWorkItem(item));
+                return Next.NOTHING;
+            }
+            try {
+                return runActivityInGate(item);
+            } finally {
+                suspects.leave(item.dequeueCount());
+            }
         } finally {
-            suspects.leave(item.dequeueCount());
+            leases.untrack(item);
         }
     }
 
     private Next runActivityInGate(ActivityWorkItem item) {
         busy.incrementAndGet();
-        leases.track(item, () -> store.renewActivityWorkItem(item, options.leaseDuration()));
         context.enter(item.task().instanceId(), item.task().executionId(), item.task().name());
         try {
             long started = System.nanoTime();

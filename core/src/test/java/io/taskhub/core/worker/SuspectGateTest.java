@@ -9,15 +9,25 @@ import org.junit.jupiter.api.Test;
 
 /** Work suspected of crashing the process runs alone; what was claimed beside it goes back uncounted. */
 class SuspectGateTest {
-    private final SuspectGate gate = new SuspectGate();
+    private static final int POISON_LIMIT = 10;
+    private final SuspectGate gate = new SuspectGate(POISON_LIMIT);
+
+    @Test
+    void suspects_areThoseHalfwayToThePoisonLimit_fromTheThirdAttempt() {
+        assertThat(gate.firstSuspectAttempt()).isEqualTo(5);
+        assertThat(new SuspectGate(4).firstSuspectAttempt()).isEqualTo(3);
+        assertThat(new SuspectGate(1000).isSuspect(3)).isFalse();
+    }
 
     @Test
     void firstAttemptsAndRetries_runSideBySide() throws Exception {
         assertThat(gate.enter(1)).isTrue();
         assertThat(gate.enter(2)).as("a retry after one failure (an outage, say) is no suspect").isTrue();
+        assertThat(gate.enter(POISON_LIMIT + 1)).as("past the limit it runs no code: no suspect").isTrue();
         assertThat(gate.awaitClear(Duration.ZERO)).isTrue();
         gate.leave(1);
         gate.leave(2);
+        gate.leave(POISON_LIMIT + 1);
     }
 
     @Test
@@ -25,7 +35,7 @@ class SuspectGateTest {
         assertThat(gate.enter(1)).isTrue();
         CompletableFuture<Boolean> suspect = CompletableFuture.supplyAsync(() -> {
             try {
-                return gate.enter(SuspectGate.SUSPECT_ATTEMPTS);
+                return gate.enter(gate.firstSuspectAttempt());
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -39,9 +49,9 @@ class SuspectGateTest {
 
         assertThat(suspect.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(gate.enter(1)).as("work claimed meanwhile goes back").isFalse();
-        assertThat(gate.enter(SuspectGate.SUSPECT_ATTEMPTS + 1)).as("so does another suspect").isFalse();
+        assertThat(gate.enter(gate.firstSuspectAttempt() + 1)).as("so does another suspect").isFalse();
 
-        gate.leave(SuspectGate.SUSPECT_ATTEMPTS);
+        gate.leave(gate.firstSuspectAttempt());
 
         assertThat(gate.awaitClear(Duration.ZERO)).isTrue();
         assertThat(gate.enter(1)).isTrue();

@@ -3,6 +3,7 @@ package io.taskhub.runtime.tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -33,15 +34,39 @@ public final class OpenTelemetryTracing implements EngineTracing {
     private final String taskHub;
 
     public OpenTelemetryTracing(OpenTelemetry openTelemetry, String taskHub) {
-        this.tracer = openTelemetry.getTracer(INSTRUMENTATION);
+        this(openTelemetry.getTracer(INSTRUMENTATION), taskHub);
+    }
+
+    private OpenTelemetryTracing(Tracer tracer, String taskHub) {
+        this.tracer = tracer;
         this.taskHub = taskHub;
     }
 
     @Override
+    public EngineTracing forTaskHub(String name) {
+        return name.equals(taskHub) ? this : new OpenTelemetryTracing(tracer, name);
+    }
+
+    @Override
     public TraceSpan creation(String name, String instanceId, String parentTraceParent) {
-        Context parent = parentTraceParent != null ? contextOf(parentTraceParent) : Context.current();
-        return open(tracer.spanBuilder("create_orchestration:" + name).setParent(parent)
+        return open(tracer.spanBuilder("create_orchestration:" + name).setParent(creationParent(parentTraceParent))
                 .setSpanKind(SpanKind.PRODUCER), name, instanceId, false);
+    }
+
+    /**
+     * The caller's context: the current span when it belongs to the given trace (under the OpenTelemetry Java
+     * agent, the HTTP request's server span, itself a child of the request's traceparent header), else the given
+     * context, else the current span if any (none: the instance starts a trace of its own).
+     */
+    private static Context creationParent(String traceParent) {
+        Context current = Context.current();
+        if (traceParent == null) {
+            return current;
+        }
+        Context given = contextOf(traceParent);
+        SpanContext active = Span.fromContext(current).getSpanContext();
+        return active.isValid() && active.getTraceId().equals(Span.fromContext(given).getSpanContext().getTraceId())
+                ? current : given;
     }
 
     @Override
