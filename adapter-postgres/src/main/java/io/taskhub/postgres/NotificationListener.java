@@ -49,6 +49,8 @@ final class NotificationListener implements AutoCloseable {
         thread.start();
     }
 
+    private final java.util.concurrent.atomic.AtomicLong connections = new java.util.concurrent.atomic.AtomicLong();
+
     /** Whether notifications arrive right now; when not, waiters poll more often. */
     boolean isConnected() {
         return connected;
@@ -73,6 +75,12 @@ final class NotificationListener implements AutoCloseable {
         }
         connection = c;
         connected = true;
+        connections.incrementAndGet();
+    }
+
+    /** How many times a listening connection was made (the first, and each one after a loss). */
+    long connections() {
+        return connections.get();
     }
 
     private void run() {

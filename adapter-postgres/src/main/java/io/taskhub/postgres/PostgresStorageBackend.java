@@ -111,6 +111,11 @@ public final class PostgresStorageBackend implements StorageBackend {
         return listener.isConnected();
     }
 
+    /** How many listening connections were made so far (tests see a reconnection by it). */
+    long listenerConnections() {
+        return listener.connections();
+    }
+
     private void wakeEverybody() {
         signals.values().forEach(HubSignals::everything);
     }

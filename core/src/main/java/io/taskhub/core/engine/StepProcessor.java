@@ -195,6 +195,8 @@ public final class StepProcessor {
                     started);
             if (committed.isPresent()) {
                 markFailure(span, step);
+            } else {
+                span.notCommitted();
             }
             return committed;
         }

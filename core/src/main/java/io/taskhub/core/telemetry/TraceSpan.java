@@ -12,6 +12,13 @@ public interface TraceSpan extends AutoCloseable {
     default void failed(String description) {
     }
 
+    /**
+     * The step this span covers was computed but not committed this way: it is done again, under a span of its own
+     * (a result's step tried together with the result, which went the usual way instead).
+     */
+    default void notCommitted() {
+    }
+
     /** Ends the span. */
     @Override
     default void close() {

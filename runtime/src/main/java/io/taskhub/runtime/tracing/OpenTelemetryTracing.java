@@ -127,6 +127,11 @@ public final class OpenTelemetryTracing implements EngineTracing {
         }
 
         @Override
+        public void notCommitted() {
+            span.setAttribute("taskhub.committed", false);
+        }
+
+        @Override
         public void close() {
             if (scope != null) {
                 scope.close();
