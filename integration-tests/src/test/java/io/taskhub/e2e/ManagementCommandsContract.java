@@ -63,6 +63,24 @@ abstract class ManagementCommandsContract {
     protected abstract String taskHub();
 
     /**
+     * The commands whose direct mode reads or writes the storage in ways of its own (starts, queries with filters
+     * and paging, events, termination of a tree, rewind, purges, deleting the hub). The other tests differ from one
+     * backend to the next only through the client they share, which the engine and storage-contract tests run on
+     * every backend; they run on SQLite, the default backend, in both modes. Each command is a JVM of its own, and
+     * the test command's time is bounded.
+     */
+    protected static final java.util.Set<String> STORAGE_SPECIFIC = java.util.Set.of(
+            "startNew_withoutInput_runsTheSequence_andStatusShowsItsOutput",
+            "startNew_fromAFileOfStartMessages_startsThemAsOneBatch_andRefusesABadOneWhole",
+            "raiseEvent_completesTheWaitingApproval_whileWaitTimesOutAndTheIdIsInUseBefore",
+            "terminate_isRecursive_theParentAndItsChildEndTerminated",
+            "rewind_rerunsWhatFailed_andTheInstanceCompletes_butACompletedOneCannotBeRewound",
+            "purgeHistory_byFilter_deletesFinishedInstancesCreatedInTheRange_only",
+            "getInstances_filtersByIdPrefixNameStatusAndCreatedTime",
+            "getInstances_pagesWithTopAndContinuationToken_orFetchesEveryPageWithAll",
+            "deleteTaskHub_inDirectMode_asksFirst_thenDeletesEveryInstanceOfTheHub");
+
+    /**
      * Whether this subclass runs test {@code testName}; every one by default. A subclass that runs a part says why:
      * each command is a JVM of its own, and the test command's time is bounded.
      */

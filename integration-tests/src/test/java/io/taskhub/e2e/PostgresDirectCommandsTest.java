@@ -9,6 +9,12 @@ class PostgresDirectCommandsTest extends ManagementCommandsContract {
         return Storage.postgres();
     }
 
+    /** The commands with storage-specific behaviour (see {@link ManagementCommandsContract#STORAGE_SPECIFIC}). */
+    @Override
+    protected boolean runs(String testName) {
+        return STORAGE_SPECIFIC.contains(testName);
+    }
+
     @Override
     protected Mode mode() {
         return Mode.DIRECT;
