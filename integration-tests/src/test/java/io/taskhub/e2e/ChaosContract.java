@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class ChaosContract {
     static final int INSTANCES = 504;
     static final int KILLS = 10;
-    static final int POISON_LIMIT = 4;
+    static final int POISON_LIMIT = 6;
     private static final int OUTAGE_INSTANCES = 24;
     private static final List<String> KINDS = List.of(ChaosPlugin.SEQUENCE, ChaosPlugin.FAN_OUT,
             ChaosPlugin.TIMER, ChaosPlugin.EVENT, ChaosPlugin.PARENT, ChaosPlugin.LOOP);
