@@ -478,7 +478,11 @@ abstract class ChaosContract {
      * by itself (a crashing function ends it) is started again by a watchdog thread, and counted.
      */
     private static final class Workers implements AutoCloseable {
-        private static final java.time.Duration NO_SERVER_PATIENCE = java.time.Duration.ofSeconds(120);
+        /**
+         * Both servers can be down for a while: each crashing attempt takes one down, and a restarted one may take
+         * up a crashing instance again before it serves; on a loaded machine each start takes seconds.
+         */
+        private static final java.time.Duration NO_SERVER_PATIENCE = java.time.Duration.ofSeconds(300);
         private final TaskhubProcess taskhub;
         private final Path logs;
         private final AtomicReferenceArray<ServeProcess> slots = new AtomicReferenceArray<>(2);
