@@ -84,16 +84,6 @@ abstract class ChaosContract {
     }
 
     /**
-     * Whether the run includes the orchestrator and the activity that crash the process running them. Not on
-     * Azure Storage yet: there a crash counts as a failed attempt for every message its process had received from
-     * its partitions, started or not (a queue's dequeue count is all that survives the process), so repeated
-     * crashes push instances that merely waited beside the crashing one to the poison limit too.
-     */
-    boolean crashesWorkers() {
-        return true;
-    }
-
-    /**
      * The lease on claimed work, in seconds: short, so that a killed process's work moves on quickly, yet long
      * enough for the backend's renewals on a loaded machine.
      */
@@ -130,12 +120,10 @@ abstract class ChaosContract {
             double refusedLate;
             String outage = "no database server to stop";
             try (Workers workers = new Workers(taskhub, dir.resolve("logs"))) {
-                List<String> crashingActivity = crashesWorkers()
-                        ? startUntilAcknowledged(workers, ChaosPlugin.CALLS_CRASHING_ACTIVITY, "crashing-activity")
-                        : List.of();
-                List<String> crashingOrchestrator = crashesWorkers()
-                        ? startUntilAcknowledged(workers, ChaosPlugin.CRASHING_ORCHESTRATOR, "crashing-orchestrator")
-                        : List.of();
+                List<String> crashingActivity = startUntilAcknowledged(workers,
+                        ChaosPlugin.CALLS_CRASHING_ACTIVITY, "crashing-activity");
+                List<String> crashingOrchestrator = startUntilAcknowledged(workers,
+                        ChaosPlugin.CRASHING_ORCHESTRATOR, "crashing-orchestrator");
                 Killer killer = new Killer(workers, new Random(random.nextLong()));
                 killer.start();
                 try {
@@ -152,9 +140,7 @@ abstract class ChaosContract {
                     throw killer.failure;
                 }
                 assertFinishedAsExpected(workers, started);
-                if (crashesWorkers()) {
-                    assertPoisoned(workers, crashingActivity, crashingOrchestrator);
-                }
+                assertPoisoned(workers, crashingActivity, crashingOrchestrator);
                 crashes = workers.crashes.get();
                 Paused paused = pauseOneServer(workers, runs);
                 started.addAll(paused.started());
@@ -184,9 +170,8 @@ abstract class ChaosContract {
             long redone = runsPerTask.values().stream().filter(n -> n > 1).count();
             long activityRuns = runsPerTask.values().stream().mapToLong(Long::longValue).sum();
             assertThat(kills).isGreaterThanOrEqualTo(KILLS);
-            String crashed = crashesWorkers() ? String.format("%d crashes by the crashing orchestrator and activity"
-                    + " (both failed at the poison limit %d) and restarts", crashes, POISON_LIMIT)
-                    : "no crashing functions";
+            String crashed = String.format("%d crashes by the crashing orchestrator and activity"
+                    + " (both failed at the poison limit %d) and restarts", crashes, POISON_LIMIT);
             System.out.printf("chaos %s (seed %d): %d kills and restarts, %s, a pause past the leases (%.0f late"
                     + " commits refused), %s; %d instances acknowledged and finished, %d activity results recorded"
                     + " once each from %d runs (%d activities ran more than once), lost 0, duplicated 0, %.1f s%n",
@@ -373,9 +358,7 @@ abstract class ChaosContract {
         Map<String, String> environment = new HashMap<>(storage.environment());
         // Work of a killed or paused process is taken over once its lease runs out.
         environment.put("TASKHUB_WORKER_LEASESECONDS", String.valueOf(leaseSeconds()));
-        if (crashesWorkers()) {
-            environment.put("TASKHUB_WORKER_POISONLIMIT", String.valueOf(POISON_LIMIT));
-        }
+        environment.put("TASKHUB_WORKER_POISONLIMIT", String.valueOf(POISON_LIMIT));
         environment.put("TASKHUB_TASKHUB", taskHub());
         environment.putAll(moreSettings());
         environment.putAll(more);

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Activity work items from the work-item queue, which every worker reads (activities need no partition). The
  * message's visibility timeout is the lease: renewing updates it, abandoning sets it to the retry delay, and
- * the dequeue count (less deferrals recorded in the body) is the attempt count. A receive fetches a few tasks
+ * the attempt count comes from the dequeue count and the body's records ({@link AttemptRecord}). A receive fetches a few tasks
  * at once and hands out the oldest first (a step's tasks are sent in parallel, so the queue's order is not
  * theirs). A task whose instance was purged or moved to another execution is deleted instead of run.
  *
@@ -88,7 +88,7 @@ final class ActivityQueue {
                 handBack(next);
                 continue;
             }
-            Optional<ActivityWorkItem> item = toWorkItem(next, owner);
+            Optional<ActivityWorkItem> item = toWorkItem(next, owner, lease);
             if (item.isPresent()) {
                 return item;
             }
@@ -106,7 +106,7 @@ final class ActivityQueue {
         }
     }
 
-    private Optional<ActivityWorkItem> toWorkItem(Prefetched next, String owner) {
+    private Optional<ActivityWorkItem> toWorkItem(Prefetched next, String owner, Duration lease) {
         TaskEnvelope envelope = next.envelope();
         if (!isCurrentExecution(envelope.iid(), envelope.xid())) {
             queues.delete(next.held()); // its instance was purged or replaced: the task went with it
@@ -121,7 +121,11 @@ final class ActivityQueue {
         }
         ActivityTask task = new ActivityTask(envelope.iid(), envelope.xid(), envelope.tid(), envelope.name(), input,
                 envelope.tp());
-        int attempts = (int) Math.max(1, next.held().dequeueCount - envelope.bn());
+        int attempts = AttemptRecord.attempt(next.held().dequeueCount - envelope.bn(), envelope.at());
+        if (AttemptRecord.mustRecord(attempts)
+                && !queues.update(next.held(), lease, codec.encode(envelope.withAttempt(attempts)))) {
+            return Optional.empty(); // its visibility lapsed while it waited here: another worker has it now
+        }
         Lease claimLease = new Lease(owner, UUID.randomUUID().toString(), next.held().visibleUntil());
         return Optional.of(new ActivityWorkItem(task, attempts, claimLease, new TaskReceipt(next.held(), envelope)));
     }

@@ -423,6 +423,11 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
         commits.crashPoint(crash);
     }
 
+    /** For tests: the task hub's queues and tables, to act as another process would on them. */
+    HubClients hubClients() {
+        return hub;
+    }
+
     /** A read of a task hub whose tables are gone (deleted by another process) finds {@code nothing}. */
     private static <T> T read(String action, T nothing, Supplier<T> body) {
         try {

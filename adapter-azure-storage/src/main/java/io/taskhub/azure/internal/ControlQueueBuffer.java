@@ -232,17 +232,10 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
     }
 
     /**
-     * The body to write when the message goes back to the queue as an attempt (an abandoned step): its receipts
-     * that were not attempts are added to its deferrals, so that the next process does not count them; null when
-     * there are none (the body stays).
-     */
-    public String bodyForReturn(Buffered b) {
-        return bodyForReturn(b, true);
-    }
-
-    /**
-     * The same, for a message going back either as an attempt ({@code counted}) or not (a work item given back
-     * unstarted): then its last receipt, the claim's, is added to its deferrals as well.
+     * The body to write when the message goes back to the queue, as an attempt ({@code counted}: an abandoned
+     * step) or not (a work item given back unstarted: then its last receipt, the claim's, is not an attempt
+     * either): its receipts that were not attempts are added to its deferrals, so that the next process does not
+     * count them; null when there are none (the body stays).
      */
     public String bodyForReturn(Buffered b, boolean counted) {
         long notAttempts = receiptsNotAttempts(b.held()) + (counted ? 0 : 1);

@@ -27,16 +27,18 @@ import java.util.Set;
  *            to an instance that was purged or replaced since is dropped, as its inbox would have been
  * @param rs  for a start: the statuses in which it replaces an instance of another execution (the condition core
  *            gave it); null for other messages, and on starts sent before the field existed
+ * @param at  the attempt at a step last recorded as started with this message its oldest, 0 for none (see
+ *            {@link AttemptRecord})
  */
 record Envelope(String id, String iid, String xid, HistoryEvent ev, String ref, Instant due, Long rv,
-        Long prv, int bn, long ts, String inc, Set<RuntimeStatus> rs) {
+        Long prv, int bn, long ts, String inc, Set<RuntimeStatus> rs, int at) {
 
     public Envelope withBenign(int count) {
-        return new Envelope(id, iid, xid, ev, ref, due, rv, prv, count, ts, inc, rs);
+        return new Envelope(id, iid, xid, ev, ref, due, rv, prv, count, ts, inc, rs, at);
     }
 
     public Envelope withPayload(String reference) {
-        return new Envelope(id, iid, xid, null, reference, due, rv, prv, bn, ts, inc, rs);
+        return new Envelope(id, iid, xid, null, reference, due, rv, prv, bn, ts, inc, rs, at);
     }
 
     /**
@@ -57,6 +59,10 @@ record Envelope(String id, String iid, String xid, HistoryEvent ev, String ref, 
     }
 
     public Envelope withIncarnation(String incarnation) {
-        return new Envelope(id, iid, xid, ev, ref, due, rv, prv, bn, ts, incarnation, rs);
+        return new Envelope(id, iid, xid, ev, ref, due, rv, prv, bn, ts, incarnation, rs, at);
+    }
+
+    public Envelope withAttempt(int attempt) {
+        return new Envelope(id, iid, xid, ev, ref, due, rv, prv, bn, ts, inc, rs, attempt);
     }
 }

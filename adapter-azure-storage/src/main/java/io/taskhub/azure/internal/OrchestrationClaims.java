@@ -69,9 +69,17 @@ final class OrchestrationClaims {
 
     /** What a work item carries back to its renewal and completion. */
     public record ClaimReceipt(int partition, long epoch, String token, List<Buffered> messages, InstanceRow row,
-            Sentinel sentinel, AtomicBoolean completing) {
+            Sentinel sentinel, AtomicBoolean completing, String recordedMessageId, Envelope recordedBody) {
         List<String> messageIds() {
             return messages.stream().map(b -> b.envelope().id()).toList();
+        }
+
+        /**
+         * {@code b} as the queue holds it now: the claim recorded its attempt in the body of one message (see
+         * {@link AttemptRecord}), which the received copy does not show.
+         */
+        Buffered asStored(Buffered b) {
+            return b.held().messageId.equals(recordedMessageId) ? new Buffered(b.held(), recordedBody) : b;
         }
     }
 
@@ -104,7 +112,7 @@ final class OrchestrationClaims {
             }
             Optional<OrchestrationWorkItem> item;
             try {
-                item = prepare(taken, owner, names);
+                item = prepare(taken, owner, names, lease);
             } catch (RuntimeException e) {
                 buffer.putBack(taken);
                 throw e;
@@ -118,7 +126,7 @@ final class OrchestrationClaims {
         return Optional.empty();
     }
 
-    private Optional<OrchestrationWorkItem> prepare(Taken taken, String owner, NameFilter names) {
+    private Optional<OrchestrationWorkItem> prepare(Taken taken, String owner, NameFilter names, Duration lease) {
         String instanceId = taken.instanceId();
         // Two independent point reads: side by side.
         CompletableFuture<Sentinel> sentinelRead = CompletableFuture.supplyAsync(
@@ -204,13 +212,20 @@ final class OrchestrationClaims {
         for (Buffered b : kept) {
             oldest = b.envelope().ts() < oldest.envelope().ts() ? b : oldest;
         }
-        int attempts = (int) Math.max(1, oldest.held().dequeueCount - oldest.envelope().bn()
-                - buffer.receiptsNotAttempts(oldest.held()));
+        int attempts = AttemptRecord.attempt(oldest.held().dequeueCount - oldest.envelope().bn()
+                - buffer.receiptsNotAttempts(oldest.held()), oldest.envelope().at());
+        Envelope recorded = null;
+        if (AttemptRecord.mustRecord(attempts)) {
+            recorded = oldest.envelope().withAttempt(attempts);
+            if (!queues.update(oldest.held(), lease, codec.encode(recorded))) {
+                return Optional.empty(); // its visibility lapsed while it waited here: another worker has it now
+            }
+        }
         Instant expiry = kept.stream().map(b -> b.held().visibleUntil()).min(Instant::compareTo).orElseThrow();
         String token = taken.token();
         buffer.expireAt(instanceId, token, expiry);
         ClaimReceipt receipt = new ClaimReceipt(taken.partition(), taken.epoch(), token, List.copyOf(kept), row,
-                sentinel, new AtomicBoolean());
+                sentinel, new AtomicBoolean(), recorded == null ? null : oldest.held().messageId, recorded);
         buffer.attach(instanceId, token, receipt, kept);
         return Optional.of(new OrchestrationWorkItem(instanceId, row.metadata(), messages, attempts,
                 new Lease(owner, token, expiry), receipt));

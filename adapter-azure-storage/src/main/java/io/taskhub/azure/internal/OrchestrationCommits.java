@@ -132,7 +132,9 @@ final class OrchestrationCommits {
         try {
             for (Buffered b : receipt.messages()) {
                 try {
-                    queues.update(b.held(), retryDelay, buffer.bodyForReturn(b, counted));
+                    // Given back unstarted, the message keeps the attempt record it came with.
+                    Buffered stored = counted ? receipt.asStored(b) : b;
+                    queues.update(b.held(), retryDelay, buffer.bodyForReturn(stored, counted));
                 } catch (RuntimeException e) {
                     LOG.debug("Could not abandon message {}: {}", b.held(), e.getMessage());
                 }

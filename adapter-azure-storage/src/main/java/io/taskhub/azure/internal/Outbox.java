@@ -52,7 +52,7 @@ final class Outbox {
             due = start.scheduledStartAt();
         }
         return new Envelope(id, message.instanceId(), message.executionId(), message.event(), null, due, rv, prv, 0,
-                nextTs(), null, message.isStart() ? message.replaces() : null);
+                nextTs(), null, message.isStart() ? message.replaces() : null, 0);
     }
 
     /** How many messages this outbox sent (a changing count tells receivers to look again). */
@@ -87,7 +87,7 @@ final class Outbox {
     /** A task envelope, stamped with the send order. */
     public static TaskEnvelope task(String id, io.taskhub.ports.store.ActivityTask task, long revision) {
         return new TaskEnvelope(id, task.instanceId(), task.executionId(), task.taskId(), task.name(), task.input(),
-                null, revision, 0, nextTs(), task.traceParent());
+                null, revision, 0, nextTs(), task.traceParent(), 0);
     }
 
     public void send(TaskEnvelope task) {

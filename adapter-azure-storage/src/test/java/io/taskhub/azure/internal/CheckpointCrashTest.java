@@ -125,18 +125,8 @@ class CheckpointCrashTest {
         // Nothing claimed for main: its messages are still invisible, or they came back and were dropped.
         boolean committed = store.getInstance(main).map(m -> m.runtimeStatus() == RuntimeStatus.Running)
                 .orElse(false);
-        return committed && hub().controlQueueOf(main).getProperties().getApproximateMessagesCount() == 0
+        return committed && store.hubClients().controlQueueOf(main).getProperties().getApproximateMessagesCount() == 0
                 ? Optional.empty() : null;
-    }
-
-    private HubClients hub() {
-        try {
-            var field = AzureOrchestrationStore.class.getDeclaredField("hub");
-            field.setAccessible(true);
-            return (HubClients) field.get(store);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**
@@ -155,7 +145,7 @@ class CheckpointCrashTest {
                 item.ifPresent(notThis -> store.abandonOrchestrationWorkItem(notThis, Duration.ZERO));
             }
             return item.isEmpty()
-                    && hub().controlQueueOf(instanceId).getProperties().getApproximateMessagesCount() == 0;
+                    && store.hubClients().controlQueueOf(instanceId).getProperties().getApproximateMessagesCount() == 0;
         });
         return events;
     }
