@@ -1,10 +1,14 @@
 package io.taskhub.azure;
 
 import com.azure.core.credential.AzureNamedKeyCredential;
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.util.HttpClientOptions;
 import com.azure.data.tables.TableServiceClient;
 import com.azure.data.tables.TableServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
 import com.azure.storage.queue.QueueMessageEncoding;
 import com.azure.storage.queue.QueueServiceClient;
 import com.azure.storage.queue.QueueServiceClientBuilder;
@@ -33,6 +37,11 @@ public final class AzureStorageBackend implements StorageBackend {
     /** Short, latency-sensitive calls (lease renewals, claim reads), apart from the bulk calls of outboxes. */
     private static final int URGENT_THREADS = 8;
 
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
+    private static final int SDK_TRIES = 4;
+    private static final Duration SDK_RETRY_DELAY = Duration.ofMillis(250);
+    private static final Duration SDK_MAX_RETRY_DELAY = Duration.ofSeconds(4);
+
     private final AzureStorageConfig config;
     private final QueueServiceClient queues;
     private final TableServiceClient tables;
@@ -46,10 +55,20 @@ public final class AzureStorageBackend implements StorageBackend {
         // Idle connections are dropped before the service drops them (Node, hence Azurite, closes idle keep-alive
         // connections after 5 s): a request sent on a connection the server just closed fails and, being a POST,
         // cannot be retried.
-        HttpClientOptions http = new HttpClientOptions().setConnectionIdleTimeout(Duration.ofSeconds(4));
+        // Every call is bounded, and so are the SDK's own retries: none of Taskhub's calls waits on the service (a
+        // receive answers at once, empty or not), a call that hangs (a connection to a storage service that went
+        // away) must not hold a worker's receive or lease round for minutes, and after an outage the work resumes
+        // within seconds, with Taskhub's own retries, instead of after the SDK's default back-off of up to 2 minutes.
+        HttpClientOptions http = new HttpClientOptions().setConnectionIdleTimeout(Duration.ofSeconds(4))
+                .setConnectTimeout(CALL_TIMEOUT).setWriteTimeout(CALL_TIMEOUT).setResponseTimeout(CALL_TIMEOUT)
+                .setReadTimeout(CALL_TIMEOUT);
         QueueServiceClientBuilder queueBuilder = new QueueServiceClientBuilder().clientOptions(http)
-                .messageEncoding(QueueMessageEncoding.BASE64);
-        TableServiceClientBuilder tableBuilder = new TableServiceClientBuilder().clientOptions(http);
+                .messageEncoding(QueueMessageEncoding.BASE64)
+                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, SDK_TRIES,
+                        CALL_TIMEOUT.multipliedBy(2), SDK_RETRY_DELAY, SDK_MAX_RETRY_DELAY, null));
+        TableServiceClientBuilder tableBuilder = new TableServiceClientBuilder().clientOptions(http)
+                .retryOptions(new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(SDK_TRIES - 1)
+                        .setBaseDelay(SDK_RETRY_DELAY).setMaxDelay(SDK_MAX_RETRY_DELAY)));
         if (config.connectionString() != null && !config.connectionString().isBlank()) {
             queueBuilder.connectionString(config.connectionString());
             tableBuilder.connectionString(config.connectionString());

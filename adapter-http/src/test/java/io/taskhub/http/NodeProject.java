@@ -2,10 +2,13 @@ package io.taskhub.http;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,27 +34,42 @@ final class NodeProject {
                 Path.of(System.getProperty("taskhub.npm.workdir", "target/node-client")));
     }
 
-    /** Copies the project and runs {@code npm ci} unless the same lock file is installed already. */
+    /**
+     * Copies the project and runs {@code npm ci} unless the same lock file is installed already. Test JVMs that run
+     * side by side install one after the other, and a file that is already current is left alone (another JVM's
+     * script may be running it).
+     */
     void install() {
         try {
             Files.createDirectories(workdir);
-            for (String file : FILES) {
-                Files.copy(source.resolve(file), workdir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel lockFile = FileChannel.open(workdir.resolve(".install.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+                    FileLock installing = lockFile.lock()) {
+                installLocked();
             }
-            Path stamp = workdir.resolve("node_modules").resolve(".taskhub-installed-lock");
-            String lock = Files.readString(source.resolve("package-lock.json"));
-            if (Files.exists(stamp) && Files.readString(stamp).equals(lock)) {
-                return;
-            }
-            Result result = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);
-            if (result.exitCode() != 0) {
-                throw new AssertionError("npm ci failed (" + result.exitCode() + "):\n" + result.stderr()
-                        + result.stdout());
-            }
-            Files.writeString(stamp, lock);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void installLocked() throws IOException {
+        for (String file : FILES) {
+            Path copy = workdir.resolve(file);
+            if (!Files.exists(copy) || Files.mismatch(source.resolve(file), copy) != -1) {
+                Files.copy(source.resolve(file), copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Path stamp = workdir.resolve("node_modules").resolve(".taskhub-installed-lock");
+        String lock = Files.readString(source.resolve("package-lock.json"));
+        if (Files.exists(stamp) && Files.readString(stamp).equals(lock)) {
+            return;
+        }
+        Result result = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);
+        if (result.exitCode() != 0) {
+            throw new AssertionError("npm ci failed (" + result.exitCode() + "):\n" + result.stderr()
+                    + result.stdout());
+        }
+        Files.writeString(stamp, lock);
     }
 
     /** The output of a finished process. */
@@ -66,11 +84,15 @@ final class NodeProject {
         List<String> full = new ArrayList<>(command);
         ProcessBuilder builder = new ProcessBuilder(full).directory(workdir.toFile());
         builder.environment().putAll(env);
-        Path out = workdir.resolve(".stdout");
-        Path err = workdir.resolve(".stderr");
-        builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
         Process process = null;
+        Path out = null;
+        Path err = null;
         try {
+            // Files of this run's own: runs of other test JVMs may share the directory.
+            out = Files.createTempFile(workdir, "run", ".stdout");
+            err = Files.createTempFile(workdir, "run", ".stderr");
+            builder.redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.PIPE);
             process = builder.start();
             process.getOutputStream().close();
             if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -90,6 +112,18 @@ final class NodeProject {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
             }
+            deleteQuietly(out);
+            deleteQuietly(err);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            // a leftover in the build directory
         }
     }
 }

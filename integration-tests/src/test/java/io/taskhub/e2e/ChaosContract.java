@@ -182,7 +182,13 @@ abstract class ChaosContract {
 
     private static void assertFinishedAsExpected(Workers workers, List<Started> started) throws IOException {
         for (Started s : started) {
-            JsonNode done = workers.awaitFinished(s.id());
+            JsonNode done;
+            try {
+                done = workers.awaitFinished(s.id());
+            } catch (AssertionError | RuntimeException stuck) {
+                workers.dumpThreads(); // what the servers were doing while the instance did not move
+                throw stuck;
+            }
             assertThat(done.path("runtimeStatus").asText()).as("%s %s: %s", s.orchestrator(), s.id(), done)
                     .isEqualTo("Completed");
             assertThat(done.path("output")).as("%s %s", s.orchestrator(), s.id())
@@ -513,6 +519,31 @@ abstract class ChaosContract {
         }
 
         /** Both servers, once both are up. */
+        /** Writes each live server's thread dump next to its log (jcmd, from the JDK running the tests). */
+        void dumpThreads() {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            for (ServeProcess server : servers()) {
+                if (server == null || !server.isAlive()) {
+                    continue;
+                }
+                Path dump = logs.resolve("threads-" + server.pid() + ".txt");
+                try {
+                    Process process = new ProcessBuilder(jcmd.toString(), String.valueOf(server.pid()), "Thread.print")
+                            .redirectErrorStream(true).redirectOutput(dump.toFile()).start();
+                    if (process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                        System.out.println("chaos: thread dump of server " + server.pid() + " in " + dump);
+                    } else {
+                        process.destroyForcibly();
+                    }
+                } catch (IOException e) {
+                    System.out.println("chaos: no thread dump of server " + server.pid() + ": " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
         List<ServeProcess> servers() {
             List<ServeProcess> both = new ArrayList<>();
             for (int i = 0; i < slots.length(); i++) {

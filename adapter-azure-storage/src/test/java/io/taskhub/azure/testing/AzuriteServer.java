@@ -6,9 +6,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,11 +113,18 @@ public final class AzuriteServer {
         }
     }
 
+    /** Installs Azurite once; test JVMs that start side by side (forks, modules) wait for the first one's install. */
     private static Path installedBinary(Path project) {
         Path binary = project.resolve("node_modules/.bin/azurite");
         synchronized (AzuriteServer.class) {
-            if (!Files.isExecutable(binary)) {
-                run(project, List.of("npm", "ci", "--no-audit", "--no-fund"), Duration.ofMinutes(10));
+            try (FileChannel lockFile = FileChannel.open(project.resolve("node_modules.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock installing = lockFile.lock()) {
+                if (!Files.isExecutable(binary)) {
+                    run(project, List.of("npm", "ci", "--no-audit", "--no-fund"), Duration.ofMinutes(10));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not lock the Azurite installation in " + project, e);
             }
         }
         return binary;

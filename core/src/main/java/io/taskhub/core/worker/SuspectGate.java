@@ -9,9 +9,10 @@ import java.time.Duration;
  * the same moment as it after each restart would follow it to that limit.
  *
  * <p>Work at its {@link #firstSuspectAttempt()}th attempt or later (halfway to the poison limit, the third at the
- * least) is a suspect, and runs alone in the process: it waits until the work in progress is done, nothing is claimed meanwhile, and work claimed before the
- * gate closed is given back without counting as an attempt. A crash during it then counts against it alone, and
- * what ran beside its earlier attempts stays below the limit. The first failures are not suspected, so that the
+ * least) is a suspect, and runs alone in the process: nothing is claimed meanwhile, and it waits until the work in
+ * progress is done and all other work the process holds has gone back to the storage (claimed before the gate
+ * closed, or handed over by a commit, it is given back without counting as an attempt). A crash during it then
+ * counts against it alone, and what ran beside its earlier attempts stays below the limit. The first failures are not suspected, so that the
  * retries after an outage (every step of it failed once) keep their concurrency. Work past the poison limit is no suspect either: it runs no user code, only its failure is stored.
  */
 final class SuspectGate {
@@ -22,6 +23,11 @@ final class SuspectGate {
     private final Object lock = new Object();
     private final int poisonLimit;
     private int running;
+    /**
+     * Work this process holds that has neither started nor gone back: claims under way and what they found, and
+     * work a commit handed over. A crash would count an attempt against each, so a suspect waits for them too.
+     */
+    private int held;
     private boolean suspectHolds;
 
     SuspectGate(int poisonLimit) {
@@ -37,8 +43,11 @@ final class SuspectGate {
         return attempts >= firstSuspectAttempt() && attempts <= poisonLimit;
     }
 
-    /** Before a claim: waits (at most {@code maxWait}) while a suspect holds the process; true once none does. */
-    boolean awaitClear(Duration maxWait) throws InterruptedException {
+    /**
+     * Before a claim: waits (at most {@code maxWait}) while a suspect holds the process; true once none does, and
+     * from then on the claim and what it finds are held (see {@link #enter} and {@link #released}).
+     */
+    boolean beginClaim(Duration maxWait) throws InterruptedException {
         long deadline = System.nanoTime() + maxWait.toNanos();
         synchronized (lock) {
             while (suspectHolds) {
@@ -48,19 +57,39 @@ final class SuspectGate {
                 }
                 lock.wait(Math.max(1, left / 1_000_000));
             }
+            held++;
             return true;
         }
     }
 
+    /** {@code count} work items a commit handed to this process: held until they {@link #enter} or go back. */
+    void handedOver(int count) {
+        if (count > 0) {
+            synchronized (lock) {
+                held += count;
+            }
+        }
+    }
+
+    /** Held work that went back to the storage without starting, or a claim that found nothing. */
+    void released() {
+        synchronized (lock) {
+            held--;
+            lock.notifyAll();
+        }
+    }
+
     /**
-     * Before starting work of {@code attempts}: true when it may run (then {@link #leave} after it); false when it
-     * must be given back uncounted (a suspect holds the process, or it is a suspect and another one does).
+     * Before starting held work of {@code attempts}: true when it may run (then {@link #leave} after it); false when
+     * it must be given back uncounted (a suspect holds the process, or it is a suspect and another one does), and
+     * then {@link #released} once it is back.
      */
     boolean enter(int attempts) throws InterruptedException {
         synchronized (lock) {
             if (suspectHolds) {
                 return false;
             }
+            held--;
             if (!isSuspect(attempts)) {
                 running++;
                 return true;
@@ -68,7 +97,7 @@ final class SuspectGate {
             suspectHolds = true;
             long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
             try {
-                while (running > 0) {
+                while (running > 0 || held > 0) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         break; // something runs long: run beside it rather than hold the process for ever
@@ -76,6 +105,7 @@ final class SuspectGate {
                     lock.wait(Math.max(1, left / 1_000_000));
                 }
             } catch (InterruptedException e) {
+                held++; // still held: the caller gives it back
                 suspectHolds = false;
                 lock.notifyAll();
                 throw e;

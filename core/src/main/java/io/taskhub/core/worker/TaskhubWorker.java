@@ -166,6 +166,7 @@ public final class TaskhubWorker implements AutoCloseable {
             }
             OrchestrationWorkItem item = claimed.get();
             if (registry.orchestrator(item.instance().name()).isEmpty() && handedBackUntilItsTime(item)) {
+                suspects.released();
                 continue;
             }
             List<ActivityWorkItem> handedOff = runStep(item);
@@ -197,6 +198,7 @@ public final class TaskhubWorker implements AutoCloseable {
             ActivityWorkItem item = claimed.get();
             if (registry.activity(item.task().name()).isEmpty() && handedBackUntilItsTime(item)) {
                 activityPlaces.release();
+                suspects.released();
                 continue;
             }
             runChain(item);
@@ -257,6 +259,7 @@ public final class TaskhubWorker implements AutoCloseable {
     private void giveBack(ActivityWorkItem item) {
         activityPlaces.release();
         abandon(() -> store.abandonActivityWorkItem(item, Duration.ZERO));
+        suspects.released();
     }
 
     /** Processes one step; returns the activities its commit handed to this worker (their places reserved). */
@@ -266,10 +269,13 @@ public final class TaskhubWorker implements AutoCloseable {
         try {
             if (!enterGate(item.dequeueCount())) {
                 abandon(() -> store.returnOrchestrationWorkItem(item));
+                suspects.released();
                 return List.of();
             }
             try {
-                return runStepInGate(item);
+                List<ActivityWorkItem> handedOff = runStepInGate(item);
+                suspects.handedOver(handedOff.size()); // held from its commit, before this step leaves the gate
+                return handedOff;
             } finally {
                 suspects.leave(item.dequeueCount());
             }
@@ -314,10 +320,13 @@ public final class TaskhubWorker implements AutoCloseable {
         try {
             if (!enterGate(item.dequeueCount())) {
                 abandon(() -> store.returnActivityWorkItem(item));
+                suspects.released();
                 return Next.NOTHING;
             }
             try {
-                return runActivityInGate(item);
+                Next next = runActivityInGate(item);
+                suspects.handedOver(next.step() != null ? 1 : next.activities().size());
+                return next;
             } finally {
                 suspects.leave(item.dequeueCount());
             }
@@ -485,7 +494,7 @@ public final class TaskhubWorker implements AutoCloseable {
         Optional<T> item;
         try {
             // Nothing is claimed while work suspected of crashing the process runs alone (SuspectGate).
-            while (!suspects.awaitClear(options.maxIdleWait())) {
+            while (!suspects.beginClaim(options.maxIdleWait())) {
                 if (!running) {
                     whenNone.run();
                     return Optional.empty();
@@ -498,6 +507,7 @@ public final class TaskhubWorker implements AutoCloseable {
         try {
             item = claimer.get();
         } catch (RuntimeException e) {
+            suspects.released();
             whenNone.run();
             if (running) { // when stopping, the claim was interrupted on purpose
                 LOG.log(System.Logger.Level.WARNING, "Could not claim work; retrying shortly: " + e.getMessage());
@@ -506,8 +516,9 @@ public final class TaskhubWorker implements AutoCloseable {
             return Optional.empty();
         }
         if (item.isPresent()) {
-            return item;
+            return item; // held (SuspectGate) until it starts or goes back
         }
+        suspects.released();
         whenNone.run();
         try {
             store.awaitWork(options.maxIdleWait());

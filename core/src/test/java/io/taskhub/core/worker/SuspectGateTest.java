@@ -7,7 +7,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Work suspected of crashing the process runs alone; what was claimed beside it goes back uncounted. */
+/**
+ * Work suspected of crashing the process runs alone: after the work in progress, and after whatever else the
+ * process held (claimed beside it, or handed over by a commit) went back uncounted.
+ */
 class SuspectGateTest {
     private static final int POISON_LIMIT = 10;
     private final SuspectGate gate = new SuspectGate(POISON_LIMIT);
@@ -21,40 +24,85 @@ class SuspectGateTest {
 
     @Test
     void firstAttemptsAndRetries_runSideBySide() throws Exception {
-        assertThat(gate.enter(1)).isTrue();
-        assertThat(gate.enter(2)).as("a retry after one failure (an outage, say) is no suspect").isTrue();
-        assertThat(gate.enter(POISON_LIMIT + 1)).as("past the limit it runs no code: no suspect").isTrue();
-        assertThat(gate.awaitClear(Duration.ZERO)).isTrue();
+        assertThat(claimAndEnter(1)).isTrue();
+        assertThat(claimAndEnter(2)).as("a retry after one failure (an outage, say) is no suspect").isTrue();
+        assertThat(claimAndEnter(POISON_LIMIT + 1)).as("past the limit it runs no code: no suspect").isTrue();
+        assertThat(gate.beginClaim(Duration.ZERO)).isTrue();
+        gate.released(); // that claim found nothing
         gate.leave(1);
         gate.leave(2);
         gate.leave(POISON_LIMIT + 1);
     }
 
     @Test
-    void aSuspect_waitsForTheWorkInProgress_thenHoldsTheProcessAlone() throws Exception {
-        assertThat(gate.enter(1)).isTrue();
-        CompletableFuture<Boolean> suspect = CompletableFuture.supplyAsync(() -> {
+    void aSuspect_waitsForTheWorkInProgress_andForWhatWasClaimedBesideIt_thenHoldsTheProcessAlone() throws Exception {
+        assertThat(claimAndEnter(1)).isTrue();
+        assertThat(gate.beginClaim(Duration.ZERO)).as("a claim under way beside the suspect's").isTrue();
+        CompletableFuture<Boolean> suspect = enterAsync(gate.firstSuspectAttempt());
+        Thread.sleep(200);
+        assertThat(suspect).as("waits while other work runs").isNotDone();
+        assertThat(gate.beginClaim(Duration.ofMillis(50))).as("nothing new is claimed").isFalse();
+
+        gate.leave(1);
+        Thread.sleep(200);
+        assertThat(suspect).as("waits while the claim beside it holds work").isNotDone();
+        assertThat(gate.enter(1)).as("what that claim found goes back").isFalse();
+        gate.released(); // it is back: a crash now could not count against it
+
+        assertThat(suspect.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(gate.beginClaim(Duration.ofMillis(50))).as("nor is anything claimed while it runs").isFalse();
+        gate.leave(gate.firstSuspectAttempt());
+
+        assertThat(claimAndEnter(1)).isTrue();
+        gate.leave(1);
+    }
+
+    @Test
+    void aSuspect_waitsForWorkACommitHandedOver_untilItStartsAndEnds_orGoesBack() throws Exception {
+        assertThat(claimAndEnter(1)).isTrue(); // a step that hands two activities over with its commit
+        gate.handedOver(2);
+        gate.leave(1);
+        CompletableFuture<Boolean> suspect = enterAsync(gate.firstSuspectAttempt());
+        Thread.sleep(200);
+        assertThat(suspect).as("waits while handed-over work is held").isNotDone();
+
+        assertThat(gate.enter(1)).as("handed-over work that comes to the gate after the suspect goes back")
+                .isFalse();
+        gate.released();
+        Thread.sleep(200);
+        assertThat(suspect).as("one of the two is still held").isNotDone();
+        gate.released(); // the other went back too (the worker stopping, say)
+
+        assertThat(suspect.get(10, TimeUnit.SECONDS)).isTrue();
+        gate.leave(gate.firstSuspectAttempt());
+    }
+
+    @Test
+    void aSecondSuspect_goesBack_whileTheFirstHoldsTheProcess() throws Exception {
+        assertThat(claimAndEnter(gate.firstSuspectAttempt())).isTrue();
+        assertThat(gate.beginClaim(Duration.ofMillis(50))).isFalse();
+        gate.handedOver(1); // say, the result of the suspect's activity brings its step
+        assertThat(gate.enter(gate.firstSuspectAttempt() + 1)).as("another suspect").isFalse();
+        gate.released();
+        gate.leave(gate.firstSuspectAttempt());
+        assertThat(claimAndEnter(gate.firstSuspectAttempt() + 1)).isTrue();
+        gate.leave(gate.firstSuspectAttempt() + 1);
+    }
+
+    private boolean claimAndEnter(int attempts) throws InterruptedException {
+        assertThat(gate.beginClaim(Duration.ofSeconds(10))).isTrue();
+        return gate.enter(attempts);
+    }
+
+    /** A suspect claimed now, entering on a thread of its own. */
+    private CompletableFuture<Boolean> enterAsync(int attempts) throws InterruptedException {
+        assertThat(gate.beginClaim(Duration.ofSeconds(10))).isTrue();
+        return CompletableFuture.supplyAsync(() -> {
             try {
-                return gate.enter(gate.firstSuspectAttempt());
+                return gate.enter(attempts);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(200);
-        assertThat(suspect).as("waits while other work runs").isNotDone();
-        assertThat(gate.enter(1)).as("nothing new starts beside a waiting suspect").isFalse();
-        assertThat(gate.awaitClear(Duration.ofMillis(50))).as("nor is claimed").isFalse();
-
-        gate.leave(1);
-
-        assertThat(suspect.get(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(gate.enter(1)).as("work claimed meanwhile goes back").isFalse();
-        assertThat(gate.enter(gate.firstSuspectAttempt() + 1)).as("so does another suspect").isFalse();
-
-        gate.leave(gate.firstSuspectAttempt());
-
-        assertThat(gate.awaitClear(Duration.ZERO)).isTrue();
-        assertThat(gate.enter(1)).isTrue();
-        gate.leave(1);
     }
 }
