@@ -37,8 +37,8 @@ public final class AzureStorageBackend implements StorageBackend {
     /** Short, latency-sensitive calls (lease renewals, claim reads), apart from the bulk calls of outboxes. */
     private static final int URGENT_THREADS = 8;
 
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
-    private static final int SDK_TRIES = 4;
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    private static final int SDK_TRIES = 3;
     private static final Duration SDK_RETRY_DELAY = Duration.ofMillis(250);
     private static final Duration SDK_MAX_RETRY_DELAY = Duration.ofSeconds(4);
 
@@ -56,9 +56,10 @@ public final class AzureStorageBackend implements StorageBackend {
         // connections after 5 s): a request sent on a connection the server just closed fails and, being a POST,
         // cannot be retried.
         // Every call is bounded, and so are the SDK's own retries: none of Taskhub's calls waits on the service (a
-        // receive answers at once, empty or not), a call that hangs (a connection to a storage service that went
-        // away) must not hold a worker's receive or lease round for minutes, and after an outage the work resumes
-        // within seconds, with Taskhub's own retries, instead of after the SDK's default back-off of up to 2 minutes.
+        // receive answers at once, empty or not), and a call that hangs (a connection to a storage service that went
+        // away and came back) must not hold a step for minutes while its lease is renewed and its instance's new
+        // messages wait behind it; after an outage the work resumes within seconds, with Taskhub's own retries,
+        // instead of after the SDK's default back-off of up to 2 minutes.
         HttpClientOptions http = new HttpClientOptions().setConnectionIdleTimeout(Duration.ofSeconds(4))
                 .setConnectTimeout(CALL_TIMEOUT).setWriteTimeout(CALL_TIMEOUT).setResponseTimeout(CALL_TIMEOUT)
                 .setReadTimeout(CALL_TIMEOUT);

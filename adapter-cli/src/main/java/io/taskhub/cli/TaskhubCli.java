@@ -3,6 +3,7 @@ package io.taskhub.cli;
 import io.taskhub.cli.commands.BenchmarkCommand;
 import io.taskhub.cli.commands.DeleteTaskHubCommand;
 import io.taskhub.cli.commands.GetHistoryCommand;
+import io.taskhub.cli.commands.BulkCommand;
 import io.taskhub.cli.commands.GetInstancesCommand;
 import io.taskhub.cli.commands.GetRuntimeStatusCommand;
 import io.taskhub.cli.commands.ListFunctionsCommand;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Command;
         description = "Durable orchestrations: run the server, and manage instances on any backend.",
         subcommands = {ServeCommand.class, StartNewCommand.class, GetRuntimeStatusCommand.class,
             GetHistoryCommand.class, GetInstancesCommand.class, RaiseEventCommand.class, TerminateCommand.class,
+            BulkCommand.class,
             SuspendCommand.class, ResumeCommand.class, RewindCommand.class, RestartCommand.class,
             PurgeHistoryCommand.class, DeleteTaskHubCommand.class, WaitCommand.class, BenchmarkCommand.class,
             ListFunctionsCommand.class, ListWorkersCommand.class,

@@ -43,6 +43,7 @@ final class ManagementRoutes {
         convenienceRoutes("/api", "_api", orchestrators);
         convenienceRoutes("", "_root", orchestrators);
         taskhubRoutes(taskhub);
+        jobRoutes(new JobHandlers(support));
         add(GET, TASKHUB_PREFIX + "/instances", documents::list, Route.Doc.of("listNative", "taskhub",
                         "One page of instances in Taskhub's own JSON form; the list filters apply.")
                 .query("taskHub", "code", "top", "showInput", "createdTimeFrom", "createdTimeTo", "runtimeStatus",
@@ -221,6 +222,32 @@ final class ManagementRoutes {
                         + "\"orchestrators\":[…],\"activities\":[…],\"expiresAt\":…}]}"));
         add(GET, TASKHUB_PREFIX + "/openapi.json", h::openApi, Route.Doc.of("openApi", "taskhub",
                 "This OpenAPI 3 document.").query("code").answers(200, "The document."));
+    }
+
+    // ---- bulk jobs --------------------------------------------------------------------------------------------
+
+    private void jobRoutes(JobHandlers h) {
+        String jobs = TASKHUB_PREFIX + "/jobs";
+        String job = jobs + "/{" + JobHandlers.JOB_ID + "}";
+        add(POST, jobs, h::start, Route.Doc.of("startJob", "jobs",
+                        "Start a bulk job: one operation applied to every instance the list filters match, durably,"
+                        + " a page at a time (jobs themselves are never its targets).")
+                .query("taskHub", "code", "createdTimeFrom", "createdTimeTo", "runtimeStatus", "instanceIdPrefix",
+                        "name", "lastUpdatedTimeFrom", "lastUpdatedTimeTo", "parentInstanceId", "customStatus")
+                .body("{\"operation\":\"terminate|suspend|resume|purge|rewind|raiseEvent\",\"reason\":…,"
+                        + "\"eventName\":…,\"eventData\":…}")
+                .answers(202, "The job (Location: its URL).")
+                .answers(400, "Unknown operation, a raiseEvent without an event name, or an invalid filter."));
+        add(GET, jobs, h::list, Route.Doc.of("listJobs", "jobs", "One page of jobs, oldest first.")
+                .query("taskHub", "code", "runtimeStatus", "top", "continuationToken")
+                .answers(200, "{\"jobs\":[{\"id\":…,\"operation\":…,\"runtimeStatus\":…,\"matched\":N,"
+                        + "\"done\":N,\"failed\":N,\"remaining\":N,\"failures\":[…]}],\"continuationToken\":…}"));
+        add(GET, job, h::get, Route.Doc.of("getJob", "jobs", "A job and its progress.")
+                .query("taskHub", "code").answers(200, "The job.").answers(404, "No such job."));
+        add(POST, job + "/cancel", h::cancel, Route.Doc.of("cancelJob", "jobs",
+                        "Cancel a job: it stops after the page it is on (its status becomes Terminated).")
+                .query("taskHub", "code").answers(202, "Accepted.").answers(404, "No such job.")
+                .answers(410, "The job has finished."));
     }
 
     private void add(HandlerType method, String path, Handler handler, Route.Doc doc) {

@@ -118,6 +118,22 @@ final class QueryParams {
     }
 
     /** Runtime statuses as a comma list and/or repeated parameters; unknown names are dropped. */
+    /**
+     * The same, refusing a value that names no status: where a filter selects what to change (a bulk job), an
+     * ignored status would widen it to every status.
+     */
+    static Set<RuntimeStatus> strictStatuses(Context ctx, String name) {
+        for (String value : ctx.queryParams(name)) {
+            for (String part : value.split(",")) {
+                if (!part.isBlank() && RuntimeStatus.parse(part).isEmpty()) {
+                    throw new InvalidArgumentException("Unknown runtime status '" + part + "' in '" + name
+                            + "'; use " + java.util.List.of(RuntimeStatus.values()) + ".");
+                }
+            }
+        }
+        return statuses(ctx, name);
+    }
+
     static Set<RuntimeStatus> statuses(Context ctx, String name) {
         Set<RuntimeStatus> statuses = EnumSet.noneOf(RuntimeStatus.class);
         for (String value : ctx.queryParams(name)) {

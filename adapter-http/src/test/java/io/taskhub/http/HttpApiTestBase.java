@@ -3,6 +3,7 @@ package io.taskhub.http;
 import static org.awaitility.Awaitility.await;
 
 import io.taskhub.core.client.DefaultTaskhubClients;
+import io.taskhub.core.jobs.BulkJobPlugin;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.TaskhubWorker;
 import io.taskhub.core.worker.WorkerOptions;
@@ -70,6 +71,7 @@ abstract class HttpApiTestBase {
     void startServer() {
         backend = newBackend();
         registry = OrchestrationRegistry.fromClassPath(getClass().getClassLoader());
+        new BulkJobPlugin().register(registry); // built in, as every deployment registers it
         clients = new DefaultTaskhubClients(backend, registry, DEFAULT_HUB);
         defaultWorker = new TaskhubWorker(backend.taskHub(DEFAULT_HUB), registry, workerOptions()).start();
         server = new TaskhubHttpServer(httpConfig(), clients).start();

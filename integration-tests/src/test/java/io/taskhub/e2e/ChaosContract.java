@@ -531,7 +531,9 @@ abstract class ChaosContract {
                     Process process = new ProcessBuilder(jcmd.toString(), String.valueOf(server.pid()), "Thread.print")
                             .redirectErrorStream(true).redirectOutput(dump.toFile()).start();
                     if (process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                        System.out.println("chaos: thread dump of server " + server.pid() + " in " + dump);
+                        // The engine's threads, in the test's output too: a CI run keeps no temporary files.
+                        System.out.println("chaos: thread dump of server " + server.pid() + " in " + dump + "\n"
+                                + engineThreads(Files.readString(dump)));
                     } else {
                         process.destroyForcibly();
                     }
@@ -542,6 +544,13 @@ abstract class ChaosContract {
                     return;
                 }
             }
+        }
+
+        /** The stacks of Taskhub's own threads in a thread dump (each thread's paragraph naming "taskhub"). */
+        private static String engineThreads(String dump) {
+            return java.util.Arrays.stream(dump.split("\n\n"))
+                    .filter(paragraph -> paragraph.startsWith("\"taskhub") || paragraph.startsWith("\"chaos"))
+                    .collect(Collectors.joining("\n\n"));
         }
 
         List<ServeProcess> servers() {

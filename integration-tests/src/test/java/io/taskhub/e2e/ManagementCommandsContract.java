@@ -293,6 +293,34 @@ abstract class ManagementCommandsContract {
         assertThat(api.awaitStatus(parent, "Terminated").path("output").asText()).isEqualTo("e2e test");
     }
 
+    // ---- bulk ------------------------------------------------------------------------------------------------
+
+    @Test
+    void bulk_terminatesWhatTheFilterMatches_reportsTheRefusedOne_andNamesABadOperation() {
+        String prefix = uniqueId("bulk") + "-";
+        String first = api.start("Approval", prefix + "a", WAITING_APPROVAL);
+        String second = api.start("Approval", prefix + "b", WAITING_APPROVAL);
+        String finished = api.start("E1_HelloSequence", prefix + "c", null);
+        api.awaitStatus(first, "Running");
+        api.awaitStatus(second, "Running");
+        api.awaitStatus(finished, "Completed");
+
+        CommandResult bulk = taskhub("bulk", "terminate", "--id-prefix", prefix, "--reason", "bulk e2e", "--yes",
+                "-o", "json");
+        assertExit(bulk, 0);
+        assertThat(bulk.json().path("matched").asLong()).isEqualTo(3);
+        assertThat(bulk.json().path("done").asLong()).isEqualTo(2);
+        assertThat(bulk.json().path("failed").asLong()).isEqualTo(1);
+        assertThat(bulk.json().path("failures").get(0).path("instanceId").asText()).isEqualTo(finished);
+        assertThat(bulk.stderr()).as("the progress bar").contains("3/3 (2 done, 1 refused)");
+        assertThat(api.awaitStatus(first, "Terminated").path("output").asText()).isEqualTo("bulk e2e");
+        assertThat(api.awaitStatus(second, "Terminated").path("output").asText()).isEqualTo("bulk e2e");
+
+        CommandResult bad = taskhub("bulk", "explode", "--id-prefix", prefix, "--yes");
+        assertExit(bad, 2);
+        assertThat(bad.stderr()).contains("Unknown bulk operation 'explode'");
+    }
+
     // ---- suspend, resume -----------------------------------------------------------------------------------
 
     @Test

@@ -1,5 +1,6 @@
 package io.taskhub.runtime;
 
+import io.taskhub.core.jobs.BulkJobPlugin;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.orchestration.Activity;
@@ -36,6 +37,9 @@ public final class PluginSet {
     record Source(TaskhubPlugin plugin, String origin) {
     }
 
+    /** The origin of Taskhub's own orchestrations (bulk jobs). */
+    static final String BUILT_IN = "Taskhub (built in)";
+
     private final List<Source> sources;
     private final List<URLClassLoader> jarLoaders;
 
@@ -57,6 +61,8 @@ public final class PluginSet {
     /** The given plugins, then every plugin the class loader's ServiceLoader finds. */
     public static PluginSet of(ClassLoader classPath, List<TaskhubPlugin> given) {
         List<Source> sources = new ArrayList<>();
+        // Bulk jobs run on the engine itself: every worker can run them.
+        sources.add(new Source(new BulkJobPlugin(), BUILT_IN));
         given.forEach(p -> sources.add(new Source(p, "the application (" + p.getClass().getName() + ")")));
         Set<Class<?>> givenClasses = new HashSet<>();
         given.forEach(p -> givenClasses.add(p.getClass()));

@@ -10,12 +10,10 @@ import io.taskhub.cli.support.ExitCodes;
 import io.taskhub.http.StatusDocuments;
 import io.taskhub.ports.model.InstancePage;
 import io.taskhub.ports.query.InstanceQuery;
-import io.taskhub.ports.model.RuntimeStatus;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -26,22 +24,8 @@ import picocli.CommandLine.ParameterException;
             "  taskhub get-instances --created-after 2026-11-01T00:00:00Z --id-prefix order- --all -o json",
             "  taskhub get-instances --continuation-token <token from the previous page>"})
 public final class GetInstancesCommand extends ManagementCommand {
-    @Option(names = "--created-after", paramLabel = "INSTANT",
-            description = "Only instances created at or after this ISO-8601 time.") String createdAfter;
-    @Option(names = "--created-before", paramLabel = "INSTANT",
-            description = "Only instances created at or before this ISO-8601 time.") String createdBefore;
-    @Option(names = "--updated-after", paramLabel = "INSTANT",
-            description = "Only instances last updated at or after this ISO-8601 time.") String updatedAfter;
-    @Option(names = "--updated-before", paramLabel = "INSTANT",
-            description = "Only instances last updated at or before this ISO-8601 time.") String updatedBefore;
-
-    @Option(names = "--runtime-status", split = ",", paramLabel = "STATUS",
-            description = "One or more of Pending, Running, Suspended, Completed, Failed, Terminated, ContinuedAsNew.")
-    List<String> statuses = new ArrayList<>();
-
-    @Option(names = "--id-prefix", paramLabel = "PREFIX", description = "Only instances whose id starts with this.")
-    String idPrefix;
-    @Option(names = "--name", paramLabel = "NAME", description = "Orchestrator name.") String name;
+    @Mixin
+    FilterOptions filters;
 
     @Option(names = "--top", defaultValue = "100", paramLabel = "N", description = "Page size (1 to 1000, default 100).")
     int top;
@@ -60,11 +44,7 @@ public final class GetInstancesCommand extends ManagementCommand {
         if (top < 1 || top > 1000) {
             throw new ParameterException(spec.commandLine(), "--top must be between 1 and 1000, was " + top + ".");
         }
-        InstanceQuery.Builder query = InstanceQuery.builder().createdFrom(instant(createdAfter, "--created-after"))
-                .createdTo(instant(createdBefore, "--created-before"))
-                .lastUpdatedFrom(instant(updatedAfter, "--updated-after"))
-                .lastUpdatedTo(instant(updatedBefore, "--updated-before")).statuses(statuses())
-                .instanceIdPrefix(idPrefix).name(name).fetchInputsAndOutputs(true).pageSize(top);
+        InstanceQuery.Builder query = filters.query(spec).fetchInputsAndOutputs(true).pageSize(top);
         List<JsonNode> instances = new ArrayList<>();
         InstancePage page = connection.client().list(query.continuationToken(continuationToken).build());
         page.instances().forEach(m -> instances.add(StatusDocuments.status(m, null, false, showInput)));
@@ -91,14 +71,5 @@ public final class GetInstancesCommand extends ManagementCommand {
     private static String nextToken(InstancePage page) {
         String token = page.continuationToken();
         return token == null || token.isEmpty() ? null : token;
-    }
-
-    private Set<RuntimeStatus> statuses() {
-        Set<RuntimeStatus> parsed = EnumSet.noneOf(RuntimeStatus.class);
-        for (String status : statuses) {
-            parsed.add(RuntimeStatus.parse(status).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                    "--runtime-status: unknown status '" + status + "'; use " + List.of(RuntimeStatus.values()) + ".")));
-        }
-        return parsed;
     }
 }

@@ -74,6 +74,11 @@ public abstract class ManagementCommand implements Callable<Integer> {
     }
 
     protected Instant instant(String value, String option) {
+        return instant(spec, value, option);
+    }
+
+    /** An ISO-8601 instant given to {@code option}; a bad one is a usage error naming the option. */
+    static Instant instant(CommandSpec spec, String value, String option) {
         if (value == null) {
             return null;
         }

@@ -16,6 +16,7 @@ public final class Printer {
     private final PrintWriter out;
     private final PrintWriter err;
     private final OutputFormat format;
+    private boolean barShown;
 
     public Printer(PrintWriter out, PrintWriter err, OutputFormat format) {
         this.out = out;
@@ -45,6 +46,22 @@ public final class Printer {
     public void progress(String text) {
         err.println(text);
         err.flush();
+    }
+
+    /** A progress bar on standard error, redrawn in place (carriage return) each time. */
+    public void bar(String text) {
+        err.print("\r" + text);
+        err.flush();
+        barShown = true;
+    }
+
+    /** Ends the line of a progress bar drawn by {@link #bar}. */
+    public void endBar() {
+        if (barShown) {
+            err.println();
+            err.flush();
+            barShown = false;
+        }
     }
 
     /** Key/value lines, aligned. */

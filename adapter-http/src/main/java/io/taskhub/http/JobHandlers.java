@@ -1,0 +1,140 @@
+package io.taskhub.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.taskhub.ports.client.InstanceStatus;
+import io.taskhub.ports.client.StatusOptions;
+import io.taskhub.ports.client.TaskhubClient;
+import io.taskhub.ports.errors.InstanceNotFoundException;
+import io.taskhub.ports.errors.InvalidArgumentException;
+import io.taskhub.ports.jobs.BulkJobInput;
+import io.taskhub.ports.jobs.BulkJobProgress;
+import io.taskhub.ports.jobs.BulkJobRequest;
+import io.taskhub.ports.jobs.BulkJobs;
+import io.taskhub.ports.jobs.BulkOperation;
+import io.taskhub.ports.json.JsonCodec;
+import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.model.InstancePage;
+import io.taskhub.ports.query.InstanceQuery;
+
+/**
+ * {@code /taskhub/v1/jobs}: bulk operations as durable jobs. A job is an instance of the built-in
+ * {@link BulkJobs#ORCHESTRATOR}, so starting, showing and cancelling one are the instance operations of any client,
+ * translated: its filter is the list filters of the query string, its progress its custom status.
+ */
+final class JobHandlers {
+    static final String JOB_ID = "jobId";
+
+    private final RequestSupport support;
+
+    JobHandlers(RequestSupport support) {
+        this.support = support;
+    }
+
+    /** {@code POST /taskhub/v1/jobs?<list filters>} with {@code {"operation":…,"reason":…,"eventName":…,"eventData":…}}. */
+    void start(Context ctx) {
+        JsonNode body = body(ctx);
+        JsonNode eventData = body.get("eventData");
+        BulkJobRequest request = new BulkJobRequest(BulkOperation.parse(text(body, "operation")),
+                InstanceHandlers.filters(ctx).statuses(QueryParams.strictStatuses(ctx, "runtimeStatus")).build(),
+                text(body, "reason"), text(body, "eventName"),
+                eventData == null ? null : Json.write(eventData));
+        TaskhubClient client = support.client(ctx);
+        String id = client.startNew(BulkJobs.start(request));
+        ctx.header("Location", ctx.contextPath() + ManagementRoutes.TASKHUB_PREFIX + "/jobs/" + id);
+        Responses.json(ctx, 202, render(client.getStatus(id, StatusOptions.DEFAULT)
+                .map(InstanceStatus::metadata).orElseThrow(() -> new InstanceNotFoundException(id))));
+    }
+
+    /** {@code GET /taskhub/v1/jobs}: one page of jobs, oldest first; {@code continuationToken} for the next. */
+    void list(Context ctx) {
+        InstanceQuery.Builder query = InstanceQuery.builder().name(BulkJobs.ORCHESTRATOR).fetchInputsAndOutputs(true)
+                .statuses(QueryParams.statuses(ctx, "runtimeStatus"))
+                .continuationToken(QueryParams.text(ctx, "continuationToken"));
+        Integer top = QueryParams.integer(ctx, "top");
+        if (top != null) {
+            query.pageSize(top);
+        }
+        InstancePage page = support.client(ctx).list(query.build());
+        ArrayNode jobs = Json.array();
+        page.instances().forEach(m -> jobs.add(render(m)));
+        ObjectNode answer = Json.object();
+        answer.set("jobs", jobs);
+        answer.put("continuationToken", page.continuationToken());
+        Responses.json(ctx, 200, answer);
+    }
+
+    /** {@code GET /taskhub/v1/jobs/{jobId}}. */
+    void get(Context ctx) {
+        Responses.json(ctx, 200, render(job(ctx)));
+    }
+
+    /** {@code POST /taskhub/v1/jobs/{jobId}/cancel}: the job stops after the page it is on (410 once finished). */
+    void cancel(Context ctx) {
+        InstanceMetadata job = job(ctx);
+        support.client(ctx).terminate(job.instanceId(), "Cancelled", false);
+        Responses.empty(ctx, 202);
+    }
+
+    private InstanceMetadata job(Context ctx) {
+        String id = ctx.pathParam(JOB_ID);
+        return support.client(ctx).getStatus(id, StatusOptions.DEFAULT).map(InstanceStatus::metadata)
+                .filter(m -> m.name().equals(BulkJobs.ORCHESTRATOR))
+                .orElseThrow(() -> new InstanceNotFoundException(id));
+    }
+
+    /** A job as its instance shows it: what it does, to what, its status and its progress. */
+    static ObjectNode render(InstanceMetadata job) {
+        ObjectNode node = Json.object();
+        node.put("id", job.instanceId());
+        node.put("runtimeStatus", job.runtimeStatus().name());
+        node.put("createdTime", job.createdAt().toString());
+        node.put("lastUpdatedTime", job.lastUpdatedAt().toString());
+        BulkJobInput input = job.input() == null ? null : JsonCodec.read(job.input(), BulkJobInput.class);
+        if (input != null) {
+            node.put("operation", input.request().operation().wireName());
+            node.set("filter", Json.value(JsonCodec.write(input.request().filter())));
+            node.put("reason", input.request().reason());
+            node.put("eventName", input.request().eventName());
+        }
+        BulkJobProgress progress = BulkJobs.progress(job.customStatus());
+        if (progress != null) {
+            node.put("matched", progress.matched());
+            node.put("done", progress.done());
+            node.put("failed", progress.failed());
+            node.put("remaining", progress.remaining());
+            node.put("complete", progress.complete());
+            node.set("failures", Json.value(JsonCodec.write(progress.failures())));
+        }
+        return node;
+    }
+
+    private JsonNode body(Context ctx) {
+        String text = support.body(ctx);
+        JsonNode body;
+        try {
+            body = text == null || text.isBlank() ? null : Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new InvalidArgumentException(ErrorMapper.INVALID_JSON + ": " + e.getOriginalMessage(), e);
+        }
+        if (body == null || !body.isObject()) {
+            throw new HttpRejection.BadRequest("Send the job as {\"operation\":\"terminate|suspend|resume|purge|rewind"
+                    + "|raiseEvent\",\"reason\":…,\"eventName\":…,\"eventData\":…}; its filter is the query string's.");
+        }
+        return body;
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new InvalidArgumentException("'" + field + "' must be a string.");
+        }
+        return value.asText();
+    }
+}

@@ -1,0 +1,46 @@
+package io.taskhub.ports.jobs;
+
+import io.taskhub.ports.client.StartInstanceRequest;
+import io.taskhub.ports.json.JsonCodec;
+import io.taskhub.ports.query.InstanceQuery;
+import java.util.UUID;
+
+/** The names a bulk job runs under, shared by whoever starts, runs and shows jobs. */
+public final class BulkJobs {
+    /** The built-in orchestrator that runs a job; instances of it are never a job's own targets. */
+    public static final String ORCHESTRATOR = "TaskhubBulkJob";
+    /** The built-in activity that counts what a job's filter matches. */
+    public static final String COUNT_ACTIVITY = "TaskhubBulkJobCount";
+    /** The built-in activity that applies a job's operation to one page of its filter. */
+    public static final String PAGE_ACTIVITY = "TaskhubBulkJobPage";
+    /** Jobs' instance ids start with this. */
+    public static final String ID_PREFIX = "taskhub-job-";
+    /** Instances per page (one activity each). */
+    public static final int PAGE_SIZE = 100;
+    /** Refusals kept with their reasons in a job's progress (all are counted). */
+    public static final int FAILURES_KEPT = 100;
+
+    private BulkJobs() {
+    }
+
+    /** The start of a new job under a new id (see {@link #ID_PREFIX}). */
+    public static StartInstanceRequest start(BulkJobRequest request) {
+        return StartInstanceRequest.of(ORCHESTRATOR, JsonCodec.write(BulkJobInput.of(request)))
+                .withInstanceId(ID_PREFIX + UUID.randomUUID().toString().replace("-", ""));
+    }
+
+    /**
+     * The jobs among what {@code filter} matches, which a job leaves alone, or null when it can match none (its
+     * name filter names another orchestrator).
+     */
+    public static InstanceQuery jobsAmong(InstanceQuery filter) {
+        return filter.name() != null && !filter.name().equals(ORCHESTRATOR) ? null
+                : filter.toBuilder().name(ORCHESTRATOR).build();
+    }
+
+    /** The progress a job's custom status (or output) holds, or null when it has none yet. */
+    public static BulkJobProgress progress(String customStatusJson) {
+        return customStatusJson == null || customStatusJson.isBlank() || customStatusJson.equals("null") ? null
+                : JsonCodec.read(customStatusJson, BulkJobProgress.class);
+    }
+}
