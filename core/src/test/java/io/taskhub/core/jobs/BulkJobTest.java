@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskhub.core.memory.InMemoryStorageBackend;
+import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.StatusOptions;
 import io.taskhub.ports.errors.InvalidArgumentException;
 import io.taskhub.ports.jobs.BulkJobProgress;
@@ -15,6 +16,8 @@ import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.store.StorageBackend;
 import io.taskhub.tck.EngineSuiteBase;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -97,6 +100,26 @@ class BulkJobTest extends EngineSuiteBase {
         }
         assertThat(client.list(InstanceQuery.builder().name(BulkJobs.ORCHESTRATOR).build()).instances())
                 .as("both jobs are still there").hasSize(2);
+    }
+
+    @Test
+    void aJobOverTenThousandInstances_goesThroughEveryPage_inExecutionsOfTwoPages() {
+        List<StartInstanceRequest> starts = new ArrayList<>();
+        Instant later = Instant.now().plus(Duration.ofDays(1)); // Pending until then: nothing runs but the job
+        for (int i = 0; i < 10_000; i++) {
+            starts.add(StartInstanceRequest.of("WaitEvent", null).withInstanceId("many-" + i).withStartAt(later));
+            if (starts.size() == 1_000) {
+                client.startNewBatch(starts);
+                starts.clear();
+            }
+        }
+
+        BulkJobProgress progress = runJob(new BulkJobRequest(BulkOperation.TERMINATE,
+                InstanceQuery.builder().instanceIdPrefix("many-").build(), "too many", null, null));
+
+        assertThat(progress.matched()).isEqualTo(10_000);
+        assertThat(progress.done()).isEqualTo(10_000);
+        assertThat(progress.failed()).isZero();
     }
 
     @Test
