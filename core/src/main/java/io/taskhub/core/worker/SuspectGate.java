@@ -1,6 +1,7 @@
 package io.taskhub.core.worker;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keeps work suspected of crashing its worker from taking other work down with it. A crash counts as a failed
@@ -12,23 +13,30 @@ import java.time.Duration;
  * least) is a suspect, and runs alone in the process: nothing is claimed meanwhile, and it waits until the work in
  * progress is done and all other work the process holds has gone back to the storage (claimed before the gate
  * closed, or handed over by a commit, it is given back without counting as an attempt). A crash during it then
- * counts against it alone, and what ran beside its earlier attempts stays below the limit. The first failures are not suspected, so that the
- * retries after an outage (every step of it failed once) keep their concurrency. Work past the poison limit is no suspect either: it runs no user code, only its failure is stored.
+ * counts against it alone, and what ran beside its earlier attempts stays below the limit. The first failures are
+ * not suspected, so that the retries after an outage (every step of it failed once) keep their concurrency. Work
+ * past the poison limit is no suspect either: it runs no user code, only its failure is stored.
+ *
+ * <p>Every claim and every piece of work passes here, so while no suspect holds the process the gate is counters
+ * only: each side writes its counter, then reads the other side's flag (and the suspect its flag, then the
+ * counters), so that either the work sees the suspect and steps back or the suspect sees the work and waits.
  */
 final class SuspectGate {
     private static final int EARLIEST_SUSPECT_ATTEMPT = 3;
     /** How long a suspect waits for the work in progress before it runs anyway (isolation is best effort). */
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
+    /** The longest a waiter sleeps between looks (a wake-up may come from a thread that saw no suspect yet). */
+    private static final long RECHECK_MILLIS = 20;
 
     private final Object lock = new Object();
     private final int poisonLimit;
-    private int running;
+    private final AtomicInteger running = new AtomicInteger();
     /**
      * Work this process holds that has neither started nor gone back: claims under way and what they found, and
      * work a commit handed over. A crash would count an attempt against each, so a suspect waits for them too.
      */
-    private int held;
-    private boolean suspectHolds;
+    private final AtomicInteger held = new AtomicInteger();
+    private volatile boolean suspectHolds;
 
     SuspectGate(int poisonLimit) {
         this.poisonLimit = poisonLimit;
@@ -49,34 +57,37 @@ final class SuspectGate {
      */
     boolean beginClaim(Duration maxWait) throws InterruptedException {
         long deadline = System.nanoTime() + maxWait.toNanos();
-        synchronized (lock) {
-            while (suspectHolds) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
+        while (true) {
+            if (!suspectHolds) {
+                held.incrementAndGet();
+                if (!suspectHolds) {
+                    return true;
                 }
-                lock.wait(Math.max(1, left / 1_000_000));
+                released(); // a suspect closed the gate meanwhile: it may be waiting for this claim
             }
-            held++;
-            return true;
+            synchronized (lock) {
+                while (suspectHolds) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    lock.wait(Math.max(1, Math.min(RECHECK_MILLIS, left / 1_000_000)));
+                }
+            }
         }
     }
 
     /** {@code count} work items a commit handed to this process: held until they {@link #enter} or go back. */
     void handedOver(int count) {
         if (count > 0) {
-            synchronized (lock) {
-                held += count;
-            }
+            held.addAndGet(count);
         }
     }
 
     /** Held work that went back to the storage without starting, or a claim that found nothing. */
     void released() {
-        synchronized (lock) {
-            held--;
-            lock.notifyAll();
-        }
+        held.decrementAndGet();
+        wakeSuspect();
     }
 
     /**
@@ -85,44 +96,64 @@ final class SuspectGate {
      * then {@link #released} once it is back.
      */
     boolean enter(int attempts) throws InterruptedException {
+        if (!isSuspect(attempts)) {
+            if (suspectHolds) {
+                return false;
+            }
+            running.incrementAndGet();
+            if (suspectHolds) {
+                running.decrementAndGet(); // a suspect closed the gate meanwhile: this goes back instead
+                wakeSuspect();
+                return false;
+            }
+            held.decrementAndGet();
+            return true;
+        }
         synchronized (lock) {
             if (suspectHolds) {
                 return false;
             }
-            held--;
-            if (!isSuspect(attempts)) {
-                running++;
-                return true;
-            }
             suspectHolds = true;
+            held.decrementAndGet(); // its own
             long deadline = System.nanoTime() + DRAIN_LIMIT.toNanos();
             try {
-                while (running > 0 || held > 0) {
+                while (running.get() > 0 || held.get() > 0) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         break; // something runs long: run beside it rather than hold the process for ever
                     }
-                    lock.wait(Math.max(1, left / 1_000_000));
+                    lock.wait(Math.max(1, Math.min(RECHECK_MILLIS, left / 1_000_000)));
                 }
             } catch (InterruptedException e) {
-                held++; // still held: the caller gives it back
+                held.incrementAndGet(); // still held: the caller gives it back
                 suspectHolds = false;
                 lock.notifyAll();
                 throw e;
             }
-            running++;
+            running.incrementAndGet();
             return true;
         }
     }
 
     /** After work that {@link #enter} let run. */
     void leave(int attempts) {
-        synchronized (lock) {
-            running--;
-            if (isSuspect(attempts)) {
+        running.decrementAndGet();
+        if (isSuspect(attempts)) {
+            synchronized (lock) {
                 suspectHolds = false;
+                lock.notifyAll();
             }
-            lock.notifyAll();
+        } else {
+            wakeSuspect();
+        }
+    }
+
+    /** Tells a suspect waiting for the process to drain to look again (nothing to do while none holds it). */
+    private void wakeSuspect() {
+        if (suspectHolds) {
+            synchronized (lock) {
+                lock.notifyAll();
+            }
         }
     }
 }
