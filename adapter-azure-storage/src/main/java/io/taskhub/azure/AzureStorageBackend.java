@@ -38,6 +38,7 @@ public final class AzureStorageBackend implements StorageBackend {
     private static final int URGENT_THREADS = 8;
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration TABLE_CALL_TIMEOUT = Duration.ofSeconds(35);
     private static final int SDK_TRIES = 3;
     private static final Duration SDK_RETRY_DELAY = Duration.ofMillis(250);
     private static final Duration SDK_MAX_RETRY_DELAY = Duration.ofSeconds(4);
@@ -67,7 +68,11 @@ public final class AzureStorageBackend implements StorageBackend {
                 .messageEncoding(QueueMessageEncoding.BASE64)
                 .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, SDK_TRIES,
                         CALL_TIMEOUT.multipliedBy(2), SDK_RETRY_DELAY, SDK_MAX_RETRY_DELAY, null));
-        TableServiceClientBuilder tableBuilder = new TableServiceClientBuilder().clientOptions(http)
+        // An entity group transaction (a checkpoint's history rows) may take the Table service up to 30 s.
+        HttpClientOptions tableHttp = new HttpClientOptions().setConnectionIdleTimeout(Duration.ofSeconds(4))
+                .setConnectTimeout(CALL_TIMEOUT).setWriteTimeout(TABLE_CALL_TIMEOUT)
+                .setResponseTimeout(TABLE_CALL_TIMEOUT).setReadTimeout(TABLE_CALL_TIMEOUT);
+        TableServiceClientBuilder tableBuilder = new TableServiceClientBuilder().clientOptions(tableHttp)
                 .retryOptions(new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(SDK_TRIES - 1)
                         .setBaseDelay(SDK_RETRY_DELAY).setMaxDelay(SDK_MAX_RETRY_DELAY)));
         if (config.connectionString() != null && !config.connectionString().isBlank()) {

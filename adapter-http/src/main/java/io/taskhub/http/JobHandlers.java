@@ -19,6 +19,9 @@ import io.taskhub.ports.json.JsonCodec;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.InstancePage;
 import io.taskhub.ports.query.InstanceQuery;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code /taskhub/v1/jobs}: bulk operations as durable jobs. A job is an instance of the built-in
@@ -27,6 +30,13 @@ import io.taskhub.ports.query.InstanceQuery;
  */
 final class JobHandlers {
     static final String JOB_ID = "jobId";
+    private static final List<String> FILTERS = List.of("createdTimeFrom", "createdTimeTo", "runtimeStatus",
+            "instanceIdPrefix", "name", "lastUpdatedTimeFrom", "lastUpdatedTimeTo", "parentInstanceId",
+            "customStatus");
+    private static final List<String> TIMES = List.of("createdTimeFrom", "createdTimeTo", "lastUpdatedTimeFrom",
+            "lastUpdatedTimeTo");
+    private static final Set<String> SERVER_PARAMETERS = Set.of("taskHub", "connection", "code");
+    private static final List<String> BODY_FIELDS = List.of("operation", "reason", "eventName", "eventData");
 
     private final RequestSupport support;
 
@@ -38,10 +48,9 @@ final class JobHandlers {
     void start(Context ctx) {
         JsonNode body = body(ctx);
         JsonNode eventData = body.get("eventData");
-        BulkJobRequest request = new BulkJobRequest(BulkOperation.parse(text(body, "operation")),
-                InstanceHandlers.filters(ctx).statuses(QueryParams.strictStatuses(ctx, "runtimeStatus")).build(),
+        BulkJobRequest request = new BulkJobRequest(BulkOperation.parse(text(body, "operation")), filter(ctx),
                 text(body, "reason"), text(body, "eventName"),
-                eventData == null ? null : Json.write(eventData));
+                eventData == null || eventData.isNull() ? null : Json.write(eventData));
         TaskhubClient client = support.client(ctx);
         String id = client.startNew(BulkJobs.start(request));
         ctx.header("Location", ctx.contextPath() + ManagementRoutes.TASKHUB_PREFIX + "/jobs/" + id);
@@ -112,6 +121,33 @@ final class JobHandlers {
         return node;
     }
 
+    /**
+     * The list filters of the query string, read strictly: what a job changes must be exactly what was asked, so a
+     * parameter the filter does not know (a misspelling), an empty one or a time that does not parse is refused
+     * rather than ignored, which would widen the filter.
+     */
+    static InstanceQuery filter(Context ctx) {
+        for (Map.Entry<String, List<String>> parameter : ctx.queryParamMap().entrySet()) {
+            String name = parameter.getKey();
+            if (!FILTERS.contains(name) && !SERVER_PARAMETERS.contains(name)) {
+                throw new InvalidArgumentException("Unknown query parameter '" + name + "' for a bulk job: its filter"
+                        + " takes " + FILTERS + ".");
+            }
+            if (FILTERS.contains(name) && parameter.getValue().stream().anyMatch(String::isBlank)) {
+                throw new InvalidArgumentException("Query parameter '" + name + "' is empty: give a value or leave"
+                        + " it out (a job's filter ignores nothing it is given).");
+            }
+        }
+        for (String time : TIMES) {
+            String value = ctx.queryParam(time);
+            if (value != null && QueryParams.parseInstant(value).isEmpty()) {
+                throw new InvalidArgumentException("Query parameter '" + time + "': '" + value
+                        + "' is not an ISO-8601 time such as 2026-11-01T00:00:00Z.");
+            }
+        }
+        return InstanceHandlers.filters(ctx).statuses(QueryParams.strictStatuses(ctx, "runtimeStatus")).build();
+    }
+
     private JsonNode body(Context ctx) {
         String text = support.body(ctx);
         JsonNode body;
@@ -124,6 +160,12 @@ final class JobHandlers {
             throw new HttpRejection.BadRequest("Send the job as {\"operation\":\"terminate|suspend|resume|purge|rewind"
                     + "|raiseEvent\",\"reason\":…,\"eventName\":…,\"eventData\":…}; its filter is the query string's.");
         }
+        body.fieldNames().forEachRemaining(field -> {
+            if (!BODY_FIELDS.contains(field)) {
+                throw new InvalidArgumentException("Unknown field '" + field + "' in a bulk job: it takes " + BODY_FIELDS
+                        + ", and its filter is the query string's (the list filters).");
+            }
+        });
         return body;
     }
 

@@ -117,10 +117,9 @@ final class QueryParams {
         }
     }
 
-    /** Runtime statuses as a comma list and/or repeated parameters; unknown names are dropped. */
     /**
-     * The same, refusing a value that names no status: where a filter selects what to change (a bulk job), an
-     * ignored status would widen it to every status.
+     * Runtime statuses as {@link #statuses}, refusing a value that names no status: where a filter selects what to
+     * change (a bulk job), an ignored status would widen it to every status.
      */
     static Set<RuntimeStatus> strictStatuses(Context ctx, String name) {
         for (String value : ctx.queryParams(name)) {
@@ -134,6 +133,7 @@ final class QueryParams {
         return statuses(ctx, name);
     }
 
+    /** Runtime statuses as a comma list and/or repeated parameters; unknown names are dropped. */
     static Set<RuntimeStatus> statuses(Context ctx, String name) {
         Set<RuntimeStatus> statuses = EnumSet.noneOf(RuntimeStatus.class);
         for (String value : ctx.queryParams(name)) {

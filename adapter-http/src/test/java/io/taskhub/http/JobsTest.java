@@ -74,9 +74,19 @@ class JobsTest extends HttpApiTestBase {
         assertRefused("{\"operation\":\"raiseEvent\"}", "event name");
         assertRefused("{\"reason\":\"no operation\"}", "operation");
         assertRefused("not json", "JSON");
-        Http.Reply badFilter = http.postJson(jobs("?runtimeStatus=Sleepy"), "{\"operation\":\"terminate\"}");
-        assertThat(badFilter.status()).as(badFilter.body()).isEqualTo(400);
-        assertThat(http.get(jobs("")).json().path("jobs")).isEmpty();
+        assertRefused("{\"operation\":\"purge\",\"filter\":{\"runtimeStatus\":\"Failed\"}}", "Unknown field 'filter'");
+        // A filter is never widened by what it ignores: each of these would otherwise select every instance.
+        assertFilterRefused("?runtimeStatus=Sleepy", "Sleepy");
+        assertFilterRefused("?runtimestatus=Completed", "Unknown query parameter 'runtimestatus'");
+        assertFilterRefused("?instanceIdPrefix=", "'instanceIdPrefix' is empty");
+        assertFilterRefused("?createdTimeTo=last-week", "last-week");
+        assertThat(http.get(jobs("")).json().path("jobs")).as("nothing was started").isEmpty();
+    }
+
+    private void assertFilterRefused(String query, String problem) {
+        Http.Reply reply = http.postJson(jobs(query), "{\"operation\":\"purge\"}");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(400);
+        assertThat(reply.body()).contains(problem);
     }
 
     private void assertRefused(String body, String problem) {

@@ -319,6 +319,9 @@ abstract class ManagementCommandsContract {
         CommandResult bad = taskhub("bulk", "explode", "--id-prefix", prefix, "--yes");
         assertExit(bad, 2);
         assertThat(bad.stderr()).contains("Unknown bulk operation 'explode'");
+        CommandResult empty = taskhub("bulk", "purge", "--id-prefix", "", "--yes");
+        assertExit(empty, 2);
+        assertThat(empty.stderr()).as("an empty filter would match everything").contains("--id-prefix is empty");
     }
 
     // ---- suspend, resume -----------------------------------------------------------------------------------

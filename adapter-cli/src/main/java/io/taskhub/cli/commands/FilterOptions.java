@@ -31,6 +31,9 @@ public final class FilterOptions {
 
     /** The filters given, checked; a bad value is a usage error naming its option. */
     InstanceQuery.Builder query(CommandSpec spec) {
+        // An empty value (an unset shell variable, say) would match everything: refused, not ignored.
+        requireText(spec, idPrefix, "--id-prefix");
+        requireText(spec, name, "--name");
         return InstanceQuery.builder().createdFrom(ManagementCommand.instant(spec, createdAfter, "--created-after"))
                 .createdTo(ManagementCommand.instant(spec, createdBefore, "--created-before"))
                 .lastUpdatedFrom(ManagementCommand.instant(spec, updatedAfter, "--updated-after"))
@@ -42,6 +45,12 @@ public final class FilterOptions {
     boolean any() {
         return createdAfter != null || createdBefore != null || updatedAfter != null || updatedBefore != null
                 || !statuses.isEmpty() || idPrefix != null || name != null;
+    }
+
+    private static void requireText(CommandSpec spec, String value, String option) {
+        if (value != null && value.isBlank()) {
+            throw new ParameterException(spec.commandLine(), option + " is empty: give a value or leave it out.");
+        }
     }
 
     private Set<RuntimeStatus> statuses(CommandSpec spec) {

@@ -15,9 +15,12 @@ import io.taskhub.ports.model.InstancePage;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.orchestration.ActivityContext;
 import io.taskhub.ports.orchestration.OrchestrationContext;
+import io.taskhub.ports.orchestration.RetryPolicy;
+import io.taskhub.ports.orchestration.TaskOptions;
 import io.taskhub.ports.orchestration.TaskRegistry;
 import io.taskhub.ports.orchestration.TaskhubPlugin;
 import io.taskhub.ports.query.InstanceQuery;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,10 +31,16 @@ import java.util.List;
  * its custom status and continuing as new every {@value #PAGES_PER_EXECUTION} pages (by default), so that neither its history
  * nor its memory grows with the number of instances. Paging is by key, so instances the operation changes (or
  * purges) do not shift the pages still to come. An instance that refuses the operation is counted and reported;
- * a storage failure fails the page's activity, which the worker retries.
+ * a storage failure fails the page's activity, which the job tries again.
  */
 public final class BulkJobPlugin implements TaskhubPlugin {
     static final int PAGES_PER_EXECUTION = 50;
+    /**
+     * A page or count that fails (the storage away for a while) is tried again, for about ten minutes in all, before
+     * the job fails; a page redone is harmless (see {@link #alreadyDone}).
+     */
+    private static final TaskOptions RETRIED = TaskOptions.withRetry(RetryPolicy.of(10, Duration.ofSeconds(2))
+            .withBackoff(2, Duration.ofMinutes(2)));
 
     private final int pagesPerExecution;
 
@@ -62,14 +71,14 @@ public final class BulkJobPlugin implements TaskhubPlugin {
         BulkJobInput state = ctx.getInput(BulkJobInput.class);
         BulkJobProgress progress = state.progress();
         if (progress == null) {
-            long matched = ctx.callActivity(BulkJobs.COUNT_ACTIVITY, state.request(), Long.class).await();
+            long matched = ctx.callActivity(BulkJobs.COUNT_ACTIVITY, state.request(), RETRIED, Long.class).await();
             progress = new BulkJobProgress(state.request().operation().wireName(), matched, 0, 0, List.of(), false);
             ctx.setCustomStatus(progress);
         }
         String token = state.continuationToken();
         for (int page = 0; page < pagesPerExecution; page++) {
             PageResult result = ctx.callActivity(BulkJobs.PAGE_ACTIVITY, new PageTask(state.request(), token),
-                    PageResult.class).await();
+                    RETRIED, PageResult.class).await();
             progress = add(progress, result);
             token = result.next();
             if (token == null) {

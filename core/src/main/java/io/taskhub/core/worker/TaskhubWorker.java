@@ -506,6 +506,9 @@ public final class TaskhubWorker implements AutoCloseable {
         }
         try {
             item = claimer.get();
+        } catch (Error e) {
+            suspects.released();
+            throw e;
         } catch (RuntimeException e) {
             suspects.released();
             whenNone.run();
