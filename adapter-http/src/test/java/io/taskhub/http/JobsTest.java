@@ -83,6 +83,17 @@ class JobsTest extends HttpApiTestBase {
         assertThat(http.get(jobs("")).json().path("jobs")).as("nothing was started").isEmpty();
     }
 
+    @Test
+    void aJobOrchestratorStartedWithAnyInput_failsAndIsStillListed() {
+        String odd = start(io.taskhub.ports.jobs.BulkJobs.ORCHESTRATOR, "\"not a job\"");
+        awaitStatus(odd, RuntimeStatus.Failed);
+        Http.Reply list = http.get(jobs(""));
+        assertThat(list.status()).as(list.body()).isEqualTo(200);
+        assertThat(list.json().path("jobs").get(0).path("id").asText()).isEqualTo(odd);
+        assertThat(list.json().path("jobs").get(0).has("operation")).isFalse();
+        assertThat(http.get(jobs("/" + odd)).status()).isEqualTo(200);
+    }
+
     private void assertFilterRefused(String query, String problem) {
         Http.Reply reply = http.postJson(jobs(query), "{\"operation\":\"purge\"}");
         assertThat(reply.status()).as(reply.body()).isEqualTo(400);
