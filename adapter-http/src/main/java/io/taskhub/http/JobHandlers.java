@@ -102,14 +102,14 @@ final class JobHandlers {
         node.put("runtimeStatus", job.runtimeStatus().name());
         node.put("createdTime", job.createdAt().toString());
         node.put("lastUpdatedTime", job.lastUpdatedAt().toString());
-        BulkJobInput input = readOrNull(job.input(), BulkJobInput.class);
+        BulkJobInput input = BulkJobs.input(job.input());
         if (input != null && input.request() != null) {
             node.put("operation", input.request().operation().wireName());
             node.set("filter", Json.value(JsonCodec.write(input.request().filter())));
             node.put("reason", input.request().reason());
             node.put("eventName", input.request().eventName());
         }
-        BulkJobProgress progress = readOrNull(job.customStatus(), BulkJobProgress.class);
+        BulkJobProgress progress = BulkJobs.progress(job.customStatus());
         if (progress != null) {
             node.put("matched", progress.matched());
             node.put("done", progress.done());
@@ -146,21 +146,6 @@ final class JobHandlers {
             }
         }
         return InstanceHandlers.filters(ctx).statuses(QueryParams.strictStatuses(ctx, "runtimeStatus")).build();
-    }
-
-    /**
-     * A job's stored input or progress, or null when there is none or it is not one: anyone may start the job
-     * orchestrator with any input through the start routes (such a job fails at once), and it must still be shown.
-     */
-    private static <T> T readOrNull(String json, Class<T> type) {
-        if (json == null || json.isBlank() || json.equals("null")) {
-            return null;
-        }
-        try {
-            return JsonCodec.read(json, type);
-        } catch (RuntimeException notAJobs) {
-            return null;
-        }
     }
 
     private JsonNode body(Context ctx) {

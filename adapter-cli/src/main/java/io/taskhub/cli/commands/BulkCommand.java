@@ -15,7 +15,6 @@ import io.taskhub.ports.jobs.BulkJobs;
 import io.taskhub.ports.jobs.BulkOperation;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.RuntimeStatus;
-import io.taskhub.ports.query.InstanceQuery;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -57,7 +56,7 @@ public final class BulkCommand extends ManagementCommand {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         TaskhubClient client = connection.client();
-        long matching = matching(client, request.filter());
+        long matching = BulkJobs.targets(client, request.filter());
         String scope = filters.any() ? "" : " (no filter: every instance of the task hub)";
         if (!confirmed(yes, request.operation().wireName() + " the " + matching + " matching instance(s)" + scope
                 + "?", printer)) {
@@ -82,16 +81,6 @@ public final class BulkCommand extends ManagementCommand {
             report(printer, ended, progress);
         }
         return ended.runtimeStatus() == RuntimeStatus.Completed ? ExitCodes.SUCCESS : ExitCodes.FAILURE;
-    }
-
-    /** What the filter matches now, jobs left out (a job never acts on one). */
-    private static long matching(TaskhubClient client, InstanceQuery filter) {
-        InstanceQuery jobs = BulkJobs.jobsAmong(filter);
-        return sum(client, filter) - (jobs == null ? 0 : sum(client, jobs));
-    }
-
-    private static long sum(TaskhubClient client, InstanceQuery filter) {
-        return client.countByStatus(filter).values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Polls the job until it ends, drawing its progress on standard error. */

@@ -19,7 +19,6 @@ import io.taskhub.ports.orchestration.RetryPolicy;
 import io.taskhub.ports.orchestration.TaskOptions;
 import io.taskhub.ports.orchestration.TaskRegistry;
 import io.taskhub.ports.orchestration.TaskhubPlugin;
-import io.taskhub.ports.query.InstanceQuery;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,14 +109,7 @@ public final class BulkJobPlugin implements TaskhubPlugin {
 
     /** How many instances the filter matches now, the jobs themselves left out. */
     private static Long count(ActivityContext ctx) {
-        InstanceQuery filter = ctx.getInput(BulkJobRequest.class).filter();
-        TaskhubClient client = ctx.client();
-        InstanceQuery jobs = BulkJobs.jobsAmong(filter);
-        return sum(client, filter) - (jobs == null ? 0 : sum(client, jobs));
-    }
-
-    private static long sum(TaskhubClient client, InstanceQuery filter) {
-        return client.countByStatus(filter).values().stream().mapToLong(Long::longValue).sum();
+        return BulkJobs.targets(ctx.client(), ctx.getInput(BulkJobRequest.class).filter());
     }
 
     private static PageResult page(ActivityContext ctx) {

@@ -1,6 +1,7 @@
 package io.taskhub.ports.jobs;
 
 import io.taskhub.ports.client.StartInstanceRequest;
+import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.json.JsonCodec;
 import io.taskhub.ports.query.InstanceQuery;
 import java.util.UUID;
@@ -30,17 +31,37 @@ public final class BulkJobs {
     }
 
     /**
-     * The jobs among what {@code filter} matches, which a job leaves alone, or null when it can match none (its
-     * name filter names another orchestrator).
+     * How many instances a job with {@code filter} would act on now: what the filter matches, less the jobs among
+     * them (a job leaves jobs alone).
      */
-    public static InstanceQuery jobsAmong(InstanceQuery filter) {
-        return filter.name() != null && !filter.name().equals(ORCHESTRATOR) ? null
-                : filter.toBuilder().name(ORCHESTRATOR).build();
+    public static long targets(TaskhubClient client, InstanceQuery filter) {
+        boolean jobsCanMatch = filter.name() == null || filter.name().equals(ORCHESTRATOR);
+        long jobs = jobsCanMatch ? count(client, filter.toBuilder().name(ORCHESTRATOR).build()) : 0;
+        return count(client, filter) - jobs;
     }
 
-    /** The progress a job's custom status (or output) holds, or null when it has none yet. */
+    private static long count(TaskhubClient client, InstanceQuery filter) {
+        return client.countByStatus(filter).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** A job's stored input, or null when it has none or it is not a job's (anyone may start the orchestrator). */
+    public static BulkJobInput input(String inputJson) {
+        return readOrNull(inputJson, BulkJobInput.class);
+    }
+
+    /** The progress a job's custom status (or output) holds, or null when it has none (yet) or it is not one. */
     public static BulkJobProgress progress(String customStatusJson) {
-        return customStatusJson == null || customStatusJson.isBlank() || customStatusJson.equals("null") ? null
-                : JsonCodec.read(customStatusJson, BulkJobProgress.class);
+        return readOrNull(customStatusJson, BulkJobProgress.class);
+    }
+
+    private static <T> T readOrNull(String json, Class<T> type) {
+        if (json == null || json.isBlank() || json.equals("null")) {
+            return null;
+        }
+        try {
+            return JsonCodec.read(json, type);
+        } catch (RuntimeException notAJobs) {
+            return null;
+        }
     }
 }
