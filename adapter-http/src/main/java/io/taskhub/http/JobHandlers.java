@@ -76,6 +76,16 @@ final class JobHandlers {
         Responses.json(ctx, 200, answer);
     }
 
+    /**
+     * {@code GET /taskhub/v1/jobs/targets?<list filters>}: {"targets":N}, how many instances a job with this filter
+     * would act on now (what a confirmation states before the job starts); the filter is read as strictly.
+     */
+    void targets(Context ctx) {
+        ObjectNode answer = Json.object();
+        answer.put("targets", BulkJobs.targets(support.client(ctx), filter(ctx)));
+        Responses.json(ctx, 200, answer);
+    }
+
     /** {@code GET /taskhub/v1/jobs/{jobId}}. */
     void get(Context ctx) {
         Responses.json(ctx, 200, render(job(ctx)));

@@ -242,6 +242,12 @@ final class ManagementRoutes {
                 .query("taskHub", "code", "runtimeStatus", "top", "continuationToken")
                 .answers(200, "{\"jobs\":[{\"id\":…,\"operation\":…,\"runtimeStatus\":…,\"matched\":N,"
                         + "\"done\":N,\"failed\":N,\"remaining\":N,\"failures\":[…]}],\"continuationToken\":…}"));
+        // Before the job route: "targets" is never a job's id (those start with BulkJobs.ID_PREFIX).
+        add(GET, jobs + "/targets", h::targets, Route.Doc.of("countJobTargets", "jobs",
+                        "How many instances a job with this filter would act on now (jobs excluded).")
+                .query("taskHub", "code", "createdTimeFrom", "createdTimeTo", "runtimeStatus", "instanceIdPrefix",
+                        "name", "lastUpdatedTimeFrom", "lastUpdatedTimeTo", "parentInstanceId", "customStatus")
+                .answers(200, "{\"targets\":N}").answers(400, "An invalid filter."));
         add(GET, job, h::get, Route.Doc.of("getJob", "jobs", "A job and its progress.")
                 .query("taskHub", "code").answers(200, "The job.").answers(404, "No such job."));
         add(POST, job + "/cancel", h::cancel, Route.Doc.of("cancelJob", "jobs",

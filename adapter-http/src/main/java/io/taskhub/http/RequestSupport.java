@@ -25,8 +25,11 @@ final class RequestSupport {
         this.keys = keys;
     }
 
-    /** Runs before every route: API key, then the declared body size and charset. */
+    /** Runs before every route but the dashboard's own files: API key, then the declared body size and charset. */
     void screen(Context ctx) {
+        if (Dashboard.isPublic(ctx)) {
+            return;
+        }
         if (keys.required() && !keys.accepts(presentedKey(ctx))) {
             throw new HttpRejection.Unauthorized(presentedKey(ctx) == null
                     ? "An API key is required: pass it as the 'code' query parameter or the x-functions-key header."

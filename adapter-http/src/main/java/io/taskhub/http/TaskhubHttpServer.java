@@ -82,6 +82,7 @@ public final class TaskhubHttpServer implements AutoCloseable, ManagementLinks {
             cfg.routes.before(support::screen);
             cfg.routes.after(ctx -> count(ctx, counted));
             routes.register(cfg.routes);
+            Dashboard.register(cfg.routes);
             // Javalin answers its own HttpResponseExceptions unless a handler names that type itself.
             cfg.routes.exception(HttpResponseException.class, errors::handle);
             cfg.routes.exception(Exception.class, errors::handle);
