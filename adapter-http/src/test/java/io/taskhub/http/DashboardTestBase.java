@@ -139,7 +139,9 @@ abstract class DashboardTestBase extends HttpApiTestBase {
         if (directory != null) {
             Path target = Path.of(directory).resolve(name + ".png");
             Files.createDirectories(target.getParent());
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(WIDTH, 1000)); // the whole page
             Files.write(target, driver.getScreenshotAs(OutputType.BYTES));
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(WIDTH, HEIGHT));
         }
     }
 }

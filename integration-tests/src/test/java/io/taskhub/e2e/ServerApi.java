@@ -104,6 +104,32 @@ final class ServerApi {
                 + PATIENCE.toSeconds() + " s; last seen: " + last.map(JsonNode::toString).orElse("no such instance"));
     }
 
+    /** GET of one of Taskhub's own routes ({@code /taskhub/v1/...}): the JSON of its 200 answer. */
+    JsonNode taskhubGet(String path, String query) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(rootUri(path, query)).GET());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return parse(response.body());
+    }
+
+    /** POST of JSON to one of Taskhub's own routes: the JSON of its 202 answer. */
+    JsonNode taskhubPost(String path, String query, String json) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(rootUri(path, query))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+        if (response.statusCode() != 202) {
+            throw new AssertionError("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return parse(response.body());
+    }
+
+    /** A URI under the server's root (Taskhub's own routes), rather than under the management prefix. */
+    private URI rootUri(String path, String query) {
+        String root = base.substring(0, base.indexOf("/runtime/webhooks/durabletask"));
+        URI management = uri("", query);
+        return URI.create(root + path + (management.getRawQuery() == null ? "" : "?" + management.getRawQuery()));
+    }
+
     private URI uri(String path, String query) {
         String hub = taskHub == null ? "" : "taskHub=" + encode(taskHub);
         String all = query.isEmpty() ? hub : hub.isEmpty() ? query : query + "&" + hub;

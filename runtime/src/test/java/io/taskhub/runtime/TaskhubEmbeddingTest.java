@@ -81,7 +81,7 @@ class TaskhubEmbeddingTest {
     }
 
     @Test
-    void httpEnabled_servesTheApiFromTheSameProcess() throws Exception {
+    void httpEnabled_servesTheApiAndTheDashboardFromTheSameProcess() throws Exception {
         try (Taskhub taskhub = Taskhub.builder().settings(sqlite()).setting("http.enabled", "true")
                 .setting("http.port", "0").plugin(GREETINGS).start()) {
             String id = taskhub.client().startNew(StartInstanceRequest.of("Greet", "\"web\""));
@@ -93,6 +93,11 @@ class TaskhubEmbeddingTest {
 
             assertThat(status.statusCode()).isEqualTo(200);
             assertThat(status.body()).contains("\"WEB!\"").contains("\"Completed\"");
+
+            HttpResponse<String> dashboard = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    taskhub.httpBaseUrl() + "/taskhub/ui/")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(dashboard.statusCode()).isEqualTo(200);
+            assertThat(dashboard.body()).contains("<title>Taskhub</title>");
         }
     }
 

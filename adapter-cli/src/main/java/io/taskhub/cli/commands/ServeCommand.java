@@ -76,6 +76,9 @@ public final class ServeCommand implements Callable<Integer> {
         String url = noHttp ? null : taskhub.httpBaseUrl();
         out.println(noHttp ? "Taskhub worker is running (no HTTP API)"
                 : "Taskhub is serving " + url + "/runtime/webhooks/durabletask");
+        if (!noHttp) {
+            out.println("  dashboard:      " + url + "/");
+        }
         out.println("  backend:        " + describeBackend(settings));
         out.println("  task hub:       " + taskhub.client().taskHub());
         out.println("  orchestrations: " + String.join(", ", taskhub.orchestratorNames()));

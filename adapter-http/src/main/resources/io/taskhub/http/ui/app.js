@@ -641,6 +641,7 @@ function renderInstance(answer, children) {
     h('p', {}, h('a', {href: viewLink('/instances'), text: '← Instances'})),
     h('h1', {}, h('span', {class: 'mono', id: 'instance-id', text: id}), ' ', badge(instance.runtimeStatus)),
     missing,
+    h('div', {class: 'columns'},
     h('section', {class: 'panel'}, h('dl', {class: 'facts', id: 'facts'},
       h('dt', {text: 'Name'}), h('dd', {id: 'instance-name', text: instance.name}),
       h('dt', {text: 'Status'}), h('dd', {id: 'instance-status', text: instance.runtimeStatus}),
@@ -655,14 +656,15 @@ function renderInstance(answer, children) {
       children.length ? [h('dt', {text: 'Children'}), h('dd', {id: 'children'}, children.map((child) =>
         h('div', {}, h('a', {class: 'mono', href: instanceLink(child.instanceId), text: child.instanceId}), ' ',
           child.name, ' ', badge(child.runtimeStatus))))] : null)),
-    h('section', {class: 'panel', 'aria-label': 'Actions'}, h('h2', {text: 'Actions'}), actions(instance), result),
+    h('section', {class: 'panel', 'aria-label': 'Actions'}, h('h2', {text: 'Actions'}), actions(instance), result)),
     instance.failure ? h('section', {class: 'panel', id: 'failure'}, h('h2', {text: 'Failure'}),
       failureDetails(instance.failure)) : null,
-    h('section', {class: 'panel', id: 'input'}, h('h2', {text: 'Input'}), payload(instance.input, `${id}-input.json`)),
-    h('section', {class: 'panel', id: 'output'}, h('h2', {text: 'Output'}),
-      payload(instance.output, `${id}-output.json`)),
-    h('section', {class: 'panel', id: 'custom-status'}, h('h2', {text: 'Custom status'}),
-      payload(instance.customStatus, `${id}-custom-status.json`)),
+    h('div', {class: 'columns payloads'},
+      h('section', {class: 'panel', id: 'input'}, h('h2', {text: 'Input'}), payload(instance.input, `${id}-input.json`)),
+      h('section', {class: 'panel', id: 'output'}, h('h2', {text: 'Output'}),
+        payload(instance.output, `${id}-output.json`)),
+      h('section', {class: 'panel', id: 'custom-status'}, h('h2', {text: 'Custom status'}),
+        payload(instance.customStatus, `${id}-custom-status.json`))),
     h('section', {class: 'panel', id: 'history'}, h('h2', {text: 'History'}), historyViews(history, instance)));
 }
 
