@@ -100,6 +100,13 @@ class DashboardBrowserTest extends DashboardTestBase {
                 .toString();
         open("/instances?lastUpdatedTimeFrom=" + minuteAgo + "&createdTimeTo=2999-01-01T00:00:00Z");
         until(d -> listed().size() == 5);
+
+        // Parent instance id: the sub-orchestrations of one instance.
+        awaitStatus(startWithId("ParentWithChild", "family", "{}"), RuntimeStatus.Completed);
+        open("/instances");
+        type("#filter-parent", "family");
+        click("#apply-filters");
+        until(d -> listed().equals(Set.of("family:child")));
     }
 
     @Test
@@ -254,6 +261,9 @@ class DashboardBrowserTest extends DashboardTestBase {
         act("resume", null);
         awaitStatus(id, RuntimeStatus.Running);
         until(d -> "Running".equals(text("#instance-status")));
+        // The timeline shows what it waits on: the timer, and an event since its last step.
+        assertThat(text("#timeline")).contains("timer until").contains("waiting since its last step")
+                .contains("suspended");
 
         // Raise event: invalid JSON is refused in the form, nothing is sent.
         click("[data-action='raise-event']");
@@ -266,6 +276,7 @@ class DashboardBrowserTest extends DashboardTestBase {
         click("dialog[open] #confirm");
         until(d -> text("#action-result").contains("Raise event: accepted."));
         assertThat(awaitStatus(id, RuntimeStatus.Completed).output()).isEqualTo("{\"approved\":true}");
+        until(d -> text("#timeline").contains("waited for event " + Approval.EVENT));
 
         // A refused action says why: terminating a finished instance.
         until(d -> "Completed".equals(text("#instance-status")));
@@ -361,6 +372,7 @@ class DashboardBrowserTest extends DashboardTestBase {
 
         open("/instances?instanceIdPrefix=bulk-");
         until(d -> listedIds().size() == 13);
+        until(d -> element("#bulk-start").getText().equals("Do this to all 13 matching…"));
         new Select(element("#bulk-operation")).selectByValue("suspend");
         click("#bulk-start");
         assertThat(element("#bulk-summary").getAttribute("data-count")).isEqualTo("13");

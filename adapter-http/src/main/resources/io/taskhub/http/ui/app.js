@@ -8,7 +8,7 @@ const NATIVE = '/taskhub/v1';
 const KEY_STORAGE = 'taskhub.apiKey';
 const STATUSES = ['Pending', 'Running', 'Suspended', 'Completed', 'Failed', 'Terminated', 'ContinuedAsNew'];
 const TIME_FILTERS = ['createdTimeFrom', 'createdTimeTo', 'lastUpdatedTimeFrom', 'lastUpdatedTimeTo'];
-const TEXT_FILTERS = ['name', 'instanceIdPrefix', 'customStatus'];
+const TEXT_FILTERS = ['name', 'instanceIdPrefix', 'customStatus', 'parentInstanceId'];
 const PAGE_SIZES = [20, 50, 100, 500];
 const REFRESH_MS = 5000;
 const PAYLOAD_SHOWN = 20000; // characters of a payload shown before it is cut, with a download link
@@ -387,9 +387,10 @@ async function instancesPage(params) {
 
   async function load() {
     const headers = tokens[pageIndex] ? {'x-ms-continuation-token': tokens[pageIndex]} : {};
-    const [reply, counts] = await Promise.all([
+    const [reply, counts, targets] = await Promise.all([
       call('GET', `${WEBHOOK}/instances`, {query: {...filters, top, showInput: false}, headers}),
       call('GET', `${NATIVE}/counts`, {query: {...filters, runtimeStatus: undefined}}),
+      call('GET', `${NATIVE}/jobs/targets`, {query: filters}),
     ]);
     if (generation !== pageGeneration) return;
     if (!reply.ok) {
@@ -405,6 +406,11 @@ async function instancesPage(params) {
     rows.replaceChildren(...(instances.length ? instances.map(instanceRow)
       : [h('tr', {}, h('td', {colspan: 6, class: 'empty', text: 'No instance matches these filters.'}))]));
     if (counts.ok) showCounts(counts.json, filters, countsBar, legend, total, top);
+    if (targets.ok) {
+      const n = targets.json.targets;
+      bulk.textContent = `Do this to all ${n.toLocaleString('en')} matching…`;
+      bulk.disabled = n === 0;
+    }
   }
 
   await load();
@@ -458,6 +464,7 @@ function filterForm(filters, top) {
   const when = (name) => h('input', {type: 'datetime-local', step: '1', value: inputFromIso(filters[name])});
   const controls = {
     name: text('name'), instanceIdPrefix: text('instanceIdPrefix'), customStatus: text('customStatus'),
+    parentInstanceId: text('parentInstanceId'),
     createdTimeFrom: when('createdTimeFrom'), createdTimeTo: when('createdTimeTo'),
     lastUpdatedTimeFrom: when('lastUpdatedTimeFrom'), lastUpdatedTimeTo: when('lastUpdatedTimeTo'),
   };
@@ -479,6 +486,7 @@ function filterForm(filters, top) {
   field('filter-name', 'Orchestrator name', controls.name),
   field('filter-prefix', 'Instance id prefix', controls.instanceIdPrefix),
   field('filter-custom-status', 'Custom status starts with', controls.customStatus),
+  field('filter-parent', 'Parent instance id', controls.parentInstanceId),
   field('filter-created-from', 'Created from (UTC)', controls.createdTimeFrom),
   field('filter-created-to', 'Created to (UTC)', controls.createdTimeTo),
   field('filter-updated-from', 'Last updated from (UTC)', controls.lastUpdatedTimeFrom),
@@ -786,7 +794,8 @@ function historyTable(history) {
 
 /**
  * Bars for what the instance waited on: activities and sub-orchestrations from scheduled to answered, timers
- * from created to fired, suspensions, and each received event as a mark. An unanswered one runs to now.
+ * from created to fired, suspensions, waits for events from the step before to the event's arrival, and the wait
+ * since the last step of a running instance. What is still open runs to now.
  */
 function historyTimeline(history, instance) {
   const at = (event) => Date.parse(event.timestamp);
@@ -794,8 +803,10 @@ function historyTimeline(history, instance) {
   const open = new Map();
   let executionStart = null;
   let suspendedAt = null;
+  let idleSince = null; // the end of the last step: what arrives next was waited for since then
   for (const event of history) {
     switch (event.eventType) {
+      case 'OrchestratorCompleted': idleSince = at(event); break;
       case 'ExecutionStarted': executionStart = at(event); break;
       case 'TaskScheduled':
         open.set(`task${event.taskId}`, spans.push({kind: 'activity', label: `activity ${event.name}`, start: at(event)}) - 1);
@@ -819,7 +830,13 @@ function historyTimeline(history, instance) {
         }
         break;
       }
-      case 'EventRaised': spans.push({kind: 'event', label: `event ${event.name} received`, start: at(event), mark: true}); break;
+      case 'EventRaised':
+        // Events are recorded when they arrive, not when the orchestrator began to wait: the bar is the wait since
+        // the last step, and an event that came before any wait is a mark.
+        spans.push(idleSince !== null && idleSince < at(event)
+          ? {kind: 'event', label: `waited for event ${event.name}`, start: idleSince, end: at(event)}
+          : {kind: 'event', label: `event ${event.name} received`, start: at(event), mark: true});
+        break;
       case 'ExecutionSuspended': suspendedAt = at(event); break;
       case 'ExecutionResumed':
         if (suspendedAt !== null) spans.push({kind: 'suspended', label: 'suspended', start: suspendedAt, end: at(event)});
@@ -830,6 +847,11 @@ function historyTimeline(history, instance) {
   }
   const finished = ['Completed', 'Failed', 'Terminated'].includes(instance.runtimeStatus);
   const now = finished ? Date.parse(instance.lastUpdatedAt) : Date.now();
+  const last = history[history.length - 1];
+  if (!finished && suspendedAt === null && last && last.eventType === 'OrchestratorCompleted') {
+    // Nothing arrived since its last step: it waits, for what is open above or for an event.
+    spans.push({kind: 'event', label: 'waiting since its last step', start: idleSince});
+  }
   if (suspendedAt !== null) spans.push({kind: 'suspended', label: 'suspended', start: suspendedAt});
   const t0 = executionStart ?? (history.length ? at(history[0]) : now);
   spans.unshift({kind: 'execution', label: `${instance.name} (${instance.runtimeStatus})`, start: t0,
