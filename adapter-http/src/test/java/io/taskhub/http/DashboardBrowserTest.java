@@ -182,7 +182,8 @@ class DashboardBrowserTest extends DashboardTestBase {
         assertThat(text("#timeline")).contains("activity E1_SayHello").containsPattern("\\d+ ms|\\d\\.\\d+ s");
         screenshot("dashboard-instance");
         // The table: every event, with what the history says.
-        click("#tab-table");
+        element("#tab-timeline").sendKeys(Keys.ARROW_RIGHT); // the tabs follow the arrow keys
+        until(d -> "true".equals(element("#tab-table").getAttribute("aria-selected")));
         until(d -> count("#history-table tr[data-event='TaskCompleted']") == 3);
         assertThat(count("#history-table tr[data-event='TaskScheduled']")).isEqualTo(3);
         assertThat(text("#history-table")).contains("ExecutionCompleted").contains("Hello Seattle!");
@@ -220,6 +221,19 @@ class DashboardBrowserTest extends DashboardTestBase {
         assertThat(download.getText()).contains("30,002 characters");
         assertThat(download.getAttribute("href")).startsWith("blob:");
         assertThat(text("#output pre").length()).isLessThan(21_000);
+    }
+
+    @Test
+    void instancePage_followsARunningInstance_andRestsOnceItFinished() {
+        String id = runningApproval("followed");
+        open("/instances/" + id);
+        until(d -> "Running".equals(text("#instance-status")));
+        client().raiseEvent(id, Approval.EVENT, "\"yes\"");
+        until(d -> "Completed".equals(text("#instance-status"))); // shown again on its own (within 2 s)
+        until(d -> text("#output").contains("yes"));
+        mark();
+        // Finished, it is not shown again: two refresh periods later the page is the same page.
+        await().during(Duration.ofMillis(4_500)).atMost(Duration.ofSeconds(6)).until(this::stillMarked);
     }
 
     @Test
@@ -385,6 +399,8 @@ class DashboardBrowserTest extends DashboardTestBase {
         until(d -> text("[data-progress='summary']")
                 .equals("12 done, 1 refused, 0 remaining of 13 matched"));
         assertThat(text("#job-failures")).contains("bulk-finished");
+        mark();
+        await().during(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(4)).until(this::stillMarked);
         for (String id : targets) {
             assertThat(metadata(id).runtimeStatus()).isEqualTo(RuntimeStatus.Suspended);
         }
@@ -393,6 +409,15 @@ class DashboardBrowserTest extends DashboardTestBase {
         // The job is listed on the jobs page.
         click(".sections a[data-section='jobs']");
         until(d -> text("#jobs").contains("suspend") && text("#jobs").contains("12 done"));
+    }
+
+    @Test
+    void bulkButton_isOffForAFilterAJobWouldRefuse() {
+        completedHello("any");
+        open("/instances?runtimeStatus=Finished"); // no such status: the list (as Durable Functions) ignores it
+        until(d -> listedIds().size() == 1);
+        until(d -> !element("#bulk-start").isEnabled());
+        assertThat(element("#bulk-start").getAttribute("title")).contains("Finished");
     }
 
     // ---- layout ------------------------------------------------------------------------------------------------
@@ -421,11 +446,29 @@ class DashboardBrowserTest extends DashboardTestBase {
                 List.of("/start", "#start-form"))) {
             open(view.get(0));
             element(view.get(1));
-            @SuppressWarnings("unchecked")
-            List<String> unlabelled = (List<String>) driver.executeScript("return [...document.querySelectorAll("
-                    + "'input, select, textarea')].filter(e => !(e.labels && e.labels.length) && !e.getAttribute("
-                    + "'aria-label')).map(e => e.outerHTML);");
+            List<String> unlabelled = unlabelledControls();
             assertThat(unlabelled).as("controls without a label on " + view.get(0)).isEmpty();
         }
+        open("/instances/labelled");
+        for (String action : List.of("raise-event", "terminate", "restart")) {
+            click("[data-action='" + action + "']");
+            element("dialog[open] #confirm");
+            assertThat(unlabelledControls()).as("controls without a label in the " + action + " dialog").isEmpty();
+            click("dialog[open] #cancel");
+            until(d -> count("dialog") == 0);
+        }
+        open("/instances");
+        new Select(element("#bulk-operation")).selectByValue("raiseEvent");
+        click("#bulk-start");
+        element("dialog[open] #confirm");
+        assertThat(unlabelledControls()).as("controls without a label in the bulk dialog").isEmpty();
+        click("dialog[open] #cancel");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> unlabelledControls() {
+        return (List<String>) driver.executeScript("return [...document.querySelectorAll('input, select, textarea')]"
+                + ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))"
+                + ".map(e => e.outerHTML);");
     }
 }

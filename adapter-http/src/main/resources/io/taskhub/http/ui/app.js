@@ -6,13 +6,15 @@
 const WEBHOOK = '/runtime/webhooks/durabletask';
 const NATIVE = '/taskhub/v1';
 const KEY_STORAGE = 'taskhub.apiKey';
-const STATUSES = ['Pending', 'Running', 'Suspended', 'Completed', 'Failed', 'Terminated', 'ContinuedAsNew'];
+const STATUSES = ['Pending', 'Running', 'Suspended', 'Completed', 'Failed', 'Terminated', 'ContinuedAsNew', 'Canceled'];
+const FINISHED = ['Completed', 'Failed', 'Terminated', 'Canceled'];
 const TIME_FILTERS = ['createdTimeFrom', 'createdTimeTo', 'lastUpdatedTimeFrom', 'lastUpdatedTimeTo'];
 const TEXT_FILTERS = ['name', 'instanceIdPrefix', 'customStatus', 'parentInstanceId'];
 const PAGE_SIZES = [20, 50, 100, 500];
 const REFRESH_MS = 5000;
 const PAYLOAD_SHOWN = 20000; // characters of a payload shown before it is cut, with a download link
 const JOB_ORCHESTRATOR = 'TaskhubBulkJob';
+const CHILDREN_SHOWN = 100;
 const BULK_OPERATIONS = [
   ['terminate', 'Terminate'], ['suspend', 'Suspend'], ['resume', 'Resume'], ['rewind', 'Rewind'],
   ['purge', 'Purge'], ['raiseEvent', 'Raise event'],
@@ -25,22 +27,27 @@ const main = document.getElementById('main');
 
 let pageGeneration = 0; // a view's late answers are dropped once another view was opened
 let refreshTimer = null;
+let refreshSchedule = 0; // only the newest schedule goes on: a replaced one stops at its next tick
 let lastAction = null; // {instanceId, node}: the answer to the last action, kept while its page re-renders
 
+/** Runs {@code task} every {@code ms} (not while a dialog is open) until stopped, replaced or the view changes. */
 function startRefresh(task, ms) {
   stopRefresh();
+  const schedule = refreshSchedule;
   const generation = pageGeneration;
+  const current = () => schedule === refreshSchedule && generation === pageGeneration;
   const tick = async () => {
-    if (generation !== pageGeneration) return;
+    if (!current()) return;
     if (!document.querySelector('dialog[open]')) {
       try { await task(); } catch (e) { reportFailure(e); }
     }
-    if (generation === pageGeneration && refreshTimer !== null) refreshTimer = setTimeout(tick, ms);
+    if (current()) refreshTimer = setTimeout(tick, ms);
   };
   refreshTimer = setTimeout(tick, ms);
 }
 
 function stopRefresh() {
+  refreshSchedule++;
   if (refreshTimer !== null) clearTimeout(refreshTimer);
   refreshTimer = null;
 }
@@ -214,6 +221,7 @@ async function route() {
     if (link.dataset.section === section) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
+  main.focus({preventScroll: true});
   try {
     if (section === 'instances' && parts[1]) await instancePage(parts[1]);
     else if (section === 'start') await startPage();
@@ -292,6 +300,8 @@ function payload(text, fileName) {
         + 'shown. ', link),
       h('pre', {class: 'mono', text: text.slice(0, PAYLOAD_SHOWN) + '…'}));
   }
+  // Integers of 16 digits or more may not survive JSON.parse (doubles): such a value is shown as stored.
+  if (/(^|[^\d.eE"])-?\d{16,}/.test(text)) return h('pre', {class: 'mono', text});
   let value;
   try { value = JSON.parse(text); } catch (e) { return h('pre', {class: 'mono', text}); }
   return h('div', {class: 'json mono'}, jsonNode(value, 0));
@@ -321,7 +331,9 @@ function filtersFrom(params) {
     const value = params.get(name);
     if (value) filters[name] = value;
   }
-  const statuses = (params.get('runtimeStatus') || '').split(',').filter((s) => STATUSES.includes(s));
+  // Every value goes to the server, known or not: it refuses what it does not know, where dropping it here would
+  // widen the view, and a bulk job's filter with it.
+  const statuses = (params.get('runtimeStatus') || '').split(',').map((s) => s.trim()).filter(Boolean);
   if (statuses.length) filters.runtimeStatus = statuses;
   return filters;
 }
@@ -339,7 +351,8 @@ function isoFromInput(value) {
 }
 
 function inputFromIso(value) {
-  return value ? value.replace(/Z$/, '').replace(/\.\d+$/, '').slice(0, 19) : '';
+  const time = value ? new Date(value) : null;
+  return time && !Number.isNaN(time.getTime()) ? time.toISOString().slice(0, 19) : '';
 }
 
 async function instancesPage(params) {
@@ -347,6 +360,7 @@ async function instancesPage(params) {
   const top = PAGE_SIZES.includes(Number(params.get('top'))) ? Number(params.get('top')) : 50;
   const tokens = [null]; // tokens[i]: the continuation token that fetches page i
   let pageIndex = 0;
+  let loads = 0; // only the newest load shows its answer (a refresh may still run when the page changes)
   const generation = pageGeneration;
 
   const form = filterForm(filters, top);
@@ -386,22 +400,24 @@ async function instancesPage(params) {
       rows)));
 
   async function load() {
-    const headers = tokens[pageIndex] ? {'x-ms-continuation-token': tokens[pageIndex]} : {};
+    const index = pageIndex;
+    const mine = ++loads;
+    const headers = tokens[index] ? {'x-ms-continuation-token': tokens[index]} : {};
     const [reply, counts, targets] = await Promise.all([
       call('GET', `${WEBHOOK}/instances`, {query: {...filters, top, showInput: false}, headers}),
       call('GET', `${NATIVE}/counts`, {query: {...filters, runtimeStatus: undefined}}),
       call('GET', `${NATIVE}/jobs/targets`, {query: filters}),
     ]);
-    if (generation !== pageGeneration) return;
+    if (generation !== pageGeneration || mine !== loads) return;
     if (!reply.ok) {
       rows.replaceChildren(h('tr', {}, h('td', {colspan: 6, class: 'error', text: reason(reply)})));
       return;
     }
     const token = reply.headers.get('x-ms-continuation-token');
-    tokens[pageIndex + 1] = token && token !== 'null' ? token : null;
-    previous.disabled = pageIndex === 0;
-    next.disabled = !tokens[pageIndex + 1];
-    pageLabel.textContent = `Page ${pageIndex + 1}`;
+    tokens[index + 1] = token && token !== 'null' ? token : null;
+    previous.disabled = index === 0;
+    next.disabled = !tokens[index + 1];
+    pageLabel.textContent = `Page ${index + 1}`;
     const instances = reply.json || [];
     rows.replaceChildren(...(instances.length ? instances.map(instanceRow)
       : [h('tr', {}, h('td', {colspan: 6, class: 'empty', text: 'No instance matches these filters.'}))]));
@@ -410,6 +426,11 @@ async function instancesPage(params) {
       const n = targets.json.targets;
       bulk.textContent = `Do this to all ${n.toLocaleString('en')} matching…`;
       bulk.disabled = n === 0;
+      bulk.title = '';
+    } else {
+      bulk.textContent = 'Do this to all matching…';
+      bulk.disabled = true;
+      bulk.title = reason(targets); // a filter a job would refuse
     }
   }
 
@@ -519,13 +540,16 @@ async function bulkDialog(operation, filters) {
     confirm: `${label} ${count.toLocaleString('en')}`, danger: true, onConfirm: async () => {
       const job = {operation};
       if (reasonBox.value.trim()) job.reason = reasonBox.value.trim();
+      let data = {value: undefined};
       if (operation === 'raiseEvent') {
-        const data = jsonFrom(eventData);
+        data = jsonFrom(eventData);
         if (data.error) return data.error;
         job.eventName = eventName.value.trim();
-        if (data.value !== undefined) job.eventData = JSON.parse(data.value);
       }
-      const started = await call('POST', `${NATIVE}/jobs`, {query: filters, body: JSON.stringify(job)});
+      // The event's data goes as written (parsing and writing it again would round numbers beyond 2^53).
+      const body = JSON.stringify(job);
+      const started = await call('POST', `${NATIVE}/jobs`, {query: filters, body: data.value === undefined ? body
+        : `${body.slice(0, -1)},"eventData":${data.value}}`});
       if (started.status !== 202) return reason(started);
       location.hash = viewLink(`/jobs/${enc(started.json.id)}`);
       return null;
@@ -551,10 +575,17 @@ async function jobsPage() {
       h('thead', {}, h('tr', {}, ['Job', 'Operation', 'Status', 'Progress', 'Created'].map((title) =>
         h('th', {scope: 'col', text: title})))), rows)));
   async function load() {
-    const reply = await call('GET', `${NATIVE}/jobs`, {query: {top: 100}});
-    if (generation !== pageGeneration) return;
-    if (!reply.ok) { rows.replaceChildren(h('tr', {}, h('td', {colspan: 5, class: 'error', text: reason(reply)}))); return; }
-    const jobs = reply.json.jobs.slice().reverse(); // newest first
+    // Oldest first from the server: read to the last page and show the newest hundred, newest first.
+    let jobs = [];
+    let token = null;
+    do {
+      const reply = await call('GET', `${NATIVE}/jobs`, {query: {top: 1000, continuationToken: token}});
+      if (generation !== pageGeneration) return;
+      if (!reply.ok) { rows.replaceChildren(h('tr', {}, h('td', {colspan: 5, class: 'error', text: reason(reply)}))); return; }
+      jobs = jobs.concat(reply.json.jobs).slice(-100);
+      token = reply.json.continuationToken;
+    } while (token);
+    jobs.reverse();
     rows.replaceChildren(...(jobs.length ? jobs.map((job) => h('tr', {},
       h('td', {class: 'id mono'}, h('a', {href: viewLink(`/jobs/${enc(job.id)}`), text: job.id})),
       h('td', {text: job.operation || '?'}), h('td', {}, badge(job.runtimeStatus)), h('td', {}, jobProgress(job)),
@@ -562,26 +593,41 @@ async function jobsPage() {
       : [h('tr', {}, h('td', {colspan: 5, class: 'empty', text: 'No job yet.'}))]));
   }
   await load();
-  startRefresh(load, REFRESH_MS);
+  if (generation === pageGeneration) startRefresh(load, REFRESH_MS);
 }
 
+/** The job's page, followed every second while the job runs. */
 async function jobPage(id) {
   const generation = pageGeneration;
+  const status = await showJob(id, generation);
+  if (status && !FINISHED.includes(status)) {
+    startRefresh(async () => {
+      const now = await showJob(id, generation);
+      if (now && FINISHED.includes(now)) stopRefresh();
+    }, 1000);
+  }
+}
+
+/** Renders the job; answers its runtime status, or null when it could not be shown. */
+async function showJob(id, generation) {
   const reply = await call('GET', `${NATIVE}/jobs/${enc(id)}`);
-  if (generation !== pageGeneration) return;
-  if (!reply.ok) { show(h('h1', {text: `Job ${id}`}), h('p', {class: 'error', text: reason(reply, {404: 'No such job.'})})); return; }
+  if (generation !== pageGeneration) return null;
+  if (!reply.ok) {
+    show(h('h1', {text: `Job ${id}`}), h('p', {class: 'error', text: reason(reply, {404: 'No such job.'})}));
+    return null;
+  }
   const job = reply.json;
   const filter = Object.entries(job.filter || {}).filter(([, v]) => v !== null && !(Array.isArray(v) && !v.length)
       && typeof v !== 'boolean' && !(typeof v === 'number'))
     .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`).join(', ') || 'every instance';
   const cancel = h('button', {type: 'button', id: 'cancel-job', class: 'danger', text: 'Cancel job',
-    disabled: ['Completed', 'Failed', 'Terminated'].includes(job.runtimeStatus), onclick: () => confirmDialog({
+    disabled: FINISHED.includes(job.runtimeStatus), onclick: () => confirmDialog({
       title: 'Cancel this job?', body: [h('p', {text: 'It stops after the page it is on; what it did stays done.'})],
       confirm: 'Cancel job', danger: true, onConfirm: async () => {
         const answer = await call('POST', `${NATIVE}/jobs/${enc(id)}/cancel`);
         if (answer.status !== 202) return reason(answer, {410: 'The job has already finished.'});
         toast('Cancelling the job.');
-        await jobPage(id);
+        await showJob(id, generation);
         return null;
       }})});
   show(h('h1', {}, 'Job ', h('span', {class: 'mono', text: id})),
@@ -601,37 +647,46 @@ async function jobPage(id) {
         h('tbody', {}, job.failures.map((f) => h('tr', {},
           h('td', {class: 'mono'}, h('a', {href: instanceLink(f.instanceId), text: f.instanceId})),
           h('td', {text: f.reason}))))))) : null);
-  if (!['Completed', 'Failed', 'Terminated'].includes(job.runtimeStatus)) {
-    startRefresh(() => jobPage(id), 1000);
-  }
+  return job.runtimeStatus;
 }
 
 // ---- one instance ------------------------------------------------------------------------------------------------
 
+/** The instance's page, shown again whenever the instance changed (its revision) until it finishes. */
 async function instancePage(id) {
   const generation = pageGeneration;
+  let shown = await showInstance(id, generation);
+  if (!shown || FINISHED.includes(shown.runtimeStatus)) return;
+  startRefresh(async () => {
+    const again = await call('GET', `${NATIVE}/instances/${enc(id)}`, {query: {showHistory: false, showInput: false}});
+    if (generation !== pageGeneration || !again.ok || again.json.instance.revision === shown.revision) return;
+    const now = await showInstance(id, generation);
+    if (now) shown = now;
+    if (!now || FINISHED.includes(now.runtimeStatus)) stopRefresh();
+  }, 2000);
+}
+
+/** Renders the instance; answers its metadata, or null when there is none to show. */
+async function showInstance(id, generation) {
   const [reply, children] = await Promise.all([
     call('GET', `${NATIVE}/instances/${enc(id)}`, {query: {showHistory: true, showInput: true}}),
-    call('GET', `${WEBHOOK}/instances`, {query: {parentInstanceId: id, top: 100, showInput: false}}),
+    call('GET', `${WEBHOOK}/instances`, {query: {parentInstanceId: id, top: CHILDREN_SHOWN, showInput: false}}),
   ]);
-  if (generation !== pageGeneration) return;
+  if (generation !== pageGeneration) return null;
   if (reply.status === 404) {
     show(h('h1', {class: 'mono', text: id}), h('p', {class: 'error', id: 'not-found',
       text: `No instance ${id} in ${taskHub ? `task hub ${taskHub}` : 'this task hub'}.`}),
     h('a', {href: viewLink('/instances'), text: 'Back to the instances'}));
-    return;
+    return null;
   }
-  if (!reply.ok) { show(h('p', {class: 'error', text: reason(reply)})); return; }
+  if (!reply.ok) { show(h('p', {class: 'error', text: reason(reply)})); return null; }
+  const focused = document.activeElement && document.activeElement.dataset.action;
   renderInstance(reply.json, children.ok ? children.json : []);
-  const revision = reply.json.instance.revision;
-  if (!['Completed', 'Failed', 'Terminated'].includes(reply.json.instance.runtimeStatus)) {
-    startRefresh(async () => {
-      const again = await call('GET', `${NATIVE}/instances/${enc(id)}`, {query: {showHistory: false}});
-      if (generation === pageGeneration && again.ok && again.json.instance.revision !== revision) {
-        await instancePage(id);
-      }
-    }, 2000);
+  if (focused) { // keeps the keyboard where it was across a refresh
+    const again = document.querySelector(`[data-action="${focused}"]`);
+    if (again) again.focus();
   }
+  return reply.json.instance;
 }
 
 function renderInstance(answer, children) {
@@ -663,7 +718,9 @@ function renderInstance(answer, children) {
         href: instanceLink(parent), text: parent}))] : null,
       children.length ? [h('dt', {text: 'Children'}), h('dd', {id: 'children'}, children.map((child) =>
         h('div', {}, h('a', {class: 'mono', href: instanceLink(child.instanceId), text: child.instanceId}), ' ',
-          child.name, ' ', badge(child.runtimeStatus))))] : null)),
+          child.name, ' ', badge(child.runtimeStatus))),
+        children.length === CHILDREN_SHOWN ? h('a', {href: listLink({parentInstanceId: id}),
+          text: `The first ${CHILDREN_SHOWN}; all of them in the list`}) : null)] : null)),
     h('section', {class: 'panel', 'aria-label': 'Actions'}, h('h2', {text: 'Actions'}), actions(instance), result)),
     instance.failure ? h('section', {class: 'panel', id: 'failure'}, h('h2', {text: 'Failure'}),
       failureDetails(instance.failure)) : null,
@@ -689,14 +746,14 @@ function failureDetails(failure) {
 function actions(instance) {
   const id = instance.instanceId;
   const path = `${WEBHOOK}/instances/${enc(id)}`;
-  const done = (label, reply, accepted, meanings) => {
+  const done = (label, reply, accepted, meanings, showAgain = true) => {
     const box = document.getElementById('action-result');
     const ok = reply.status === accepted;
     const answer = h('p', {class: ok ? 'ok' : 'error', 'data-status': reply.status},
       ok ? `${label}: accepted.` : `${label} refused (${reply.status}): ${reason(reply, meanings)}`);
     lastAction = {instanceId: id, node: answer};
     box.replaceChildren(answer);
-    if (ok) setTimeout(() => { if (location.hash.includes(enc(id))) route(); }, 600);
+    if (ok && showAgain) setTimeout(() => { if (location.hash.includes(enc(id))) route(); }, 600);
     return null;
   };
   const withReason = (verb, operation, accepted, meanings, danger = false) => () => {
@@ -735,7 +792,7 @@ function actions(instance) {
     body: [h('p', {text: 'Its status and history are deleted for good (finished sub-orchestrations too).'})],
     onConfirm: async () => {
       const reply = await call('DELETE', path);
-      done('Purge', reply, 200, {409: 'Only a finished instance can be purged.'});
+      done('Purge', reply, 200, {409: 'Only a finished instance can be purged.'}, false);
       if (reply.status === 200) setTimeout(() => { location.hash = viewLink('/instances'); }, 800);
       return null;
     }});
@@ -753,16 +810,34 @@ function actions(instance) {
 
 // ---- history: table and timeline --------------------------------------------------------------------------------
 
+let historyTab = 0; // the history view chosen last, kept when the page is shown again
+
 function historyViews(history, instance) {
   const table = historyTable(history);
   const timeline = historyTimeline(history, instance);
   const tabs = [['Timeline', timeline], ['Table', table]];
-  const buttons = tabs.map(([label, panel], index) => h('button', {type: 'button', role: 'tab',
-    id: `tab-${label.toLowerCase()}`, 'aria-selected': String(index === 0), onclick: () => {
-      buttons.forEach((b, i) => { b.setAttribute('aria-selected', String(i === index)); tabs[i][1].hidden = i !== index; });
-    }, text: label}));
-  table.hidden = true;
-  return [h('div', {class: 'tabs', role: 'tablist'}, buttons), timeline, table,
+  const select = (index) => {
+    historyTab = index;
+    buttons.forEach((b, i) => {
+      b.setAttribute('aria-selected', String(i === index));
+      b.tabIndex = i === index ? 0 : -1;
+      tabs[i][1].hidden = i !== index;
+    });
+  };
+  const buttons = tabs.map(([label, panel], index) => {
+    panel.setAttribute('role', 'tabpanel');
+    panel.setAttribute('aria-labelledby', `tab-${label.toLowerCase()}`);
+    panel.id = panel.id || `panel-${label.toLowerCase()}`;
+    return h('button', {type: 'button', role: 'tab', id: `tab-${label.toLowerCase()}`, 'aria-controls': panel.id,
+      text: label, onclick: () => select(index), onkeydown: (event) => {
+        if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+        const next = (index + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length;
+        select(next);
+        buttons[next].focus();
+      }});
+  });
+  select(historyTab);
+  return [h('div', {class: 'tabs', role: 'tablist', 'aria-label': 'History views'}, buttons), timeline, table,
     h('p', {class: 'muted', text: `${history.length} events in the current execution.`})];
 }
 
@@ -845,7 +920,7 @@ function historyTimeline(history, instance) {
       default: break;
     }
   }
-  const finished = ['Completed', 'Failed', 'Terminated'].includes(instance.runtimeStatus);
+  const finished = FINISHED.includes(instance.runtimeStatus);
   const now = finished ? Date.parse(instance.lastUpdatedAt) : Date.now();
   const last = history[history.length - 1];
   if (!finished && suspendedAt === null && last && last.eventType === 'OrchestratorCompleted') {
@@ -868,7 +943,7 @@ function historyTimeline(history, instance) {
       h('div', {class: 'track', 'data-kind': span.kind, title: `${span.label}${duration ? `: ${duration}` : ''}`},
         bar, h('span', {class: 'duration', text: duration}))];
   });
-  return h('div', {class: 'timeline', id: 'timeline', role: 'list', 'aria-label': 'Timeline'}, rows);
+  return h('div', {class: 'timeline', id: 'timeline'}, rows);
 }
 
 // ---- start an instance ---------------------------------------------------------------------------------------------
