@@ -3,6 +3,7 @@ package io.taskhub.http;
 import io.javalin.http.Context;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.client.TaskhubClients;
+import io.taskhub.ports.security.ApiKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;

@@ -7,8 +7,8 @@ import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.client.ManagementLinks;
 import io.taskhub.ports.client.ManagementPayload;
 import io.taskhub.ports.client.TaskhubClients;
+import io.taskhub.ports.security.ApiKeys;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
@@ -169,19 +169,16 @@ public final class TaskhubHttpServer implements AutoCloseable, ManagementLinks {
         stop();
     }
 
-    /** Keys or loopback, unless explicitly told otherwise: an open management API is remote code control. */
+    /** Keys or loopback, unless explicitly told otherwise ({@link ApiKeys#exposesOpenApi}). */
     static void refuseInsecureBind(HttpConfig config) {
-        if (config.keysRequired() || config.allowInsecureBind()) {
-            return;
-        }
-        boolean loopback;
+        boolean open;
         try {
-            loopback = InetAddress.getByName(config.host()).isLoopbackAddress();
+            open = ApiKeys.exposesOpenApi(config.host(), config.keysRequired(), config.allowInsecureBind());
         } catch (UnknownHostException e) {
             throw new BindRefused(BindRefused.Reason.ADDRESS_UNAVAILABLE, "HTTP host '" + config.host()
                     + "' cannot be resolved.", e);
         }
-        if (!loopback) {
+        if (open) {
             throw new BindRefused(BindRefused.Reason.INSECURE, "Refusing to serve the HTTP API on " + config.host()
                     + " without API keys: anyone who can reach it could start, terminate and purge instances. "
                     + "Configure at least one API key, bind to 127.0.0.1, or explicitly allow an insecure bind.", null);

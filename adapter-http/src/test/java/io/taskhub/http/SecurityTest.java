@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.security.ApiKeys;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

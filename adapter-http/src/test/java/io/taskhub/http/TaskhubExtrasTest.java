@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.taskhub.ports.client.FunctionCatalog;
 import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.security.ApiKeys;
 import java.time.Duration;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
