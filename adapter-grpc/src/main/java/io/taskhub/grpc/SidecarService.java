@@ -4,7 +4,14 @@ import com.google.protobuf.BoolValue;
 import com.google.protobuf.Empty;
 import com.google.protobuf.StringValue;
 import io.grpc.Context;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.taskhub.grpc.protocol.AbandonActivityTaskRequest;
+import io.taskhub.grpc.protocol.AbandonActivityTaskResponse;
+import io.taskhub.grpc.protocol.AbandonOrchestrationTaskRequest;
+import io.taskhub.grpc.protocol.AbandonOrchestrationTaskResponse;
+import io.taskhub.grpc.protocol.ActivityResponse;
+import io.taskhub.grpc.protocol.CompleteTaskResponse;
 import io.taskhub.grpc.protocol.CreateInstanceRequest;
 import io.taskhub.grpc.protocol.CreateInstanceResponse;
 import io.taskhub.grpc.protocol.CreateTaskHubRequest;
@@ -13,8 +20,10 @@ import io.taskhub.grpc.protocol.DeleteTaskHubRequest;
 import io.taskhub.grpc.protocol.DeleteTaskHubResponse;
 import io.taskhub.grpc.protocol.GetInstanceRequest;
 import io.taskhub.grpc.protocol.GetInstanceResponse;
+import io.taskhub.grpc.protocol.GetWorkItemsRequest;
 import io.taskhub.grpc.protocol.InstanceQuery;
 import io.taskhub.grpc.protocol.OrchestrationStatus;
+import io.taskhub.grpc.protocol.OrchestratorResponse;
 import io.taskhub.grpc.protocol.PurgeInstanceFilter;
 import io.taskhub.grpc.protocol.PurgeInstancesRequest;
 import io.taskhub.grpc.protocol.PurgeInstancesResponse;
@@ -33,6 +42,7 @@ import io.taskhub.grpc.protocol.SuspendResponse;
 import io.taskhub.grpc.protocol.TaskHubSidecarServiceGrpc;
 import io.taskhub.grpc.protocol.TerminateRequest;
 import io.taskhub.grpc.protocol.TerminateResponse;
+import io.taskhub.grpc.protocol.WorkItem;
 import io.taskhub.ports.client.InstanceStatus;
 import io.taskhub.ports.client.StartInstanceRequest;
 import io.taskhub.ports.client.StatusOptions;
@@ -53,7 +63,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The management calls of the Durable Task protocol, each translated to the same {@link TaskhubClient} operation
+ * The Durable Task protocol's calls. The workers' calls (the work item stream and its completions) go to the
+ * {@link WorkItemDispatcher}. The management calls of the Durable Task protocol, each translated to the same {@link TaskhubClient} operation
  * the HTTP API and the CLI use: an instance started here is the instance any other client sees, under the same
  * rules. Errors go through {@link GrpcErrors}.
  */
@@ -64,9 +75,11 @@ class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServiceImpl
     private static final Duration PURGE_BUDGET = Duration.ofSeconds(30);
 
     private final TaskhubClients clients;
+    private final WorkItemDispatcher dispatcher;
 
-    SidecarService(TaskhubClients clients) {
+    SidecarService(TaskhubClients clients, WorkItemDispatcher dispatcher) {
         this.clients = clients;
+        this.dispatcher = dispatcher;
     }
 
     private TaskhubClient client() {
@@ -286,6 +299,51 @@ class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServiceImpl
             return PurgeResult.NONE;
         }
     }
+
+    // ---- workers ---------------------------------------------------------------------------------------------------
+
+    /** A worker's stream: open until the worker goes; work items are sent down it as the engine has them. */
+    @Override
+    public void getWorkItems(GetWorkItemsRequest request, StreamObserver<WorkItem> observer) {
+        dispatcher.connect(client().taskHub(), (ServerCallStreamObserver<WorkItem>) observer);
+    }
+
+    @Override
+    public void completeOrchestratorTask(OrchestratorResponse response,
+            StreamObserver<CompleteTaskResponse> observer) {
+        answer(observer, () -> {
+            dispatcher.completed(client().taskHub(), response);
+            return CompleteTaskResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void completeActivityTask(ActivityResponse response, StreamObserver<CompleteTaskResponse> observer) {
+        answer(observer, () -> {
+            dispatcher.completed(client().taskHub(), response);
+            return CompleteTaskResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void abandonTaskOrchestratorWorkItem(AbandonOrchestrationTaskRequest request,
+            StreamObserver<AbandonOrchestrationTaskResponse> observer) {
+        answer(observer, () -> {
+            dispatcher.abandoned(request.getCompletionToken());
+            return AbandonOrchestrationTaskResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void abandonTaskActivityWorkItem(AbandonActivityTaskRequest request,
+            StreamObserver<AbandonActivityTaskResponse> observer) {
+        answer(observer, () -> {
+            dispatcher.abandoned(request.getCompletionToken());
+            return AbandonActivityTaskResponse.getDefaultInstance();
+        });
+    }
+
+    // ---- task hubs -------------------------------------------------------------------------------------------------
 
     @Override
     public void createTaskHub(CreateTaskHubRequest request, StreamObserver<CreateTaskHubResponse> observer) {

@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.taskhub.ports.client.TaskhubClients;
+import io.taskhub.ports.remote.RemoteWorkers;
 import io.taskhub.ports.security.ApiKeys;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,6 +25,7 @@ public final class TaskhubGrpcServer implements AutoCloseable {
     private final GrpcConfig config;
     private final TaskhubClients clients;
     private final ApiKeys keys;
+    private final WorkItemDispatcher dispatcher = new WorkItemDispatcher();
     private Server server;
 
     public TaskhubGrpcServer(GrpcConfig config, TaskhubClients clients) {
@@ -50,7 +52,7 @@ public final class TaskhubGrpcServer implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new IllegalStateException("gRPC host '" + config.host() + "' cannot be resolved.", e);
         }
-        SidecarService service = new SidecarService(clients);
+        SidecarService service = new SidecarService(clients, dispatcher);
         Server built = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
                 .addService(ServerInterceptors.intercept(service, new CallScope(keys)))
                 // Workers hold a stream open for as long as they run: keep it alive through idle proxies, and
@@ -71,6 +73,14 @@ public final class TaskhubGrpcServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The workers of {@code taskHub} connected to this server (null: the default task hub), for that hub's engine
+     * worker to hand them the work whose names this process does not run ({@code TaskhubWorker.withRemoteWorkers}).
+     */
+    public RemoteWorkers remoteWorkers(String taskHub) {
+        return dispatcher.forTaskHub(clients.forTaskHub(taskHub).taskHub());
+    }
+
     /** The bound port (useful with port 0). */
     public synchronized int port() {
         if (server == null) {
@@ -89,6 +99,7 @@ public final class TaskhubGrpcServer implements AutoCloseable {
             return;
         }
         server.shutdown();
+        dispatcher.closeAll(); // the streams would hold the shutdown for ever
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
                 server.shutdownNow();

@@ -95,8 +95,8 @@ class SdkClientTest extends SidecarTestBase {
         assertThat(status(() -> sdk.raiseEvent("no-such-instance", "Go", null))).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(status(() -> sdk.resumeInstance(running, "it is not suspended")))
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(status(() -> sdk.scheduleNewOrchestrationInstance("NobodyRunsThis")))
-                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status(() -> sdk.scheduleNewOrchestrationInstance("E1_HelloSequence",
+                new NewOrchestrationInstanceOptions().setInstanceId("bad/id")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 
     private static Status.Code status(Runnable call) {

@@ -45,7 +45,7 @@ class SidecarSecurityTest extends SidecarTestBase {
 
     @Test
     void anOpenBind_isRefused() {
-        assertThatThrownBy(() -> new TaskhubGrpcServer(new GrpcConfig("0.0.0.0", 0, List.of(), false), clients)
+        assertThatThrownBy(() -> new TaskhubGrpcServer(new GrpcConfig("0.0.0.0", 0, List.of(), false, GrpcConfig.DEFAULT_WORK_ITEM_TIMEOUT), clients)
                 .start()).isInstanceOf(IllegalStateException.class).hasMessageContaining("without API keys");
     }
 }

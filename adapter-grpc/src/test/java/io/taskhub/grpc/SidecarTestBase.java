@@ -36,6 +36,9 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SidecarTestBase {
+    /** How long the engine waits for a worker's answer before giving the work to another. */
+    static final Duration REMOTE_TIMEOUT = Duration.ofSeconds(20);
+
     protected StorageBackend backend;
     protected OrchestrationRegistry registry;
     protected DefaultTaskhubClients clients;
@@ -69,7 +72,8 @@ abstract class SidecarTestBase {
     void newTaskHub() {
         hub = "g" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         worker = new TaskhubWorker(backend.taskHub(hub), registry, WorkerOptions.defaults().withConcurrency(2, 2)
-                .withLeaseDuration(Duration.ofSeconds(5))).start();
+                .withLeaseDuration(Duration.ofSeconds(5)))
+                .withRemoteWorkers(server.remoteWorkers(hub), REMOTE_TIMEOUT).start();
         channel = channel(null);
         sdk = new DurableTaskGrpcClientBuilder().grpcChannel(channel).build();
     }

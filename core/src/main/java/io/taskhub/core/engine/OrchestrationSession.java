@@ -11,6 +11,7 @@ import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.FailureDetails;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.orchestration.Orchestrator;
+import io.taskhub.ports.remote.RemoteWorkers;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -55,24 +56,48 @@ public final class OrchestrationSession {
     private long revision;
     private InstanceMetadata committedRow;
     private String traceParent;
+    /** Where the orchestrator code runs when not in this process; null: here, on the session's thread. */
+    private final RemoteExecution remote;
 
     private OrchestrationSession(String instanceId, String executionId,
-            Function<String, Optional<Orchestrator>> orchestrators) {
+            Function<String, Optional<Orchestrator>> orchestrators, RemoteExecution remote) {
         this.instanceId = instanceId;
         this.executionId = executionId;
         this.orchestrators = orchestrators;
         this.context = new OrchestrationContextImpl(this, instanceId);
+        this.remote = remote;
     }
 
     /** A session for an execution with the given stored history, which it will replay before new events. */
     public static OrchestrationSession fromHistory(String instanceId, String executionId, List<HistoryEvent> history,
             Function<String, Optional<Orchestrator>> orchestrators) {
-        OrchestrationSession session = new OrchestrationSession(instanceId, executionId, orchestrators);
-        history.forEach(session.statusFold::apply);
-        history.forEach(session::noteTraceParent);
-        session.ledger.recordAll(history);
+        OrchestrationSession session = new OrchestrationSession(instanceId, executionId, orchestrators, null);
+        session.recordStored(history);
         session.enqueue(history, true);
         return session;
+    }
+
+    /**
+     * A session whose orchestrator code runs in a remote worker: it keeps the rules (status, awaited tasks) here and
+     * has each step's code run there ({@link RemoteExecution}).
+     */
+    public static OrchestrationSession remote(String instanceId, String executionId, List<HistoryEvent> history,
+            RemoteWorkers workers, Duration timeout) {
+        OrchestrationSession session = new OrchestrationSession(instanceId, executionId, name -> Optional.empty(),
+                new RemoteExecution(workers, timeout, instanceId, executionId, history));
+        session.recordStored(history);
+        return session;
+    }
+
+    private void recordStored(List<HistoryEvent> history) {
+        history.forEach(statusFold::apply);
+        history.forEach(this::noteTraceParent);
+        ledger.recordAll(history);
+    }
+
+    /** Whether its code runs in a remote worker (such a session is not kept between steps). */
+    public boolean isRemote() {
+        return remote != null;
     }
 
     // ---- driver side ---------------------------------------------------------------------------------------------
@@ -118,7 +143,7 @@ public final class OrchestrationSession {
 
     /** Whether the orchestrator code has begun (its start event was delivered to it). */
     public boolean hasRunCode() {
-        return context.isStarted();
+        return remote != null ? remote.hasRun() : context.isStarted();
     }
 
     public boolean isFinished() {
@@ -159,6 +184,10 @@ public final class OrchestrationSession {
 
     /** Hands new (live) events to the orchestrator; events arriving while suspended are held until resumed. */
     public void feed(List<HistoryEvent> events) {
+        if (remote != null) {
+            remote.feed(events); // the remote code holds what arrives while suspended itself
+            return;
+        }
         enqueue(events, false);
     }
 
@@ -194,6 +223,14 @@ public final class OrchestrationSession {
         if (threadDone) {
             throw new IllegalStateException("the orchestrator of " + instanceId + " has already ended");
         }
+        if (remote != null) {
+            Optional<Outcome> ended = remote.run();
+            ended.ifPresent(o -> {
+                outcome = o;
+                threadDone = true;
+            });
+            return ended;
+        }
         synchronized (monitor) {
             orchestratorTurn = true;
             if (thread == null) {
@@ -220,11 +257,11 @@ public final class OrchestrationSession {
 
     /** The actions of the last step, in order. */
     public List<Action> takeNewActions() {
-        return context.takeNewActions();
+        return remote != null ? remote.takeActions() : context.takeNewActions();
     }
 
     public String customStatus() {
-        return context.customStatus();
+        return remote != null ? remote.customStatus() : context.customStatus();
     }
 
     /**
@@ -232,6 +269,9 @@ public final class OrchestrationSession {
      * signal (and went on, or did not end within {@code grace}).
      */
     public boolean unwind(Duration grace) {
+        if (remote != null) {
+            return true; // no code runs here
+        }
         synchronized (monitor) {
             if (thread == null || threadDone) {
                 return !swallowedUnwind;

@@ -23,6 +23,7 @@ import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.ParentInstance;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.orchestration.Orchestrator;
+import io.taskhub.ports.remote.RemoteWorkers;
 import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
@@ -55,6 +56,8 @@ public final class StepProcessor {
     private final DroppedMessages drops;
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
     private volatile EngineTracing tracing = EngineTracing.NONE;
+    private volatile RemoteWorkers remote;
+    private volatile Duration remoteTimeout = Duration.ofMinutes(5);
 
     public StepProcessor(OrchestrationStore store, Function<String, Optional<Orchestrator>> orchestrators,
             SessionCache cache, int poisonLimit, Duration unwindGrace, DroppedMessages drops) {
@@ -69,6 +72,15 @@ public final class StepProcessor {
     /** Where the steps' starts, ends, timings and poison failures are counted. */
     public void reportTo(EngineMetrics target) {
         this.metrics = EngineMetrics.guarded(java.util.Objects.requireNonNull(target, "target"));
+    }
+
+    /**
+     * Where the code of orchestrators this process does not have runs ({@link RemoteWorkers}); a step there waits
+     * at most {@code timeout} for its answer.
+     */
+    public void runRemotely(RemoteWorkers workers, Duration timeout) {
+        this.remoteTimeout = java.util.Objects.requireNonNull(timeout, "timeout");
+        this.remote = java.util.Objects.requireNonNull(workers, "workers");
     }
 
     /** Where the spans of the steps go (see {@link EngineTracing}). */
@@ -129,8 +141,7 @@ public final class StepProcessor {
         }
         OrchestrationSession session = cache.take(item.instanceId(), instance.executionId(), instance.revision());
         if (session == null) {
-            session = OrchestrationSession.fromHistory(item.instanceId(), instance.executionId(),
-                    store.getHistory(item.instanceId()), orchestrators);
+            session = newSession(instance, store.getHistory(item.instanceId()));
         }
         StepOutput step = new StepOutput(instance, now);
         List<ActivityWorkItem> handedOff;
@@ -149,6 +160,17 @@ public final class StepProcessor {
         }
         afterCommit(session, instance, checkpoint, step);
         return handedOff;
+    }
+
+    /** A session over {@code history}: its code runs here, or in a remote worker when this process lacks it. */
+    private OrchestrationSession newSession(InstanceMetadata instance, List<HistoryEvent> history) {
+        RemoteWorkers workers = remote;
+        if (workers != null && orchestrators.apply(instance.name()).isEmpty()) {
+            return OrchestrationSession.remote(instance.instanceId(), instance.executionId(), history, workers,
+                    remoteTimeout);
+        }
+        return OrchestrationSession.fromHistory(instance.instanceId(), instance.executionId(), history,
+                orchestrators);
     }
 
     /**
@@ -282,7 +304,7 @@ public final class StepProcessor {
             StepOutput step) {
         long revision = step.changesInstance() ? before.revision() + 1 : before.revision();
         InstanceMetadata row = checkpoint.instance() != null ? checkpoint.instance() : before;
-        if (session.isFinished() || !cache.isEnabled()) {
+        if (session.isFinished() || !cache.isEnabled() || session.isRemote()) {
             discard(session);
         } else {
             session.setCommitted(revision, row.toBuilder().revision(revision).build());
@@ -291,7 +313,7 @@ public final class StepProcessor {
     }
 
     private void keepOrDiscard(OrchestrationSession session, long committedRevision) {
-        if (session.isFinished() || !cache.isEnabled()) {
+        if (session.isFinished() || !cache.isEnabled() || session.isRemote()) {
             discard(session);
         } else {
             session.setRevision(committedRevision);
@@ -582,8 +604,7 @@ public final class StepProcessor {
             return null;
         }
         HistoryRewind.Plan plan = HistoryRewind.plan(history);
-        OrchestrationSession session = OrchestrationSession.fromHistory(item.instanceId(), instance.executionId(),
-                plan.history(), orchestrators);
+        OrchestrationSession session = newSession(instance, plan.history());
         StepOutput step = new StepOutput(instance, now);
         step.replaceHistory(plan.history());
         step.reopen();

@@ -51,10 +51,15 @@ public final class WorkerDirectory {
         return live().stream().anyMatch(w -> w.runsOrchestrator(name));
     }
 
-    /** The spelling a live worker registered orchestrator {@code name} with (names match case-insensitively). */
+    /**
+     * The spelling a live worker registered orchestrator {@code name} with (names match case-insensitively); the
+     * name as given when only a worker that runs any name (see {@link WorkerRegistration#ANY_NAME}) would take it.
+     */
     public Optional<String> canonicalOrchestratorName(String name) {
         NameFilter wanted = NameFilter.only(List.of(name));
-        return live().stream().flatMap(w -> w.orchestrators().stream()).filter(wanted::accepts).findFirst();
+        Optional<String> registered = live().stream().flatMap(w -> w.orchestrators().stream()).filter(wanted::accepts)
+                .findFirst();
+        return registered.isPresent() || !runsOrchestrator(name) ? registered : Optional.of(name);
     }
 
     public boolean runsActivity(String name) {

@@ -11,9 +11,11 @@ import io.taskhub.ports.history.TaskFailed;
 import io.taskhub.ports.model.FailureDetails;
 import io.taskhub.ports.orchestration.Activity;
 import io.taskhub.ports.orchestration.ActivityContext;
+import io.taskhub.ports.remote.RemoteWorkers;
 import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.InstanceMessage;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -23,6 +25,8 @@ final class ActivityRunner {
     private final int poisonLimit;
     private final TaskhubClient client;
     private final ManagementLinks links;
+    private volatile RemoteWorkers remote;
+    private volatile Duration remoteTimeout;
 
     ActivityRunner(OrchestrationRegistry registry, int poisonLimit, TaskhubClient client, ManagementLinks links) {
         this.registry = registry;
@@ -31,6 +35,18 @@ final class ActivityRunner {
         this.links = links;
     }
 
+    /** Where activities this process does not have run; each waits at most {@code timeout} for its result. */
+    void runRemotely(RemoteWorkers workers, Duration timeout) {
+        this.remoteTimeout = timeout;
+        this.remote = workers;
+    }
+
+    /**
+     * Runs the activity here, or in a remote worker when this process lacks it.
+     *
+     * @throws io.taskhub.ports.remote.RemoteWorkUnavailableException when it should run remotely and no remote
+     *         worker took it (it goes back uncounted)
+     */
     InstanceMessage run(ActivityWorkItem item, Instant now) {
         ActivityTask task = item.task();
         HistoryEvent result;
@@ -40,7 +56,10 @@ final class ActivityRunner {
                     + poisonLimit + "); the worker running it may have crashed each time."));
         } else {
             Optional<Activity> activity = registry.activity(task.name());
-            if (activity.isEmpty()) {
+            RemoteWorkers workers = remote;
+            if (activity.isEmpty() && workers != null) {
+                result = runRemotely(workers, task);
+            } else if (activity.isEmpty()) {
                 result = new TaskFailed(now, task.taskId(), new FailureDetails("ActivityNotFound",
                         "No activity named '" + task.name() + "' is registered with this worker, nor with any running"
                         + " worker of the task hub."));
@@ -49,6 +68,13 @@ final class ActivityRunner {
             }
         }
         return new InstanceMessage(task.instanceId(), task.executionId(), result, null);
+    }
+
+    private HistoryEvent runRemotely(RemoteWorkers workers, ActivityTask task) {
+        RemoteWorkers.ActivityAnswer answer = workers.runActivity(new RemoteWorkers.ActivityWork(task.name(),
+                task.input(), task.instanceId(), task.executionId(), task.taskId()), remoteTimeout);
+        return answer.failure() != null ? new TaskFailed(Instant.now(), task.taskId(), answer.failure())
+                : new TaskCompleted(Instant.now(), task.taskId(), answer.result());
     }
 
     private HistoryEvent invoke(Activity activity, ActivityTask task) {

@@ -15,6 +15,8 @@ import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.history.TaskFailed;
 import io.taskhub.ports.model.InstanceMetadata;
+import io.taskhub.ports.remote.RemoteWorkUnavailableException;
+import io.taskhub.ports.remote.RemoteWorkers;
 import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.InstanceClaim;
@@ -69,6 +71,8 @@ public final class TaskhubWorker implements AutoCloseable {
     /** The names this worker runs, as claim filters: made once at start, not at every claim. */
     private volatile NameFilter ownOrchestrators;
     private volatile NameFilter ownActivities;
+    /** Where work for names this worker lacks runs; null: such work waits for a worker that has them. */
+    private volatile RemoteWorkers remote;
 
     public TaskhubWorker(OrchestrationStore store, OrchestrationRegistry registry, WorkerOptions options) {
         this(store, registry, options, new DefaultTaskhubClient(store, registry), ManagementLinks.NONE);
@@ -114,6 +118,24 @@ public final class TaskhubWorker implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Hands the work whose orchestrator or activity this worker lacks to remote workers (the Durable Task protocol's),
+     * while one is connected; each step or activity there waits at most {@code timeout} for its answer. Before
+     * {@link #start()}. The worker then announces that it runs any name.
+     */
+    public TaskhubWorker withRemoteWorkers(RemoteWorkers workers, Duration timeout) {
+        this.remote = java.util.Objects.requireNonNull(workers, "workers");
+        steps.runRemotely(workers, timeout);
+        activities.runRemotely(workers, timeout);
+        return this;
+    }
+
+    /** What this worker's claims take: its own names, and any other while a remote worker is connected. */
+    private NameFilter claimable(NameFilter own) {
+        RemoteWorkers workers = remote;
+        return workers != null && workers.connected() ? NameFilter.ANY : own;
+    }
+
     public synchronized TaskhubWorker start() {
         if (running) {
             return this;
@@ -124,7 +146,7 @@ public final class TaskhubWorker implements AutoCloseable {
         ownActivities = NameFilter.only(registry.activityNames());
         leases = new LeaseKeeper(options.leaseDuration());
         // Announced before the first claim, so the task hub never sees this worker's work as nobody's.
-        presence = new WorkerPresence(store, options.workerId(), registry).start();
+        presence = new WorkerPresence(store, options.workerId(), registry, remote != null).start();
         AtomicInteger runners = new AtomicInteger();
         handedOffRunner = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "taskhub-handed-off-" + runners.incrementAndGet());
@@ -160,12 +182,14 @@ public final class TaskhubWorker implements AutoCloseable {
             // Only what this worker can run: work for other names waits for a worker that has them.
             Optional<OrchestrationWorkItem> claimed = claim(() -> store.claimOrchestrationWorkItem(
                     options.workerId(), options.leaseDuration(), options.maxMessagesPerStep(),
-                    unknownNames.claimFilter(ownOrchestrators, WorkerRegistration::orchestrators)), () -> { });
+                    unknownNames.claimFilter(claimable(ownOrchestrators), WorkerRegistration::orchestrators)),
+                    () -> { });
             if (claimed.isEmpty()) {
                 continue;
             }
             OrchestrationWorkItem item = claimed.get();
-            if (registry.orchestrator(item.instance().name()).isEmpty() && handedBackUntilItsTime(item)) {
+            if (registry.orchestrator(item.instance().name()).isEmpty() && remote == null
+                    && handedBackUntilItsTime(item)) {
                 suspects.released();
                 continue;
             }
@@ -190,13 +214,14 @@ public final class TaskhubWorker implements AutoCloseable {
                 break;
             }
             Optional<ActivityWorkItem> claimed = claim(() -> store.claimActivityWorkItem(options.workerId(),
-                    options.leaseDuration(), unknownNames.claimFilter(ownActivities, WorkerRegistration::activities)),
+                    options.leaseDuration(), unknownNames.claimFilter(claimable(ownActivities),
+                            WorkerRegistration::activities)),
                     activityPlaces::release);
             if (claimed.isEmpty()) {
                 continue;
             }
             ActivityWorkItem item = claimed.get();
-            if (registry.activity(item.task().name()).isEmpty() && handedBackUntilItsTime(item)) {
+            if (registry.activity(item.task().name()).isEmpty() && remote == null && handedBackUntilItsTime(item)) {
                 activityPlaces.release();
                 suspects.released();
                 continue;
@@ -298,6 +323,10 @@ public final class TaskhubWorker implements AutoCloseable {
         context.enter(item.instanceId(), item.instance().executionId(), item.instance().name());
         try {
             return steps.process(item, handOff);
+        } catch (RemoteWorkUnavailableException e) {
+            LOG.log(System.Logger.Level.DEBUG, "A step of instance " + item.instanceId() + " goes back: "
+                    + e.getMessage());
+            abandon(() -> store.returnOrchestrationWorkItem(item));
         } catch (LockLostException e) {
             metrics.leaseLost();
             LostWork.Explanation why = LostWork.step(item, currentInstance(item.instanceId()), e);
@@ -354,6 +383,10 @@ public final class TaskhubWorker implements AutoCloseable {
                 metrics.poisoned("activity"); // once: its failure is the result just committed
             }
             return next;
+        } catch (RemoteWorkUnavailableException e) {
+            LOG.log(System.Logger.Level.DEBUG, "Activity " + item.task().name() + " for " + item.task().instanceId()
+                    + " goes back: " + e.getMessage());
+            abandon(() -> store.returnActivityWorkItem(item));
         } catch (LockLostException e) {
             metrics.leaseLost();
             LostWork.Explanation why = LostWork.activity(item, currentInstance(item.task().instanceId()), e);

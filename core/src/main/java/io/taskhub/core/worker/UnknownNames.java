@@ -42,6 +42,9 @@ final class UnknownNames {
         }
         Set<String> runElsewhere = new HashSet<>();
         for (WorkerRegistration worker : directory.live()) {
+            if (worker.runsAnyName() && !worker.workerId().equals(options.workerId())) {
+                return own; // another worker takes whatever this one lacks (to its remote workers)
+            }
             if (!worker.workerId().equals(options.workerId())) {
                 theirs.apply(worker).stream().filter(name -> !own.accepts(name)).forEach(runElsewhere::add);
             }

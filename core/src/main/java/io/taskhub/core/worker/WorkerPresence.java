@@ -20,13 +20,16 @@ final class WorkerPresence implements AutoCloseable {
     private final OrchestrationStore store;
     private final String workerId;
     private final OrchestrationRegistry registry;
+    private final boolean anyName;
     private final ScheduledExecutorService timer;
     private volatile boolean failing;
 
-    WorkerPresence(OrchestrationStore store, String workerId, OrchestrationRegistry registry) {
+    /** @param anyName whether the worker also takes every name it lacks (for its remote workers) */
+    WorkerPresence(OrchestrationStore store, String workerId, OrchestrationRegistry registry, boolean anyName) {
         this.store = store;
         this.workerId = workerId;
         this.registry = registry;
+        this.anyName = anyName;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "taskhub-presence");
             t.setDaemon(true);
@@ -44,8 +47,8 @@ final class WorkerPresence implements AutoCloseable {
 
     private void renew() {
         try {
-            store.registerWorker(new WorkerRegistration(workerId, registry.orchestratorNames(),
-                    registry.activityNames(), store.now().plus(RENEW_EVERY.multipliedBy(3))));
+            store.registerWorker(new WorkerRegistration(workerId, names(registry.orchestratorNames()),
+                    names(registry.activityNames()), store.now().plus(RENEW_EVERY.multipliedBy(3))));
             if (failing) {
                 LOG.log(System.Logger.Level.INFO, "Worker " + workerId + " is announced to its task hub again.");
             }
@@ -57,6 +60,15 @@ final class WorkerPresence implements AutoCloseable {
             }
             failing = true;
         }
+    }
+
+    private java.util.Set<String> names(java.util.Set<String> registered) {
+        if (!anyName) {
+            return registered;
+        }
+        java.util.Set<String> all = new java.util.TreeSet<>(registered);
+        all.add(WorkerRegistration.ANY_NAME);
+        return all;
     }
 
     @Override

@@ -34,13 +34,24 @@ public record WorkerRegistration(String workerId, Set<String> orchestrators, Set
         return Set.of(JsonCodec.read(json, String[].class));
     }
 
+    /**
+     * The name a worker announces when it runs any name: one that passes work it lacks to remote workers (the Durable
+     * Task protocol's workers do not say which names they run).
+     */
+    public static final String ANY_NAME = "*";
+
     /** Whether it runs orchestrator {@code name} (names match case-insensitively, as registrations do). */
     public boolean runsOrchestrator(String name) {
-        return NameFilter.only(orchestrators).accepts(name);
+        return orchestrators.contains(ANY_NAME) || NameFilter.only(orchestrators).accepts(name);
     }
 
     /** Whether it runs activity {@code name}. */
     public boolean runsActivity(String name) {
-        return NameFilter.only(activities).accepts(name);
+        return activities.contains(ANY_NAME) || NameFilter.only(activities).accepts(name);
+    }
+
+    /** Whether it runs every name (see {@link #ANY_NAME}). */
+    public boolean runsAnyName() {
+        return orchestrators.contains(ANY_NAME) && activities.contains(ANY_NAME);
     }
 }
