@@ -82,21 +82,28 @@ final class WorkItemDispatcher {
     }
 
     private void disconnect(Stream stream, String why) {
+        disconnect(stream, why, new IllegalStateException("The Durable Task worker " + why
+                + " before it answered."));
+    }
+
+    /** Closes the stream's side here and fails what it held with {@code failure}. */
+    private void disconnect(Stream stream, String why, RuntimeException failure) {
         stream.open = false;
         if (streams(stream.taskHub).remove(stream)) {
             LOG.info("A Durable Task worker of task hub {} {} ({} connected); {} work items it held go back",
                     stream.taskHub, why, streams(stream.taskHub).size(), stream.held.size());
         }
         for (Waiting waiting : stream.held) {
-            waiting.answer().completeExceptionally(new IllegalStateException("The Durable Task worker " + why
-                    + " before it answered."));
+            waiting.answer().completeExceptionally(failure);
         }
     }
 
     /** Ends every stream (the server stops); the workers reconnect to whichever server comes next. */
     void closeAll() {
         for (Stream stream : streamsByHub.values().stream().flatMap(List::stream).toList()) {
-            disconnect(stream, "was let go as the server stops");
+            // Not the worker's failure: what it held goes back uncounted.
+            disconnect(stream, "was let go as the server stops",
+                    new RemoteWorkUnavailableException("The server stopped before the Durable Task worker answered."));
             try {
                 synchronized (stream) {
                     stream.observer.onError(Status.UNAVAILABLE.withDescription("The server is stopping.")

@@ -39,10 +39,11 @@ public final class ArchitectureRules {
             "org.flywaydb..",
             "com.zaxxer..", // HikariCP
             "org.slf4j..", "ch.qos.logback..",
-            "org.eclipse.jetty..");
+            "org.eclipse.jetty..",
+            "io.grpc..", "com.google.protobuf..");
 
     static final List<String> STORAGE_ADAPTERS = List.of("sqlite", "postgres", "azure");
-    static final List<String> ADAPTERS = List.of("sqlite", "postgres", "azure", "http", "runtime", "cli");
+    static final List<String> ADAPTERS = List.of("sqlite", "postgres", "azure", "http", "grpc", "runtime", "cli");
     /** The composition root: the one adapter that may depend on every other. */
     static final String COMPOSITION_ROOT = "runtime";
     /**

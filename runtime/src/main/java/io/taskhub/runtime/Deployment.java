@@ -11,6 +11,8 @@ import io.taskhub.core.engine.LifecycleLog;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.TaskhubWorker;
 import io.taskhub.core.worker.WorkerOptions;
+import io.taskhub.grpc.GrpcConfig;
+import io.taskhub.grpc.TaskhubGrpcServer;
 import io.taskhub.http.HttpConfig;
 import io.taskhub.http.HttpModule;
 import io.taskhub.http.TaskhubHttpServer;
@@ -51,6 +53,7 @@ public final class Deployment implements AutoCloseable {
     private final Injector injector;
     private final PluginSet plugins;
     private TaskhubWorker worker;
+    private TaskhubGrpcServer grpc;
 
     private Deployment(Settings settings, Injector injector, PluginSet plugins) {
         this.settings = settings;
@@ -203,6 +206,48 @@ public final class Deployment implements AutoCloseable {
         }
     }
 
+    /** Whether the Durable Task protocol is served ({@code grpc.port} is set). */
+    public boolean servesGrpc() {
+        return !settings.get(Settings.GRPC_PORT).isBlank();
+    }
+
+    /**
+     * The Durable Task protocol's server (not started), whose connected workers the worker hands the work it lacks;
+     * only when {@link #servesGrpc()}.
+     */
+    public synchronized TaskhubGrpcServer grpcServer() {
+        if (grpc == null) {
+            grpc = new TaskhubGrpcServer(grpcConfig(settings), clients());
+        }
+        return grpc;
+    }
+
+    private static GrpcConfig grpcConfig(Settings s) {
+        String port = s.get(Settings.GRPC_PORT).trim();
+        int number;
+        try {
+            number = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            number = -1;
+        }
+        if (number < 0 || number > 65_535) {
+            throw new ConfigurationException("Setting " + Settings.GRPC_PORT.key() + ": '" + port + "' is not a port"
+                    + " (0 to 65535; 0 picks a free one; empty: not served).");
+        }
+        return new GrpcConfig(s.get(Settings.HTTP_HOST), number, s.getList(Settings.HTTP_API_KEYS),
+                s.getBoolean(Settings.HTTP_ALLOW_INSECURE), s.getDuration(Settings.GRPC_WORK_ITEM_TIMEOUT));
+    }
+
+    /** Starts serving the Durable Task protocol; a refused bind names the settings to change. */
+    public TaskhubGrpcServer startGrpcServer() {
+        try {
+            return grpcServer().start();
+        } catch (IllegalStateException e) {
+            throw new ConfigurationException(e.getMessage() + " Change " + Settings.GRPC_PORT.key() + " (--grpc-port), "
+                    + Settings.HTTP_HOST.key() + " or " + Settings.HTTP_API_KEYS.key() + ".");
+        }
+    }
+
     /** What each plugin registered, and from where. */
     public List<FunctionCatalog.Function> functions() {
         return instance(FunctionCatalog.class).functions();
@@ -240,7 +285,13 @@ public final class Deployment implements AutoCloseable {
             // Activities get their hub's client, and management links under this deployment's HTTP address.
             worker = new TaskhubWorker(backend().taskHub(taskHub), registry(), instance(WorkerOptions.class),
                     clients().forTaskHub(taskHub), httpServer()).withWorkContext(new Slf4jWorkContext())
-                    .withMetrics(meters()).withTracing(instance(EngineTracing.class)).start();
+                    .withMetrics(meters()).withTracing(instance(EngineTracing.class));
+            if (servesGrpc()) {
+                // What this process lacks goes to the Durable Task workers connected over gRPC.
+                worker.withRemoteWorkers(grpcServer().remoteWorkers(taskHub),
+                        settings.getDuration(Settings.GRPC_WORK_ITEM_TIMEOUT));
+            }
+            worker.start();
             meters().watch(backend().taskHub(taskHub), new io.taskhub.core.registry.WorkerDirectory(
                     backend().taskHub(taskHub)));
         }
@@ -267,6 +318,9 @@ public final class Deployment implements AutoCloseable {
     /** Stops the worker (up to {@code grace} for work in progress), closes the backend and the plugin jars. */
     public synchronized void close(Duration grace) {
         try {
+            if (grpc != null) {
+                grpc.stop(); // its workers' streams end first: what they held goes back uncounted
+            }
             stopWorker(grace);
             meters().close();
             backend().close();

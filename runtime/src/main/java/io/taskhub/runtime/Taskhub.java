@@ -102,6 +102,24 @@ public final class Taskhub implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Serves the Durable Task protocol (the {@code grpc.port} setting) from this process, if it does not already:
+     * the Durable Task SDKs' clients and workers connect to it.
+     */
+    public synchronized Taskhub startGrpc() {
+        requireOpen();
+        if (!deployment.servesGrpc()) {
+            throw new IllegalStateException("Set grpc.port to serve the Durable Task protocol.");
+        }
+        deployment.startGrpcServer();
+        return this;
+    }
+
+    /** The port the Durable Task protocol is served on, while it is. */
+    public synchronized int grpcPort() {
+        return deployment.grpcServer().port();
+    }
+
     /** scheme://host:port of the HTTP API on this machine, while it is served. */
     public synchronized String httpBaseUrl() {
         if (http == null) {
@@ -208,6 +226,9 @@ public final class Taskhub implements AutoCloseable {
             Taskhub taskhub = new Taskhub(deployment);
             try {
                 deployment.startWorker();
+                if (deployment.servesGrpc()) {
+                    taskhub.startGrpc();
+                }
                 if (checked.getBoolean(Settings.HTTP_ENABLED)) {
                     taskhub.startHttp();
                 }

@@ -36,6 +36,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to bind (default 127.0.0.1).")
     String host;
 
+    @Option(names = "--grpc-port", paramLabel = "PORT", description = "Also serve the Durable Task protocol (gRPC)"
+            + " on this port, for the Durable Task SDKs' clients and workers (theirs is 4001; see docs/grpc.md).")
+    Integer grpcPort;
+
     @Option(names = "--no-http", description = "Run a worker only, without the HTTP API: one of several workers that"
             + " share a task hub behind one server (see docs/deployment.md).")
     boolean noHttp;
@@ -50,6 +54,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         if (host != null) {
             config.settings.put(Settings.HTTP_HOST.key(), host);
+        }
+        if (grpcPort != null) {
+            config.settings.put(Settings.GRPC_PORT.key(), String.valueOf(grpcPort));
         }
         PrintWriter out = spec.commandLine().getOut();
         CliContext cli = (CliContext) spec.root().userObject();
@@ -78,6 +85,10 @@ public final class ServeCommand implements Callable<Integer> {
                 : "Taskhub is serving " + url + "/runtime/webhooks/durabletask");
         if (!noHttp) {
             out.println("  dashboard:      " + url + "/");
+        }
+        if (!settings.get(Settings.GRPC_PORT).isBlank()) {
+            out.println("  durable task:   " + settings.get(Settings.HTTP_HOST) + ":" + taskhub.grpcPort()
+                    + " (gRPC, for the Durable Task SDKs)");
         }
         out.println("  backend:        " + describeBackend(settings));
         out.println("  task hub:       " + taskhub.client().taskHub());

@@ -62,6 +62,11 @@ public final class Settings {
             "How long a connection may stay silent mid-request (a body that stops arriving is answered 408)");
     public static final Setting HTTP_ENABLED = Setting.bool("http.enabled", false,
             "Serve the HTTP API from an embedded Taskhub (taskhub serve always does)");
+    public static final Setting GRPC_PORT = Setting.text("grpc.port", "",
+            "Durable Task protocol (gRPC) port for the Durable Task SDKs (theirs is 4001; 0 picks a free one);"
+            + " empty: not served. On http.host, with http.apiKeys");
+    public static final Setting GRPC_WORK_ITEM_TIMEOUT = Setting.seconds("grpc.workItemTimeoutSeconds", 300,
+            "How long a Durable Task worker may take to answer a work item before another gets it");
     public static final Setting PLUGINS_PATH = Setting.text("plugins.path", "",
             "A folder of plugin jars, each loaded in a class loader of its own");
     public static final Setting CLIENT_START_TIMEOUT = Setting.seconds("client.startTimeout", 30,
@@ -98,7 +103,8 @@ public final class Settings {
             POSTGRES_PASSWORD, POSTGRES_SCHEMA, POSTGRES_POOL_SIZE, AZURE_CONNECTION_STRING, AZURE_PARTITIONS,
             AZURE_PARTITION_LEASE, AZURE_POLLING,
             HTTP_HOST, HTTP_PORT, HTTP_API_KEYS, HTTP_ALLOW_INSECURE, HTTP_MAX_REQUEST_BYTES, HTTP_PUBLIC_URL,
-            HTTP_TASK_HUBS, HTTP_IDLE_TIMEOUT, HTTP_ENABLED, PLUGINS_PATH, CLIENT_START_TIMEOUT,
+            HTTP_TASK_HUBS, HTTP_IDLE_TIMEOUT, HTTP_ENABLED, GRPC_PORT, GRPC_WORK_ITEM_TIMEOUT, PLUGINS_PATH,
+            CLIENT_START_TIMEOUT,
             WORKER_ORCHESTRATIONS, WORKER_ACTIVITIES, WORKER_LEASE, WORKER_CACHE, WORKER_POISON_LIMIT,
             WORKER_UNKNOWN_NAME_TIMEOUT, WORKER_HAND_OFF, LOG_FORMAT, LOG_PAYLOADS, TRACING_ENABLED, SAMPLES_ENABLED);
 
