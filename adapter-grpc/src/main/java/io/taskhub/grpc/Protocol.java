@@ -31,6 +31,14 @@ final class Protocol {
         return present ? value.getValue() : null;
     }
 
+    /**
+     * An optional JSON payload (an input, a result, event data): null when unset or empty, since the SDKs send an
+     * empty text for "none" and an empty text is no JSON value.
+     */
+    static String json(boolean present, StringValue value) {
+        return present && !value.getValue().isEmpty() ? value.getValue() : null;
+    }
+
     static Timestamp timestamp(Instant time) {
         return Timestamp.newBuilder().setSeconds(time.getEpochSecond()).setNanos(time.getNano()).build();
     }

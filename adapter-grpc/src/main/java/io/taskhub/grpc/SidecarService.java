@@ -108,7 +108,7 @@ class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServiceImpl
     public void startInstance(CreateInstanceRequest request, StreamObserver<CreateInstanceResponse> observer) {
         answer(observer, () -> {
             StartInstanceRequest start = StartInstanceRequest.of(request.getName(),
-                    Protocol.text(request.hasInput(), request.getInput()));
+                    Protocol.json(request.hasInput(), request.getInput()));
             if (!request.getInstanceId().isEmpty()) {
                 start = start.withInstanceId(request.getInstanceId());
             }
@@ -188,8 +188,8 @@ class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServiceImpl
     @Override
     public void raiseEvent(RaiseEventRequest request, StreamObserver<RaiseEventResponse> observer) {
         answer(observer, () -> {
-            client().raiseEvent(request.getInstanceId(), request.getName(),
-                    request.hasInput() ? request.getInput().getValue() : "null");
+            String data = Protocol.json(request.hasInput(), request.getInput());
+            client().raiseEvent(request.getInstanceId(), request.getName(), data == null ? "null" : data);
             return RaiseEventResponse.getDefaultInstance();
         });
     }

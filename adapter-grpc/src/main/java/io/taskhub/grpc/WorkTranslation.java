@@ -182,7 +182,7 @@ final class WorkTranslation {
             case SCHEDULETASK -> {
                 var task = action.getScheduleTask();
                 return Optional.of(new Action.ScheduleTask(id, task.getName(),
-                        Protocol.text(task.hasInput(), task.getInput())));
+                        Protocol.json(task.hasInput(), task.getInput())));
             }
             case CREATETIMER -> {
                 var timer = action.getCreateTimer();
@@ -194,12 +194,12 @@ final class WorkTranslation {
                 // An SDK that leaves the child's id to the engine gets one derived from the parent and the action.
                 String childId = child.getInstanceId().isEmpty() ? instanceId + ":" + id : child.getInstanceId();
                 return Optional.of(new Action.CreateSubOrchestration(id, child.getName(), childId,
-                        Protocol.text(child.hasInput(), child.getInput())));
+                        Protocol.json(child.hasInput(), child.getInput())));
             }
             case SENDEVENT -> {
                 var send = action.getSendEvent();
                 return Optional.of(new Action.SendEvent(id, send.getInstance().getInstanceId(), send.getName(),
-                        Protocol.text(send.hasData(), send.getData())));
+                        Protocol.json(send.hasData(), send.getData())));
             }
             case COMPLETEORCHESTRATION -> {
                 return Optional.of(complete(id, action.getCompleteOrchestration()));
@@ -223,11 +223,11 @@ final class WorkTranslation {
                 EventRaisedEvent raised = event.getEventRaised();
                 Instant at = Protocol.instant(event.hasTimestamp(), event.getTimestamp());
                 carried.add(new EventRaised(at == null ? Instant.now() : at, raised.getName(),
-                        Protocol.text(raised.hasInput(), raised.getInput())));
+                        Protocol.json(raised.hasInput(), raised.getInput())));
             }
         }
         FailureDetails failure = end.hasFailureDetails() ? Protocol.failure(end.getFailureDetails()) : null;
-        return new Action.Complete(id, status, Protocol.text(end.hasResult(), end.getResult()), failure, carried);
+        return new Action.Complete(id, status, Protocol.json(end.hasResult(), end.getResult()), failure, carried);
     }
 
     // ---- activity work -------------------------------------------------------------------------------------------
@@ -243,9 +243,6 @@ final class WorkTranslation {
         if (response.hasFailureDetails()) {
             return new RemoteWorkers.ActivityAnswer(null, Protocol.failure(response.getFailureDetails()));
         }
-        // An SDK may send "" for no result; "" is no JSON value, so it means none.
-        String result = response.hasResult() && !response.getResult().getValue().isEmpty()
-                ? response.getResult().getValue() : null;
-        return new RemoteWorkers.ActivityAnswer(result, null);
+        return new RemoteWorkers.ActivityAnswer(Protocol.json(response.hasResult(), response.getResult()), null);
     }
 }

@@ -15,23 +15,28 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Node project under src/test/node, installed with {@code npm ci} (pinned by its package-lock.json) into
- * the build directory, and its scripts run with {@code node}. Every process is waited for or destroyed.
+ * A Node project of the tests (its package.json, its package-lock.json and its scripts), installed with {@code npm ci}
+ * (pinned by the lock file) into the build directory, and its scripts run with {@code node}. Every process is
+ * waited for or destroyed. The integration tests use it too (this module's test-jar).
  */
-final class NodeProject {
-    private static final String[] FILES = {"package.json", "package-lock.json", "client-check.js"};
-
+public final class NodeProject {
     private final Path source;
     private final Path workdir;
+    private final List<String> files;
 
-    NodeProject(Path source, Path workdir) {
+    /** The project in {@code source} with its {@code scripts}, installed into {@code workdir}. */
+    public NodeProject(Path source, Path workdir, String... scripts) {
         this.source = source;
         this.workdir = workdir;
+        List<String> all = new ArrayList<>(List.of("package.json", "package-lock.json"));
+        all.addAll(List.of(scripts));
+        this.files = List.copyOf(all);
     }
 
+    /** The durable-functions npm client's project under src/test/node. */
     static NodeProject fromBuild() {
         return new NodeProject(Path.of(System.getProperty("taskhub.npm.project", "src/test/node")),
-                Path.of(System.getProperty("taskhub.npm.workdir", "target/node-client")));
+                Path.of(System.getProperty("taskhub.npm.workdir", "target/node-client")), "client-check.js");
     }
 
     /**
@@ -39,7 +44,14 @@ final class NodeProject {
      * side by side install one after the other, and a file that is already current is left alone (another JVM's
      * script may be running it).
      */
-    void install() {
+    public void install() {
+        // A file lock keeps other test JVMs out; threads of this one (classes run side by side) take turns first.
+        synchronized (NodeProject.class) {
+            installExclusively();
+        }
+    }
+
+    private void installExclusively() {
         try {
             Files.createDirectories(workdir);
             try (FileChannel lockFile = FileChannel.open(workdir.resolve(".install.lock"), StandardOpenOption.CREATE,
@@ -53,7 +65,7 @@ final class NodeProject {
     }
 
     private void installLocked() throws IOException {
-        for (String file : FILES) {
+        for (String file : files) {
             Path copy = workdir.resolve(file);
             if (!Files.exists(copy) || Files.mismatch(source.resolve(file), copy) != -1) {
                 Files.copy(source.resolve(file), copy, StandardCopyOption.REPLACE_EXISTING);
@@ -73,10 +85,10 @@ final class NodeProject {
     }
 
     /** The output of a finished process. */
-    record Result(int exitCode, String stdout, String stderr) {
+    public record Result(int exitCode, String stdout, String stderr) {
     }
 
-    Result node(String script, Map<String, String> env, long timeoutSeconds) {
+    public Result node(String script, Map<String, String> env, long timeoutSeconds) {
         return run(List.of("node", script), env, timeoutSeconds);
     }
 

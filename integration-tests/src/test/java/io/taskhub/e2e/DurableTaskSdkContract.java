@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.durabletask.DurableTaskClient;
 import com.microsoft.durabletask.DurableTaskGrpcClientBuilder;
 import com.microsoft.durabletask.DurableTaskGrpcWorker;
@@ -15,6 +16,7 @@ import com.microsoft.durabletask.PurgeInstanceCriteria;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.taskhub.grpc.testing.SdkSamples;
+import io.taskhub.http.NodeProject;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -194,6 +197,27 @@ abstract class DurableTaskSdkContract {
                 .setRuntimeStatusList(List.of(OrchestrationRuntimeStatus.COMPLETED))).getDeletedInstanceCount();
         assertThat(purged).isGreaterThanOrEqualTo(2);
         assertThat(server.api().status(prefix + 1)).isEmpty();
+    }
+
+    @Test
+    void theJavaScriptSdk_runsAGreetingWithATimerAndAnEvent() throws IOException {
+        NodeProject node = new NodeProject(Path.of("src/test/node-durabletask"), Path.of("target/node-durabletask"),
+                "sdk-check.js");
+        node.install();
+        String id = id("javascript");
+        NodeProject.Result result = node.node("sdk-check.js", Map.of("TASKHUB_GRPC", "127.0.0.1:" + grpcPort,
+                "INSTANCE_ID", id), 120);
+        assertThat(result.exitCode()).as("sdk-check.js: %s%s", result.stderr(), result.stdout()).isZero();
+        String[] lines = result.stdout().strip().split("\n");
+        JsonNode printed = new ObjectMapper().readTree(lines[lines.length - 1]);
+        assertThat(printed.path("id").asText()).isEqualTo(id);
+        assertThat(printed.path("output").path("greetings").toString())
+                .isEqualTo("[\"Hello Tokyo!\",\"Hello Seattle!\",\"Hello London!\"]");
+        assertThat(printed.path("output").path("approval").path("by").asText()).isEqualTo("javascript");
+        // The same instance over the HTTP API, its history kept by the engine (its timer among it).
+        JsonNode viaHttp = server.api().awaitStatus(id, "Completed");
+        assertThat(viaHttp.path("name").asText()).isEqualTo("JsGreeting");
+        assertThat(viaHttp.path("historyEvents").toString()).contains("TimerFired").contains("EventRaised");
     }
 
     @Test
