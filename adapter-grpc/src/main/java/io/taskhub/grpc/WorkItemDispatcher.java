@@ -102,16 +102,21 @@ final class WorkItemDispatcher {
     void closeAll() {
         for (Stream stream : streamsByHub.values().stream().flatMap(List::stream).toList()) {
             // Not the worker's failure: what it held goes back uncounted.
-            disconnect(stream, "was let go as the server stops",
+            end(stream, "was let go as the server stops",
                     new RemoteWorkUnavailableException("The server stopped before the Durable Task worker answered."));
-            try {
-                synchronized (stream) {
-                    stream.observer.onError(Status.UNAVAILABLE.withDescription("The server is stopping.")
-                            .asRuntimeException());
-                }
-            } catch (RuntimeException alreadyClosed) {
-                LOG.debug("A stream was already closed", alreadyClosed);
+        }
+    }
+
+    /** Ends the stream from this side: what it held fails with {@code failure}, and the worker is told. */
+    private void end(Stream stream, String why, RuntimeException failure) {
+        disconnect(stream, why, failure);
+        try {
+            synchronized (stream) {
+                stream.observer.onError(Status.UNAVAILABLE.withDescription("The server ended this stream: it " + why
+                        + ".").asRuntimeException());
             }
+        } catch (RuntimeException alreadyClosed) {
+            LOG.debug("A stream was already closed", alreadyClosed);
         }
     }
 
@@ -167,8 +172,12 @@ final class WorkItemDispatcher {
             }
             return waiting.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException silent) {
-            throw new IllegalStateException("No Durable Task worker answered " + work + " within "
-                    + timeout.toSeconds() + " s.");
+            // A worker that stays silent that long gets no more work: its stream is ended (a live SDK reconnects),
+            // and what it held goes to the others.
+            IllegalStateException failure = new IllegalStateException("No Durable Task worker answered " + work
+                    + " within " + timeout.toSeconds() + " s.");
+            end(stream, "stayed silent past the work item timeout", failure);
+            throw failure;
         } catch (ExecutionException failed) {
             throw failed.getCause() instanceof RuntimeException e ? e
                     : new IllegalStateException(failed.getCause());

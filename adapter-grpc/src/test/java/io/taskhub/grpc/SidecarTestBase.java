@@ -49,6 +49,11 @@ abstract class SidecarTestBase {
     private TaskhubWorker worker;
     private Path dir;
 
+    /** How long the engine waits for a remote worker's answer. */
+    protected Duration remoteTimeout() {
+        return REMOTE_TIMEOUT;
+    }
+
     protected GrpcConfig grpcConfig() {
         return GrpcConfig.loopback(0);
     }
@@ -73,7 +78,7 @@ abstract class SidecarTestBase {
         hub = "g" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         worker = new TaskhubWorker(backend.taskHub(hub), registry, WorkerOptions.defaults().withConcurrency(2, 2)
                 .withLeaseDuration(Duration.ofSeconds(5)))
-                .withRemoteWorkers(server.remoteWorkers(hub), REMOTE_TIMEOUT).start();
+                .withRemoteWorkers(server.remoteWorkers(hub), remoteTimeout()).start();
         channel = channel(null);
         sdk = new DurableTaskGrpcClientBuilder().grpcChannel(channel).build();
     }

@@ -160,6 +160,23 @@ class TaskhubEmbeddingTest {
     }
 
     @Test
+    void grpcPort_servesTheDurableTaskProtocol_andAnInvalidOneStopsTheStart() throws Exception {
+        try (Taskhub taskhub = Taskhub.builder().settings(sqlite()).setting("grpc.port", "0").plugin(GREETINGS)
+                .start()) {
+            assertThat(taskhub.grpcPort()).isPositive();
+            try (java.net.Socket connected = new java.net.Socket("127.0.0.1", taskhub.grpcPort())) {
+                assertThat(connected.isConnected()).isTrue();
+            }
+            // The worker announces that it takes any name, for the protocol's workers.
+            assertThat(taskhub.client().liveWorkers()).singleElement()
+                    .satisfies(w -> assertThat(w.runsAnyName()).isTrue());
+        }
+        assertThatThrownBy(() -> Taskhub.builder().settings(sqlite()).setting("grpc.port", "fourthousand").start())
+                .isInstanceOf(io.taskhub.runtime.config.ConfigurationException.class)
+                .hasMessageContaining("grpc.port").hasMessageContaining("fourthousand");
+    }
+
+    @Test
     void anUnknownOrInvalidSetting_stopsTheStart_namingIt() {
         assertThatThrownBy(() -> Taskhub.builder().setting("bakend", "sqlite").start())
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("Unknown setting 'bakend'");
