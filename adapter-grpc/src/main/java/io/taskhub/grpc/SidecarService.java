@@ -305,7 +305,22 @@ class SidecarService extends TaskHubSidecarServiceGrpc.TaskHubSidecarServiceImpl
     /** A worker's stream: open until the worker goes; work items are sent down it as the engine has them. */
     @Override
     public void getWorkItems(GetWorkItemsRequest request, StreamObserver<WorkItem> observer) {
-        dispatcher.connect(client().taskHub(), (ServerCallStreamObserver<WorkItem>) observer);
+        String taskHub;
+        try {
+            taskHub = client().taskHub();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.of(e));
+            return;
+        }
+        if (!dispatcher.serves(taskHub)) {
+            observer.onError(io.grpc.Status.FAILED_PRECONDITION.withDescription("No worker of this server hands the"
+                    + " work of task hub " + taskHub + " to Durable Task workers; connect to the server that runs it,"
+                    + " or without the taskhub metadata for this server's own.").asRuntimeException());
+            return;
+        }
+        // A worker that says how much it takes at once gets that much; one that says nothing, one item at a time.
+        int capacity = request.getMaxConcurrentOrchestrationWorkItems() + request.getMaxConcurrentActivityWorkItems();
+        dispatcher.connect(taskHub, (ServerCallStreamObserver<WorkItem>) observer, capacity);
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.taskhub.ports.remote.RemoteWorkers.ActivityWork;
 import io.taskhub.ports.remote.RemoteWorkers.OrchestratorAnswer;
 import io.taskhub.ports.remote.RemoteWorkers.OrchestratorWork;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +42,15 @@ final class WorkItemDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(WorkItemDispatcher.class);
 
     private final Map<String, List<Stream>> streamsByHub = new ConcurrentHashMap<>();
+    /** The task hubs whose engine worker hands work to this server's streams. */
+    private final Set<String> servedHubs = ConcurrentHashMap.newKeySet();
+    /**
+     * Work whose item timed out on a stream that was then ended, until when: an SDK without completion tokens may
+     * still answer it late, and that answer must not complete the item sent again since.
+     */
+    private final Map<String, Instant> staleWork = new ConcurrentHashMap<>();
+    /** Signalled when a stream gets a free place or a new stream connects. */
+    private final Object places = new Object();
     private final AtomicInteger turn = new AtomicInteger();
     private final Map<String, Waiting> byToken = new ConcurrentHashMap<>();
     private final Map<String, Waiting> byWork = new ConcurrentHashMap<>();
@@ -49,11 +60,14 @@ final class WorkItemDispatcher {
         final String taskHub;
         final ServerCallStreamObserver<WorkItem> observer;
         final Set<Waiting> held = ConcurrentHashMap.newKeySet();
+        /** How many items it may hold at once (an SDK that says nothing processes one at a time). */
+        final Semaphore free;
         volatile boolean open = true;
 
-        Stream(String taskHub, ServerCallStreamObserver<WorkItem> observer) {
+        Stream(String taskHub, ServerCallStreamObserver<WorkItem> observer, int capacity) {
             this.taskHub = taskHub;
             this.observer = observer;
+            this.free = new Semaphore(capacity);
         }
 
         /** Sends one item; the observer is not safe for concurrent calls. */
@@ -73,11 +87,22 @@ final class WorkItemDispatcher {
         return streamsByHub.computeIfAbsent(taskHub, hub -> new CopyOnWriteArrayList<>());
     }
 
-    /** A worker of {@code taskHub} opened its stream: that hub's work goes to it from now on, until it closes. */
-    void connect(String taskHub, ServerCallStreamObserver<WorkItem> observer) {
-        Stream stream = new Stream(taskHub, observer);
+    /** Whether an engine worker of {@code taskHub} hands work to this server's workers. */
+    boolean serves(String taskHub) {
+        return servedHubs.contains(taskHub);
+    }
+
+    /**
+     * A worker of {@code taskHub} opened its stream: that hub's work goes to it from now on, until it closes, at
+     * most {@code capacity} items at a time.
+     */
+    void connect(String taskHub, ServerCallStreamObserver<WorkItem> observer, int capacity) {
+        Stream stream = new Stream(taskHub, observer, Math.max(1, capacity));
         observer.setOnCancelHandler(() -> disconnect(stream, "disconnected"));
         streams(taskHub).add(stream);
+        synchronized (places) {
+            places.notifyAll();
+        }
         LOG.info("A Durable Task worker of task hub {} connected ({} connected)", taskHub, streams(taskHub).size());
     }
 
@@ -122,6 +147,7 @@ final class WorkItemDispatcher {
 
     /** The remote workers of {@code taskHub} (its canonical name), for that hub's engine worker. */
     RemoteWorkers forTaskHub(String taskHub) {
+        servedHubs.add(taskHub);
         return new RemoteWorkers() {
             @Override
             public boolean connected() {
@@ -132,14 +158,22 @@ final class WorkItemDispatcher {
             public OrchestratorAnswer runOrchestrator(OrchestratorWork work, Duration timeout) {
                 Object answer = dispatch(taskHub, orchestratorKey(taskHub, work.instanceId()),
                         WorkItem.newBuilder().setOrchestratorRequest(WorkTranslation.request(work)), timeout);
-                return WorkTranslation.answer((OrchestratorResponse) answer);
+                if (!(answer instanceof OrchestratorResponse response)) {
+                    throw new IllegalStateException("The Durable Task worker answered orchestrator work with "
+                            + answer.getClass().getSimpleName() + ".");
+                }
+                return WorkTranslation.answer(response);
             }
 
             @Override
             public ActivityAnswer runActivity(ActivityWork work, Duration timeout) {
                 Object answer = dispatch(taskHub, activityKey(taskHub, work.instanceId(), work.taskId()),
                         WorkItem.newBuilder().setActivityRequest(WorkTranslation.request(work)), timeout);
-                return WorkTranslation.answer((ActivityResponse) answer);
+                if (!(answer instanceof ActivityResponse response)) {
+                    throw new IllegalStateException("The Durable Task worker answered an activity with "
+                            + answer.getClass().getSimpleName() + ".");
+                }
+                return WorkTranslation.answer(response);
             }
         };
     }
@@ -153,14 +187,16 @@ final class WorkItemDispatcher {
     }
 
     private Object dispatch(String taskHub, String work, WorkItem.Builder item, Duration timeout) {
-        Stream stream = next(streams(taskHub));
-        if (stream == null) {
-            throw new RemoteWorkUnavailableException("No Durable Task worker is connected.");
-        }
+        Stream stream = takePlace(streams(taskHub), timeout);
         String token = UUID.randomUUID().toString();
         Waiting waiting = new Waiting(token, work, stream, new CompletableFuture<>());
+        if (byWork.putIfAbsent(work, waiting) != null) {
+            release(stream);
+            // The same work is out already (its lease was taken over meanwhile): this copy fails as an attempt, so
+            // that it comes back after a pause rather than at once.
+            throw new IllegalStateException("A Durable Task worker holds " + work + " already.");
+        }
         byToken.put(token, waiting);
-        byWork.put(work, waiting);
         stream.held.add(waiting);
         try {
             try {
@@ -172,12 +208,13 @@ final class WorkItemDispatcher {
             }
             return waiting.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException silent) {
-            // A worker that stays silent that long gets no more work: its stream is ended (a live SDK reconnects),
-            // and what it held goes to the others.
-            IllegalStateException failure = new IllegalStateException("No Durable Task worker answered " + work
-                    + " within " + timeout.toSeconds() + " s.");
-            end(stream, "stayed silent past the work item timeout", failure);
-            throw failure;
+            // A worker that stays silent that long gets no more work: its stream is ended (a live SDK reconnects).
+            // Only this item counts as a failed attempt; what else it held goes back uncounted.
+            staleWork.put(work, Instant.now().plus(timeout.multipliedBy(2)));
+            end(stream, "stayed silent past the work item timeout", new RemoteWorkUnavailableException(
+                    "The Durable Task worker holding it stayed silent on other work."));
+            throw new IllegalStateException("No Durable Task worker answered " + work + " within "
+                    + timeout.toSeconds() + " s.");
         } catch (ExecutionException failed) {
             throw failed.getCause() instanceof RuntimeException e ? e
                     : new IllegalStateException(failed.getCause());
@@ -188,21 +225,49 @@ final class WorkItemDispatcher {
             byToken.remove(token, waiting);
             byWork.remove(work, waiting);
             stream.held.remove(waiting);
+            release(stream);
         }
     }
 
-    /** The next open stream in turn, or null when none is connected. */
-    private Stream next(List<Stream> streams) {
-        for (int tries = streams.size(); tries > 0; tries--) {
-            if (streams.isEmpty()) {
-                return null;
-            }
-            Stream candidate = streams.get(Math.floorMod(turn.getAndIncrement(), streams.size()));
-            if (candidate.open) {
-                return candidate;
+    /**
+     * A place on a connected stream, in turn, waiting up to {@code timeout} while every stream is full.
+     *
+     * @throws RemoteWorkUnavailableException when none is connected, or none had room in time
+     */
+    private Stream takePlace(List<Stream> streams, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (places) {
+            while (true) {
+                Stream[] now = streams.toArray(Stream[]::new);
+                if (now.length == 0) {
+                    throw new RemoteWorkUnavailableException("No Durable Task worker is connected.");
+                }
+                int start = Math.floorMod(turn.getAndIncrement(), now.length);
+                for (int i = 0; i < now.length; i++) {
+                    Stream candidate = now[(start + i) % now.length];
+                    if (candidate.open && candidate.free.tryAcquire()) {
+                        return candidate;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new RemoteWorkUnavailableException("Every connected Durable Task worker is busy.");
+                }
+                try {
+                    places.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException stopping) {
+                    Thread.currentThread().interrupt();
+                    throw new RemoteWorkUnavailableException("Stopped while waiting for a Durable Task worker.");
+                }
             }
         }
-        return null;
+    }
+
+    private void release(Stream stream) {
+        stream.free.release();
+        synchronized (places) {
+            places.notifyAll();
+        }
     }
 
     void completed(String taskHub, OrchestratorResponse response) {
@@ -214,16 +279,26 @@ final class WorkItemDispatcher {
                 response.getTaskId()), response);
     }
 
-    /** A worker gave work back unrun (it declined it): it goes back uncounted. */
+    /**
+     * A worker gave work back unrun (it declined it). It counts as an attempt: a worker that declines everything
+     * would otherwise get the same work back at once, for ever.
+     */
     void abandoned(String token) {
         Waiting waiting = byToken.get(token);
         if (waiting != null) {
-            waiting.answer().completeExceptionally(new RemoteWorkUnavailableException(
+            waiting.answer().completeExceptionally(new IllegalStateException(
                     "The Durable Task worker gave " + waiting.work() + " back unrun."));
         }
     }
 
     private void answered(String token, String work, Object response) {
+        if (token.isEmpty()) {
+            Instant staleUntil = staleWork.remove(work);
+            if (staleUntil != null && staleUntil.isAfter(Instant.now())) {
+                LOG.debug("A late completion of {}, whose worker was let go, dropped", work);
+                return;
+            }
+        }
         Waiting waiting = token.isEmpty() ? byWork.get(work) : byToken.get(token);
         if (waiting == null || !waiting.answer().complete(response)) {
             LOG.debug("A completion of {} matched nothing waiting (late, or sent twice); dropped", work);

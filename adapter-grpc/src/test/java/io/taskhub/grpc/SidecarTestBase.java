@@ -92,8 +92,13 @@ abstract class SidecarTestBase {
 
     /** A channel to the server that names this test's task hub, and sends {@code apiKey} when not null. */
     protected ManagedChannel channel(String apiKey) {
+        return channel(hub, apiKey);
+    }
+
+    /** A channel to the server that names {@code taskHub}, and sends {@code apiKey} when not null. */
+    protected ManagedChannel channel(String taskHub, String apiKey) {
         io.grpc.Metadata metadata = new io.grpc.Metadata();
-        metadata.put(CallScope.TASK_HUB, hub);
+        metadata.put(CallScope.TASK_HUB, taskHub);
         if (apiKey != null) {
             metadata.put(CallScope.KEY, apiKey);
         }

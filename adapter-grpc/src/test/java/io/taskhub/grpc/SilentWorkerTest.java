@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A connected worker that takes work items and never answers: once the work item timeout passes, its stream is
- * ended and what it held goes to another worker, where the instance completes.
+ * The workers' streams: a connected worker that takes work items and never answers has its stream ended once the
+ * work item timeout passes, and what it held goes to another worker, where the instance completes; a worker of a
+ * task hub this server does not run is refused.
  */
 class SilentWorkerTest extends SidecarTestBase {
     @Override
@@ -65,6 +66,22 @@ class SilentWorkerTest extends SidecarTestBase {
             }
             silentChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             sdkChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aWorkerOfATaskHubThisServerDoesNotRun_isRefused() throws InterruptedException {
+        ManagedChannel elsewhere = channel("hubwithoutworker", null);
+        try {
+            java.util.Iterator<WorkItem> items = TaskHubSidecarServiceGrpc.newBlockingStub(elsewhere)
+                    .getWorkItems(GetWorkItemsRequest.getDefaultInstance());
+            org.assertj.core.api.Assertions.assertThatThrownBy(items::hasNext)
+                    .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.FAILED_PRECONDITION);
+                        assertThat(e.getStatus().getDescription()).contains("hubwithoutworker");
+                    });
+        } finally {
+            elsewhere.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 }

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * seed is printed; set {@code chaos.seed} to replay the same schedule of kills.
  */
 abstract class ChaosContract {
-    static final int INSTANCES = 504;
+    static final int INSTANCES = 336;
     static final int KILLS = 10;
     static final int POISON_LIMIT = 6;
     private static final int OUTAGE_INSTANCES = 24;

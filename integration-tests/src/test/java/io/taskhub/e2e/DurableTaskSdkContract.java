@@ -222,18 +222,27 @@ abstract class DurableTaskSdkContract {
 
     @Test
     void aWorkerKilledMidOrchestration_anotherWorkerFinishesIt() throws Exception {
-        DurableTaskGrpcWorker first = startWorker();
-        String key = id("blocking");
-        String id = sdk.scheduleNewOrchestrationInstance("SdkBlocking",
-                new NewOrchestrationInstanceOptions().setInstanceId(key).setInput(key));
-        assertThat(SdkSamples.awaitBlockingStarted(key, PATIENCE)).as("the activity started").isTrue();
-        // The first worker's connection drops with the activity in its hands.
-        first.close();
-        channels.get(channels.size() - 1).shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        SdkSamples.releaseBlocking(key);
-        startWorker();
-        OrchestrationMetadata done = sdk.waitForInstanceCompletion(id, PATIENCE, true);
-        assertThat(done.getRuntimeStatus()).isEqualTo(OrchestrationRuntimeStatus.COMPLETED);
-        assertThat(done.readOutputAs(String.class)).isEqualTo("released");
+        // The first worker is a process of its own, killed (SIGKILL) while its activity runs.
+        Path markers = Files.createDirectories(dir.resolve("markers"));
+        Process first = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-Dtaskhub.sdk.markers=" + markers,
+                "-Dcom.google.protobuf.use_unsafe_pre22_gencode=true", SdkSamples.class.getName(), "127.0.0.1",
+                String.valueOf(grpcPort)).redirectErrorStream(true).redirectOutput(dir.resolve("first-worker.log")
+                .toFile()).start();
+        try {
+            String key = id("blocking");
+            String id = sdk.scheduleNewOrchestrationInstance("SdkBlocking",
+                    new NewOrchestrationInstanceOptions().setInstanceId(key).setInput(key));
+            await().atMost(PATIENCE).until(() -> Files.exists(markers.resolve(key)));
+            first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+            SdkSamples.releaseBlocking(key); // this process's worker runs the activity through
+            startWorker();
+            OrchestrationMetadata done = sdk.waitForInstanceCompletion(id, PATIENCE, true);
+            assertThat(done.getRuntimeStatus()).isEqualTo(OrchestrationRuntimeStatus.COMPLETED);
+            assertThat(done.readOutputAs(String.class)).isEqualTo("released");
+        } finally {
+            first.destroyForcibly();
+        }
     }
 }

@@ -52,6 +52,30 @@ public final class SdkSamples {
         BLOCKING.values().forEach(latches -> latches[1].countDown());
     }
 
+    /** A worker in a process of its own: {@code SdkSamples HOST PORT}, until it is stopped or killed. */
+    public static void main(String[] args) throws InterruptedException {
+        io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forAddress(args[0], Integer.parseInt(args[1]))
+                .usePlaintext().build();
+        startWorker(channel);
+        System.out.println("SDK worker started");
+        Thread.currentThread().join();
+    }
+
+    /**
+     * Where a worker in another process says that its blocking activity started: a file named after the key in the
+     * folder of system property {@code taskhub.sdk.markers}, when it is set.
+     */
+    private static void markStarted(String key) {
+        String folder = System.getProperty("taskhub.sdk.markers");
+        if (folder != null) {
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(folder, key), "started");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     /** Starts an SDK worker with every orchestration and activity below, on {@code channel}. */
     public static DurableTaskGrpcWorker startWorker(Channel channel) {
         DurableTaskGrpcWorkerBuilder builder = new DurableTaskGrpcWorkerBuilder().grpcChannel(channel);
@@ -106,8 +130,10 @@ public final class SdkSamples {
         orchestration(builder, "SdkBlocking", ctx -> ctx.complete(ctx.callActivity("SdkBlock",
                 ctx.getInput(String.class), String.class).await()));
         activity(builder, "SdkBlock", ctx -> {
-            CountDownLatch[] latches = blocking(ctx.getInput(String.class));
+            String key = ctx.getInput(String.class);
+            CountDownLatch[] latches = blocking(key);
             latches[0].countDown();
+            markStarted(key);
             try {
                 latches[1].await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -130,10 +130,10 @@ public final class TaskhubWorker implements AutoCloseable {
         return this;
     }
 
-    /** What this worker's claims take: its own names, and any other while a remote worker is connected. */
-    private NameFilter claimable(NameFilter own) {
+    /** Whether work this worker lacks can go to a remote worker now. */
+    private boolean remoteConnected() {
         RemoteWorkers workers = remote;
-        return workers != null && workers.connected() ? NameFilter.ANY : own;
+        return workers != null && workers.connected();
     }
 
     public synchronized TaskhubWorker start() {
@@ -182,13 +182,13 @@ public final class TaskhubWorker implements AutoCloseable {
             // Only what this worker can run: work for other names waits for a worker that has them.
             Optional<OrchestrationWorkItem> claimed = claim(() -> store.claimOrchestrationWorkItem(
                     options.workerId(), options.leaseDuration(), options.maxMessagesPerStep(),
-                    unknownNames.claimFilter(claimable(ownOrchestrators), WorkerRegistration::orchestrators)),
+                    unknownNames.claimFilter(ownOrchestrators, WorkerRegistration::orchestrators, remoteConnected())),
                     () -> { });
             if (claimed.isEmpty()) {
                 continue;
             }
             OrchestrationWorkItem item = claimed.get();
-            if (registry.orchestrator(item.instance().name()).isEmpty() && remote == null
+            if (registry.orchestrator(item.instance().name()).isEmpty() && !remoteConnected()
                     && handedBackUntilItsTime(item)) {
                 suspects.released();
                 continue;
@@ -214,14 +214,15 @@ public final class TaskhubWorker implements AutoCloseable {
                 break;
             }
             Optional<ActivityWorkItem> claimed = claim(() -> store.claimActivityWorkItem(options.workerId(),
-                    options.leaseDuration(), unknownNames.claimFilter(claimable(ownActivities),
-                            WorkerRegistration::activities)),
+                    options.leaseDuration(), unknownNames.claimFilter(ownActivities, WorkerRegistration::activities,
+                            remoteConnected())),
                     activityPlaces::release);
             if (claimed.isEmpty()) {
                 continue;
             }
             ActivityWorkItem item = claimed.get();
-            if (registry.activity(item.task().name()).isEmpty() && remote == null && handedBackUntilItsTime(item)) {
+            if (registry.activity(item.task().name()).isEmpty() && !remoteConnected()
+                    && handedBackUntilItsTime(item)) {
                 activityPlaces.release();
                 suspects.released();
                 continue;
@@ -292,7 +293,10 @@ public final class TaskhubWorker implements AutoCloseable {
         // The lease is kept while the item waits for its turn at the gate, as while it runs.
         leases.track(item, () -> store.renewOrchestrationWorkItem(item, options.leaseDuration()));
         try {
-            if (!enterGate(item.dequeueCount())) {
+            // Code that runs remotely cannot crash this process: it is never a suspect here.
+            int attempts = registry.orchestrator(item.instance().name()).isEmpty() && remote != null ? 1
+                    : item.dequeueCount();
+            if (!enterGate(attempts)) {
                 abandon(() -> store.returnOrchestrationWorkItem(item));
                 suspects.released();
                 return List.of();
@@ -302,7 +306,7 @@ public final class TaskhubWorker implements AutoCloseable {
                 suspects.handedOver(handedOff.size()); // held from its commit, before this step leaves the gate
                 return handedOff;
             } finally {
-                suspects.leave(item.dequeueCount());
+                suspects.leave(attempts);
             }
         } finally {
             leases.untrack(item);
@@ -347,7 +351,9 @@ public final class TaskhubWorker implements AutoCloseable {
     private Next runActivity(ActivityWorkItem item) {
         leases.track(item, () -> store.renewActivityWorkItem(item, options.leaseDuration()));
         try {
-            if (!enterGate(item.dequeueCount())) {
+            int attempts = registry.activity(item.task().name()).isEmpty() && remote != null ? 1
+                    : item.dequeueCount(); // (remote code cannot crash this process)
+            if (!enterGate(attempts)) {
                 abandon(() -> store.returnActivityWorkItem(item));
                 suspects.released();
                 return Next.NOTHING;
@@ -357,7 +363,7 @@ public final class TaskhubWorker implements AutoCloseable {
                 suspects.handedOver(next.step() != null ? 1 : next.activities().size());
                 return next;
             } finally {
-                suspects.leave(item.dequeueCount());
+                suspects.leave(attempts);
             }
         } finally {
             leases.untrack(item);

@@ -33,21 +33,25 @@ final class UnknownNames {
     }
 
     /**
-     * What this worker's claims take: its own names ({@code own}), and, with a timeout, names no other live worker
-     * runs.
+     * What this worker's claims take: its own names ({@code own}); and the names no other live worker runs, when
+     * it has somewhere to run them: remote workers connected to it ({@code remoteConnected}), or, with a timeout,
+     * its rule to fail such work once it waited that long. Names another live worker runs are always left to it.
      */
-    NameFilter claimFilter(NameFilter own, Function<WorkerRegistration, Set<String>> theirs) {
-        if (options.unknownNameTimeout() == null) {
+    NameFilter claimFilter(NameFilter own, Function<WorkerRegistration, Set<String>> theirs,
+            boolean remoteConnected) {
+        if (options.unknownNameTimeout() == null && !remoteConnected) {
             return own;
         }
         Set<String> runElsewhere = new HashSet<>();
         for (WorkerRegistration worker : directory.live()) {
-            if (worker.runsAnyName() && !worker.workerId().equals(options.workerId())) {
+            if (worker.workerId().equals(options.workerId())) {
+                continue;
+            }
+            if (worker.runsAnyName() && !remoteConnected) {
                 return own; // another worker takes whatever this one lacks (to its remote workers)
             }
-            if (!worker.workerId().equals(options.workerId())) {
-                theirs.apply(worker).stream().filter(name -> !own.accepts(name)).forEach(runElsewhere::add);
-            }
+            theirs.apply(worker).stream().filter(name -> !own.accepts(name))
+                    .filter(name -> !name.equals(WorkerRegistration.ANY_NAME)).forEach(runElsewhere::add);
         }
         return NameFilter.except(runElsewhere);
     }
