@@ -289,7 +289,7 @@ public final class Deployment implements AutoCloseable {
             if (servesGrpc()) {
                 // What this process lacks goes to the Durable Task workers connected over gRPC.
                 worker.withRemoteWorkers(grpcServer().remoteWorkers(taskHub),
-                        settings.getDuration(Settings.GRPC_WORK_ITEM_TIMEOUT));
+                        grpcServer().config().workItemTimeout());
             }
             worker.start();
             meters().watch(backend().taskHub(taskHub), new io.taskhub.core.registry.WorkerDirectory(
