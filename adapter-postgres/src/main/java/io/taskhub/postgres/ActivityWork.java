@@ -35,6 +35,8 @@ final class ActivityWork {
     final String claimNamedSql;
     /** The claim of tasks whose names no live worker runs (to fail them once they have waited too long). */
     final String claimExceptSql;
+    /** A task's completion in one statement (see {@link #completeAlone}). */
+    final String completeSql;
 
     ActivityWork(Tables tables, String hubKey, MessageDelivery delivery) {
         this.t = tables;
@@ -44,11 +46,24 @@ final class ActivityWork {
         this.claimSql = claimSql("");
         this.claimNamedSql = claimSql(" AND lower(name) = ANY(?::text[])");
         this.claimExceptSql = claimSql(" AND lower(name) <> ALL(?::text[])");
+        // The task goes (fenced by the unexpired lease) and its result comes in, if the instance still exists,
+        // kept FOR KEY SHARE as MessageDelivery does; nothing at all happens when the lease is lost.
+        this.completeSql = "WITH done AS (DELETE FROM " + t.tasks() + " WHERE task_hub = ? AND seq = ?"
+                + " AND lock_token = ? AND locked_until > ? RETURNING seq), queued AS (" + delivery.insertMessageSql()
+                + " SELECT ?, i.instance_id, ?, ?, ?, ?, ? FROM " + t.instances() + " i, done"
+                + " WHERE i.task_hub = ? AND i.instance_id = ? FOR KEY SHARE OF i RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM done) AS done, (SELECT count(*) FROM queued) AS queued";
     }
 
+    /**
+     * One statement, run alone (autocommit): its commit need not wait for the disk (see
+     * {@link Database#inLightTransaction}), which it says itself, so a claim is one round trip.
+     */
     private String claimSql(String namesCondition) {
-        return "UPDATE " + t.tasks() + " SET lock_owner = ?, lock_token = ?, locked_until = ?,"
-                + " dequeue_count = dequeue_count + 1 WHERE task_hub = ? AND seq = (SELECT seq FROM " + t.tasks()
+        return "WITH light AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))"
+                + " UPDATE " + t.tasks() + " SET lock_owner = ?, lock_token = ?, locked_until = ?,"
+                + " dequeue_count = dequeue_count + 1 FROM light WHERE task_hub = ? AND seq = (SELECT seq FROM "
+                + t.tasks()
                 + " WHERE task_hub = ? AND visible_at <= ? AND (locked_until IS NULL OR locked_until <= ?)"
                 + namesCondition + " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)"
                 + " RETURNING seq, instance_id, execution_id, task_id, name, input, dequeue_count, trace_parent";
@@ -112,6 +127,36 @@ final class ActivityWork {
         delivery.deliver(c, List.of(result), now, false, notices);
     }
 
+    /**
+     * The same in one statement, to run alone (autocommit): one round trip instead of four. Not for a start
+     * message (which no activity sends): that needs the start rules of {@link #complete}.
+     */
+    void completeAlone(Connection c, ActivityWorkItem item, InstanceMessage result, Instant now, Notices notices)
+            throws SQLException {
+        if (result.isStart()) {
+            throw new IllegalArgumentException("An activity's result cannot start an instance");
+        }
+        try (PreparedStatement ps = c.prepareStatement(completeSql)) {
+            ps.setString(1, hubKey);
+            ps.setLong(2, receiptOf(item).seq());
+            ps.setString(3, item.lease().token());
+            PgTime.set(ps, 4, now);
+            Instant visibleAt = result.visibleAt() == null ? now : PgTime.ceil(result.visibleAt());
+            int next = delivery.bindMessage(ps, 5, result, visibleAt);
+            ps.setString(next, hubKey);
+            ps.setString(next + 1, result.instanceId());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getLong("done") == 0) {
+                    throw lost(item, LOST_TASK);
+                }
+                if (rs.getLong("queued") > 0) {
+                    notices.orchestrationWorkAt(visibleAt, now);
+                }
+            }
+        }
+    }
+
     /** Deletes the task while this lease holds it; else throws {@link LockLostException} (rolling back). */
     void deleteFenced(Connection c, ActivityWorkItem item, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.tasks()
@@ -134,12 +179,13 @@ final class ActivityWork {
                 + (counted ? "" : ", dequeue_count = greatest(dequeue_count - 1, 0)")
                 + " WHERE task_hub = ? AND seq = ?"
                 + " AND lock_token = ?")) {
-            PgTime.set(ps, 1, PgTime.ceil(now.plus(retryDelay)));
+            Instant visibleAt = PgTime.ceil(now.plus(retryDelay));
+            PgTime.set(ps, 1, visibleAt);
             ps.setString(2, hubKey);
             ps.setLong(3, receiptOf(item).seq());
             ps.setString(4, item.lease().token());
             if (ps.executeUpdate() > 0) {
-                notices.activityWork();
+                notices.activityWorkAt(visibleAt, now);
             }
         }
     }

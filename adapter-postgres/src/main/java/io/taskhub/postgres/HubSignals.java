@@ -11,13 +11,19 @@ final class HubSignals {
     final WorkSignal anyWork = new WorkSignal();
     final InstanceWatchers instances = new InstanceWatchers();
 
+    /**
+     * Work of one kind ({@code o} or {@code a}), visible now or, with a trailing {@code +}, later: then waiting
+     * threads must also look again at when the next work is due.
+     */
     void work(String kind) {
-        if (Notices.ORCHESTRATIONS.equals(kind)) {
-            orchestrations.notifyWork();
-        } else if (Notices.ACTIVITIES.equals(kind)) {
-            activities.notifyWork();
+        boolean later = kind.endsWith(Notices.LATER);
+        String what = later ? kind.substring(0, kind.length() - Notices.LATER.length()) : kind;
+        if (Notices.ORCHESTRATIONS.equals(what)) {
+            orchestrations.notifyWork(later);
+        } else if (Notices.ACTIVITIES.equals(what)) {
+            activities.notifyWork(later);
         }
-        anyWork.notifyWork();
+        anyWork.notifyWork(later);
     }
 
     void instance(String instanceId) {

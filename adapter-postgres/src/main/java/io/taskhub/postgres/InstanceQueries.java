@@ -39,6 +39,8 @@ final class InstanceQueries {
                     ps.setArray(i + 1, c.createArrayOf("text", array));
                 } else if (value instanceof Integer number) {
                     ps.setInt(i + 1, number);
+                } else if (value instanceof Long number) {
+                    ps.setLong(i + 1, number);
                 } else if (value instanceof Boolean flag) {
                     ps.setBoolean(i + 1, flag);
                 } else {

@@ -45,6 +45,11 @@ final class MessageDelivery {
     private final String insertMessageSql;
     private final String createIfMissingSql;
 
+    /** The start of an INSERT of one inbox row, for statements that insert messages their own way. */
+    String insertMessageSql() {
+        return insertMessageSql;
+    }
+
     MessageDelivery(Tables tables, String hubKey) {
         this.t = tables;
         this.hubKey = hubKey;
@@ -54,37 +59,36 @@ final class MessageDelivery {
                 + ") ON CONFLICT (task_hub, instance_id) DO NOTHING";
         this.insertMessageSql = "INSERT INTO " + t.inbox() + " (task_hub, instance_id, execution_id, event,"
                 + " requested_visible_at, requested_visible_ns, visible_at)";
-        // The instance, its start message and the notifications in one statement, all or nothing: the message
-        // and the notifications come from the row the insert returns, so an existing id changes nothing.
+        // The instance and its start message in one statement, all or nothing: the message comes from the row
+        // the insert returns, so an existing id changes nothing.
         this.createIfMissingSql = "WITH created AS (" + insertInstanceSql + " RETURNING instance_id), queued AS ("
                 + insertMessageSql + " SELECT ?, instance_id, ?, ?, ?, ?, ? FROM created)"
-                + " SELECT (SELECT count(pg_notify(n.c, n.p)) FROM unnest(?::text[], ?::text[]) AS n(c, p))"
-                + " FROM created";
+                + " SELECT 1 FROM created";
     }
 
     /**
-     * Creates instance {@code instanceId} with its start message if no instance has that id, in one statement
-     * that also sends the notifications; false, with nothing changed or sent, if the id exists (then
+     * Creates instance {@code instanceId} with its start message if no instance has that id, in one statement,
+     * and gathers its notifications; false, with nothing changed or gathered, if the id exists (then
      * {@link #create} applies the start rules).
      */
-    boolean createIfMissing(Connection c, String instanceId, ExecutionStarted started, Instant now, String schema)
+    boolean createIfMissing(Connection c, String instanceId, ExecutionStarted started, Instant now, Notices notices)
             throws SQLException {
         InstanceMessage message = startOf(instanceId, started);
-        Notices notices = new Notices(schema, hubKey);
-        notices.instanceChanged(instanceId);
-        notices.orchestrationWork();
-        Notices.Pending pending = notices.take();
+        Instant visibleAt = startVisibleAt(message, now);
         try (PreparedStatement ps = c.prepareStatement(createIfMissingSql)) {
             ps.setString(1, hubKey);
             ps.setString(2, instanceId);
             int i = InstanceRows.bindMetadata(ps, 3, InstanceRows.pending(instanceId, started, now));
-            i = bindMessage(ps, i, message, startVisibleAt(message, now));
-            ps.setArray(i, c.createArrayOf("text", pending.channels()));
-            ps.setArray(i + 1, c.createArrayOf("text", pending.payloads()));
+            bindMessage(ps, i, message, visibleAt);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                if (!rs.next()) {
+                    return false;
+                }
             }
         }
+        notices.instanceChanged(instanceId);
+        notices.orchestrationWorkAt(visibleAt, now);
+        return true;
     }
 
     private static InstanceMessage startOf(String instanceId, ExecutionStarted started) {
@@ -92,7 +96,7 @@ final class MessageDelivery {
     }
 
     /** Binds a message's inbox row after the instance id (hub, execution, event, requested time, visible time). */
-    private int bindMessage(PreparedStatement ps, int index, InstanceMessage m, Instant visibleAt)
+    int bindMessage(PreparedStatement ps, int index, InstanceMessage m, Instant visibleAt)
             throws SQLException {
         ps.setString(index, hubKey);
         ps.setString(index + 1, m.executionId());
@@ -140,7 +144,7 @@ final class MessageDelivery {
             }
             start(c, m, targets, null, now, rows, notices);
         }
-        insert(c, rows, notices);
+        insert(c, rows, now, notices);
     }
 
     /**
@@ -156,7 +160,7 @@ final class MessageDelivery {
         InstanceMessage message = startOf(instanceId, started);
         List<Row> rows = new ArrayList<>();
         start(c, message, targets, replaceable == null ? Set.of() : replaceable, now, rows, notices);
-        insert(c, rows, notices);
+        insert(c, rows, now, notices);
     }
 
     /**
@@ -280,7 +284,7 @@ final class MessageDelivery {
      */
     private void insertWhereTargetExists(Connection c, List<InstanceMessage> messages, Instant now,
             Notices notices) throws SQLException {
-        int inserted = 0;
+        int[] inserted;
         try (PreparedStatement ps = c.prepareStatement(insertMessageSql + " SELECT ?, ?, ?, ?, ?, ?, ? FROM "
                 + t.instances() + " WHERE task_hub = ? AND instance_id = ?"
                 + " FOR KEY SHARE")) {
@@ -290,21 +294,26 @@ final class MessageDelivery {
                 ps.setString(3, m.executionId());
                 ps.setString(4, JsonCodec.writeEvent(m.event()));
                 PgTime.setExact(ps, 5, m.visibleAt());
-                PgTime.set(ps, 7, m.visibleAt() == null ? now : PgTime.ceil(m.visibleAt()));
+                PgTime.set(ps, 7, visibleAt(m, now));
                 ps.setString(8, hubKey);
                 ps.setString(9, m.instanceId());
                 ps.addBatch();
             }
-            for (int count : ps.executeBatch()) {
-                inserted += Math.max(count, 0);
-            }
+            inserted = ps.executeBatch();
         }
-        if (inserted > 0) {
-            notices.orchestrationWork();
+        for (int i = 0; i < inserted.length; i++) {
+            // A rewritten batch reports SUCCESS_NO_INFO (-2) per row: announced, as it may have inserted.
+            if (inserted[i] != 0) {
+                notices.orchestrationWorkAt(visibleAt(messages.get(i), now), now);
+            }
         }
     }
 
-    private void insert(Connection c, List<Row> rows, Notices notices) throws SQLException {
+    private static Instant visibleAt(InstanceMessage m, Instant now) {
+        return m.visibleAt() == null ? now : PgTime.ceil(m.visibleAt());
+    }
+
+    private void insert(Connection c, List<Row> rows, Instant now, Notices notices) throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
@@ -318,9 +327,9 @@ final class MessageDelivery {
                 PgTime.setExact(ps, 5, m.visibleAt());
                 PgTime.set(ps, 7, row.visibleAt());
                 ps.addBatch();
+                notices.orchestrationWorkAt(row.visibleAt(), now);
             }
             ps.executeBatch();
         }
-        notices.orchestrationWork();
     }
 }

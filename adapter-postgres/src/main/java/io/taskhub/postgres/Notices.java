@@ -1,18 +1,17 @@
 package io.taskhub.postgres;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * The notifications one transaction sends, gathered while it runs and sent just before it commits: PostgreSQL
- * delivers them only if (and once) the transaction commits, so no listener hears of work that was rolled back.
+ * The notifications of one transaction, gathered while it runs and handed to the {@link NotificationRelay} once it
+ * has committed, so no listener hears of work that was rolled back.
  *
  * <p>Payloads are {@code <schema>/<task hub>/<what>}: {@code o} for orchestration work, {@code a} for activity
- * work on the work channel; an instance id (or nothing, for every instance) on the instance channel. One
+ * work on the work channel, {@code o+} and {@code a+} for work that becomes visible later (a timer, a retry
+ * delay: waiting workers then look again when the next work is due); an instance id (or nothing, for every
+ * instance) on the instance channel. One
  * channel serves every schema and task hub of the database, so the schema and hub in the payload tell
  * listeners whether a notification is theirs.
  */
@@ -21,6 +20,7 @@ final class Notices {
     static final String INSTANCE_CHANNEL = "taskhub_instance";
     static final String ORCHESTRATIONS = "o";
     static final String ACTIVITIES = "a";
+    static final String LATER = "+";
 
     private final String hubKey;
     private final String prefix;
@@ -36,6 +36,11 @@ final class Notices {
 
     void orchestrationWork() {
         work.add(prefix + ORCHESTRATIONS);
+    }
+
+    /** Orchestration work visible at {@code visibleAt}: now, or later. */
+    void orchestrationWorkAt(Instant visibleAt, Instant now) {
+        work.add(prefix + ORCHESTRATIONS + (visibleAt.isAfter(now) ? LATER : ""));
     }
 
     /**
@@ -54,6 +59,11 @@ final class Notices {
 
     void activityWork() {
         work.add(prefix + ACTIVITIES);
+    }
+
+    /** Activity work visible at {@code visibleAt}: now, or later. */
+    void activityWorkAt(Instant visibleAt, Instant now) {
+        work.add(prefix + ACTIVITIES + (visibleAt.isAfter(now) ? LATER : ""));
     }
 
     void instanceChanged(String instanceId) {
@@ -75,23 +85,22 @@ final class Notices {
         instances.add(prefix);
     }
 
-    /**
-     * The notifications gathered so far, for a call that sends them itself (a step's commit in one round trip);
-     * nothing is left to {@link #send} afterwards.
-     */
+    /** The notifications gathered so far, for the relay to send; nothing is left here afterwards. */
     Pending take() {
         Pending pending = pending();
         clear();
         return pending;
     }
 
-    /** Notifications to send: each channel with the payload at the same index, and a conditional one. */
-    record Pending(String[] channels, String[] payloads, String ifVisibleChannel, String ifVisiblePayload) {
-        static final Pending NONE = new Pending(new String[0], new String[0], null, null);
-
+    /** Notifications to send: each channel with the payload at the same index, and a conditional one (or null). */
+    record Pending(String[] channels, String[] payloads, VisibleWork ifVisible) {
         boolean isEmpty() {
-            return channels.length == 0 && ifVisiblePayload == null;
+            return channels.length == 0 && ifVisible == null;
         }
+    }
+
+    /** A notification sent only if instance {@code instanceId} of hub {@code hubKey} has messages visible at {@code at}. */
+    record VisibleWork(String channel, String payload, String hubKey, String instanceId, Instant at) {
     }
 
     private Pending pending() {
@@ -108,37 +117,12 @@ final class Notices {
             channels[i] = INSTANCE_CHANNEL;
             payloads[i++] = payload;
         }
-        return new Pending(channels, payloads, conditional ? WORK_CHANNEL : null,
-                conditional ? prefix + ORCHESTRATIONS : null);
+        return new Pending(channels, payloads, conditional
+                ? new VisibleWork(WORK_CHANNEL, prefix + ORCHESTRATIONS, hubKey, visibleWorkOf, visibleAt) : null);
     }
 
-    /** Queues the notifications in the transaction of {@code connection}; one round trip whatever their number. */
-    void send(Connection connection, Tables tables) throws SQLException {
-        Pending pending = pending();
-        if (pending.isEmpty()) {
-            return;
-        }
-        String sql = "SELECT pg_notify(c, p) FROM unnest(?::text[], ?::text[]) AS n(c, p)";
-        if (pending.ifVisiblePayload() != null) {
-            sql += " UNION ALL SELECT pg_notify(?, ?) WHERE EXISTS (SELECT 1 FROM " + tables.inbox()
-                    + " WHERE task_hub = ? AND instance_id = ? AND visible_at <= ?)";
-        }
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setArray(1, connection.createArrayOf("text", pending.channels()));
-            ps.setArray(2, connection.createArrayOf("text", pending.payloads()));
-            if (pending.ifVisiblePayload() != null) {
-                ps.setString(3, pending.ifVisibleChannel());
-                ps.setString(4, pending.ifVisiblePayload());
-                ps.setString(5, hubKey);
-                ps.setString(6, visibleWorkOf);
-                PgTime.set(ps, 7, visibleAt);
-            }
-            ps.execute();
-        }
-        clear();
-    }
-
-    private void clear() {
+    /** Forgets what was gathered. */
+    void clear() {
         work.clear();
         instances.clear();
         visibleWorkOf = null;

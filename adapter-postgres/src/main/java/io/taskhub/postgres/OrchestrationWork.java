@@ -201,8 +201,7 @@ final class OrchestrationWork {
     /**
      * Commits a claimed item's step: its messages consumed, the lease released (while it holds, else
      * {@link LockLostException}), the row, history and tasks written, in one call; then the step's messages
-     * delivered. A step without messages sends its notifications in the call too: run alone, the call is the whole
-     * transaction. Returns the tasks handed to the committer.
+     * delivered; the notifications are gathered in {@code notices}. Returns the tasks handed to the committer.
      */
     List<ActivityWorkItem> complete(Connection c, OrchestrationWorkItem item, Checkpoint checkpoint,
             TaskHandOff handOff, Instant now, Notices notices) throws SQLException {
@@ -216,7 +215,6 @@ final class OrchestrationWork {
         announce(item.instanceId(), checkpoint, tasks, notices);
         // Released with messages that arrived meanwhile: someone may take them now.
         notices.orchestrationWorkIfVisible(item.instanceId(), now);
-        Notices.Pending sentByCall = checkpoint.messages().isEmpty() ? notices.take() : Notices.Pending.NONE;
         List<ActivityWorkItem> handedOff;
         try (PreparedStatement ps = c.prepareStatement(calls.commitStepSql)) {
             ps.setString(1, hubKey);
@@ -224,9 +222,9 @@ final class OrchestrationWork {
             PgTime.set(ps, 3, now);
             ps.setString(4, item.lease().token());
             ps.setArray(5, c.createArrayOf("bigint", receipt.sequences().toArray()));
-            int next = StepCalls.bindStep(c, ps, 6, checkpoint, tasks, sentByCall);
-            ps.setString(next, sentByCall.ifVisibleChannel());
-            ps.setString(next + 1, sentByCall.ifVisiblePayload());
+            int next = StepCalls.bindStep(c, ps, 6, checkpoint, tasks);
+            ps.setNull(next, java.sql.Types.VARCHAR); // the conditional notification: the relay's, too
+            ps.setNull(next + 1, java.sql.Types.VARCHAR);
             handedOff = tasks.handed(callResult(ps, () -> lost(item, "the lease expired, or another worker claimed"
                     + " the instance, or it was purged or replaced")));
         }
@@ -248,7 +246,6 @@ final class OrchestrationWork {
         // Gathered apart: they are sent only if the step is taken.
         Notices own = new Notices(t.schema(), hubKey);
         announce(instanceId, step, tasks, own);
-        Notices.Pending sentByCall = step.messages().isEmpty() ? own.take() : Notices.Pending.NONE;
         Array handed;
         try (PreparedStatement ps = c.prepareStatement(calls.commitResultWithStepSql)) {
             ps.setString(1, hubKey);
@@ -257,7 +254,7 @@ final class OrchestrationWork {
             ps.setLong(4, ActivityWork.receiptOf(task).seq());
             ps.setString(5, task.lease().token());
             ps.setLong(6, expectedRevision);
-            StepCalls.bindStep(c, ps, 7, step, tasks, sentByCall);
+            StepCalls.bindStep(c, ps, 7, step, tasks);
             handed = callResult(ps, () -> ActivityWork.lost(task, ActivityWork.LOST_TASK));
         }
         if (handed == null) {
@@ -308,13 +305,14 @@ final class OrchestrationWork {
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.inbox() + " SET visible_at = ?"
                 + (counted ? "" : ", dequeue_count = greatest(dequeue_count - 1, 0)")
                 + " WHERE task_hub = ? AND instance_id = ? AND seq = ANY(?)")) {
-            PgTime.set(ps, 1, PgTime.ceil(now.plus(retryDelay)));
+            Instant visibleAt = PgTime.ceil(now.plus(retryDelay));
+            PgTime.set(ps, 1, visibleAt);
             ps.setString(2, hubKey);
             ps.setString(3, item.instanceId());
             ps.setArray(4, c.createArrayOf("bigint", receipt.sequences().toArray()));
             ps.executeUpdate();
+            notices.orchestrationWorkAt(visibleAt, now);
         }
-        notices.orchestrationWork();
     }
 
     private static InboxReceipt receiptOf(OrchestrationWorkItem item) {

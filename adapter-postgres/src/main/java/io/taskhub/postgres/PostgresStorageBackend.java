@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PostgresStorageBackend implements StorageBackend {
     private final Database db;
     private final NotificationListener listener;
+    private final NotificationRelay relay;
     private final StatusCountFolder counts;
     private final Housekeeping housekeeping;
     private final Map<String, HubSignals> signals = new ConcurrentHashMap<>();
@@ -30,6 +31,7 @@ public final class PostgresStorageBackend implements StorageBackend {
 
     private PostgresStorageBackend(Database db) {
         this.db = db;
+        this.relay = new NotificationRelay(db);
         this.listener = new NotificationListener(db.config(), signals::get, this::wakeEverybody);
         this.counts = new StatusCountFolder(db);
         this.housekeeping = new Housekeeping(db.config().schema(),
@@ -72,7 +74,7 @@ public final class PostgresStorageBackend implements StorageBackend {
         return stores.computeIfAbsent(name, n -> {
             String key = n.toLowerCase(Locale.ROOT);
             HubSignals hub = signals.computeIfAbsent(key, k -> new HubSignals());
-            return new PostgresStore(n, key, db, hub, listener::isConnected);
+            return new PostgresStore(n, key, db, relay, hub, listener::isConnected);
         });
     }
 
@@ -128,6 +130,7 @@ public final class PostgresStorageBackend implements StorageBackend {
         closed = true;
         housekeeping.close();
         listener.close();
+        relay.close();
         db.close();
     }
 }

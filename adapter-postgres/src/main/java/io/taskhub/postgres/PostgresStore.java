@@ -48,6 +48,7 @@ public final class PostgresStore implements OrchestrationStore {
     private final String taskHubName;
     private final String hubKey;
     private final Database db;
+    private final NotificationRelay relay;
     private final Tables t;
     private final HubSignals signals;
     private final Duration maxPoll;
@@ -58,8 +59,10 @@ public final class PostgresStore implements OrchestrationStore {
     private final Purges purges;
     private final WorkWaits waits;
 
-    PostgresStore(String taskHubName, String hubKey, Database db, HubSignals signals, BooleanSupplier listening) {
+    PostgresStore(String taskHubName, String hubKey, Database db, NotificationRelay relay, HubSignals signals,
+            BooleanSupplier listening) {
         this.taskHubName = taskHubName;
+        this.relay = relay;
         this.hubKey = hubKey;
         this.db = db;
         this.t = new Tables(db.config().schema());
@@ -165,7 +168,9 @@ public final class PostgresStore implements OrchestrationStore {
         Objects.requireNonNull(started, "started");
         Instant now = now();
         // A new id (the usual case) in one round trip; an existing one under the start rules.
-        if (db.alone(c -> delivery.createIfMissing(c, instanceId, started, now, t.schema()))) {
+        Notices created = new Notices(t.schema(), hubKey);
+        if (db.alone(c -> delivery.createIfMissing(c, instanceId, started, now, created))) {
+            relay.publish(created.take());
             return;
         }
         runWithNotices((c, n) -> delivery.create(c, instanceId, started, replaceableStatuses, now, n));
@@ -238,7 +243,7 @@ public final class PostgresStore implements OrchestrationStore {
 
     @Override
     public Optional<InstanceMetadata> getInstance(String instanceId) {
-        return db.inTransaction(c -> {
+        return db.alone(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + InstanceRows.SELECT_COLUMNS + " FROM "
                     + t.instances() + " WHERE task_hub = ? AND instance_id = ?")) {
                 ps.setString(1, hubKey);
@@ -252,7 +257,7 @@ public final class PostgresStore implements OrchestrationStore {
 
     @Override
     public List<HistoryEvent> getHistory(String instanceId) {
-        return db.inTransaction(c -> {
+        return db.alone(c -> {
             List<HistoryEvent> events = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT event FROM " + t.history()
                     + " WHERE task_hub = ? AND instance_id = ? ORDER BY sequence")) {
@@ -342,8 +347,7 @@ public final class PostgresStore implements OrchestrationStore {
         requirePositive(leaseDuration, "leaseDuration");
         waits.beforeClaim(WorkWaits.Kind.ACTIVITIES);
         Instant now = now();
-        Optional<ActivityWorkItem> item = db.inLightTransaction(c -> activities.claim(c, owner, leaseDuration, names,
-                now));
+        Optional<ActivityWorkItem> item = db.alone(c -> activities.claim(c, owner, leaseDuration, names, now));
         waits.afterClaim(WorkWaits.Kind.ACTIVITIES, item.isPresent());
         return item;
     }
@@ -359,7 +363,14 @@ public final class PostgresStore implements OrchestrationStore {
     public void completeActivityWorkItem(ActivityWorkItem item, InstanceMessage result) {
         Objects.requireNonNull(result, "result");
         Instant now = now();
-        runWithNotices((c, n) -> activities.complete(c, item, result, now, n));
+        if (result.isStart()) {
+            runWithNotices((c, n) -> activities.complete(c, item, result, now, n));
+            return;
+        }
+        notifying((c, n) -> {
+            activities.completeAlone(c, item, result, now, n);
+            return null;
+        }, true);
     }
 
     @Override
@@ -492,7 +503,7 @@ public final class PostgresStore implements OrchestrationStore {
     }
 
     private Optional<Long> revision(String instanceId) {
-        return db.inTransaction(c -> {
+        return db.alone(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT revision FROM " + t.instances()
                     + " WHERE task_hub = ? AND instance_id = ?")) {
                 ps.setString(1, hubKey);
@@ -504,30 +515,28 @@ public final class PostgresStore implements OrchestrationStore {
         });
     }
 
-    /** The earliest visibility time after {@code now} of the hub's messages or tasks (kind null: of both), or null. */
+    /**
+     * The earliest visibility time after {@code now} of the hub's messages or tasks (kind null: of both), or null;
+     * one statement, alone (it is asked after most empty claims).
+     */
     private Instant nextVisibleAt(WorkWaits.Kind kind, Instant now) {
-        return db.inTransaction(c -> {
-            Instant earliest = null;
-            if (kind != WorkWaits.Kind.ACTIVITIES) {
-                earliest = earliest(earliest, minVisibleAt(c, t.inbox(), now));
+        String inbox = "(SELECT min(visible_at) FROM " + t.inbox() + " WHERE task_hub = ? AND visible_at > ?)";
+        String tasks = "(SELECT min(visible_at) FROM " + t.tasks() + " WHERE task_hub = ? AND visible_at > ?)";
+        String sql = "SELECT " + (kind == WorkWaits.Kind.ORCHESTRATIONS ? inbox
+                : kind == WorkWaits.Kind.ACTIVITIES ? tasks : "least(" + inbox + ", " + tasks + ")") + " AS due";
+        return db.alone(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int tables = kind == null ? 2 : 1;
+                for (int i = 0; i < tables; i++) {
+                    ps.setString(2 * i + 1, hubKey);
+                    PgTime.set(ps, 2 * i + 2, now);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return PgTime.get(rs, "due");
+                }
             }
-            if (kind != WorkWaits.Kind.ORCHESTRATIONS) {
-                earliest = earliest(earliest, minVisibleAt(c, t.tasks(), now));
-            }
-            return earliest;
         });
-    }
-
-    private Instant minVisibleAt(Connection c, String table, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT min(visible_at) AS due FROM " + table
-                + " WHERE task_hub = ? AND visible_at > ?")) {
-            ps.setString(1, hubKey);
-            PgTime.set(ps, 2, now);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return PgTime.get(rs, "due");
-            }
-        }
     }
 
     private static Instant earliest(Instant a, Instant b) {
@@ -536,7 +545,7 @@ public final class PostgresStore implements OrchestrationStore {
 
     // ---- helpers -----------------------------------------------------------------------------------------
 
-    /** Work that may notify: its notifications are sent in its transaction, just before the commit. */
+    /** Work that may notify: its notifications are sent once its transaction has committed. */
     private interface NotifyingWork<T> {
         T run(Connection connection, Notices notices) throws SQLException;
     }
@@ -546,30 +555,27 @@ public final class PostgresStore implements OrchestrationStore {
     }
 
     private <T> T withNotices(NotifyingWork<T> work) {
-        return db.inTransaction(c -> {
-            Notices notices = new Notices(t.schema(), hubKey);
-            T result = work.run(c, notices);
-            notices.send(c, t);
-            return result;
-        });
+        return notifying(work, false);
     }
 
     /**
-     * A step's commit: one call, alone in its transaction, when the step sends no messages (the call sends the
-     * notifications too); otherwise the call and the deliveries in one transaction.
+     * A step's commit: one call, alone in its transaction (autocommit), when the step sends no messages; otherwise
+     * the call and the deliveries in one transaction.
      */
     private <T> T commitStep(Checkpoint step, NotifyingWork<T> work) {
-        if (!step.messages().isEmpty()) {
-            return withNotices(work);
-        }
-        return db.alone(c -> {
-            Notices notices = new Notices(t.schema(), hubKey);
-            T result = work.run(c, notices);
-            if (!notices.take().isEmpty()) {
-                throw new IllegalStateException("A step's commit made alone left notifications unsent");
-            }
-            return result;
-        });
+        return notifying(work, step.messages().isEmpty());
+    }
+
+    /** Runs {@code work} in a durable transaction, then hands the notifications it gathered to the relay. */
+    private <T> T notifying(NotifyingWork<T> work, boolean alone) {
+        Notices notices = new Notices(t.schema(), hubKey);
+        Database.Work<T> attempt = c -> {
+            notices.clear(); // a retried attempt starts afresh
+            return work.run(c, notices);
+        };
+        T result = alone ? db.alone(attempt) : db.inTransaction(attempt);
+        relay.publish(notices.take());
+        return result;
     }
 
     private void runWithNotices(VoidNotifyingWork work) {

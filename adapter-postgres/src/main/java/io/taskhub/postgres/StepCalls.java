@@ -103,11 +103,13 @@ final class StepCalls {
     }
 
     /**
-     * Binds the shared parameters from {@code index} on: the row, the history, the tasks and the notifications
-     * the call sends itself. Returns the next free index.
+     * Binds the shared parameters from {@code index} on: the row, the history, the tasks, and no notifications
+     * (the calls can send some, but the {@link NotificationRelay} sends them after the commit; the parameters stay
+     * so that a server of the previous version can still call the functions during a rolling upgrade). Returns
+     * the next free index.
      */
-    static int bindStep(Connection c, PreparedStatement ps, int index, Checkpoint step, Tasks tasks,
-            Notices.Pending notices) throws SQLException {
+    static int bindStep(Connection c, PreparedStatement ps, int index, Checkpoint step, Tasks tasks)
+            throws SQLException {
         InstanceMetadata row = step.instance();
         int i = index;
         ps.setBoolean(i++, row != null);
@@ -130,10 +132,12 @@ final class StepCalls {
         ps.setArray(i++, c.createArrayOf("text", list.stream().map(ActivityTask::traceParent).toArray()));
         ps.setString(i++, tasks.handOff == null ? null : tasks.handOff.owner());
         PgTime.set(ps, i++, tasks.expiresAt);
-        ps.setArray(i++, c.createArrayOf("text", notices.channels()));
-        ps.setArray(i++, c.createArrayOf("text", notices.payloads()));
+        ps.setArray(i++, c.createArrayOf("text", NO_TEXT));
+        ps.setArray(i++, c.createArrayOf("text", NO_TEXT));
         return i;
     }
+
+    private static final String[] NO_TEXT = new String[0];
 
     /** Whether the step moves the instance's revision: it writes the row or the history. */
     static boolean changes(Checkpoint step) {

@@ -10,12 +10,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * then finds work passes the wake-up on ({@link #pass}), so a burst of work still reaches every idle thread.
  *
  * <p>The epoch counts notifications, so a thread can tell whether any arrived since it last looked for work
- * (between its claim and its wait), which would otherwise be a lost wake-up.
+ * (between its claim and its wait), which would otherwise be a lost wake-up. The due epoch counts only those of
+ * work visible later (and lost notifications): only they can move the time the next work is due, which waiting
+ * threads keep cached ({@link WorkWaits}).
  */
 final class WorkSignal {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private long epoch;
+    private long dueEpoch;
     private int waiters;
     private int permits;
     /** The latest visibility time whose arrival some waiter has already acted on. */
@@ -30,11 +33,28 @@ final class WorkSignal {
         }
     }
 
+    long dueEpoch() {
+        lock.lock();
+        try {
+            return dueEpoch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** New work: wake one waiter. */
     void notifyWork() {
+        notifyWork(false);
+    }
+
+    /** New work, visible now or {@code later}: wake one waiter. */
+    void notifyWork(boolean later) {
         lock.lock();
         try {
             epoch++;
+            if (later) {
+                dueEpoch++;
+            }
             release();
         } finally {
             lock.unlock();
@@ -46,6 +66,7 @@ final class WorkSignal {
         lock.lock();
         try {
             epoch++;
+            dueEpoch++;
             permits = waiters;
             wake.signalAll();
         } finally {

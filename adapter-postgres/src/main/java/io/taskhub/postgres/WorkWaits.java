@@ -108,13 +108,14 @@ final class WorkWaits {
     }
 
     /**
-     * The cached due time stays valid while no notification arrived (every insert and release notifies) and
-     * it lies ahead; it is read again at least once per poll interval in case a notification was lost.
+     * The cached due time stays valid while no notification of work visible later arrived (every insert and
+     * release of such work notifies so; work visible at once wakes a waiter by itself and changes nothing due)
+     * and it lies ahead; it is read again at least once per poll interval in case a notification was lost.
      */
     private Instant due(Kind kind, WorkSignal signal, Instant since) {
         DueCache cache = kind == null ? anyDue : kind == Kind.ORCHESTRATIONS ? orchestrationDue : activityDue;
         synchronized (cache) {
-            long epoch = signal.epoch();
+            long epoch = signal.dueEpoch();
             Instant now = clock.get();
             // A value read for a later moment than ours may miss work that became visible in between.
             boolean fresh = cache.epoch == epoch && System.nanoTime() - cache.computedAt < maxPollNanos

@@ -200,7 +200,7 @@ class QueryPlanTest {
         // As any worker claims, and as a worker that runs some of the names claims.
         String[] names = {"orchestrator7", "work"};
         OrchestrationWork orchestrations = new OrchestrationWork(tables, HUB, null);
-        ActivityWork activities = new ActivityWork(tables, HUB, null);
+        ActivityWork activities = new ActivityWork(tables, HUB, new MessageDelivery(tables, HUB));
         List<Object> orchestration = List.of(HUB, now, now, "w", "token", now.plusSeconds(30), HUB, HUB, now, 100,
                 true);
         List<Object> namedOrchestration = List.of(HUB, now, now, names, "w", "token", now.plusSeconds(30), HUB, HUB,
@@ -220,7 +220,10 @@ class QueryPlanTest {
                 new InstanceQueries.Sql(orchestrations.claimInstanceNamedSql, namedWithResult),
                 new InstanceQueries.Sql(activities.claimSql, activity),
                 new InstanceQueries.Sql(activities.claimNamedSql, namedActivity),
-                new InstanceQueries.Sql(activities.claimExceptSql, namedActivity))) {
+                new InstanceQueries.Sql(activities.claimExceptSql, namedActivity),
+                // Not a claim, but as frequent: an activity's result alone.
+                new InstanceQueries.Sql(activities.completeSql, List.of(HUB, 42L, "token", now, HUB, "execution",
+                        "{}", now, 0, now, HUB, "instance-42")))) {
             assertNoSequentialScan(customPlan(sql));
             assertNoSequentialScan(genericPlan(sql));
         }
@@ -457,7 +460,7 @@ class QueryPlanTest {
         for (Object p : params) {
             if (p instanceof Instant instant) {
                 out.add("timestamptz '" + PgTime.truncate(instant) + "'");
-            } else if (p instanceof Integer || p instanceof Boolean) {
+            } else if (p instanceof Integer || p instanceof Long || p instanceof Boolean) {
                 out.add(p.toString());
             } else if (p instanceof String[] array) {
                 List<String> items = new ArrayList<>();

@@ -121,6 +121,24 @@ public abstract class WakeUpContract extends StoreContractSupport {
         assertThat(store.now()).isAfterOrEqualTo(visibleAt);
     }
 
+    /** The wait already knew when the next work was due (nothing): a message sent later must change that. */
+    @Test
+    void awaitWork_wakesAWaitingWorkerWhenADelayedMessageSentWhileItWaitsBecomesVisible() throws Exception {
+        assumeTrue(supportsPromptWakeUps(), "the backend has no wake-up notifications");
+        OrchestrationStore store = newTaskHub();
+        String id = idleInstance(store);
+        Blocking blocking = new Blocking();
+        Future<OrchestrationWorkItem> worker = worker(store, blocking);
+        blocking.untilWaiting();
+
+        Instant visibleAt = store.now().plusMillis(1500);
+        long due = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+        store.sendMessages(List.of(delayedEvent(id, "timer", visibleAt)));
+
+        assertThat(wokenWithin(worker, due).messages()).extracting(Fixtures::label).containsExactly("timer");
+        assertThat(store.now()).isAfterOrEqualTo(visibleAt);
+    }
+
     @Test
     void awaitWork_wakesAWaitingWorkerWhenAnotherWorkerReleasesAnInstanceWithPendingMessages() throws Exception {
         assumeTrue(supportsPromptWakeUps(), "the backend has no wake-up notifications");

@@ -1,0 +1,141 @@
+package io.taskhub.postgres;
+
+import io.taskhub.ports.errors.TaskhubException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the notifications of committed transactions, from a thread of its own, in short transactions that do not
+ * wait for the disk.
+ *
+ * <p>Why not inside the transactions that did the work: PostgreSQL lets only one notifying transaction of a
+ * database commit at a time (it takes a database-wide lock before the commit and holds it through the commit's
+ * flush to disk). With a notification in every durable commit, all commits queued behind each other's disk flush
+ * instead of sharing flushes: under a fan-in of 10,000 activities, most commits were found waiting for that lock.
+ * Sent here, right after the commit, a notification still tells only of committed work; whatever piles up while
+ * one batch is sent goes out together as the next, each notification once.
+ *
+ * <p>A notification is a hint. If this process dies between a commit and its notification, or sending fails,
+ * the listeners find the work by their fallback poll ({@link WorkWaits}), a little later.
+ */
+final class NotificationRelay implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationRelay.class);
+    /** Bounds a batch's statement; more waiting simply makes the next batch. */
+    private static final int MAX_BATCH = 1_000;
+    private static final long CLOSE_WAIT_MILLIS = 2_000;
+
+    private final Database db;
+    private final String sendSql;
+    private final LinkedBlockingQueue<Notices.Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    NotificationRelay(Database db) {
+        this.db = db;
+        Tables t = new Tables(db.config().schema());
+        // One statement in autocommit mode: its commit need not reach the disk (a notification lost in a crash is
+        // what the fallback poll is for), so the notification lock is held for moments, not for a flush.
+        this.sendSql = "WITH light AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))"
+                + " SELECT count(pg_notify(n.channel, n.payload)) FROM light, ("
+                + "SELECT u.channel, u.payload FROM unnest(?::text[], ?::text[]) AS u(channel, payload)"
+                + " UNION ALL SELECT v.channel, v.payload FROM unnest(?::text[], ?::text[], ?::text[], ?::text[],"
+                + " ?::text[]) AS v(channel, payload, hub, instance_id, visible_by)"
+                // A lateral look-up per instance rather than EXISTS, which a generic plan makes a hash join over
+                // the whole inbox.
+                + " CROSS JOIN LATERAL (SELECT 1 FROM " + t.inbox() + " m WHERE m.task_hub = v.hub"
+                + " AND m.instance_id = v.instance_id AND m.visible_at <= v.visible_by::timestamptz LIMIT 1)"
+                + " AS visible) n";
+        this.thread = new Thread(this::run, "taskhub-postgres-notifier-" + db.config().schema());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Sends {@code pending} soon; call it once the transaction that gathered them has committed. */
+    void publish(Notices.Pending pending) {
+        if (!pending.isEmpty() && !closed) {
+            queue.add(pending);
+        }
+    }
+
+    private void run() {
+        List<Notices.Pending> batch = new ArrayList<>();
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Notices.Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                send(batch);
+            } catch (InterruptedException e) {
+                if (closed) {
+                    return;
+                }
+            } catch (TaskhubException | IllegalStateException e) {
+                LOG.warn("Could not send {} PostgreSQL notifications ({}); waiting workers find the work by polling.",
+                        batch.size(), e.getMessage());
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** Sends the batch's notifications in one statement, each distinct one once. */
+    void send(List<Notices.Pending> batch) {
+        Set<Map.Entry<String, String>> plain = new LinkedHashSet<>();
+        Map<List<String>, Notices.VisibleWork> conditional = new LinkedHashMap<>();
+        for (Notices.Pending pending : batch) {
+            for (int i = 0; i < pending.channels().length; i++) {
+                plain.add(Map.entry(pending.channels()[i], pending.payloads()[i]));
+            }
+            Notices.VisibleWork v = pending.ifVisible();
+            if (v != null) {
+                // The latest time per instance: the check at a later time sees at least what one at an earlier did.
+                conditional.merge(List.of(v.channel(), v.payload(), v.hubKey(), v.instanceId()), v,
+                        (a, b) -> a.at().isAfter(b.at()) ? a : b);
+            }
+        }
+        conditional.values().removeIf(v -> plain.contains(Map.entry(v.channel(), v.payload())));
+        db.alone(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sendSql)) {
+                ps.setArray(1, c.createArrayOf("text", plain.stream().map(Map.Entry::getKey).toArray()));
+                ps.setArray(2, c.createArrayOf("text", plain.stream().map(Map.Entry::getValue).toArray()));
+                List<Notices.VisibleWork> ifVisible = List.copyOf(conditional.values());
+                ps.setArray(3, c.createArrayOf("text", ifVisible.stream().map(Notices.VisibleWork::channel).toArray()));
+                ps.setArray(4, c.createArrayOf("text", ifVisible.stream().map(Notices.VisibleWork::payload).toArray()));
+                ps.setArray(5, c.createArrayOf("text", ifVisible.stream().map(Notices.VisibleWork::hubKey).toArray()));
+                ps.setArray(6, c.createArrayOf("text",
+                        ifVisible.stream().map(Notices.VisibleWork::instanceId).toArray()));
+                ps.setArray(7, c.createArrayOf("text", ifVisible.stream()
+                        .map(v -> PgTime.truncate(v.at()).toString()).toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Sends what is queued (for a moment at most), then stops. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            thread.join(CLOSE_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        thread.interrupt();
+    }
+}

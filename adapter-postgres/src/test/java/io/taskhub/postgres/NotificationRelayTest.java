@@ -1,0 +1,126 @@
+package io.taskhub.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.taskhub.ports.errors.InstanceAlreadyExistsException;
+import io.taskhub.ports.history.ExecutionStarted;
+import io.taskhub.ports.store.OrchestrationStore;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * The relay that sends notifications after the commits that gathered them: what it sends, each distinct
+ * notification of a batch once, the conditional one only while the instance has visible messages, and nothing
+ * for work that was rolled back. A connection of the test's own LISTENs, as another process would.
+ */
+class NotificationRelayTest {
+    private static final Duration QUIET = Duration.ofMillis(700);
+
+    private static PostgresSchema schema;
+
+    @BeforeAll
+    static void createSchema() {
+        schema = PostgresSchema.create();
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        schema.close();
+    }
+
+    @Test
+    void aBatch_sendsEachDistinctNotificationOnce_andTheConditionalOneOnlyForVisibleWork() throws Exception {
+        String hub = "relay" + UUID.randomUUID().toString().substring(0, 8);
+        OrchestrationStore store = schema.backend().taskHub(hub);
+        store.createInstance("waiting", started("waiting"), Set.of());
+        try (Connection listening = listen(); Database db = Database.open(schema.config());
+                NotificationRelay relay = new NotificationRelay(db)) {
+            drain(listening);
+            Notices first = new Notices(schema.name(), hub);
+            first.orchestrationWork();
+            first.instanceChanged("a");
+            Notices second = new Notices(schema.name(), hub);
+            second.orchestrationWork(); // the same again: sent once
+            second.activityWork();
+            Notices visible = new Notices(schema.name(), hub);
+            visible.orchestrationWorkIfVisible("waiting", Instant.now().plusSeconds(1)); // its start is visible
+            Notices invisible = new Notices(schema.name(), hub);
+            invisible.instanceChanged("b");
+            invisible.orchestrationWorkIfVisible("no-such-instance", Instant.now().plusSeconds(1));
+
+            relay.send(List.of(first.take(), second.take(), invisible.take()));
+            assertThat(drain(listening)).containsExactlyInAnyOrder(
+                    "taskhub_work " + schema.name() + "/" + hub + "/o",
+                    "taskhub_work " + schema.name() + "/" + hub + "/a",
+                    "taskhub_instance " + schema.name() + "/" + hub + "/a",
+                    "taskhub_instance " + schema.name() + "/" + hub + "/b");
+
+            relay.send(List.of(visible.take()));
+            assertThat(drain(listening)).containsExactly("taskhub_work " + schema.name() + "/" + hub + "/o");
+        }
+    }
+
+    @Test
+    void theStore_notifiesAfterItsCommit_andNotForWorkRolledBack() throws Exception {
+        String hub = "relay" + UUID.randomUUID().toString().substring(0, 8);
+        OrchestrationStore store = schema.backend().taskHub(hub);
+        try (Connection listening = listen()) {
+            drain(listening);
+            store.createInstance("once", started("once"), Set.of());
+            assertThat(drain(listening)).contains("taskhub_instance " + schema.name() + "/" + hub + "/once",
+                    "taskhub_work " + schema.name() + "/" + hub + "/o");
+
+            // The same id again goes the long way, under the start rules, which refuse it: rolled back, unheard.
+            assertThatThrownBy(() -> store.createInstance("once", started("once"), Set.of()))
+                    .isInstanceOf(InstanceAlreadyExistsException.class);
+            assertThat(drain(listening)).isEmpty();
+        }
+    }
+
+    private static ExecutionStarted started(String instanceId) {
+        return new ExecutionStarted(Instant.now(), "Greeting", null, "\"in\"", "e-" + instanceId, null, null,
+                Map.of());
+    }
+
+    private static Connection listen() throws Exception {
+        Connection c = schema.connect();
+        c.setAutoCommit(true);
+        try (Statement st = c.createStatement()) {
+            st.execute("LISTEN " + Notices.WORK_CHANNEL);
+            st.execute("LISTEN " + Notices.INSTANCE_CHANNEL);
+        }
+        return c;
+    }
+
+    /**
+     * What arrived for this test's schema until none came for a while, as "channel payload" (other tests'
+     * notifications, on the same channels, are passed over).
+     */
+    private static List<String> drain(Connection c) throws Exception {
+        List<String> heard = new ArrayList<>();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < QUIET.toNanos()) {
+            PGNotification[] batch = c.unwrap(PGConnection.class).getNotifications(100);
+            for (PGNotification n : batch == null ? new PGNotification[0] : batch) {
+                if (n.getParameter().startsWith(schema.name() + "/")) {
+                    heard.add(n.getName() + " " + n.getParameter());
+                    quietSince = System.nanoTime();
+                }
+            }
+        }
+        return heard;
+    }
+}
