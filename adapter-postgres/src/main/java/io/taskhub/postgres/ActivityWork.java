@@ -1,6 +1,7 @@
 package io.taskhub.postgres;
 
 import io.taskhub.ports.errors.LockLostException;
+import io.taskhub.ports.store.ActivityClaim;
 import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.InstanceMessage;
@@ -37,6 +38,9 @@ final class ActivityWork {
     final String claimExceptSql;
     /** A task's completion in one statement (see {@link #completeAlone}). */
     final String completeSql;
+    /** The same with the claim of the next task (see {@link #completeAndClaim}). */
+    final String completeAndClaimSql;
+    final String completeAndClaimNamedSql;
 
     ActivityWork(Tables tables, String hubKey, MessageDelivery delivery) {
         this.t = tables;
@@ -46,27 +50,52 @@ final class ActivityWork {
         this.claimSql = claimSql("");
         this.claimNamedSql = claimSql(" AND lower(name) = ANY(?::text[])");
         this.claimExceptSql = claimSql(" AND lower(name) <> ALL(?::text[])");
-        // The task goes (fenced by the unexpired lease) and its result comes in, if the instance still exists,
-        // kept FOR KEY SHARE as MessageDelivery does; nothing at all happens when the lease is lost.
-        this.completeSql = "WITH done AS (DELETE FROM " + t.tasks() + " WHERE task_hub = ? AND seq = ?"
-                + " AND lock_token = ? AND locked_until > ? RETURNING seq), queued AS (" + delivery.insertMessageSql()
-                + " SELECT ?, i.instance_id, ?, ?, ?, ?, ? FROM " + t.instances() + " i, done"
-                + " WHERE i.task_hub = ? AND i.instance_id = ? FOR KEY SHARE OF i RETURNING 1)"
+        // The instance is kept FOR KEY SHARE as MessageDelivery does; nothing at all happens when the lease is lost.
+        this.completeSql = completeCte()
                 + " SELECT (SELECT count(*) FROM done) AS done, (SELECT count(*) FROM queued) AS queued";
+        this.completeAndClaimSql = completeAndClaimSql("");
+        this.completeAndClaimNamedSql = completeAndClaimSql(" AND lower(name) = ANY(?::text[])");
     }
 
     /**
      * One statement, run alone (autocommit): its commit need not wait for the disk (see
      * {@link Database#inLightTransaction}), which it says itself, so a claim is one round trip.
      */
+    /** The oldest visible task nobody holds (and the names accept), locked for the claim; one row or none. */
+    private String nextTaskSql(String namesCondition) {
+        return "SELECT seq FROM " + t.tasks() + " WHERE task_hub = ? AND visible_at <= ?"
+                + " AND (locked_until IS NULL OR locked_until <= ?)" + namesCondition
+                + " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED";
+    }
+
+    private static final String CLAIMED_COLUMNS =
+            "seq, instance_id, execution_id, task_id, name, input, dequeue_count, trace_parent";
+
     private String claimSql(String namesCondition) {
         return "WITH light AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))"
                 + " UPDATE " + t.tasks() + " SET lock_owner = ?, lock_token = ?, locked_until = ?,"
-                + " dequeue_count = dequeue_count + 1 FROM light WHERE task_hub = ? AND seq = (SELECT seq FROM "
-                + t.tasks()
-                + " WHERE task_hub = ? AND visible_at <= ? AND (locked_until IS NULL OR locked_until <= ?)"
-                + namesCondition + " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)"
-                + " RETURNING seq, instance_id, execution_id, task_id, name, input, dequeue_count, trace_parent";
+                + " dequeue_count = dequeue_count + 1 FROM light WHERE task_hub = ? AND seq = ("
+                + nextTaskSql(namesCondition) + ") RETURNING " + CLAIMED_COLUMNS;
+    }
+
+    /**
+     * An activity's result and the claim of the next task, in one statement (durable: it stores the result). The
+     * claim happens only if the completion did; the finished task is not a candidate, as its lease still holds.
+     */
+    private String completeAndClaimSql(String namesCondition) {
+        return completeCte() + ", claimed AS (UPDATE " + t.tasks() + " SET lock_owner = ?, lock_token = ?,"
+                + " locked_until = ?, dequeue_count = dequeue_count + 1 WHERE task_hub = ? AND seq = ("
+                + nextTaskSql(namesCondition) + ") AND EXISTS (SELECT 1 FROM done) RETURNING " + CLAIMED_COLUMNS + ")"
+                + " SELECT (SELECT count(*) FROM done) AS done, (SELECT count(*) FROM queued) AS queued, claimed.*"
+                + " FROM (SELECT 1) AS one LEFT JOIN claimed ON true";
+    }
+
+    /** The task goes, fenced by its unexpired lease, and its result comes in if the instance still exists. */
+    private String completeCte() {
+        return "WITH done AS (DELETE FROM " + t.tasks() + " WHERE task_hub = ? AND seq = ?"
+                + " AND lock_token = ? AND locked_until > ? RETURNING seq), queued AS (" + delivery.insertMessageSql()
+                + " SELECT ?, i.instance_id, ?, ?, ?, ?, ? FROM " + t.instances() + " i, done"
+                + " WHERE i.task_hub = ? AND i.instance_id = ? FOR KEY SHARE OF i RETURNING 1)";
     }
 
     /** Binds a claim's names at {@code index} unless the filter is ANY; returns the next index. */
@@ -92,16 +121,16 @@ final class ActivityWork {
             PgTime.set(ps, 7, now);
             bindNames(c, ps, 8, names);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                ActivityTask task = new ActivityTask(rs.getString("instance_id"), rs.getString("execution_id"),
-                        rs.getInt("task_id"), rs.getString("name"), rs.getString("input"),
-                        rs.getString("trace_parent"));
-                return Optional.of(new ActivityWorkItem(task, rs.getInt("dequeue_count"), lease,
-                        new TaskReceipt(rs.getLong("seq"))));
+                return rs.next() ? Optional.of(claimed(rs, lease)) : Optional.empty();
             }
         }
+    }
+
+    /** The task a claim's row ({@link #CLAIMED_COLUMNS}) holds, under {@code lease}. */
+    private static ActivityWorkItem claimed(ResultSet rs, Lease lease) throws SQLException {
+        ActivityTask task = new ActivityTask(rs.getString("instance_id"), rs.getString("execution_id"),
+                rs.getInt("task_id"), rs.getString("name"), rs.getString("input"), rs.getString("trace_parent"));
+        return new ActivityWorkItem(task, rs.getInt("dequeue_count"), lease, new TaskReceipt(rs.getLong("seq")));
     }
 
     /** An expired lease that nobody took over is still the holder's, so renewing it checks only the token. */
@@ -133,27 +162,70 @@ final class ActivityWork {
      */
     void completeAlone(Connection c, ActivityWorkItem item, InstanceMessage result, Instant now, Notices notices)
             throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(completeSql)) {
+            Instant visibleAt = bindCompletion(ps, item, result, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                readCompletion(rs, item, visibleAt, now, notices);
+            }
+        }
+    }
+
+    /**
+     * {@link #completeAlone} and, in the same statement, the claim {@code next} of the oldest visible task that nobody
+     * holds and its names accept: returned when there was one. A lost lease claims nothing.
+     */
+    Optional<ActivityWorkItem> completeAndClaim(Connection c, ActivityWorkItem item, InstanceMessage result,
+            ActivityClaim next, Instant now, Notices notices) throws SQLException {
+        if (next.names().isExcluding()) {
+            throw new IllegalArgumentException("A claim with a result names the activities it accepts");
+        }
+        Lease lease = new Lease(next.owner(), UUID.randomUUID().toString(), now.plus(next.leaseDuration()));
+        try (PreparedStatement ps = c.prepareStatement(next.names().isAny() ? completeAndClaimSql
+                : completeAndClaimNamedSql)) {
+            Instant visibleAt = bindCompletion(ps, item, result, now);
+            int i = 13;
+            ps.setString(i++, lease.owner());
+            ps.setString(i++, lease.token());
+            PgTime.set(ps, i++, lease.expiresAt());
+            ps.setString(i++, hubKey);
+            ps.setString(i++, hubKey);
+            PgTime.set(ps, i++, now);
+            PgTime.set(ps, i++, now);
+            bindNames(c, ps, i, next.names());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                readCompletion(rs, item, visibleAt, now, notices);
+                rs.getLong("seq");
+                return rs.wasNull() ? Optional.empty() : Optional.of(claimed(rs, lease));
+            }
+        }
+    }
+
+    /** Binds parameters 1 to 12 of a completion (the task's fencing, the result's row); returns its visible time. */
+    private Instant bindCompletion(PreparedStatement ps, ActivityWorkItem item, InstanceMessage result, Instant now)
+            throws SQLException {
         if (result.isStart()) {
             throw new IllegalArgumentException("An activity's result cannot start an instance");
         }
-        try (PreparedStatement ps = c.prepareStatement(completeSql)) {
-            ps.setString(1, hubKey);
-            ps.setLong(2, receiptOf(item).seq());
-            ps.setString(3, item.lease().token());
-            PgTime.set(ps, 4, now);
-            Instant visibleAt = result.visibleAt() == null ? now : PgTime.ceil(result.visibleAt());
-            int next = delivery.bindMessage(ps, 5, result, visibleAt);
-            ps.setString(next, hubKey);
-            ps.setString(next + 1, result.instanceId());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getLong("done") == 0) {
-                    throw lost(item, LOST_TASK);
-                }
-                if (rs.getLong("queued") > 0) {
-                    notices.orchestrationWorkAt(visibleAt, now);
-                }
-            }
+        ps.setString(1, hubKey);
+        ps.setLong(2, receiptOf(item).seq());
+        ps.setString(3, item.lease().token());
+        PgTime.set(ps, 4, now);
+        Instant visibleAt = result.visibleAt() == null ? now : PgTime.ceil(result.visibleAt());
+        int next = delivery.bindMessage(ps, 5, result, visibleAt);
+        ps.setString(next, hubKey);
+        ps.setString(next + 1, result.instanceId());
+        return visibleAt;
+    }
+
+    private static void readCompletion(ResultSet rs, ActivityWorkItem item, Instant visibleAt, Instant now,
+            Notices notices) throws SQLException {
+        if (rs.getLong("done") == 0) {
+            throw lost(item, LOST_TASK);
+        }
+        if (rs.getLong("queued") > 0) {
+            notices.orchestrationWorkOf(item.task().instanceId(), visibleAt, now);
         }
     }
 

@@ -87,7 +87,7 @@ final class MessageDelivery {
             }
         }
         notices.instanceChanged(instanceId);
-        notices.orchestrationWorkAt(visibleAt, now);
+        notices.orchestrationWorkOf(instanceId, visibleAt, now);
         return true;
     }
 
@@ -304,7 +304,7 @@ final class MessageDelivery {
         for (int i = 0; i < inserted.length; i++) {
             // A rewritten batch reports SUCCESS_NO_INFO (-2) per row: announced, as it may have inserted.
             if (inserted[i] != 0) {
-                notices.orchestrationWorkAt(visibleAt(messages.get(i), now), now);
+                notices.orchestrationWorkOf(messages.get(i).instanceId(), visibleAt(messages.get(i), now), now);
             }
         }
     }
@@ -327,7 +327,7 @@ final class MessageDelivery {
                 PgTime.setExact(ps, 5, m.visibleAt());
                 PgTime.set(ps, 7, row.visibleAt());
                 ps.addBatch();
-                notices.orchestrationWorkAt(row.visibleAt(), now);
+                notices.orchestrationWorkOf(row.instanceId(), row.visibleAt(), now);
             }
             ps.executeBatch();
         }

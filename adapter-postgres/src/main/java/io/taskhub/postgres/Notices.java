@@ -1,8 +1,10 @@
 package io.taskhub.postgres;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The notifications of one transaction, gathered while it runs and handed to the {@link NotificationRelay} once it
@@ -26,6 +28,8 @@ final class Notices {
     private final String prefix;
     private final Set<String> work = new LinkedHashSet<>();
     private final Set<String> instances = new LinkedHashSet<>();
+    /** The instances that got orchestration work visible now. */
+    private final Set<String> workOf = new HashSet<>();
     private String visibleWorkOf;
     private Instant visibleAt;
 
@@ -38,9 +42,16 @@ final class Notices {
         work.add(prefix + ORCHESTRATIONS);
     }
 
-    /** Orchestration work visible at {@code visibleAt}: now, or later. */
-    void orchestrationWorkAt(Instant visibleAt, Instant now) {
-        work.add(prefix + ORCHESTRATIONS + (visibleAt.isAfter(now) ? LATER : ""));
+    /**
+     * Orchestration work of instance {@code instanceId}, visible at {@code visibleAt}: now, or later. Work visible
+     * now for an instance this process holds wakes nobody (see {@link #take(Predicate)}).
+     */
+    void orchestrationWorkOf(String instanceId, Instant visibleAt, Instant now) {
+        if (visibleAt.isAfter(now)) {
+            work.add(prefix + ORCHESTRATIONS + LATER);
+        } else {
+            workOf.add(instanceId);
+        }
     }
 
     /**
@@ -55,6 +66,7 @@ final class Notices {
     /** The orchestration work announced so far was taken in this transaction: nobody needs waking for it. */
     void withdrawOrchestrationWork() {
         work.remove(prefix + ORCHESTRATIONS);
+        workOf.clear();
     }
 
     void activityWork() {
@@ -87,6 +99,18 @@ final class Notices {
 
     /** The notifications gathered so far, for the relay to send; nothing is left here afterwards. */
     Pending take() {
+        return take(instanceId -> false);
+    }
+
+    /**
+     * The same, leaving out the orchestration work of instances that {@code heldHere} says this process holds: the
+     * holder looks for work that came meanwhile when it lets the instance go ({@link #orchestrationWorkIfVisible}),
+     * which happens after this commit, so a wake-up now would only find the instance held.
+     */
+    Pending take(Predicate<String> heldHere) {
+        if (workOf.stream().anyMatch(heldHere.negate())) {
+            work.add(prefix + ORCHESTRATIONS);
+        }
         Pending pending = pending();
         clear();
         return pending;
@@ -124,6 +148,7 @@ final class Notices {
     /** Forgets what was gathered. */
     void clear() {
         work.clear();
+        workOf.clear();
         instances.clear();
         visibleWorkOf = null;
     }

@@ -246,6 +246,8 @@ final class OrchestrationWork {
         // Gathered apart: they are sent only if the step is taken.
         Notices own = new Notices(t.schema(), hubKey);
         announce(instanceId, step, tasks, own);
+        // Results that came while the call held the row found it held: someone may take them now.
+        own.orchestrationWorkIfVisible(instanceId, now);
         Array handed;
         try (PreparedStatement ps = c.prepareStatement(calls.commitResultWithStepSql)) {
             ps.setString(1, hubKey);
@@ -311,7 +313,7 @@ final class OrchestrationWork {
             ps.setString(3, item.instanceId());
             ps.setArray(4, c.createArrayOf("bigint", receipt.sequences().toArray()));
             ps.executeUpdate();
-            notices.orchestrationWorkAt(visibleAt, now);
+            notices.orchestrationWorkOf(item.instanceId(), visibleAt, now);
         }
     }
 

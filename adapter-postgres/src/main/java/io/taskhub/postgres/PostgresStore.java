@@ -10,6 +10,7 @@ import io.taskhub.ports.query.InstanceQuery;
 import io.taskhub.ports.query.PurgeFilter;
 import io.taskhub.ports.model.PurgeResult;
 import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.store.ActivityClaim;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceClaim;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -49,6 +51,8 @@ public final class PostgresStore implements OrchestrationStore {
     private final String hubKey;
     private final Database db;
     private final NotificationRelay relay;
+    /** The instances this process holds under a lease (its expiry), claimed and not yet let go. */
+    private final Map<String, Instant> heldHere = new ConcurrentHashMap<>();
     private final Tables t;
     private final HubSignals signals;
     private final Duration maxPoll;
@@ -298,8 +302,8 @@ public final class PostgresStore implements OrchestrationStore {
         waits.beforeClaim(WorkWaits.Kind.ORCHESTRATIONS);
         Instant now = now();
         // One statement, its own transaction, committed without waiting for the disk (see take_messages).
-        Optional<OrchestrationWorkItem> item = db.alone(
-                c -> orchestrations.claim(c, owner, leaseDuration, maxMessages, names, now));
+        Optional<OrchestrationWorkItem> item = holding(db.alone(
+                c -> orchestrations.claim(c, owner, leaseDuration, maxMessages, names, now)));
         waits.afterClaim(WorkWaits.Kind.ORCHESTRATIONS, item.isPresent());
         return item;
     }
@@ -315,7 +319,7 @@ public final class PostgresStore implements OrchestrationStore {
     public void completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint) {
         Objects.requireNonNull(checkpoint, "checkpoint");
         Instant now = now();
-        commitStep(checkpoint, (c, n) -> orchestrations.complete(c, item, checkpoint, null, now, n));
+        commitStep(item, checkpoint, (c, n) -> orchestrations.complete(c, item, checkpoint, null, now, n));
     }
 
     @Override
@@ -323,20 +327,27 @@ public final class PostgresStore implements OrchestrationStore {
             TaskHandOff handOff) {
         Objects.requireNonNull(checkpoint, "checkpoint");
         Instant now = now();
-        return commitStep(checkpoint, (c, n) -> orchestrations.complete(c, item, checkpoint, handOff, now, n));
+        return commitStep(item, checkpoint, (c, n) -> orchestrations.complete(c, item, checkpoint, handOff, now,
+                n));
     }
 
     @Override
     public void abandonOrchestrationWorkItem(OrchestrationWorkItem item, Duration retryDelay) {
         requireNotNegative(retryDelay);
         Instant now = now();
-        runWithNotices((c, n) -> orchestrations.abandon(c, item, retryDelay, now, n, true));
+        notifying((c, n) -> {
+            orchestrations.abandon(c, item, retryDelay, now, n, true);
+            return null;
+        }, false, item.instanceId());
     }
 
     @Override
     public void returnOrchestrationWorkItem(OrchestrationWorkItem item) {
         Instant now = now();
-        runWithNotices((c, n) -> orchestrations.abandon(c, item, Duration.ZERO, now, n, false));
+        notifying((c, n) -> {
+            orchestrations.abandon(c, item, Duration.ZERO, now, n, false);
+            return null;
+        }, false, item.instanceId());
     }
 
     // ---- activity work items ------------------------------------------------------------------------------
@@ -373,20 +384,34 @@ public final class PostgresStore implements OrchestrationStore {
         }, true);
     }
 
+    /** One statement, alone: the result, durably, and the claim of the next task. */
+    @Override
+    public Optional<ActivityWorkItem> completeActivityAndClaimNext(ActivityWorkItem item, InstanceMessage result,
+            ActivityClaim next) {
+        Objects.requireNonNull(result, "result");
+        Objects.requireNonNull(next, "next");
+        if (result.isStart() || next.names().isExcluding()) {
+            completeActivityWorkItem(item, result);
+            return Optional.empty();
+        }
+        Instant now = now();
+        return notifying((c, n) -> activities.completeAndClaim(c, item, result, next, now, n), true);
+    }
+
     @Override
     public Optional<OrchestrationWorkItem> completeActivityWorkItem(ActivityWorkItem item, InstanceMessage result,
             InstanceClaim next) {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(next, "next");
         Instant now = now();
-        return withNotices((c, n) -> {
+        return holding(withNotices((c, n) -> {
             activities.complete(c, item, result, now, n);
             Optional<OrchestrationWorkItem> claimed = orchestrations.claimInstance(c, result.instanceId(), next, now);
             if (claimed.isPresent()) {
                 n.withdrawOrchestrationWork(); // the result's work is taken by this transaction
             }
             return claimed;
-        });
+        }));
     }
 
     @Override
@@ -395,8 +420,8 @@ public final class PostgresStore implements OrchestrationStore {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(step, "step");
         Instant now = now();
-        return commitStep(step, (c, n) -> orchestrations.completeWithStep(c, item, result.instanceId(),
-                expectedRevision, step, handOff, now, n));
+        return notifying((c, n) -> orchestrations.completeWithStep(c, item, result.instanceId(),
+                expectedRevision, step, handOff, now, n), step.messages().isEmpty());
     }
 
     @Override
@@ -562,20 +587,53 @@ public final class PostgresStore implements OrchestrationStore {
      * A step's commit: one call, alone in its transaction (autocommit), when the step sends no messages; otherwise
      * the call and the deliveries in one transaction.
      */
-    private <T> T commitStep(Checkpoint step, NotifyingWork<T> work) {
-        return notifying(work, step.messages().isEmpty());
+    private <T> T commitStep(OrchestrationWorkItem item, Checkpoint step, NotifyingWork<T> work) {
+        return notifying(work, step.messages().isEmpty(), item.instanceId());
     }
 
     /** Runs {@code work} in a durable transaction, then hands the notifications it gathered to the relay. */
     private <T> T notifying(NotifyingWork<T> work, boolean alone) {
+        return notifying(work, alone, null);
+    }
+
+    /**
+     * The same for work that lets go of instance {@code releases} (null: none), which this process no longer
+     * holds once the transaction is over, before its notifications go.
+     */
+    private <T> T notifying(NotifyingWork<T> work, boolean alone, String releases) {
         Notices notices = new Notices(t.schema(), hubKey);
         Database.Work<T> attempt = c -> {
             notices.clear(); // a retried attempt starts afresh
             return work.run(c, notices);
         };
-        T result = alone ? db.alone(attempt) : db.inTransaction(attempt);
-        relay.publish(notices.take());
+        T result;
+        try {
+            result = alone ? db.alone(attempt) : db.inTransaction(attempt);
+        } finally {
+            if (releases != null) {
+                heldHere.remove(releases);
+            }
+        }
+        relay.publish(notices.take(this::isHeldHere));
         return result;
+    }
+
+    /** Notes that this process holds {@code item}'s instance until it commits or gives it back, or its lease ends. */
+    private Optional<OrchestrationWorkItem> holding(Optional<OrchestrationWorkItem> item) {
+        item.ifPresent(i -> heldHere.put(i.instanceId(), i.lease().expiresAt()));
+        return item;
+    }
+
+    private boolean isHeldHere(String instanceId) {
+        Instant until = heldHere.get(instanceId);
+        if (until == null) {
+            return false;
+        }
+        if (until.isAfter(Instant.now())) {
+            return true;
+        }
+        heldHere.remove(instanceId, until); // a lease that ran out unreleased (its work was dropped)
+        return false;
     }
 
     private void runWithNotices(VoidNotifyingWork work) {

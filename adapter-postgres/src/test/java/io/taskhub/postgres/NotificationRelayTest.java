@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
+import io.taskhub.ports.history.EventRaised;
 import io.taskhub.ports.history.ExecutionStarted;
+import io.taskhub.ports.store.Checkpoint;
+import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.ports.store.OrchestrationWorkItem;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -87,6 +91,27 @@ class NotificationRelayTest {
             assertThatThrownBy(() -> store.createInstance("once", started("once"), Set.of()))
                     .isInstanceOf(InstanceAlreadyExistsException.class);
             assertThat(drain(listening)).isEmpty();
+        }
+    }
+
+    @Test
+    void workForAnInstanceThisProcessHolds_wakesNobody_untilTheHolderLetsItGo() throws Exception {
+        String hub = "relay" + UUID.randomUUID().toString().substring(0, 8);
+        OrchestrationStore store = schema.backend().taskHub(hub);
+        store.createInstance("held", started("held"), Set.of());
+        OrchestrationWorkItem held = store.claimOrchestrationWorkItem("w", Duration.ofMinutes(5), 100)
+                .orElseThrow();
+        String work = "taskhub_work " + schema.name() + "/" + hub + "/o";
+        try (Connection listening = listen()) {
+            drain(listening);
+            store.sendMessages(List.of(InstanceMessage.of("held", new EventRaised(Instant.now(), "ping", null))));
+            assertThat(drain(listening)).as("the holder will find it when it lets go").doesNotContain(work);
+
+            store.completeOrchestrationWorkItem(held, Checkpoint.consumeOnly());
+            assertThat(drain(listening)).as("let go with the event waiting").contains(work);
+
+            store.createInstance("free", started("free"), Set.of());
+            assertThat(drain(listening)).as("work for an instance nobody holds here").contains(work);
         }
     }
 

@@ -38,4 +38,9 @@ class PostgresStoreContractTest extends OrchestrationStoreContract {
     protected StorageBackend backend() {
         return schema.backend();
     }
+
+    @Override
+    protected boolean claimsNextActivity() {
+        return true;
+    }
 }

@@ -222,11 +222,24 @@ class QueryPlanTest {
                 new InstanceQueries.Sql(activities.claimNamedSql, namedActivity),
                 new InstanceQueries.Sql(activities.claimExceptSql, namedActivity),
                 // Not a claim, but as frequent: an activity's result alone.
-                new InstanceQueries.Sql(activities.completeSql, List.of(HUB, 42L, "token", now, HUB, "execution",
-                        "{}", now, 0, now, HUB, "instance-42")))) {
+                new InstanceQueries.Sql(activities.completeSql, completion(now)),
+                new InstanceQueries.Sql(activities.completeAndClaimSql, with(completion(now), activity.subList(0, 7))),
+                new InstanceQueries.Sql(activities.completeAndClaimNamedSql,
+                        with(completion(now), namedActivity)))) {
             assertNoSequentialScan(customPlan(sql));
             assertNoSequentialScan(genericPlan(sql));
         }
+    }
+
+    /** The parameters of an activity's completion (the task's fencing, the result's row). */
+    private static List<Object> completion(Instant now) {
+        return List.of(HUB, 42L, "token", now, HUB, "execution", "{}", now, 0, now, HUB, "instance-42");
+    }
+
+    private static List<Object> with(List<Object> first, List<Object> then) {
+        List<Object> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
     }
 
     /**

@@ -10,6 +10,7 @@ import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.history.TaskCompleted;
 import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.store.ActivityClaim;
 import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
@@ -40,7 +41,114 @@ public abstract class HandOffContract extends StoreContractSupport {
         return true;
     }
 
+    /** Whether the store claims the next activity task together with a result; one that does overrides this. */
+    protected boolean claimsNextActivity() {
+        return false;
+    }
+
     private static final String NAME = "Fanout";
+
+    private static ActivityClaim nextActivity(NameFilter names) {
+        return new ActivityClaim(WORKER, LONG_LEASE, names);
+    }
+
+    /** The instance's visible messages, as a worker's claim of it would take them. */
+    private static List<String> inboxOf(OrchestrationStore store, String id) {
+        return claimFor(store, id).messages().stream().map(m -> m.event().getClass().getSimpleName()).toList();
+    }
+
+    @Test
+    void completeAndClaimNext_storesTheResult_andClaimsTheOldestVisibleTask() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        OrchestrationWorkItem step = firstStep(store, id);
+        store.completeOrchestrationWorkItem(step, scheduling(step, 3), null);
+        ActivityWorkItem first = store.claimActivityWorkItem(WORKER, LONG_LEASE).orElseThrow();
+
+        Optional<ActivityWorkItem> next = store.completeActivityAndClaimNext(first, result(first),
+                nextActivity(NameFilter.ANY));
+
+        if (claimsNextActivity()) {
+            ActivityWorkItem claimed = next.orElseThrow();
+            assertThat(claimed.task().taskId()).as("the oldest visible task").isEqualTo(1);
+            assertThat(claimed.lease().owner()).isEqualTo(WORKER);
+            assertThat(claimed.dequeueCount()).isEqualTo(1);
+            assertThat(store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE).orElseThrow().task().taskId())
+                    .as("the claimed task is held by its lease").isEqualTo(2);
+            store.completeActivityWorkItem(claimed, result(claimed));
+        } else {
+            assertThat(next).as("a store that declines claims nothing").isEmpty();
+        }
+        assertThat(inboxOf(store, id)).as("the results are stored").contains("TaskCompleted");
+    }
+
+    @Test
+    void completeAndClaimNext_withNothingToClaim_storesTheResult() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        OrchestrationWorkItem step = firstStep(store, id);
+        store.completeOrchestrationWorkItem(step, scheduling(step, 1), null);
+        ActivityWorkItem only = store.claimActivityWorkItem(WORKER, LONG_LEASE).orElseThrow();
+
+        assertThat(store.completeActivityAndClaimNext(only, result(only), nextActivity(NameFilter.ANY))).isEmpty();
+
+        assertThat(inboxOf(store, id)).containsExactly("TaskCompleted");
+    }
+
+    @Test
+    void completeAndClaimNext_claimsOnlyTasksOfActivitiesTheClaimAccepts() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        OrchestrationWorkItem step = firstStep(store, id);
+        ExecutionStarted started = (ExecutionStarted) step.messages().get(0).event();
+        store.completeOrchestrationWorkItem(step, new Checkpoint(step.instance().toBuilder()
+                .runtimeStatus(RuntimeStatus.Running).build(), List.of(started), false, List.of(
+                        new ActivityTask(id, started.executionId(), 0, "Here", null),
+                        new ActivityTask(id, started.executionId(), 1, "Elsewhere", null),
+                        new ActivityTask(id, started.executionId(), 2, "Here", null)), List.of()), null);
+        ActivityWorkItem first = store.claimActivityWorkItem(WORKER, LONG_LEASE).orElseThrow();
+
+        Optional<ActivityWorkItem> next = store.completeActivityAndClaimNext(first, result(first),
+                nextActivity(NameFilter.only(Set.of("Here"))));
+
+        if (claimsNextActivity()) {
+            assertThat(next.orElseThrow().task().taskId()).as("the oldest task of an accepted name").isEqualTo(2);
+        }
+        assertThat(store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE).orElseThrow().task().name())
+                .isEqualTo("Elsewhere");
+    }
+
+    @Test
+    void completeAndClaimNext_withALostLease_storesAndClaimsNothing() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        OrchestrationWorkItem step = firstStep(store, id);
+        store.completeOrchestrationWorkItem(step, scheduling(step, 3), null);
+        ActivityWorkItem lost = store.claimActivityWorkItem(WORKER, SHORT_LEASE).orElseThrow();
+        // Another worker takes tasks (in whatever order the store gives them, once the lease has run out for the
+        // lost one) until it has the lost one.
+        int takenByOther = 0;
+        boolean retaken = false;
+        while (!retaken) {
+            ActivityWorkItem taken = eventually().until(() -> store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE),
+                    Optional::isPresent).get();
+            takenByOther++;
+            retaken = taken.task().taskId() == lost.task().taskId();
+        }
+
+        assertThatThrownBy(() -> store.completeActivityAndClaimNext(lost, result(lost), nextActivity(NameFilter.ANY)))
+                .isInstanceOf(LockLostException.class);
+
+        assertNoOrchestrationWork(store); // no result stored
+        if (claimsNextActivity()) {
+            int left = 0;
+            while (store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE).isPresent()) {
+                left++;
+            }
+            assertThat(left).as("the tasks nobody held are all still there to claim").isEqualTo(3 - takenByOther);
+        }
+    }
+
 
     /** A started instance whose first step is claimed and not yet committed. */
     private static OrchestrationWorkItem firstStep(OrchestrationStore store, String id) {

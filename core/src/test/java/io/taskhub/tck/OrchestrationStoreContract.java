@@ -138,6 +138,11 @@ public abstract class OrchestrationStoreContract {
         return true;
     }
 
+    /** Whether the store claims the next activity task with a result; false for one that declines (the default). */
+    protected boolean claimsNextActivity() {
+        return false;
+    }
+
     @Nested
     class HandOffs extends HandOffContract {
         @Override
@@ -148,6 +153,11 @@ public abstract class OrchestrationStoreContract {
         @Override
         protected boolean handsOffWork() {
             return OrchestrationStoreContract.this.handsOffWork();
+        }
+
+        @Override
+        protected boolean claimsNextActivity() {
+            return OrchestrationStoreContract.this.claimsNextActivity();
         }
     }
 

@@ -77,6 +77,11 @@ final class SuspectGate {
         }
     }
 
+    /** Whether a suspect holds the process now: then nothing new should be claimed. */
+    boolean holds() {
+        return suspectHolds;
+    }
+
     /** {@code count} work items a commit handed to this process: held until they {@link #enter} or go back. */
     void handedOver(int count) {
         if (count > 0) {

@@ -17,6 +17,7 @@ import io.taskhub.ports.history.TaskFailed;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.remote.RemoteWorkUnavailableException;
 import io.taskhub.ports.remote.RemoteWorkers;
+import io.taskhub.ports.store.ActivityClaim;
 import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.InstanceClaim;
@@ -240,13 +241,24 @@ public final class TaskhubWorker implements AutoCloseable {
     private void runChain(ActivityWorkItem first) {
         ActivityWorkItem activity = first;
         while (activity != null) {
-            Next next;
+            Next next = Next.NOTHING;
             try {
                 next = runActivity(activity);
             } finally {
-                activityPlaces.release();
+                if (!next.keepsPlace()) {
+                    activityPlaces.release();
+                }
             }
             activity = null;
+            if (next.keepsPlace()) { // the activity claimed with the result takes the finished one's place
+                ActivityWorkItem claimed = next.activities().get(0);
+                if (running) {
+                    activity = claimed;
+                } else {
+                    giveBack(claimed);
+                }
+                continue;
+            }
             List<ActivityWorkItem> handedOff = next.step() != null ? runStep(next.step()) : next.activities();
             if (!handedOff.isEmpty()) {
                 handedOff.subList(1, handedOff.size()).forEach(this::dispatch);
@@ -263,8 +275,21 @@ public final class TaskhubWorker implements AutoCloseable {
      * What follows an activity on its thread: the step its result brings, claimed with the result (then run), or
      * the activities that step handed over when it was committed together with the result.
      */
-    private record Next(OrchestrationWorkItem step, List<ActivityWorkItem> activities) {
-        static final Next NOTHING = new Next(null, List.of());
+    /**
+     * What follows an activity on its thread: the step its result brought, or activities handed over (their places
+     * reserved), or ({@code keepsPlace}) the one activity claimed with the result, which takes the finished one's
+     * place.
+     */
+    private record Next(OrchestrationWorkItem step, List<ActivityWorkItem> activities, boolean keepsPlace) {
+        static final Next NOTHING = new Next(null, List.of(), false);
+
+        Next(OrchestrationWorkItem step, List<ActivityWorkItem> activities) {
+            this(step, activities, false);
+        }
+
+        static Next inPlaceOf(ActivityWorkItem claimed) {
+            return new Next(null, List.of(claimed), true);
+        }
     }
 
     /** Runs a handed-over activity on a thread of its own; while stopping, gives it back at once instead. */
@@ -412,7 +437,8 @@ public final class TaskhubWorker implements AutoCloseable {
 
     /**
      * Commits an activity's result: with the step it brings where this worker holds the instance's session and
-     * nothing else awaits, else with the claim of its instance, else alone.
+     * nothing else awaits, else with the claim of its instance, else with the claim of the next activity task this
+     * worker runs (none while a suspect holds the process).
      */
     private Next complete(ActivityWorkItem item, InstanceMessage result) {
         if (options.handOffWork() && running) {
@@ -425,6 +451,10 @@ public final class TaskhubWorker implements AutoCloseable {
                         options.leaseDuration(), options.maxMessagesPerStep(), ownOrchestrators)).orElse(null),
                         List.of());
             }
+        }
+        if (options.handOffWork() && running && !suspects.holds()) {
+            return store.completeActivityAndClaimNext(item, result, new ActivityClaim(options.workerId(),
+                    options.leaseDuration(), ownActivities)).map(Next::inPlaceOf).orElse(Next.NOTHING);
         }
         store.completeActivityWorkItem(item, result);
         return Next.NOTHING;

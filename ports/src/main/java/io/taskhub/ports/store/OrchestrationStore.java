@@ -244,6 +244,20 @@ public interface OrchestrationStore {
         return Optional.empty();
     }
 
+    /**
+     * Completes the activity as {@link #completeActivityWorkItem(ActivityWorkItem, InstanceMessage)} does and, in
+     * the same transaction, makes {@code next}, the claim of another activity task: returned when one was there to
+     * claim, empty otherwise. A store that cannot do this completes the activity and returns empty (the worker
+     * then claims as usual).
+     *
+     * @throws LockLostException as the completion does; then nothing was stored or claimed
+     */
+    default Optional<ActivityWorkItem> completeActivityAndClaimNext(ActivityWorkItem item, InstanceMessage result,
+            ActivityClaim next) {
+        completeActivityWorkItem(item, result);
+        return Optional.empty();
+    }
+
     /** Makes the task visible again after {@code retryDelay}; a lost lease is ignored. */
     void abandonActivityWorkItem(ActivityWorkItem item, Duration retryDelay);
 
