@@ -16,9 +16,11 @@ import io.taskhub.azure.internal.AzureOrchestrationStore;
 import io.taskhub.azure.internal.StoreSettings;
 import io.taskhub.ports.rules.TaskHubNames;
 import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.ports.store.RawRateProbe;
 import io.taskhub.ports.store.StorageBackend;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -110,6 +112,11 @@ public final class AzureStorageBackend implements StorageBackend {
     }
 
     /** Hands this process's partitions over to other workers, then stops the background threads. */
+    @Override
+    public Optional<RawRateProbe> rawRateProbe() {
+        return Optional.of(new AzureRawRates(queues, tables));
+    }
+
     @Override
     public void close() {
         stores.values().forEach(store -> store.stopBackground(Duration.ofSeconds(10), true));

@@ -15,10 +15,12 @@ import io.taskhub.cli.support.CliContext;
 import io.taskhub.cli.support.ExitCodes;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.store.BulkLoader;
+import io.taskhub.ports.store.RawRateProbe;
 import io.taskhub.runtime.Deployment;
 import io.taskhub.runtime.PluginSet;
 import io.taskhub.runtime.config.Settings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -104,8 +106,18 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     /** One backend's figures; a part that did not run is null. */
     private record Result(String backend, HelloScenario.Figures hello, ListScenario.Figures list,
-            PurgeScenario.Figures purge) {
+            PurgeScenario.Figures purge, List<RawRateProbe.Rate> raw) {
     }
+
+    /** Threads and time per kind of operation of a backend's raw-rate probe. */
+    private static final int RAW_THREADS = 8;
+    private static final Duration RAW_DURATION = Duration.ofSeconds(5);
+    /**
+     * What a hello sequence needs at the least, where messages and table writes are the work (Azure Storage): a
+     * message each for its start, its 3 activities and their 3 results, and a table write for each of its 4 steps.
+     */
+    private static final int HELLO_MESSAGES = 7;
+    private static final int HELLO_TABLE_WRITES = 4;
 
     @Override
     public Integer call() {
@@ -192,7 +204,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     purge = loader.isEmpty() ? PurgeScenario.Figures.notRun(noLoader)
                             : new PurgeScenario().run(loader.get(), taskHub, client, purgeInstances);
                 }
-                return new Result(backend, hello, list, purge);
+                List<RawRateProbe.Rate> raw = null;
+                Optional<RawRateProbe> probe = deployment.backend().rawRateProbe();
+                if (runs("hello") && probe.isPresent()) {
+                    printer.progress("  measuring the storage's own rates...");
+                    raw = probe.get().measure(RAW_THREADS, RAW_DURATION);
+                }
+                return new Result(backend, hello, list, purge, raw);
             } finally {
                 deployment.stopWorker(); // before the hub goes, so that nothing works on it any more
                 client.deleteTaskHub();
@@ -265,6 +283,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 number(p, "instancesPerSecond", r.purge().skipped() != null ? Double.NaN
                         : r.purge().instancesPerSecond());
             }
+            if (r.raw() != null) {
+                ObjectNode raw = row.putObject("raw").put("threads", RAW_THREADS);
+                ArrayNode rates = raw.putArray("rates");
+                r.raw().forEach(rate -> number(rates.addObject().put("operation", rate.operation()), "perSecond",
+                        rate.perSecond()));
+                number(raw, "helloBoundInstancesPerSecond", helloBound(r.raw()));
+                number(raw, "ofBound", f == null ? Double.NaN : f.instancesPerSecond() / helloBound(r.raw()));
+            }
         }
         if (dbos != null) {
             ObjectNode d = body.putObject("dbos").put("version", dbos.version()).put("workflows", dbos.workflows());
@@ -298,6 +324,26 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     + (dbos != null ? " DBOS: " + dbos.workflows() + " 3-step workflows started at once; its latency"
                             + " is the mean of 200 run one after another." : ""));
         }
+        List<List<String>> rawRows = new ArrayList<>();
+        for (Result r : results) {
+            if (r.raw() == null) {
+                continue;
+            }
+            for (RawRateProbe.Rate rate : r.raw()) {
+                rawRows.add(List.of(r.backend(), rate.operation(), format(rate.perSecond())));
+            }
+            double bound = helloBound(r.raw());
+            rawRows.add(List.of(r.backend(), "hello sequences at most (" + HELLO_MESSAGES + " messages, "
+                    + HELLO_TABLE_WRITES + " table writes each)", format(bound)));
+            rawRows.add(List.of(r.backend(), "Taskhub's hello sequences, as a share of that bound",
+                    format(100 * r.hello().instancesPerSecond() / bound) + " %"));
+        }
+        if (!rawRows.isEmpty()) {
+            printer.line("");
+            printer.table(List.of("BACKEND", "STORAGE'S OWN RATE", "PER SECOND"), rawRows);
+            printer.line("The storage's own rates: " + RAW_THREADS + " threads for " + RAW_DURATION.toSeconds()
+                    + " s each, on a scratch queue and table, with Taskhub's clients.");
+        }
         if (runs("list")) {
             List<List<String>> rows = new ArrayList<>();
             for (Result r : results) {
@@ -330,6 +376,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
             printer.line("");
             printer.table(List.of("BACKEND", "PURGED INSTANCES", "HISTORY ROWS", "SECONDS", "INSTANCES/S"), rows);
         }
+    }
+
+    /**
+     * The most hello sequences a second the storage could take if they cost nothing but their messages and table
+     * writes, done at the raw rates measured (the first two: messages, then table writes), one after another.
+     */
+    private static double helloBound(List<RawRateProbe.Rate> raw) {
+        return 1 / (HELLO_MESSAGES / raw.get(0).perSecond() + HELLO_TABLE_WRITES / raw.get(1).perSecond());
     }
 
     private static void number(ObjectNode row, String field, double value) {

@@ -31,6 +31,14 @@ public interface StorageBackend extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Measures the storage service's own rates for benchmarks (see {@link RawRateProbe}); empty where that means
+     * nothing apart from Taskhub's own figures (an embedded database).
+     */
+    default java.util.Optional<RawRateProbe> rawRateProbe() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }
