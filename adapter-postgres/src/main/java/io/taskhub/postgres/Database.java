@@ -50,10 +50,6 @@ final class Database implements AutoCloseable {
         // readiness reports false): HikariCP's default of 30 s outlasts most HTTP clients' patience and probes.
         hikari.setConnectionTimeout(5_000);
         hikari.setDataSourceProperties(driverProperties());
-        // Prepared statements keep one plan: PostgreSQL would otherwise plan the claim statements (and the calls'
-        // inner statements) afresh on every run, as their generic plans look dearer on paper; planning was a third
-        // of a claim's time. QueryPlanTest holds every hot and list statement's generic plan to its indexes.
-        hikari.setConnectionInitSql("SET plan_cache_mode = force_generic_plan");
         if (meterRegistry != null) {
             hikari.setMetricRegistry(meterRegistry);
         }
@@ -81,6 +77,11 @@ final class Database implements AutoCloseable {
         props.setProperty("reWriteBatchedInserts", "true");
         props.setProperty("ApplicationName", "taskhub");
         props.setProperty("tcpKeepAlive", "true");
+        // Prepared statements keep one plan: PostgreSQL would otherwise plan the claim statements (and the calls'
+        // inner statements) afresh on every run, as their generic plans look dearer on paper; planning was a third
+        // of a claim's time. QueryPlanTest holds every hot and list statement's generic plan to its indexes. Set
+        // at connection start-up, so no transaction can undo it.
+        props.setProperty("options", "-c plan_cache_mode=force_generic_plan");
         return props;
     }
 

@@ -327,7 +327,13 @@ final class MessageDelivery {
                 PgTime.setExact(ps, 5, m.visibleAt());
                 PgTime.set(ps, 7, row.visibleAt());
                 ps.addBatch();
-                notices.orchestrationWorkOf(row.instanceId(), row.visibleAt(), now);
+                if (m.isStart()) {
+                    // A start replaces or re-creates the instance, whose holder here (if any) then loses its
+                    // lease, and with it the look for work that came meanwhile: announced to everyone.
+                    notices.orchestrationWorkAt(row.visibleAt(), now);
+                } else {
+                    notices.orchestrationWorkOf(row.instanceId(), row.visibleAt(), now);
+                }
             }
             ps.executeBatch();
         }

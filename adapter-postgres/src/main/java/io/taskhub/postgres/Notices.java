@@ -31,7 +31,6 @@ final class Notices {
     /** The instances that got orchestration work visible now. */
     private final Set<String> workOf = new HashSet<>();
     private String visibleWorkOf;
-    private Instant visibleAt;
 
     Notices(String schema, String hubKey) {
         this.hubKey = hubKey;
@@ -55,12 +54,11 @@ final class Notices {
     }
 
     /**
-     * Orchestration work, but only if instance {@code instanceId} has messages visible at {@code now} when the
-     * notifications are sent (checked in the same statement, so it costs no extra round trip).
+     * Orchestration work, but only if instance {@code instanceId} has visible messages when the relay sends the
+     * notification (after this transaction's commit, so it sees what came meanwhile).
      */
-    void orchestrationWorkIfVisible(String instanceId, Instant now) {
+    void orchestrationWorkIfVisible(String instanceId) {
         visibleWorkOf = instanceId;
-        visibleAt = now;
     }
 
     /** The orchestration work announced so far was taken in this transaction: nobody needs waking for it. */
@@ -71,6 +69,11 @@ final class Notices {
 
     void activityWork() {
         work.add(prefix + ACTIVITIES);
+    }
+
+    /** Orchestration work visible at {@code visibleAt}, now or later, announced whoever holds its instance. */
+    void orchestrationWorkAt(Instant visibleAt, Instant now) {
+        work.add(prefix + ORCHESTRATIONS + (visibleAt.isAfter(now) ? LATER : ""));
     }
 
     /** Activity work visible at {@code visibleAt}: now, or later. */
@@ -86,9 +89,9 @@ final class Notices {
     void addAll(Notices other) {
         work.addAll(other.work);
         instances.addAll(other.instances);
+        workOf.addAll(other.workOf);
         if (other.visibleWorkOf != null) {
             visibleWorkOf = other.visibleWorkOf;
-            visibleAt = other.visibleAt;
         }
     }
 
@@ -123,8 +126,8 @@ final class Notices {
         }
     }
 
-    /** A notification sent only if instance {@code instanceId} of hub {@code hubKey} has messages visible at {@code at}. */
-    record VisibleWork(String channel, String payload, String hubKey, String instanceId, Instant at) {
+    /** A notification sent only if instance {@code instanceId} of hub {@code hubKey} has visible messages. */
+    record VisibleWork(String channel, String payload, String hubKey, String instanceId) {
     }
 
     private Pending pending() {
@@ -142,7 +145,7 @@ final class Notices {
             payloads[i++] = payload;
         }
         return new Pending(channels, payloads, conditional
-                ? new VisibleWork(WORK_CHANNEL, prefix + ORCHESTRATIONS, hubKey, visibleWorkOf, visibleAt) : null);
+                ? new VisibleWork(WORK_CHANNEL, prefix + ORCHESTRATIONS, hubKey, visibleWorkOf) : null);
     }
 
     /** Forgets what was gathered. */

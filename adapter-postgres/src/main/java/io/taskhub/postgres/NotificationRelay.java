@@ -1,8 +1,8 @@
 package io.taskhub.postgres;
 
-import io.taskhub.ports.errors.TaskhubException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,13 +35,16 @@ final class NotificationRelay implements AutoCloseable {
     private static final long CLOSE_WAIT_MILLIS = 2_000;
 
     private final Database db;
+    /** This process's waiting threads look for work themselves when notifications could not be sent. */
+    private final Runnable wakeEverybody;
     private final String sendSql;
     private final LinkedBlockingQueue<Notices.Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
 
-    NotificationRelay(Database db) {
+    NotificationRelay(Database db, Runnable wakeEverybody) {
         this.db = db;
+        this.wakeEverybody = wakeEverybody;
         Tables t = new Tables(db.config().schema());
         // One statement in autocommit mode: its commit need not reach the disk (a notification lost in a crash is
         // what the fallback poll is for), so the notification lock is held for moments, not for a flush.
@@ -82,9 +85,11 @@ final class NotificationRelay implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-            } catch (TaskhubException | IllegalStateException e) {
+            } catch (RuntimeException e) {
+                // Whatever went wrong, the thread goes on: without it every wake-up would wait for a poll.
                 LOG.warn("Could not send {} PostgreSQL notifications ({}); waiting workers find the work by polling.",
                         batch.size(), e.getMessage());
+                wakeEverybody.run();
             } finally {
                 batch.clear();
             }
@@ -101,9 +106,7 @@ final class NotificationRelay implements AutoCloseable {
             }
             Notices.VisibleWork v = pending.ifVisible();
             if (v != null) {
-                // The latest time per instance: the check at a later time sees at least what one at an earlier did.
-                conditional.merge(List.of(v.channel(), v.payload(), v.hubKey(), v.instanceId()), v,
-                        (a, b) -> a.at().isAfter(b.at()) ? a : b);
+                conditional.putIfAbsent(List.of(v.channel(), v.payload(), v.hubKey(), v.instanceId()), v);
             }
         }
         conditional.values().removeIf(v -> plain.contains(Map.entry(v.channel(), v.payload())));
@@ -117,8 +120,10 @@ final class NotificationRelay implements AutoCloseable {
                 ps.setArray(5, c.createArrayOf("text", ifVisible.stream().map(Notices.VisibleWork::hubKey).toArray()));
                 ps.setArray(6, c.createArrayOf("text",
                         ifVisible.stream().map(Notices.VisibleWork::instanceId).toArray()));
-                ps.setArray(7, c.createArrayOf("text", ifVisible.stream()
-                        .map(v -> PgTime.truncate(v.at()).toString()).toArray()));
+                // Visible now, not when the transaction that asked for the check began: a message that came
+                // while its instance was held here was announced to nobody but this check.
+                String now = PgTime.truncate(Instant.now()).toString();
+                ps.setArray(7, c.createArrayOf("text", ifVisible.stream().map(v -> now).toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                 }

@@ -214,7 +214,7 @@ final class OrchestrationWork {
         StepCalls.Tasks tasks = new StepCalls.Tasks(checkpoint.activityTasks(), handOff, now);
         announce(item.instanceId(), checkpoint, tasks, notices);
         // Released with messages that arrived meanwhile: someone may take them now.
-        notices.orchestrationWorkIfVisible(item.instanceId(), now);
+        notices.orchestrationWorkIfVisible(item.instanceId());
         List<ActivityWorkItem> handedOff;
         try (PreparedStatement ps = c.prepareStatement(calls.commitStepSql)) {
             ps.setString(1, hubKey);
@@ -247,7 +247,7 @@ final class OrchestrationWork {
         Notices own = new Notices(t.schema(), hubKey);
         announce(instanceId, step, tasks, own);
         // Results that came while the call held the row found it held: someone may take them now.
-        own.orchestrationWorkIfVisible(instanceId, now);
+        own.orchestrationWorkIfVisible(instanceId);
         Array handed;
         try (PreparedStatement ps = c.prepareStatement(calls.commitResultWithStepSql)) {
             ps.setString(1, hubKey);

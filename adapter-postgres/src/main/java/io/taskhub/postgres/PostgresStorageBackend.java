@@ -31,7 +31,7 @@ public final class PostgresStorageBackend implements StorageBackend {
 
     private PostgresStorageBackend(Database db) {
         this.db = db;
-        this.relay = new NotificationRelay(db);
+        this.relay = new NotificationRelay(db, this::wakeEverybody);
         this.listener = new NotificationListener(db.config(), signals::get, this::wakeEverybody);
         this.counts = new StatusCountFolder(db);
         this.housekeeping = new Housekeeping(db.config().schema(),

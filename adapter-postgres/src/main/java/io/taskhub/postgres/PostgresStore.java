@@ -609,10 +609,18 @@ public final class PostgresStore implements OrchestrationStore {
         T result;
         try {
             result = alone ? db.alone(attempt) : db.inTransaction(attempt);
-        } finally {
+        } catch (RuntimeException | Error e) {
             if (releases != null) {
+                // Let go without the commit's own look for work that came meanwhile (a lost lease, say): look now.
                 heldHere.remove(releases);
+                Notices look = new Notices(t.schema(), hubKey);
+                look.orchestrationWorkIfVisible(releases);
+                relay.publish(look.take());
             }
+            throw e;
+        }
+        if (releases != null) {
+            heldHere.remove(releases);
         }
         relay.publish(notices.take(this::isHeldHere));
         return result;

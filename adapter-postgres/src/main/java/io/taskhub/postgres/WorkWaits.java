@@ -29,6 +29,7 @@ final class WorkWaits {
      * database.
      */
     private static final class DueCache {
+        private long dueEpoch = -1;
         private long epoch = -1;
         private Instant since;
         private Instant value;
@@ -110,19 +111,25 @@ final class WorkWaits {
     /**
      * The cached due time stays valid while no notification of work visible later arrived (every insert and
      * release of such work notifies so; work visible at once wakes a waiter by itself and changes nothing due)
-     * and it lies ahead; it is read again at least once per poll interval in case a notification was lost.
+     * and it lies ahead; it is read again at least once per poll interval in case a notification was lost, and
+     * after other notifications at most once per {@link #MIN_POLL}: work announced as visible now by a process
+     * whose clock runs ahead of this one's is not visible yet here, and only the due time brings it.
      */
     private Instant due(Kind kind, WorkSignal signal, Instant since) {
         DueCache cache = kind == null ? anyDue : kind == Kind.ORCHESTRATIONS ? orchestrationDue : activityDue;
         synchronized (cache) {
-            long epoch = signal.dueEpoch();
+            long dueEpoch = signal.dueEpoch();
+            long epoch = signal.epoch();
             Instant now = clock.get();
+            long age = System.nanoTime() - cache.computedAt;
             // A value read for a later moment than ours may miss work that became visible in between.
-            boolean fresh = cache.epoch == epoch && System.nanoTime() - cache.computedAt < maxPollNanos
-                    && !cache.since.isAfter(since) && (cache.value == null || cache.value.isAfter(now));
+            boolean fresh = cache.dueEpoch == dueEpoch && (cache.epoch == epoch || age < MIN_POLL.toNanos())
+                    && age < maxPollNanos && !cache.since.isAfter(since)
+                    && (cache.value == null || cache.value.isAfter(now));
             if (!fresh) {
                 cache.value = nextDue.apply(kind, since);
                 cache.since = since;
+                cache.dueEpoch = dueEpoch;
                 cache.epoch = epoch;
                 cache.computedAt = System.nanoTime();
             }

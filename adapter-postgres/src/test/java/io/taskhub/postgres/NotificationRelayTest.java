@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.history.EventRaised;
 import io.taskhub.ports.history.ExecutionStarted;
+import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.OrchestrationStore;
@@ -51,7 +52,7 @@ class NotificationRelayTest {
         OrchestrationStore store = schema.backend().taskHub(hub);
         store.createInstance("waiting", started("waiting"), Set.of());
         try (Connection listening = listen(); Database db = Database.open(schema.config());
-                NotificationRelay relay = new NotificationRelay(db)) {
+                NotificationRelay relay = new NotificationRelay(db, () -> { })) {
             drain(listening);
             Notices first = new Notices(schema.name(), hub);
             first.orchestrationWork();
@@ -60,10 +61,10 @@ class NotificationRelayTest {
             second.orchestrationWork(); // the same again: sent once
             second.activityWork();
             Notices visible = new Notices(schema.name(), hub);
-            visible.orchestrationWorkIfVisible("waiting", Instant.now().plusSeconds(1)); // its start is visible
+            visible.orchestrationWorkIfVisible("waiting"); // its start is visible
             Notices invisible = new Notices(schema.name(), hub);
             invisible.instanceChanged("b");
-            invisible.orchestrationWorkIfVisible("no-such-instance", Instant.now().plusSeconds(1));
+            invisible.orchestrationWorkIfVisible("no-such-instance");
 
             relay.send(List.of(first.take(), second.take(), invisible.take()));
             assertThat(drain(listening)).containsExactlyInAnyOrder(
@@ -112,6 +113,48 @@ class NotificationRelayTest {
 
             store.createInstance("free", started("free"), Set.of());
             assertThat(drain(listening)).as("work for an instance nobody holds here").contains(work);
+        }
+    }
+
+    @Test
+    void theLookForWorkALetGoAsksFor_seesWhatIsVisibleWhenItIsSent() throws Exception {
+        String hub = "relay" + UUID.randomUUID().toString().substring(0, 8);
+        OrchestrationStore store = schema.backend().taskHub(hub);
+        store.createInstance("later", started("later"), Set.of());
+        store.completeOrchestrationWorkItem(store.claimOrchestrationWorkItem("w", Duration.ofMinutes(5), 100)
+                .orElseThrow(), Checkpoint.consumeOnly());
+        Instant visibleAt = store.now().plusMillis(300);
+        store.sendMessages(List.of(new InstanceMessage("later", null, new EventRaised(Instant.now(), "soon", null),
+                visibleAt)));
+        Notices look = new Notices(schema.name(), hub);
+        look.orchestrationWorkIfVisible("later"); // asked for before the message is visible
+        Notices.Pending asked = look.take();
+        try (Connection listening = listen(); Database db = Database.open(schema.config());
+                NotificationRelay relay = new NotificationRelay(db, () -> { })) {
+            drain(listening);
+            while (!store.now().isAfter(visibleAt)) {
+                Thread.sleep(20);
+            }
+
+            relay.send(List.of(asked));
+
+            assertThat(drain(listening)).containsExactly("taskhub_work " + schema.name() + "/" + hub + "/o");
+        }
+    }
+
+    @Test
+    void aStartThatReplacesAnInstanceHeldHere_isAnnouncedToEveryone() throws Exception {
+        String hub = "relay" + UUID.randomUUID().toString().substring(0, 8);
+        OrchestrationStore store = schema.backend().taskHub(hub);
+        store.createInstance("replaced", started("replaced"), Set.of());
+        store.claimOrchestrationWorkItem("w", Duration.ofMinutes(5), 100).orElseThrow(); // held here, Pending
+        try (Connection listening = listen()) {
+            drain(listening);
+
+            store.createInstance("replaced", started("replaced"), Set.of(RuntimeStatus.Pending));
+
+            assertThat(drain(listening)).as("the holder's lease is gone, and with it its look for work")
+                    .contains("taskhub_work " + schema.name() + "/" + hub + "/o");
         }
     }
 

@@ -193,6 +193,29 @@ class QueryPlanTest {
         }
     }
 
+    /** The plans these tests hold to their indexes are the ones the pool's connections use, whatever rolls back. */
+    @org.junit.jupiter.api.Test
+    void thePoolsConnections_useGenericPlans_evenAfterARollback() {
+        try (Database db = Database.open(schema.config())) {
+            for (int i = 0; i < 3; i++) {
+                try {
+                    db.<Void>inTransaction(c -> {
+                        throw new IllegalStateException("rolled back on purpose");
+                    });
+                } catch (IllegalStateException expected) {
+                    // the transaction is gone; the connection goes back to the pool
+                }
+                String mode = db.inTransaction(c -> {
+                    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW plan_cache_mode")) {
+                        rs.next();
+                        return rs.getString(1);
+                    }
+                });
+                assertThat(mode).isEqualTo("force_generic_plan");
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void claimsOfWork_useIndexes_onInstancesInboxAndTasks() throws Exception {
         Tables tables = new Tables(schema.name());

@@ -273,10 +273,7 @@ public final class TaskhubWorker implements AutoCloseable {
 
     /**
      * What follows an activity on its thread: the step its result brings, claimed with the result (then run), or
-     * the activities that step handed over when it was committed together with the result.
-     */
-    /**
-     * What follows an activity on its thread: the step its result brought, or activities handed over (their places
+     * the activities that step handed over when it was committed together with the result (their places
      * reserved), or ({@code keepsPlace}) the one activity claimed with the result, which takes the finished one's
      * place.
      */
