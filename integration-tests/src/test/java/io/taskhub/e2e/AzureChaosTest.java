@@ -34,6 +34,11 @@ class AzureChaosTest extends ChaosContract {
 
     /** Renewals are round trips to Azurite, slow under the load of the whole test command. */
     @Override
+    int instances() {
+        return 240;
+    }
+
+    @Override
     int leaseSeconds() {
         return 3;
     }
