@@ -37,10 +37,6 @@ final class Notices {
         this.prefix = schema + "/" + hubKey + "/";
     }
 
-    void orchestrationWork() {
-        work.add(prefix + ORCHESTRATIONS);
-    }
-
     /**
      * Orchestration work of instance {@code instanceId}, visible at {@code visibleAt}: now, or later. Work visible
      * now for an instance this process holds wakes nobody (see {@link #take(Predicate)}).

@@ -51,12 +51,12 @@ final class NotificationRelay implements AutoCloseable {
         this.sendSql = "WITH light AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))"
                 + " SELECT count(pg_notify(n.channel, n.payload)) FROM light, ("
                 + "SELECT u.channel, u.payload FROM unnest(?::text[], ?::text[]) AS u(channel, payload)"
-                + " UNION ALL SELECT v.channel, v.payload FROM unnest(?::text[], ?::text[], ?::text[], ?::text[],"
-                + " ?::text[]) AS v(channel, payload, hub, instance_id, visible_by)"
+                + " UNION ALL SELECT v.channel, v.payload FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])"
+                + " AS v(channel, payload, hub, instance_id)"
                 // A lateral look-up per instance rather than EXISTS, which a generic plan makes a hash join over
                 // the whole inbox.
                 + " CROSS JOIN LATERAL (SELECT 1 FROM " + t.inbox() + " m WHERE m.task_hub = v.hub"
-                + " AND m.instance_id = v.instance_id AND m.visible_at <= v.visible_by::timestamptz LIMIT 1)"
+                + " AND m.instance_id = v.instance_id AND m.visible_at <= ?::timestamptz LIMIT 1)"
                 + " AS visible) n";
         this.thread = new Thread(this::run, "taskhub-postgres-notifier-" + db.config().schema());
         thread.setDaemon(true);
@@ -122,8 +122,7 @@ final class NotificationRelay implements AutoCloseable {
                         ifVisible.stream().map(Notices.VisibleWork::instanceId).toArray()));
                 // Visible now, not when the transaction that asked for the check began: a message that came
                 // while its instance was held here was announced to nobody but this check.
-                String now = PgTime.truncate(Instant.now()).toString();
-                ps.setArray(7, c.createArrayOf("text", ifVisible.stream().map(v -> now).toArray()));
+                PgTime.set(ps, 7, Instant.now());
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                 }

@@ -42,11 +42,6 @@ final class WorkSignal {
         }
     }
 
-    /** New work: wake one waiter. */
-    void notifyWork() {
-        notifyWork(false);
-    }
-
     /** New work, visible now or {@code later}: wake one waiter. */
     void notifyWork(boolean later) {
         lock.lock();

@@ -55,10 +55,10 @@ class NotificationRelayTest {
                 NotificationRelay relay = new NotificationRelay(db, () -> { })) {
             drain(listening);
             Notices first = new Notices(schema.name(), hub);
-            first.orchestrationWork();
+            first.orchestrationWorkAt(Instant.now(), Instant.now());
             first.instanceChanged("a");
             Notices second = new Notices(schema.name(), hub);
-            second.orchestrationWork(); // the same again: sent once
+            second.orchestrationWorkAt(Instant.now(), Instant.now()); // the same again: sent once
             second.activityWork();
             Notices visible = new Notices(schema.name(), hub);
             visible.orchestrationWorkIfVisible("waiting"); // its start is visible
