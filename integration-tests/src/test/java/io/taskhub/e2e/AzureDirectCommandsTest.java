@@ -1,6 +1,7 @@
 package io.taskhub.e2e;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 /** The management commands directly on the Azure Storage account that a running server uses. */
 class AzureDirectCommandsTest extends ManagementCommandsContract {
@@ -14,8 +15,8 @@ class AzureDirectCommandsTest extends ManagementCommandsContract {
 
     /** The commands with storage-specific behaviour (see {@link ManagementCommandsContract#STORAGE_SPECIFIC}). */
     @Override
-    protected boolean runs(String testName) {
-        return STORAGE_SPECIFIC.contains(testName);
+    protected Set<String> runsOnly() {
+        return STORAGE_SPECIFIC;
     }
 
     @Override

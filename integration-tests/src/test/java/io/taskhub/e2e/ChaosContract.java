@@ -85,10 +85,6 @@ abstract class ChaosContract {
     }
 
     /**
-     * The lease on claimed work, in seconds: short, so that a killed process's work moves on quickly, yet long
-     * enough for the backend's renewals on a loaded machine.
-     */
-    /**
      * The instances of the workload: a multiple of the six kinds. A backend on an emulator a tenth as fast as the
      * others (Azure Storage on Azurite) runs fewer, to stay within the test command's time; it meets every kill,
      * the pause, the crashing work and the outage all the same.
@@ -97,6 +93,10 @@ abstract class ChaosContract {
         return INSTANCES;
     }
 
+    /**
+     * The lease on claimed work, in seconds: short, so that a killed process's work moves on quickly, yet long
+     * enough for the backend's renewals on a loaded machine.
+     */
     int leaseSeconds() {
         return 2;
     }

@@ -1,6 +1,7 @@
 package io.taskhub.e2e;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 /** The management commands directly on the PostgreSQL schema that a running server uses. */
 class PostgresDirectCommandsTest extends ManagementCommandsContract {
@@ -11,8 +12,8 @@ class PostgresDirectCommandsTest extends ManagementCommandsContract {
 
     /** The commands with storage-specific behaviour (see {@link ManagementCommandsContract#STORAGE_SPECIFIC}). */
     @Override
-    protected boolean runs(String testName) {
-        return STORAGE_SPECIFIC.contains(testName);
+    protected Set<String> runsOnly() {
+        return STORAGE_SPECIFIC;
     }
 
     @Override

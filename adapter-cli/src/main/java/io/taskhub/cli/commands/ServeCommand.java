@@ -81,23 +81,26 @@ public final class ServeCommand implements Callable<Integer> {
         }, "taskhub-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         String url = noHttp ? null : taskhub.httpBaseUrl();
-        out.println(noHttp ? "Taskhub worker is running (no HTTP API)"
+        // One write: a script (or a test) that waits for the first line then finds the whole banner printed.
+        List<String> banner = new ArrayList<>();
+        banner.add(noHttp ? "Taskhub worker is running (no HTTP API)"
                 : "Taskhub is serving " + url + "/runtime/webhooks/durabletask");
         if (!noHttp) {
-            out.println("  dashboard:      " + url + "/");
+            banner.add("  dashboard:      " + url + "/");
         }
         if (!settings.get(Settings.GRPC_PORT).isBlank()) {
-            out.println("  durable task:   " + settings.get(Settings.HTTP_HOST) + ":" + taskhub.grpcPort()
+            banner.add("  durable task:   " + settings.get(Settings.HTTP_HOST) + ":" + taskhub.grpcPort()
                     + " (gRPC, for the Durable Task SDKs)");
         }
-        out.println("  backend:        " + describeBackend(settings));
-        out.println("  task hub:       " + taskhub.client().taskHub());
-        out.println("  orchestrations: " + String.join(", ", taskhub.orchestratorNames()));
-        out.println("  activities:     " + String.join(", ", taskhub.activityNames()));
-        describePlugins(taskhub.functions()).forEach(line -> out.println("  " + line));
+        banner.add("  backend:        " + describeBackend(settings));
+        banner.add("  task hub:       " + taskhub.client().taskHub());
+        banner.add("  orchestrations: " + String.join(", ", taskhub.orchestratorNames()));
+        banner.add("  activities:     " + String.join(", ", taskhub.activityNames()));
+        describePlugins(taskhub.functions()).forEach(line -> banner.add("  " + line));
         if (!noHttp) {
-            out.println("Try: curl -X POST " + url + "/api/orchestrators/E1_HelloSequence");
+            banner.add("Try: curl -X POST " + url + "/api/orchestrators/E1_HelloSequence");
         }
+        out.print(String.join(System.lineSeparator(), banner) + System.lineSeparator());
         out.flush();
         cli.serverStarted(url);
         stopped.await();
