@@ -76,14 +76,27 @@ final class OrchestrationWork {
                 + " ?::boolean) AS taken";
     }
 
+    /**
+     * The claim of the instance with the oldest visible work, which also says whether another instance nobody
+     * holds has visible work ({@code more_visible}): only then does the claiming thread wake another waiter. (In a
+     * burst of starts each woken thread used to wake one more, which mostly found nothing: two empty claims for
+     * every one that found work.) Work that becomes visible after the statement's snapshot announces itself.
+     */
     private String claimSql(String namesCondition) {
-        return "WITH candidate AS (SELECT i.instance_id AS candidate_id FROM " + t.inbox() + " m JOIN "
-                + t.instances() + " i ON i.task_hub = m.task_hub AND i.instance_id = m.instance_id"
-                + " WHERE m.task_hub = ? AND m.visible_at <= ? AND (i.locked_until IS NULL OR i.locked_until <= ?)"
-                + namesCondition + " ORDER BY m.seq LIMIT 1 FOR NO KEY UPDATE OF i SKIP LOCKED),"
+        String unheldWithVisibleWork = t.inbox() + " m JOIN " + t.instances() + " i ON i.task_hub = m.task_hub"
+                + " AND i.instance_id = m.instance_id WHERE m.task_hub = ? AND m.visible_at <= ?"
+                + " AND (i.locked_until IS NULL OR i.locked_until <= ?)" + namesCondition;
+        return "WITH candidate AS (SELECT i.instance_id AS candidate_id FROM " + unheldWithVisibleWork
+                + " ORDER BY m.seq LIMIT 1 FOR NO KEY UPDATE OF i SKIP LOCKED),"
+                // Written as the candidate's search is, so that it is planned as that one is (in seq order).
+                + " more AS (SELECT (SELECT m.seq FROM " + unheldWithVisibleWork
+                + " AND m.instance_id <> (SELECT candidate_id FROM candidate) ORDER BY m.seq LIMIT 1) IS NOT NULL"
+                + " AS more_visible),"
                 + " claimed AS (UPDATE " + t.instances() + " SET lock_owner = ?, lock_token = ?, locked_until = ?"
                 + " FROM candidate WHERE task_hub = ? AND instance_id = candidate.candidate_id"
-                + " RETURNING " + InstanceRows.SELECT_COLUMNS + ")" + takeMessages();
+                + " RETURNING " + InstanceRows.SELECT_COLUMNS + ")"
+                + takeMessages().replace(" FROM claimed CROSS JOIN", ", more.more_visible FROM claimed CROSS JOIN more"
+                        + " CROSS JOIN");
     }
 
     private String claimInstanceSql(String namesCondition) {
@@ -117,22 +130,37 @@ final class OrchestrationWork {
                 i = ActivityWork.bindNames(c, ps, i, claim.names());
             }
             PgTime.set(ps, i++, now);
-            return lockAndTake(ps, i, lease, claim.maxMessages(), false, now);
+            return lockAndTake(ps, i, lease, claim.maxMessages(), false, now, rs -> { });
         }
     }
 
-    Optional<OrchestrationWorkItem> claim(Connection c, String owner, Duration leaseDuration, int maxMessages,
-            NameFilter names, Instant now) throws SQLException {
+    /** What a claim found, and whether other instances nobody holds have visible work. */
+    record Claimed(Optional<OrchestrationWorkItem> item, boolean moreVisible) {
+    }
+
+    Claimed claim(Connection c, String owner, Duration leaseDuration, int maxMessages, NameFilter names, Instant now)
+            throws SQLException {
         Lease lease = new Lease(owner, UUID.randomUUID().toString(), now.plus(leaseDuration));
         try (PreparedStatement ps = c.prepareStatement(names.isAny() ? claimSql
                 : names.isExcluding() ? claimExceptSql : claimNamedSql)) {
             int i = 1;
-            ps.setString(i++, hubKey);
-            PgTime.set(ps, i++, now);
-            PgTime.set(ps, i++, now);
-            i = ActivityWork.bindNames(c, ps, i, names);
-            return lockAndTake(ps, i, lease, maxMessages, true, now);
+            for (int query = 0; query < 2; query++) { // the candidate, then whether there are more
+                ps.setString(i++, hubKey);
+                PgTime.set(ps, i++, now);
+                PgTime.set(ps, i++, now);
+                i = ActivityWork.bindNames(c, ps, i, names);
+            }
+            boolean[] more = new boolean[1];
+            Optional<OrchestrationWorkItem> item = lockAndTake(ps, i, lease, maxMessages, true, now,
+                    rs -> more[0] = rs.getBoolean("more_visible"));
+            return new Claimed(item, more[0]);
         }
+    }
+
+    /** Reads what a claim statement returns beside the work item. */
+    @FunctionalInterface
+    private interface ExtraColumns {
+        void read(ResultSet rs) throws SQLException;
     }
 
     /**
@@ -141,7 +169,7 @@ final class OrchestrationWork {
      * messages; empty when the statement locked nothing.
      */
     private Optional<OrchestrationWorkItem> lockAndTake(PreparedStatement claim, int index, Lease lease,
-            int maxMessages, boolean light, Instant now) throws SQLException {
+            int maxMessages, boolean light, Instant now, ExtraColumns extra) throws SQLException {
         claim.setString(index, lease.owner());
         claim.setString(index + 1, lease.token());
         PgTime.set(claim, index + 2, lease.expiresAt());
@@ -155,6 +183,7 @@ final class OrchestrationWork {
                 return Optional.empty();
             }
             InstanceMetadata instance = InstanceRows.read(rs);
+            extra.read(rs);
             return Optional.of(delivered(instance, lease, rs));
         }
     }

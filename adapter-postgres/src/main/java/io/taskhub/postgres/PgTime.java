@@ -5,9 +5,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import org.postgresql.util.PGobject;
 
 /**
  * Instants to and from TIMESTAMPTZ, which keeps microseconds. Values are truncated here rather than rounded by
@@ -33,12 +35,50 @@ final class PgTime {
         return instant == null ? null : OffsetDateTime.ofInstant(truncate(instant), ZoneOffset.UTC);
     }
 
+    /**
+     * Binds {@code instant} as a TIMESTAMPTZ. It goes as text typed {@code timestamptz}: the driver's own binding of
+     * a date-time builds a calendar for every statement object, which cost a twentieth of the engine's CPU (a
+     * statement object is made for every call); the server reads the text exactly (UTC, microseconds).
+     */
     static void set(PreparedStatement ps, int index, Instant instant) throws SQLException {
         if (instant == null) {
             ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
-        } else {
-            ps.setObject(index, db(instant));
+            return;
         }
+        String text = text(instant);
+        if (text == null) {
+            ps.setObject(index, db(instant)); // a year the text form below does not write
+        } else {
+            PGobject typed = new PGobject();
+            typed.setType("timestamptz");
+            typed.setValue(text);
+            ps.setObject(index, typed);
+        }
+    }
+
+    /** {@code instant} in UTC as PostgreSQL reads it ({@code 2024-05-06 07:08:09.123456+00}); null for years outside 1 to 9999. */
+    static String text(Instant instant) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+        if (t.getYear() < 1 || t.getYear() > 9999) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(32);
+        digits(b, t.getYear(), 4).append('-');
+        digits(b, t.getMonthValue(), 2).append('-');
+        digits(b, t.getDayOfMonth(), 2).append(' ');
+        digits(b, t.getHour(), 2).append(':');
+        digits(b, t.getMinute(), 2).append(':');
+        digits(b, t.getSecond(), 2).append('.');
+        digits(b, t.getNano() / 1000, 6); // truncated to the microsecond, as TIMESTAMPTZ keeps it
+        return b.append("+00").toString();
+    }
+
+    private static StringBuilder digits(StringBuilder b, int value, int width) {
+        String s = Integer.toString(value);
+        for (int i = s.length(); i < width; i++) {
+            b.append('0');
+        }
+        return b.append(s);
     }
 
     /** Sets {@code instant} and its sub-microsecond nanoseconds at {@code index} and {@code index + 1}. */

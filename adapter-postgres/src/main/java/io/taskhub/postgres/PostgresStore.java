@@ -302,9 +302,10 @@ public final class PostgresStore implements OrchestrationStore {
         waits.beforeClaim(WorkWaits.Kind.ORCHESTRATIONS);
         Instant now = now();
         // One statement, its own transaction, committed without waiting for the disk (see take_messages).
-        Optional<OrchestrationWorkItem> item = holding(db.alone(
-                c -> orchestrations.claim(c, owner, leaseDuration, maxMessages, names, now)));
-        waits.afterClaim(WorkWaits.Kind.ORCHESTRATIONS, item.isPresent());
+        OrchestrationWork.Claimed claimed = db.alone(
+                c -> orchestrations.claim(c, owner, leaseDuration, maxMessages, names, now));
+        Optional<OrchestrationWorkItem> item = holding(claimed.item());
+        waits.afterClaim(WorkWaits.Kind.ORCHESTRATIONS, item.isPresent(), claimed.moreVisible());
         return item;
     }
 
@@ -359,7 +360,7 @@ public final class PostgresStore implements OrchestrationStore {
         waits.beforeClaim(WorkWaits.Kind.ACTIVITIES);
         Instant now = now();
         Optional<ActivityWorkItem> item = db.alone(c -> activities.claim(c, owner, leaseDuration, names, now));
-        waits.afterClaim(WorkWaits.Kind.ACTIVITIES, item.isPresent());
+        waits.afterClaim(WorkWaits.Kind.ACTIVITIES, item.isPresent(), true);
         return item;
     }
 

@@ -60,10 +60,16 @@ final class WorkWaits {
         marks.set(new Mark(kind, signal(kind).epoch(), clock.get()));
     }
 
-    void afterClaim(Kind kind, boolean found) {
+    /**
+     * After a claim: a thread that found work may have been woken for more than it took, so it wakes another
+     * waiter, unless the claim saw no other work visible ({@code moreVisible} false).
+     */
+    void afterClaim(Kind kind, boolean found, boolean moreVisible) {
         if (found) {
             idleStreak.get()[0] = 0;
-            signal(kind).pass();
+            if (moreVisible) {
+                signal(kind).pass();
+            }
         }
     }
 

@@ -224,10 +224,11 @@ class QueryPlanTest {
         String[] names = {"orchestrator7", "work"};
         OrchestrationWork orchestrations = new OrchestrationWork(tables, HUB, null);
         ActivityWork activities = new ActivityWork(tables, HUB, new MessageDelivery(tables, HUB));
-        List<Object> orchestration = List.of(HUB, now, now, "w", "token", now.plusSeconds(30), HUB, HUB, now, 100,
-                true);
-        List<Object> namedOrchestration = List.of(HUB, now, now, names, "w", "token", now.plusSeconds(30), HUB, HUB,
-                now, 100, true);
+        // The candidate, whether other instances have visible work, the lease, the taking of messages.
+        List<Object> orchestration = List.of(HUB, now, now, HUB, now, now, "w", "token", now.plusSeconds(30), HUB,
+                HUB, now, 100, true);
+        List<Object> namedOrchestration = List.of(HUB, now, now, names, HUB, now, now, names, "w", "token",
+                now.plusSeconds(30), HUB, HUB, now, 100, true);
         List<Object> activity = List.of("w", "token", now.plusSeconds(30), HUB, HUB, now, now);
         List<Object> namedActivity = List.of("w", "token", now.plusSeconds(30), HUB, HUB, now, now, names);
         // The claim made together with an activity's result.
@@ -330,7 +331,7 @@ class QueryPlanTest {
         nestedPlans(c);
         Instant now = Instant.now();
         io.taskhub.ports.store.OrchestrationWorkItem item = orchestrations.claim(c, "planner",
-                java.time.Duration.ofMinutes(1), 100, io.taskhub.ports.store.NameFilter.ANY, now).orElseThrow();
+                java.time.Duration.ofMinutes(1), 100, io.taskhub.ports.store.NameFilter.ANY, now).item().orElseThrow();
         assertThat(item.instanceId()).isEqualTo(instanceId);
         // Two tasks: one handed to the committer, one left for claims.
         List<io.taskhub.ports.store.ActivityTask> tasks = List.of(

@@ -26,9 +26,30 @@ final class LeaseKeeper implements AutoCloseable {
 
     private final ScheduledExecutorService timer;
     private final ExecutorService renewers;
-    private final Map<Object, Runnable> inFlight = new ConcurrentHashMap<>();
+    private final Map<Tracked, Runnable> inFlight = new ConcurrentHashMap<>();
     /** Items whose renewal is running: not renewed again until it returns. */
-    private final Set<Object> renewing = ConcurrentHashMap.newKeySet();
+    private final Set<Tracked> renewing = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A work item as a key, by identity: the items are records whose hash and equality walk every field (the
+     * instance with its input, the messages), which a busy worker paid three times per item.
+     */
+    private record Tracked(Object item) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Tracked tracked && tracked.item == item;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(item);
+        }
+
+        @Override
+        public String toString() {
+            return String.valueOf(item);
+        }
+    }
 
     LeaseKeeper(Duration leaseDuration) {
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -46,12 +67,13 @@ final class LeaseKeeper implements AutoCloseable {
         timer.scheduleAtFixedRate(this::renewAll, period, period, TimeUnit.MILLISECONDS);
     }
 
-    void track(Object key, Runnable renew) {
-        inFlight.put(key, renew);
+    /** Renews {@code item}'s lease with {@code renew} until {@link #untrack} is called with the same object. */
+    void track(Object item, Runnable renew) {
+        inFlight.put(new Tracked(item), renew);
     }
 
-    void untrack(Object key) {
-        inFlight.remove(key);
+    void untrack(Object item) {
+        inFlight.remove(new Tracked(item));
     }
 
     private void renewAll() {
@@ -67,7 +89,7 @@ final class LeaseKeeper implements AutoCloseable {
         });
     }
 
-    private void renew(Object key, Runnable renew) {
+    private void renew(Tracked key, Runnable renew) {
         try {
             if (inFlight.get(key) == renew) {
                 renew.run();

@@ -1,0 +1,74 @@
+package io.taskhub.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Instants bound by {@link PgTime} read back from the server as the same microsecond, whatever its time zone. */
+class PgTimeTest {
+    private static PostgresSchema schema;
+
+    @BeforeAll
+    static void createSchema() {
+        schema = PostgresSchema.create();
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        schema.close();
+    }
+
+    @Test
+    void anInstant_readsBackAsTheSameMicrosecond_inAnySessionTimeZone() throws Exception {
+        List<Instant> instants = List.of(Instant.parse("2026-12-06T14:04:43.123456789Z"),
+                Instant.parse("1970-01-01T00:00:00Z"), Instant.parse("1969-12-31T23:59:59.999999Z"),
+                Instant.parse("2024-02-29T23:59:59.000001Z"), Instant.parse("0001-01-01T00:00:00Z"),
+                Instant.parse("9999-12-31T23:59:59.999999Z"), Instant.parse("2000-06-15T12:00:00.5Z"),
+                Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("-0001-06-01T00:00:00Z"));
+        try (Connection c = schema.connect()) {
+            c.setAutoCommit(true);
+            for (String zone : List.of("UTC", "America/St_Johns", "Asia/Kathmandu")) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SET TIME ZONE '" + zone + "'");
+                }
+                for (Instant instant : instants) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT ?::timestamptz AS t,"
+                            + " ?::timestamptz = timestamptz '1970-01-01 00:00:00+00' + (? || ' microseconds')::interval"
+                            + " AS same")) {
+                        PgTime.set(ps, 1, instant);
+                        PgTime.set(ps, 2, instant);
+                        ps.setString(3, Long.toString(microsSinceEpoch(instant)));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            assertThat(PgTime.get(rs, "t")).as("%s in %s", instant, zone)
+                                    .isEqualTo(PgTime.truncate(instant));
+                            assertThat(rs.getBoolean("same")).as("%s in %s, as the server counts", instant, zone)
+                                    .isTrue();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theText_isUtcWithMicroseconds_andLeavesYearsBeyondFourDigitsToTheDriver() {
+        assertThat(PgTime.text(Instant.parse("2026-01-02T03:04:05.000007891Z")))
+                .isEqualTo("2026-01-02 03:04:05.000007+00");
+        assertThat(PgTime.text(Instant.parse("0001-01-01T00:00:00Z"))).isEqualTo("0001-01-01 00:00:00.000000+00");
+        assertThat(PgTime.text(Instant.parse("+10000-01-01T00:00:00Z"))).isNull();
+        assertThat(PgTime.text(Instant.parse("0000-12-31T23:59:59Z"))).isNull();
+    }
+
+    private static long microsSinceEpoch(Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
+    }
+}
