@@ -25,15 +25,19 @@ final class NotificationListener implements AutoCloseable {
     /** The signals of a task hub key, or null when this process has no store for that hub. */
     private final Function<String, HubSignals> hubs;
     private final Runnable wakeEverybody;
+    /** Whose notifications this process's relay delivered already. */
+    private final OwnSenders senders;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile Connection connection;
 
-    NotificationListener(PostgresConfig config, Function<String, HubSignals> hubs, Runnable wakeEverybody) {
+    NotificationListener(PostgresConfig config, Function<String, HubSignals> hubs, Runnable wakeEverybody,
+            OwnSenders senders) {
         this.config = config;
         this.hubs = hubs;
         this.wakeEverybody = wakeEverybody;
+        this.senders = senders;
         this.thread = new Thread(this::run, "taskhub-postgres-listener-" + config.schema());
         thread.setDaemon(true);
     }
@@ -97,7 +101,9 @@ final class NotificationListener implements AutoCloseable {
                         .getNotifications(RECEIVE_TIMEOUT_MILLIS);
                 if (received != null) {
                     for (PGNotification n : received) {
-                        dispatch(n.getName(), n.getParameter());
+                        if (!senders.sentHere(n.getPID())) {
+                            dispatch(n.getName(), n.getParameter());
+                        }
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -118,8 +124,11 @@ final class NotificationListener implements AutoCloseable {
         disconnect();
     }
 
-    /** Parses {@code <schema>/<hub>/<rest>} (see {@link Notices}) and routes it. */
-    private void dispatch(String channel, String payload) {
+    /**
+     * Parses {@code <schema>/<hub>/<rest>} (see {@link Notices}) and routes it: a notification received, or one
+     * this process's relay sent.
+     */
+    void dispatch(String channel, String payload) {
         int first = payload.indexOf('/');
         int second = first < 0 ? -1 : payload.indexOf('/', first + 1);
         if (second < 0 || !payload.regionMatches(0, config.schema(), 0, first)

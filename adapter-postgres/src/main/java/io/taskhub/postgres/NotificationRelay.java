@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,21 +39,34 @@ final class NotificationRelay implements AutoCloseable {
     private final Database db;
     /** This process's waiting threads look for work themselves when notifications could not be sent. */
     private final Runnable wakeEverybody;
+    /** Hands each notification to this process's own waiting threads (channel, payload). */
+    private final BiConsumer<String, String> deliverHere;
+    private final OwnSenders senders;
     private final String sendSql;
     private final LinkedBlockingQueue<Notices.Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
 
-    NotificationRelay(Database db, Runnable wakeEverybody) {
+    /**
+     * @param deliverHere receives every notification, when it is published (the conditional ones once sent): this
+     *                    process's own waiting threads learn of the work without waiting for the server's echo,
+     *                    which the listener drops ({@code senders})
+     */
+    NotificationRelay(Database db, Runnable wakeEverybody, BiConsumer<String, String> deliverHere,
+            OwnSenders senders) {
         this.db = db;
         this.wakeEverybody = wakeEverybody;
+        this.deliverHere = deliverHere;
+        this.senders = senders;
         Tables t = new Tables(db.config().schema());
         // One statement in autocommit mode: its commit need not reach the disk (a notification lost in a crash is
         // what the fallback poll is for), so the notification lock is held for moments, not for a flush.
         this.sendSql = "WITH light AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))"
-                + " SELECT count(pg_notify(n.channel, n.payload)) FROM light, ("
-                + "SELECT u.channel, u.payload FROM unnest(?::text[], ?::text[]) AS u(channel, payload)"
-                + " UNION ALL SELECT v.channel, v.payload FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])"
+                + " SELECT n.channel, n.payload, n.conditional, pg_notify(n.channel, n.payload) FROM light, ("
+                + "SELECT u.channel, u.payload, false AS conditional"
+                + " FROM unnest(?::text[], ?::text[]) AS u(channel, payload)"
+                + " UNION ALL SELECT v.channel, v.payload, true"
+                + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])"
                 + " AS v(channel, payload, hub, instance_id)"
                 // A lateral look-up per instance rather than EXISTS, which a generic plan makes a hash join over
                 // the whole inbox.
@@ -63,9 +78,16 @@ final class NotificationRelay implements AutoCloseable {
         thread.start();
     }
 
-    /** Sends {@code pending} soon; call it once the transaction that gathered them has committed. */
+    /**
+     * Sends {@code pending} soon; call it once the transaction that gathered them has committed. This process's
+     * own threads hear the plain ones now, on the caller's thread; the conditional one once the relay has checked
+     * and sent it.
+     */
     void publish(Notices.Pending pending) {
         if (!pending.isEmpty() && !closed) {
+            for (int i = 0; i < pending.channels().length; i++) {
+                deliverHere.accept(pending.channels()[i], pending.payloads()[i]);
+            }
             queue.add(pending);
         }
     }
@@ -96,7 +118,10 @@ final class NotificationRelay implements AutoCloseable {
         }
     }
 
-    /** Sends the batch's notifications in one statement, each distinct one once. */
+    /**
+     * Sends the batch's notifications in one statement, each distinct one once, then delivers the conditional ones
+     * it sent (where the work was visible) to this process, which heard the plain ones when they were published.
+     */
     void send(List<Notices.Pending> batch) {
         Set<Map.Entry<String, String>> plain = new LinkedHashSet<>();
         Map<List<String>, Notices.VisibleWork> conditional = new LinkedHashMap<>();
@@ -110,7 +135,9 @@ final class NotificationRelay implements AutoCloseable {
             }
         }
         conditional.values().removeIf(v -> plain.contains(Map.entry(v.channel(), v.payload())));
-        db.alone(c -> {
+        List<Map.Entry<String, String>> sent = db.alone(c -> {
+            // Recorded before sending: the echo may reach the listener before this statement returns.
+            senders.sendingThrough(c.unwrap(PGConnection.class).getBackendPID());
             try (PreparedStatement ps = c.prepareStatement(sendSql)) {
                 ps.setArray(1, c.createArrayOf("text", plain.stream().map(Map.Entry::getKey).toArray()));
                 ps.setArray(2, c.createArrayOf("text", plain.stream().map(Map.Entry::getValue).toArray()));
@@ -123,12 +150,18 @@ final class NotificationRelay implements AutoCloseable {
                 // Visible now, not when the transaction that asked for the check began: a message that came
                 // while its instance was held here was announced to nobody but this check.
                 PgTime.set(ps, 7, Instant.now());
+                List<Map.Entry<String, String>> conditionalSent = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
+                    while (rs.next()) {
+                        if (rs.getBoolean(3)) {
+                            conditionalSent.add(Map.entry(rs.getString(1), rs.getString(2)));
+                        }
+                    }
                 }
+                return conditionalSent;
             }
-            return null;
         });
+        sent.forEach(n -> deliverHere.accept(n.getKey(), n.getValue()));
     }
 
     /** Sends what is queued (for a moment at most), then stops. */

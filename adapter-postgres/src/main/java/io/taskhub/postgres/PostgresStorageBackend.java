@@ -31,8 +31,9 @@ public final class PostgresStorageBackend implements StorageBackend {
 
     private PostgresStorageBackend(Database db) {
         this.db = db;
-        this.relay = new NotificationRelay(db, this::wakeEverybody);
-        this.listener = new NotificationListener(db.config(), signals::get, this::wakeEverybody);
+        OwnSenders senders = new OwnSenders();
+        this.listener = new NotificationListener(db.config(), signals::get, this::wakeEverybody, senders);
+        this.relay = new NotificationRelay(db, this::wakeEverybody, listener::dispatch, senders);
         this.counts = new StatusCountFolder(db);
         this.housekeeping = new Housekeeping(db.config().schema(),
                 List.of(new StatisticsKeeper(db)::check, counts::foldQuietly));

@@ -29,7 +29,7 @@ import org.postgresql.PGNotification;
 /**
  * The relay that sends notifications after the commits that gathered them: what it sends, each distinct
  * notification of a batch once, the conditional one only while the instance has visible messages, and nothing
- * for work that was rolled back. A connection of the test's own LISTENs, as another process would.
+ * for work that was rolled back; what it sent reaches this process at once, and the listener drops its echo. A connection of the test's own LISTENs, as another process would.
  */
 class NotificationRelayTest {
     private static final Duration QUIET = Duration.ofMillis(700);
@@ -51,8 +51,10 @@ class NotificationRelayTest {
         String hub = "relay" + UUID.randomUUID().toString().substring(0, 8);
         OrchestrationStore store = schema.backend().taskHub(hub);
         store.createInstance("waiting", started("waiting"), Set.of());
+        List<String> deliveredHere = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (Connection listening = listen(); Database db = Database.open(schema.config());
-                NotificationRelay relay = new NotificationRelay(db, () -> { })) {
+                NotificationRelay relay = new NotificationRelay(db, () -> { },
+                        (channel, payload) -> deliveredHere.add(channel + " " + payload), new OwnSenders())) {
             drain(listening);
             Notices first = new Notices(schema.name(), hub);
             first.orchestrationWorkAt(Instant.now(), Instant.now());
@@ -67,14 +69,39 @@ class NotificationRelayTest {
             invisible.orchestrationWorkIfVisible("no-such-instance");
 
             relay.send(List.of(first.take(), second.take(), invisible.take()));
-            assertThat(drain(listening)).containsExactlyInAnyOrder(
+            List<String> sent = List.of(
                     "taskhub_work " + schema.name() + "/" + hub + "/o",
                     "taskhub_work " + schema.name() + "/" + hub + "/a",
                     "taskhub_instance " + schema.name() + "/" + hub + "/a",
                     "taskhub_instance " + schema.name() + "/" + hub + "/b");
+            assertThat(drain(listening)).containsExactlyInAnyOrderElementsOf(sent);
+            assertThat(deliveredHere).as("plain ones reach this process when published, not when sent").isEmpty();
 
             relay.send(List.of(visible.take()));
             assertThat(drain(listening)).containsExactly("taskhub_work " + schema.name() + "/" + hub + "/o");
+            assertThat(deliveredHere).as("a conditional one, once checked and sent")
+                    .containsExactly("taskhub_work " + schema.name() + "/" + hub + "/o");
+        }
+    }
+
+    @Test
+    void publishing_tellsThisProcessThePlainNotificationsAtOnce_andTheConditionalOneOnceSent() throws Exception {
+        String hub = "relay" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> deliveredHere = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Database db = Database.open(schema.config());
+                NotificationRelay relay = new NotificationRelay(db, () -> { },
+                        (channel, payload) -> deliveredHere.add(channel + " " + payload), new OwnSenders())) {
+            Notices notices = new Notices(schema.name(), hub);
+            notices.instanceChanged("done");
+            notices.orchestrationWorkIfVisible("no-such-instance");
+
+            relay.publish(notices.take());
+
+            assertThat(deliveredHere).as("on the publishing thread, before any sending")
+                    .containsExactly("taskhub_instance " + schema.name() + "/" + hub + "/done");
+            Thread.sleep(QUIET.toMillis());
+            assertThat(deliveredHere).as("nothing visible for the conditional one")
+                    .containsExactly("taskhub_instance " + schema.name() + "/" + hub + "/done");
         }
     }
 
@@ -130,7 +157,8 @@ class NotificationRelayTest {
         look.orchestrationWorkIfVisible("later"); // asked for before the message is visible
         Notices.Pending asked = look.take();
         try (Connection listening = listen(); Database db = Database.open(schema.config());
-                NotificationRelay relay = new NotificationRelay(db, () -> { })) {
+                NotificationRelay relay = new NotificationRelay(db, () -> { }, (channel, payload) -> { },
+                        new OwnSenders())) {
             drain(listening);
             while (!store.now().isAfter(visibleAt)) {
                 Thread.sleep(20);
@@ -155,6 +183,41 @@ class NotificationRelayTest {
 
             assertThat(drain(listening)).as("the holder's lease is gone, and with it its look for work")
                     .contains("taskhub_work " + schema.name() + "/" + hub + "/o");
+        }
+    }
+
+    @Test
+    void theListener_dropsTheEchoOfWhatThisProcessSent_butHearsEveryoneElse() throws Exception {
+        String hub = "echo" + UUID.randomUUID().toString().substring(0, 8);
+        HubSignals signals = new HubSignals();
+        OwnSenders senders = new OwnSenders();
+        NotificationListener listener = new NotificationListener(schema.config(),
+                key -> key.equals(hub) ? signals : null, () -> { }, senders);
+        listener.start();
+        try (Connection ours = schema.connect(); Connection theirs = schema.connect()) {
+            ours.setAutoCommit(true);
+            theirs.setAutoCommit(true);
+            senders.sendingThrough(ours.unwrap(PGConnection.class).getBackendPID());
+            long before = signals.activities.epoch();
+
+            notify(ours, hub);
+            Thread.sleep(QUIET.toMillis());
+            assertThat(signals.activities.epoch()).as("the echo of our own notification").isEqualTo(before);
+
+            notify(theirs, hub);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (signals.activities.epoch() == before && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(signals.activities.epoch()).as("another process's notification").isEqualTo(before + 1);
+        } finally {
+            listener.close();
+        }
+    }
+
+    private static void notify(Connection c, String hub) throws Exception {
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT pg_notify('" + Notices.WORK_CHANNEL + "', '" + schema.name() + "/" + hub + "/a')");
         }
     }
 
