@@ -134,7 +134,9 @@ final class NotificationRelay implements AutoCloseable {
                 conditional.putIfAbsent(List.of(v.channel(), v.payload(), v.hubKey(), v.instanceId()), v);
             }
         }
-        conditional.values().removeIf(v -> plain.contains(Map.entry(v.channel(), v.payload())));
+        // A conditional notification is kept even when a plain one of the same payload goes in this batch: that one
+        // reached this process when it was published, maybe before the work the conditional one looks for was
+        // committed. (The server sends identical notifications of one transaction once.)
         List<Map.Entry<String, String>> sent = db.alone(c -> {
             // Recorded before sending: the echo may reach the listener before this statement returns.
             senders.sendingThrough(c.unwrap(PGConnection.class).getBackendPID());

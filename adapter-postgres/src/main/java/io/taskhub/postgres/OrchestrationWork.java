@@ -80,14 +80,16 @@ final class OrchestrationWork {
      * The claim of the instance with the oldest visible work, which also says whether another instance nobody
      * holds has visible work ({@code more_visible}): only then does the claiming thread wake another waiter. (In a
      * burst of starts each woken thread used to wake one more, which mostly found nothing: two empty claims for
-     * every one that found work.) Work that becomes visible after the statement's snapshot announces itself.
+     * every one that found work.) Work that becomes visible after the statement's snapshot announces itself. The
+     * look for more ignores the claimer's names: the workers of a hub in one process share their wake-ups, and
+     * work another worker here runs must wake it.
      */
     private String claimSql(String namesCondition) {
         String unheldWithVisibleWork = t.inbox() + " m JOIN " + t.instances() + " i ON i.task_hub = m.task_hub"
                 + " AND i.instance_id = m.instance_id WHERE m.task_hub = ? AND m.visible_at <= ?"
-                + " AND (i.locked_until IS NULL OR i.locked_until <= ?)" + namesCondition;
+                + " AND (i.locked_until IS NULL OR i.locked_until <= ?)";
         return "WITH candidate AS (SELECT i.instance_id AS candidate_id FROM " + unheldWithVisibleWork
-                + " ORDER BY m.seq LIMIT 1 FOR NO KEY UPDATE OF i SKIP LOCKED),"
+                + namesCondition + " ORDER BY m.seq LIMIT 1 FOR NO KEY UPDATE OF i SKIP LOCKED),"
                 // Written as the candidate's search is, so that it is planned as that one is (in seq order).
                 + " more AS (SELECT (SELECT m.seq FROM " + unheldWithVisibleWork
                 + " AND m.instance_id <> (SELECT candidate_id FROM candidate) ORDER BY m.seq LIMIT 1) IS NOT NULL"
@@ -144,12 +146,13 @@ final class OrchestrationWork {
         try (PreparedStatement ps = c.prepareStatement(names.isAny() ? claimSql
                 : names.isExcluding() ? claimExceptSql : claimNamedSql)) {
             int i = 1;
-            for (int query = 0; query < 2; query++) { // the candidate, then whether there are more
-                ps.setString(i++, hubKey);
-                PgTime.set(ps, i++, now);
-                PgTime.set(ps, i++, now);
-                i = ActivityWork.bindNames(c, ps, i, names);
-            }
+            ps.setString(i++, hubKey); // the candidate
+            PgTime.set(ps, i++, now);
+            PgTime.set(ps, i++, now);
+            i = ActivityWork.bindNames(c, ps, i, names);
+            ps.setString(i++, hubKey); // whether there is more, whatever its name
+            PgTime.set(ps, i++, now);
+            PgTime.set(ps, i++, now);
             boolean[] more = new boolean[1];
             Optional<OrchestrationWorkItem> item = lockAndTake(ps, i, lease, maxMessages, true, now,
                     rs -> more[0] = rs.getBoolean("more_visible"));

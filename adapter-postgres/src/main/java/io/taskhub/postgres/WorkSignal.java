@@ -7,7 +7,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Wakes threads waiting for one kind of work of one task hub. A notification wakes one waiter, not all: one
  * new message is usually one work item, and a herd of claims for it would only load the database. A waiter that
- * then finds work passes the wake-up on ({@link #pass}), so a burst of work still reaches every idle thread.
+ * then finds work and sees more passes the wake-up on ({@link #pass}), so a burst of work still reaches every idle
+ * thread.
  *
  * <p>The epoch counts notifications, so a thread can tell whether any arrived since it last looked for work
  * (between its claim and its wait), which would otherwise be a lost wake-up. The due epoch counts only those of

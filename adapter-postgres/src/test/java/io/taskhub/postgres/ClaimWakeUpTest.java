@@ -68,6 +68,23 @@ class ClaimWakeUpTest {
     }
 
     @Test
+    void theLookForMore_seesWorkOfNamesTheClaimerDoesNotRun() throws Exception {
+        String hub = "names" + UUID.randomUUID().toString().substring(0, 8);
+        OrchestrationWork orchestrations = new OrchestrationWork(new Tables(schema.name()), hub, null);
+        try (Connection c = schema.connect()) {
+            c.setAutoCommit(true);
+            instanceWithMessage(c, hub, "mine", "now()");
+            instanceWithMessage(c, hub, "another-workers", "now()", "OtherOrchestrator");
+
+            OrchestrationWork.Claimed claimed = orchestrations.claim(c, "claimer", Duration.ofMinutes(1), 100,
+                    NameFilter.only(java.util.List.of("Orchestrator1")), PgTime.truncate(Instant.now()));
+
+            assertThat(claimed.item()).hasValueSatisfying(item -> assertThat(item.instanceId()).isEqualTo("mine"));
+            assertThat(claimed.moreVisible()).as("the workers of a hub in one process share their wake-ups").isTrue();
+        }
+    }
+
+    @Test
     void aThreadThatFoundWork_wakesAnotherWaiter_onlyWhenMoreWasVisible() throws Exception {
         HubSignals signals = new HubSignals();
         WorkWaits waits = new WorkWaits(signals, () -> true, Duration.ofMinutes(1), Instant::now,
@@ -123,11 +140,17 @@ class ClaimWakeUpTest {
 
     private static void instanceWithMessage(Connection c, String hub, String instanceId, String visibleAt)
             throws Exception {
+        instanceWithMessage(c, hub, instanceId, visibleAt, "Orchestrator1");
+    }
+
+    private static void instanceWithMessage(Connection c, String hub, String instanceId, String visibleAt,
+            String name) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO instances (task_hub, instance_id, execution_id,"
-                + " name, runtime_status, created_at, last_updated_at, revision) VALUES (?, ?, 'e1', 'Orchestrator1',"
+                + " name, runtime_status, created_at, last_updated_at, revision) VALUES (?, ?, 'e1', ?,"
                 + " 'Running', now(), now(), 1)")) {
             ps.setString(1, hub);
             ps.setString(2, instanceId);
+            ps.setString(3, name);
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO inbox (task_hub, instance_id, execution_id,"

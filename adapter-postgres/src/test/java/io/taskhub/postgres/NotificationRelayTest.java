@@ -85,6 +85,31 @@ class NotificationRelayTest {
     }
 
     @Test
+    void aConditionalNotification_reachesThisProcess_evenWithAPlainOneOfTheSamePayloadInItsBatch() throws Exception {
+        String hub = "relay" + UUID.randomUUID().toString().substring(0, 8);
+        OrchestrationStore store = schema.backend().taskHub(hub);
+        store.createInstance("waiting", started("waiting"), Set.of());
+        List<String> deliveredHere = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Connection listening = listen(); Database db = Database.open(schema.config());
+                NotificationRelay relay = new NotificationRelay(db, () -> { },
+                        (channel, payload) -> deliveredHere.add(channel + " " + payload), new OwnSenders())) {
+            drain(listening);
+            // The plain one was heard here when it was published, maybe before the work the other one looks for.
+            Notices plain = new Notices(schema.name(), hub);
+            plain.orchestrationWorkAt(Instant.now(), Instant.now());
+            Notices look = new Notices(schema.name(), hub);
+            look.orchestrationWorkIfVisible("waiting");
+
+            relay.send(List.of(plain.take(), look.take()));
+
+            String work = "taskhub_work " + schema.name() + "/" + hub + "/o";
+            assertThat(drain(listening)).as("other processes hear it once").containsExactly(work);
+            assertThat(deliveredHere).as("the look found work: this process hears of it after the send")
+                    .containsExactly(work);
+        }
+    }
+
+    @Test
     void publishing_tellsThisProcessThePlainNotificationsAtOnce_andTheConditionalOneOnceSent() throws Exception {
         String hub = "relay" + UUID.randomUUID().toString().substring(0, 8);
         List<String> deliveredHere = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -227,7 +227,7 @@ class QueryPlanTest {
         // The candidate, whether other instances have visible work, the lease, the taking of messages.
         List<Object> orchestration = List.of(HUB, now, now, HUB, now, now, "w", "token", now.plusSeconds(30), HUB,
                 HUB, now, 100, true);
-        List<Object> namedOrchestration = List.of(HUB, now, now, names, HUB, now, now, names, "w", "token",
+        List<Object> namedOrchestration = List.of(HUB, now, now, names, HUB, now, now, "w", "token",
                 now.plusSeconds(30), HUB, HUB, now, 100, true);
         List<Object> activity = List.of("w", "token", now.plusSeconds(30), HUB, HUB, now, now);
         List<Object> namedActivity = List.of("w", "token", now.plusSeconds(30), HUB, HUB, now, now, names);
