@@ -53,6 +53,14 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
      */
     private final Map<String, long[]> receipts = new HashMap<>();
     private final ReceiveBackoff backoff;
+    /** Whether this worker still holds a partition under an epoch; set once the partition manager exists. */
+    private volatile Ownership ownership = (partition, epoch) -> true;
+
+    /** Whether this worker still holds {@code partition} under {@code epoch}. */
+    @FunctionalInterface
+    public interface Ownership {
+        boolean holds(int partition, long epoch);
+    }
 
     /** A received message with its decoded body. */
     public record Buffered(HeldMessage held, Envelope envelope) {
@@ -91,6 +99,16 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
         this.codec = codec;
         this.controlQueues = controlQueues;
         this.parallel = parallel;
+    }
+
+    /**
+     * Checks, for every receive, that the partition it received from is still this worker's
+     * ({@link PartitionManager#holds}): a partition lost while its receive was under way must not keep what that
+     * receive returned, which nobody here would process and this buffer would keep invisible for as long as the
+     * process lives (its next owner would never see it).
+     */
+    public void checkOwnershipWith(Ownership ownership) {
+        this.ownership = ownership;
     }
 
     /**
@@ -170,7 +188,7 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
                     List<HeldMessage> received = queues.receive(controlQueues.apply(partition), partition,
                             QueueOps.MAX_BATCH, visibility);
                     total += received.size();
-                    add(partition, received, visibility);
+                    add(partition, claimable.get(partition), received, visibility);
                     if (received.size() < QueueOps.MAX_BATCH) {
                         break;
                     }
@@ -183,7 +201,7 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
         }
     }
 
-    private void add(int partition, List<HeldMessage> received, Duration visibility) {
+    private void add(int partition, long epoch, List<HeldMessage> received, Duration visibility) {
         List<Buffered> decoded = new ArrayList<>(received.size());
         for (HeldMessage held : received) {
             try {
@@ -195,26 +213,39 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
         }
         Instant now = Instant.now();
         synchronized (lock) {
-            visibilityPerPartition.put(partition, visibility);
-            Map<String, List<Buffered>> instances = buffers.computeIfAbsent(partition, k -> new LinkedHashMap<>());
-            for (Buffered message : decoded) {
-                Active processing = inProgress.get(message.held().messageId);
-                countReceipt(message.held(), processing, now);
-                if (processing != null && processing.isValid(now)) {
-                    // Its visibility lapsed while its work item ran and it came back: the work item keeps it,
-                    // with the new receipt.
-                    refresh(processing, message.held());
-                    continue;
-                }
-                if (processing != null) {
-                    inProgress.remove(message.held().messageId); // returned from an expired work item
-                }
-                List<Buffered> list = instances.computeIfAbsent(message.envelope().iid(), k -> new ArrayList<>());
-                // The same message again (its visibility lapsed while buffered): keep the fresh receipt.
-                list.removeIf(b -> b.held().messageId.equals(message.held().messageId));
-                list.add(message);
-                list.sort(Comparator.comparingLong(b -> b.envelope().ts()));
+            // Checked under the lock that released() takes: either the partition is still held here, and its
+            // release to come gives back what is buffered now, or it is gone, and these go back at once.
+            if (!ownership.holds(partition, epoch)) {
+                LOG.debug("Partition {} was lost while receiving: {} messages go back to its next owner.", partition,
+                        decoded.size());
+            } else {
+                buffer(partition, decoded, visibility, now);
+                return;
             }
+        }
+        giveBack(decoded, Map.of());
+    }
+
+    private void buffer(int partition, List<Buffered> decoded, Duration visibility, Instant now) {
+        visibilityPerPartition.put(partition, visibility);
+        Map<String, List<Buffered>> instances = buffers.computeIfAbsent(partition, k -> new LinkedHashMap<>());
+        for (Buffered message : decoded) {
+            Active processing = inProgress.get(message.held().messageId);
+            countReceipt(message.held(), processing, now);
+            if (processing != null && processing.isValid(now)) {
+                // Its visibility lapsed while its work item ran and it came back: the work item keeps it,
+                // with the new receipt.
+                refresh(processing, message.held());
+                continue;
+            }
+            if (processing != null) {
+                inProgress.remove(message.held().messageId); // returned from an expired work item
+            }
+            List<Buffered> list = instances.computeIfAbsent(message.envelope().iid(), k -> new ArrayList<>());
+            // The same message again (its visibility lapsed while buffered): keep the fresh receipt.
+            list.removeIf(b -> b.held().messageId.equals(message.held().messageId));
+            list.add(message);
+            list.sort(Comparator.comparingLong(b -> b.envelope().ts()));
         }
     }
 
@@ -388,20 +419,25 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
         if (dropped == null) {
             return;
         }
+        giveBack(dropped.values().stream().flatMap(List::stream).toList(), notAttempts);
+    }
+
+    /**
+     * Makes messages visible at once for the partition's next owner. This release and the receipts here that were
+     * not attempts ({@code notAttempts}, by message id) are added to their deferrals: the next owner counts neither.
+     */
+    private void giveBack(List<Buffered> messages, Map<String, Long> notAttempts) {
         List<Runnable> releases = new ArrayList<>();
-        for (List<Buffered> list : dropped.values()) {
-            for (Buffered b : list) {
-                // This release and the receipts here that were not attempts: the next owner counts neither.
-                int benignNow = 1 + notAttempts.getOrDefault(b.held().messageId, 0L).intValue();
-                releases.add(() -> {
-                    try {
-                        Envelope benign = b.envelope().withBenign(b.envelope().bn() + benignNow);
-                        queues.update(b.held(), Duration.ZERO, codec.encode(benign));
-                    } catch (RuntimeException e) {
-                        LOG.debug("Could not release message {}: {}", b.held(), e.getMessage());
-                    }
-                });
-            }
+        for (Buffered b : messages) {
+            int benignNow = 1 + notAttempts.getOrDefault(b.held().messageId, 0L).intValue();
+            releases.add(() -> {
+                try {
+                    Envelope benign = b.envelope().withBenign(b.envelope().bn() + benignNow);
+                    queues.update(b.held(), Duration.ZERO, codec.encode(benign));
+                } catch (RuntimeException e) {
+                    LOG.debug("Could not release message {}: {}", b.held(), e.getMessage());
+                }
+            });
         }
         parallel.runAll(releases);
     }

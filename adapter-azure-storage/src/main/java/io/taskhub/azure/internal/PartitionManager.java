@@ -153,6 +153,15 @@ final class PartitionManager {
         return o != null && o.epoch() == epoch && valid(o);
     }
 
+    /**
+     * True while the partition is this worker's under {@code epoch}, without {@link #owns}'s safety margin: until it
+     * is lost or handed over ({@link Listener#released} follows at once).
+     */
+    public boolean holds(int partition, long epoch) {
+        Owned o = owned.get(partition);
+        return o != null && o.epoch() == epoch;
+    }
+
     public boolean isDraining(int partition) {
         return draining.contains(partition);
     }

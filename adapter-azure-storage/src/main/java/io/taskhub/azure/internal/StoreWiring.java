@@ -34,6 +34,7 @@ record StoreWiring(HubClients hub, InstanceRows instances, HistoryRows history, 
                 new ReceiveBackoff(config.minPollingInterval(), config.maxPollingInterval(), outbox::sends));
         PartitionManager partitions = new PartitionManager(hub.partitions(), config.partitionCount(),
                 config.partitionLeaseDuration(), config.partitionRenewInterval(), config.workerId(), scheduler, buffer);
+        buffer.checkOwnershipWith(partitions::holds);
         OrchestrationClaims claims = new OrchestrationClaims(partitions, buffer, queues, codec, instances, history,
                 starts, urgentIo);
         OrchestrationCommits commits = new OrchestrationCommits(partitions, buffer, queues, outbox, starts,
