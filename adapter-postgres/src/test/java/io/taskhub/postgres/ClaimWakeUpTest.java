@@ -13,9 +13,8 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A thread that claims an instance wakes another waiting thread only when its claim saw work for another instance
@@ -23,17 +22,8 @@ import org.junit.jupiter.api.Test;
  * claims for each one that found work.
  */
 class ClaimWakeUpTest {
-    private static PostgresSchema schema;
-
-    @BeforeAll
-    static void createSchema() {
-        schema = PostgresSchema.create();
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        schema.close();
-    }
+    @RegisterExtension
+    static final SchemaPerClass schema = new SchemaPerClass();
 
     @Test
     void aClaim_saysWhetherAnotherInstanceNobodyHoldsHasVisibleWork() throws Exception {

@@ -16,23 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Revisions, as the reference store gives them: +1 per checkpoint, and never reused by a recreated id. */
 class InstanceRevisionTest {
-    private static PostgresSchema schema;
-
-    @BeforeAll
-    static void createSchema() {
-        schema = PostgresSchema.create();
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        schema.close();
-    }
+    @RegisterExtension
+    static final SchemaPerClass schema = new SchemaPerClass();
 
     @Test
     void purgedAndRecreatedId_startsAboveEveryRevisionTheOldInstanceHad() {

@@ -26,10 +26,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Worker processes (separate JVMs) sharing one database: every instance completes, no orchestration step is
@@ -40,18 +39,9 @@ class MultiProcessWorkerTest {
     private static final Duration LEASE = Duration.ofSeconds(3);
     private static final String EXPECTED_OUTPUT = "[\"Hello Tokyo!\",\"Hello Seattle!\",\"Hello London!\"]";
 
-    private static PostgresSchema schema;
+    @RegisterExtension
+    static final SchemaPerClass schema = new SchemaPerClass();
     private final List<Process> workers = new ArrayList<>();
-
-    @BeforeAll
-    static void createSchema() {
-        schema = PostgresSchema.create();
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        schema.close();
-    }
 
     @AfterEach
     void stopWorkers() throws Exception {

@@ -25,10 +25,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Wake-ups when notifications fail: work that arrives without a notification is still found by the fallback
@@ -39,18 +38,9 @@ class NotificationFallbackTest {
     private static final Duration FOREVER = Duration.ofMinutes(10);
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private static PostgresSchema schema;
+    @RegisterExtension
+    static final SchemaPerClass schema = new SchemaPerClass();
     private final ExecutorService threads = Executors.newCachedThreadPool();
-
-    @BeforeAll
-    static void createSchema() {
-        schema = PostgresSchema.create();
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        schema.close();
-    }
 
     @AfterEach
     void stopThreads() {

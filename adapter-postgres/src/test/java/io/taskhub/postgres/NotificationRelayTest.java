@@ -20,9 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -34,17 +33,8 @@ import org.postgresql.PGNotification;
 class NotificationRelayTest {
     private static final Duration QUIET = Duration.ofMillis(700);
 
-    private static PostgresSchema schema;
-
-    @BeforeAll
-    static void createSchema() {
-        schema = PostgresSchema.create();
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        schema.close();
-    }
+    @RegisterExtension
+    static final SchemaPerClass schema = new SchemaPerClass();
 
     @Test
     void aBatch_sendsEachDistinctNotificationOnce_andTheConditionalOneOnlyForVisibleWork() throws Exception {
@@ -53,8 +43,7 @@ class NotificationRelayTest {
         store.createInstance("waiting", started("waiting"), Set.of());
         List<String> deliveredHere = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (Connection listening = listen(); Database db = Database.open(schema.config());
-                NotificationRelay relay = new NotificationRelay(db, () -> { },
-                        (channel, payload) -> deliveredHere.add(channel + " " + payload), new OwnSenders())) {
+                NotificationRelay relay = relayTelling(db, deliveredHere)) {
             drain(listening);
             Notices first = new Notices(schema.name(), hub);
             first.orchestrationWorkAt(Instant.now(), Instant.now());
@@ -91,8 +80,7 @@ class NotificationRelayTest {
         store.createInstance("waiting", started("waiting"), Set.of());
         List<String> deliveredHere = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (Connection listening = listen(); Database db = Database.open(schema.config());
-                NotificationRelay relay = new NotificationRelay(db, () -> { },
-                        (channel, payload) -> deliveredHere.add(channel + " " + payload), new OwnSenders())) {
+                NotificationRelay relay = relayTelling(db, deliveredHere)) {
             drain(listening);
             // The plain one was heard here when it was published, maybe before the work the other one looks for.
             Notices plain = new Notices(schema.name(), hub);
@@ -114,8 +102,7 @@ class NotificationRelayTest {
         String hub = "relay" + UUID.randomUUID().toString().substring(0, 8);
         List<String> deliveredHere = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (Database db = Database.open(schema.config());
-                NotificationRelay relay = new NotificationRelay(db, () -> { },
-                        (channel, payload) -> deliveredHere.add(channel + " " + payload), new OwnSenders())) {
+                NotificationRelay relay = relayTelling(db, deliveredHere)) {
             Notices notices = new Notices(schema.name(), hub);
             notices.instanceChanged("done");
             notices.orchestrationWorkIfVisible("no-such-instance");
@@ -182,8 +169,7 @@ class NotificationRelayTest {
         look.orchestrationWorkIfVisible("later"); // asked for before the message is visible
         Notices.Pending asked = look.take();
         try (Connection listening = listen(); Database db = Database.open(schema.config());
-                NotificationRelay relay = new NotificationRelay(db, () -> { }, (channel, payload) -> { },
-                        new OwnSenders())) {
+                NotificationRelay relay = relayTelling(db, new ArrayList<>())) {
             drain(listening);
             while (!store.now().isAfter(visibleAt)) {
                 Thread.sleep(20);
@@ -238,6 +224,12 @@ class NotificationRelayTest {
         } finally {
             listener.close();
         }
+    }
+
+    /** A relay that tells {@code deliveredHere} ("channel payload") what it delivers to this process. */
+    private static NotificationRelay relayTelling(Database db, List<String> deliveredHere) {
+        return new NotificationRelay(db, () -> { }, (channel, payload) -> deliveredHere.add(channel + " " + payload),
+                new OwnSenders());
     }
 
     private static void notify(Connection c, String hub) throws Exception {

@@ -8,23 +8,13 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Instants bound by {@link PgTime} read back from the server as the same microsecond, whatever its time zone. */
 class PgTimeTest {
-    private static PostgresSchema schema;
-
-    @BeforeAll
-    static void createSchema() {
-        schema = PostgresSchema.create();
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        schema.close();
-    }
+    @RegisterExtension
+    static final SchemaPerClass schema = new SchemaPerClass();
 
     @Test
     void anInstant_readsBackAsTheSameMicrosecond_inAnySessionTimeZone() throws Exception {

@@ -2,22 +2,12 @@ package io.taskhub.postgres;
 
 import io.taskhub.ports.store.StorageBackend;
 import io.taskhub.tck.EngineSuite;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The engine suite: real orchestrations run by a real worker on PostgreSQL. */
 class PostgresEngineTest extends EngineSuite {
-    private static PostgresSchema schema;
-
-    @BeforeAll
-    static void createSchema() {
-        schema = PostgresSchema.create();
-    }
-
-    @AfterAll
-    static void dropSchema() {
-        schema.close();
-    }
+    @RegisterExtension
+    static final SchemaPerClass schema = new SchemaPerClass();
 
     @Override
     protected StorageBackend backend() {
