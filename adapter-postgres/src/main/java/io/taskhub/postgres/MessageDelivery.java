@@ -6,7 +6,10 @@ import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.json.JsonCodec;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.RuntimeStatus;
+import io.taskhub.ports.store.InstanceClaim;
 import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.Lease;
+import io.taskhub.ports.store.OrchestrationWorkItem;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,8 +20,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * Puts messages into inboxes inside the caller's transaction, applying the start rules of the SPI: a start
@@ -44,6 +49,7 @@ final class MessageDelivery {
     private final String insertInstanceSql;
     private final String insertMessageSql;
     private final String createIfMissingSql;
+    private final String createHeldIfMissingSql;
 
     /** The start of an INSERT of one inbox row, for statements that insert messages their own way. */
     String insertMessageSql() {
@@ -64,6 +70,43 @@ final class MessageDelivery {
         this.createIfMissingSql = "WITH created AS (" + insertInstanceSql + " RETURNING instance_id), queued AS ("
                 + insertMessageSql + " SELECT ?, instance_id, ?, ?, ?, ?, ? FROM created)"
                 + " SELECT 1 FROM created";
+        // The same, the row held under the caller's lease and its start taken (dequeued once), as a claim leaves
+        // them: what the caller runs at once needs no claim.
+        this.createHeldIfMissingSql = "WITH created AS (" + insertInstanceSql.replace(
+                InstanceRows.METADATA_COLUMNS + ")", InstanceRows.METADATA_COLUMNS + ", lock_owner, lock_token,"
+                        + " locked_until)").replace(") ON CONFLICT", ", ?, ?, ?) ON CONFLICT")
+                + " RETURNING instance_id, revision), queued AS (" + insertMessageSql.replace("visible_at)",
+                        "visible_at, dequeue_count)") + " SELECT ?, instance_id, ?, ?, ?, ?, ?, 1 FROM created"
+                + " RETURNING seq) SELECT created.revision, queued.seq FROM created CROSS JOIN queued";
+    }
+
+    /**
+     * Creates instance {@code instanceId} as {@link #createIfMissing} does, held by {@code claim.owner()} with its
+     * start taken, and returns it as that owner's work item; empty, with nothing changed, if the id exists. Nobody
+     * needs waking: nobody else may take it while the lease holds. The start must be visible now.
+     */
+    Optional<OrchestrationWorkItem> createHeldIfMissing(Connection c, String instanceId, ExecutionStarted started,
+            InstanceClaim claim, Instant now) throws SQLException {
+        InstanceMessage message = startOf(instanceId, started);
+        Lease lease = new Lease(claim.owner(), UUID.randomUUID().toString(), now.plus(claim.leaseDuration()));
+        InstanceMetadata row = InstanceRows.pending(instanceId, started, now);
+        try (PreparedStatement ps = c.prepareStatement(createHeldIfMissingSql)) {
+            ps.setString(1, hubKey);
+            ps.setString(2, instanceId);
+            int i = InstanceRows.bindMetadata(ps, 3, row);
+            ps.setString(i++, lease.owner());
+            ps.setString(i++, lease.token());
+            PgTime.set(ps, i++, lease.expiresAt());
+            bindMessage(ps, i, message, startVisibleAt(message, now));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new OrchestrationWorkItem(instanceId, row.toBuilder().revision(rs.getLong(1))
+                        .build(), List.of(message), 1, lease,
+                        new OrchestrationWork.InboxReceipt(List.of(rs.getLong(2)))));
+            }
+        }
     }
 
     /**

@@ -180,6 +180,30 @@ public final class PostgresStore implements OrchestrationStore {
         runWithNotices((c, n) -> delivery.create(c, instanceId, started, replaceableStatuses, now, n));
     }
 
+    /**
+     * A new id, its start visible now and of an accepted name, in one statement that wakes nobody; anything else
+     * under the start rules, for claiming.
+     */
+    @Override
+    public Optional<OrchestrationWorkItem> createInstanceAndClaim(String instanceId, ExecutionStarted started,
+            Set<RuntimeStatus> replaceableStatuses, InstanceClaim claim) {
+        Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(started, "started");
+        Objects.requireNonNull(claim, "claim");
+        Instant now = now();
+        if ((started.scheduledStartAt() != null && started.scheduledStartAt().isAfter(now))
+                || !claim.names().accepts(started.name())) {
+            createInstance(instanceId, started, replaceableStatuses);
+            return Optional.empty();
+        }
+        Optional<OrchestrationWorkItem> held = db.alone(c -> delivery.createHeldIfMissing(c, instanceId, started,
+                claim, now));
+        if (held.isEmpty()) { // the id exists
+            runWithNotices((c, n) -> delivery.create(c, instanceId, started, replaceableStatuses, now, n));
+        }
+        return held;
+    }
+
     /** One transaction: a conflict rolls back the instances created before it. */
     @Override
     public void createInstances(List<NewInstance> instances) {

@@ -105,6 +105,12 @@ final class OrchestrationWork {
         return lockAndTake(c, instanceId, claim.owner(), claim.leaseDuration(), claim.maxMessages(), now);
     }
 
+    /** The claim of an instance created in this same write, its start visible: nobody can hold it yet. */
+    OrchestrationWorkItem claimCreated(Connection c, String instanceId, InstanceClaim claim, Instant now)
+            throws SQLException {
+        return lockAndTake(c, instanceId, claim.owner(), claim.leaseDuration(), claim.maxMessages(), now);
+    }
+
     /** Locks the instance under a new lease and takes its visible messages; null when a live lease holds it. */
     private OrchestrationWorkItem lockAndTake(Connection c, String instanceId, String owner, Duration leaseDuration,
             int maxMessages, Instant now) throws SQLException {

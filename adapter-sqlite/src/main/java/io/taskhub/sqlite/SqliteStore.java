@@ -181,7 +181,26 @@ final class SqliteStore implements OrchestrationStore {
         return true;
     }
 
-    private void create(Connection c, String instanceId, ExecutionStarted started,
+    /** The creation and the claim in one write; a held start wakes nobody. */
+    @Override
+    public Optional<OrchestrationWorkItem> createInstanceAndClaim(String instanceId, ExecutionStarted started,
+            Set<RuntimeStatus> replaceableStatuses, InstanceClaim claim) {
+        Objects.requireNonNull(claim, "claim");
+        OrchestrationWorkItem held = db.write(c -> {
+            Instant now = now();
+            boolean createdNew = create(c, instanceId, started, replaceableStatuses, now);
+            boolean visibleNow = started.scheduledStartAt() == null || !started.scheduledStartAt().isAfter(now);
+            return createdNew && visibleNow && claim.names().accepts(started.name())
+                    ? orchestrations.claimCreated(c, instanceId, claim, now) : null;
+        });
+        if (held == null) {
+            news.announce(true, false);
+        }
+        return Optional.ofNullable(held);
+    }
+
+    /** Creates or replaces the instance under the start rules; true when no instance had that id. */
+    private boolean create(Connection c, String instanceId, ExecutionStarted started,
             Set<RuntimeStatus> replaceableStatuses, Instant now) throws SQLException {
         InstanceMetadata existing = rows.select(c, instanceId);
         if (existing == null) {
@@ -192,6 +211,7 @@ final class SqliteStore implements OrchestrationStore {
             throw new InstanceAlreadyExistsException(instanceId, existing.runtimeStatus());
         }
         rows.enqueue(c, instanceId, started.executionId(), started, started.scheduledStartAt(), now);
+        return existing == null;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.taskhub.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskhub.core.client.DefaultTaskhubClient;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.TaskhubWorker;
 import io.taskhub.ports.client.FunctionCatalog;
@@ -27,11 +28,19 @@ import io.taskhub.ports.history.TimerFired;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.query.PurgeFilter;
+import io.taskhub.ports.store.InstanceClaim;
 import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.NameFilter;
+import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.ports.store.OrchestrationWorkItem;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +57,60 @@ public abstract class EngineSuite extends EngineSuiteBase {
         assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
         assertThat(done.output()).isEqualTo("[\"Hello Tokyo!\",\"Hello Seattle!\",\"Hello London!\"]");
         assertThat(eventsOf(history(id), TaskCompleted.class)).hasSize(3);
+    }
+
+    @Test
+    void aStartMadeBesideItsWorker_runsWithoutBeingClaimed() {
+        AtomicInteger claimedStarts = new AtomicInteger();
+        OrchestrationStore watched = countingClaimedStarts(store, claimedStarts);
+        stopWorkers();
+        TaskhubWorker worker = new TaskhubWorker(watched, registry, workerOptions()).start();
+        workers.add(worker);
+        DefaultTaskhubClient beside = new DefaultTaskhubClient(watched, registry).handStartsTo(worker.startHandOff());
+
+        String id = beside.startNew(StartInstanceRequest.of("Hello", null));
+
+        InstanceMetadata done = awaitCompletion(id);
+        assertThat(done.output()).isEqualTo("[\"Hello Tokyo!\",\"Hello Seattle!\",\"Hello London!\"]");
+        if (handsStartsOver()) {
+            assertThat(claimedStarts).as("claims that took the start: the worker got it from its creation")
+                    .hasValue(0);
+        } else {
+            assertThat(claimedStarts).as("a backend that declines: the start was claimed").hasValue(1);
+        }
+    }
+
+    @Test
+    void aStartHandedToAWorkerThatDied_runsOnceItsLeaseRunsOut() {
+        String id = "died-" + java.util.UUID.randomUUID();
+        store.createInstanceAndClaim(id, Fixtures.started("Hello", null), Set.of(),
+                new InstanceClaim("a-worker-killed-before-the-first-step", Duration.ofSeconds(1), 100,
+                        NameFilter.ANY));
+
+        InstanceMetadata done = awaitCompletion(id);
+
+        assertThat(done.runtimeStatus()).isEqualTo(RuntimeStatus.Completed);
+        assertThat(eventsOf(history(id), ExecutionStarted.class)).as("one execution, started once").hasSize(1);
+        assertThat(eventsOf(history(id), TaskCompleted.class)).hasSize(3);
+    }
+
+    /** The store, counting the claims (of any kind) that deliver an instance's start message. */
+    private static OrchestrationStore countingClaimedStarts(OrchestrationStore real, AtomicInteger claimedStarts) {
+        return (OrchestrationStore) Proxy.newProxyInstance(OrchestrationStore.class.getClassLoader(),
+                new Class<?>[] {OrchestrationStore.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (!method.getName().equals("createInstanceAndClaim") && result instanceof Optional<?> found
+                            && found.orElse(null) instanceof OrchestrationWorkItem item
+                            && item.messages().stream().anyMatch(InstanceMessage::isStart)) {
+                        claimedStarts.incrementAndGet();
+                    }
+                    return result;
+                });
     }
 
     @Test

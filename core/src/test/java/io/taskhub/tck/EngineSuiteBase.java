@@ -68,10 +68,22 @@ public abstract class EngineSuiteBase {
         store.deleteTaskHub();
     }
 
+    /**
+     * Starts a worker; the client, when in process, hands it the starts it can take, as a deployment's client
+     * hands them to its worker.
+     */
     protected TaskhubWorker startWorker(WorkerOptions options) {
         TaskhubWorker worker = new TaskhubWorker(store, registry, options).start();
         workers.add(worker);
+        if (client instanceof DefaultTaskhubClient local) {
+            local.handStartsTo(worker.startHandOff());
+        }
         return worker;
+    }
+
+    /** Whether the backend hands a start to the worker of the process that makes it (false where it declines). */
+    protected boolean handsStartsOver() {
+        return true;
     }
 
     protected void stopWorkers() {

@@ -6,6 +6,7 @@ import static io.taskhub.tck.Fixtures.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.errors.LockLostException;
 import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.history.TaskCompleted;
@@ -474,5 +475,110 @@ public abstract class HandOffContract extends StoreContractSupport {
         assertThat(store.getInstance(id).orElseThrow().revision()).isEqualTo(revision);
         store.completeActivityWorkItem(retaken, result(retaken));
         assertThat(claimFor(store, id).messages()).hasSize(1);
+    }
+
+    // ---- a start handed to its creator ------------------------------------------------------------------------
+
+    private static InstanceClaim creator(Duration lease, NameFilter names) {
+        return new InstanceClaim(WORKER, lease, 100, names);
+    }
+
+    @Test
+    void createAndClaim_handsTheNewInstanceToTheCaller_heldWithItsStartTaken() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        ExecutionStarted started = started(NAME, "\"in\"");
+
+        Optional<OrchestrationWorkItem> created = store.createInstanceAndClaim(id, started, Set.of(),
+                creator(LONG_LEASE, NameFilter.only(Set.of(NAME))));
+
+        var row = store.getInstance(id).orElseThrow();
+        assertThat(row.runtimeStatus()).as("created as any start is").isEqualTo(RuntimeStatus.Pending);
+        if (!handsOffWork()) {
+            assertThat(created).as("a store that declines creates the instance for claiming").isEmpty();
+            assertThat(claimFor(store, id).messages()).singleElement().extracting(InstanceMessage::event)
+                    .isEqualTo(started);
+            return;
+        }
+        OrchestrationWorkItem item = created.orElseThrow();
+        assertThat(item.instanceId()).isEqualTo(id);
+        assertThat(item.lease().owner()).isEqualTo(WORKER);
+        assertThat(item.dequeueCount()).as("as if claimed at the creation").isEqualTo(1);
+        assertThat(item.messages()).singleElement().extracting(InstanceMessage::event).isEqualTo(started);
+        assertThat(item.instance()).as("the stored row, revision included").isEqualTo(row);
+        assertNoOrchestrationWork(store); // held: nobody else sees the start
+        assertThat(store.getHistory(id)).as("a new instance has no history").isEmpty();
+
+        store.completeOrchestrationWorkItem(item, new Checkpoint(row.toBuilder().runtimeStatus(RuntimeStatus.Running)
+                .build(), List.of(started), false, List.of(), List.of()));
+        assertThat(store.getInstance(id).orElseThrow().runtimeStatus()).isEqualTo(RuntimeStatus.Running);
+        assertThat(store.getHistory(id)).containsExactly(started);
+        assertNoOrchestrationWork(store); // the start was consumed by the step
+    }
+
+    @Test
+    void createAndClaim_whoseLeaseRunsOut_leavesTheStartToAnotherWorker() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        ExecutionStarted started = started(NAME, null);
+        Optional<OrchestrationWorkItem> created = store.createInstanceAndClaim(id, started, Set.of(),
+                creator(SHORT_LEASE, NameFilter.ANY));
+        Assumptions.assumeTrue(created.isPresent(), "the store hands starts over");
+        OrchestrationWorkItem doomed = created.get();
+        waitUntilPast(store, doomed.lease().expiresAt()); // its creator died before running it
+
+        OrchestrationWorkItem retaken = store.claimOrchestrationWorkItem(OTHER_WORKER, LONG_LEASE, 100)
+                .orElseThrow();
+        assertThat(retaken.instanceId()).isEqualTo(id);
+        assertThat(retaken.messages()).singleElement().extracting(InstanceMessage::event).isEqualTo(started);
+        assertThat(retaken.dequeueCount()).as("the creator's hold counts as an attempt").isEqualTo(2);
+        assertThatThrownBy(() -> store.completeOrchestrationWorkItem(doomed, Checkpoint.consumeOnly()))
+                .isInstanceOf(LockLostException.class);
+        store.completeOrchestrationWorkItem(retaken, Checkpoint.consumeOnly());
+        assertNoOrchestrationWork(store);
+    }
+
+    @Test
+    void createAndClaim_ofAnExistingId_aLaterStart_orAnotherName_createsForClaiming() {
+        OrchestrationStore store = newTaskHub();
+        InstanceClaim onlyOurs = creator(LONG_LEASE, NameFilter.only(Set.of(NAME)));
+
+        String replaced = newInstanceId();
+        store.createInstance(replaced, started(NAME, null), Set.of());
+        OrchestrationWorkItem first = claimFor(store, replaced);
+        store.completeOrchestrationWorkItem(first, new Checkpoint(first.instance().toBuilder()
+                .runtimeStatus(RuntimeStatus.Completed).build(), List.of(), false, List.of(), List.of()));
+        ExecutionStarted again = started(NAME, null);
+        assertThat(store.createInstanceAndClaim(replaced, again, Set.of(RuntimeStatus.Completed), onlyOurs))
+                .as("an id that existed is replaced, for claiming").isEmpty();
+        assertThat(claimFor(store, replaced).messages()).singleElement().extracting(InstanceMessage::event)
+                .isEqualTo(again);
+
+        String later = newInstanceId();
+        assertThat(store.createInstanceAndClaim(later, Fixtures.startedAt(NAME, Fixtures.now().plusSeconds(3600)),
+                Set.of(), onlyOurs)).as("a start scheduled for later").isEmpty();
+        assertThat(store.getInstance(later).orElseThrow().runtimeStatus()).isEqualTo(RuntimeStatus.Pending);
+        assertNoOrchestrationWork(store);
+
+        String other = newInstanceId();
+        assertThat(store.createInstanceAndClaim(other, started("Elsewhere", null), Set.of(), onlyOurs))
+                .as("an orchestrator the claim does not accept").isEmpty();
+        assertThat(claimFor(store, other).lease().owner()).isEqualTo(WORKER);
+    }
+
+    @Test
+    void createAndClaim_ofAnIdThatIsNotReplaceable_throws_andChangesNothing() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        ExecutionStarted first = started(NAME, "1");
+        store.createInstance(id, first, Set.of());
+        var before = store.getInstance(id).orElseThrow();
+
+        assertThatThrownBy(() -> store.createInstanceAndClaim(id, started(NAME, "2"), Set.of(RuntimeStatus.Completed),
+                creator(LONG_LEASE, NameFilter.ANY))).isInstanceOf(InstanceAlreadyExistsException.class);
+
+        assertThat(store.getInstance(id).orElseThrow()).isEqualTo(before);
+        assertThat(claimFor(store, id).messages()).singleElement().extracting(InstanceMessage::event)
+                .isEqualTo(first);
     }
 }

@@ -7,7 +7,9 @@ import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 import io.taskhub.azure.AzureStorageConfig;
 import io.taskhub.azure.AzureStorageModule;
+import io.taskhub.core.client.DefaultTaskhubClient;
 import io.taskhub.core.engine.LifecycleLog;
+import io.taskhub.core.engine.StartHandOff;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.worker.TaskhubWorker;
 import io.taskhub.core.worker.WorkerOptions;
@@ -292,10 +294,21 @@ public final class Deployment implements AutoCloseable {
                         grpcServer().config().workItemTimeout());
             }
             worker.start();
+            handStarts(taskHub, worker.startHandOff());
             meters().watch(backend().taskHub(taskHub), new io.taskhub.core.registry.WorkerDirectory(
                     backend().taskHub(taskHub)));
         }
         return worker;
+    }
+
+    /**
+     * Has this process's client of {@code taskHub} hand its starts to {@code handOff}: a start of an orchestrator the
+     * worker runs is stored held by it and run at once, with no claim (see {@link StartHandOff}).
+     */
+    private void handStarts(String taskHub, StartHandOff handOff) {
+        if (clients().forTaskHub(taskHub) instanceof DefaultTaskhubClient local) {
+            local.handStartsTo(handOff);
+        }
     }
 
     /** Stops the worker, finishing or releasing the work in progress; does nothing when none runs. */
@@ -305,6 +318,7 @@ public final class Deployment implements AutoCloseable {
 
     private void stopWorker(Duration grace) {
         if (worker != null) {
+            handStarts(clients().defaultTaskHub(), StartHandOff.NONE);
             worker.stop(grace);
             worker = null;
         }

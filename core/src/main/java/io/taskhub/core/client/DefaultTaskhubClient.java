@@ -1,5 +1,6 @@
 package io.taskhub.core.client;
 
+import io.taskhub.core.engine.StartHandOff;
 import io.taskhub.core.lifecycle.InstanceLifecycle;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.registry.WorkerDirectory;
@@ -35,9 +36,11 @@ import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.rules.StorableText;
 import io.taskhub.ports.rules.TraceParents;
 import io.taskhub.ports.rules.SupportedTimes;
+import io.taskhub.ports.store.InstanceClaim;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
+import io.taskhub.ports.store.OrchestrationWorkItem;
 import io.taskhub.ports.store.WorkerRegistration;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,6 +82,7 @@ public final class DefaultTaskhubClient implements TaskhubClient {
     private final Duration startTimeout;
     private final WorkerDirectory workers;
     private volatile EngineTracing tracing = EngineTracing.NONE;
+    private volatile StartHandOff startHandOff = StartHandOff.NONE;
 
     /** @param registry the known orchestrators, used to refuse unknown names at start; null accepts any name */
     public DefaultTaskhubClient(OrchestrationStore store, OrchestrationRegistry registry) {
@@ -105,6 +109,15 @@ public final class DefaultTaskhubClient implements TaskhubClient {
         return this;
     }
 
+    /**
+     * Where this client's starts go when that worker can take them (a worker of the same task hub in this process):
+     * see {@link StartHandOff}; {@link StartHandOff#NONE} stores every start for claiming.
+     */
+    public DefaultTaskhubClient handStartsTo(StartHandOff handOff) {
+        this.startHandOff = java.util.Objects.requireNonNull(handOff, "handOff");
+        return this;
+    }
+
     @Override
     public String taskHub() {
         return store.taskHubName();
@@ -116,13 +129,38 @@ public final class DefaultTaskhubClient implements TaskhubClient {
         try (TraceSpan span = creationSpan(prepared, request)) {
             NewInstance start = traced(prepared, span);
             try {
-                acknowledged(start.instanceId(), () -> store.createInstance(start.instanceId(), start.started(),
-                        start.replaceableStatuses()));
+                acknowledged(start.instanceId(), () -> create(start));
             } catch (RuntimeException e) {
                 span.failed(e.getMessage());
                 throw e;
             }
             return start.instanceId();
+        }
+    }
+
+    /**
+     * Stores the start, handed to this process's worker when it can take it now. The hand-off is decided here, on
+     * the storage's thread, so that a caller that stops waiting (the start timeout) leaves no place reserved.
+     */
+    private void create(NewInstance start) {
+        StartHandOff handOff = startHandOff;
+        ExecutionStarted started = start.started();
+        InstanceClaim claim = started.scheduledStartAt() == null ? handOff.reserve(started.name()) : null;
+        if (claim == null) {
+            store.createInstance(start.instanceId(), started, start.replaceableStatuses());
+            return;
+        }
+        Optional<OrchestrationWorkItem> created;
+        try {
+            created = store.createInstanceAndClaim(start.instanceId(), started, start.replaceableStatuses(), claim);
+        } catch (RuntimeException | Error e) {
+            handOff.release();
+            throw e;
+        }
+        if (created.isPresent()) {
+            handOff.run(created.get());
+        } else {
+            handOff.release();
         }
     }
 

@@ -106,13 +106,27 @@ public final class StepProcessor {
      * @throws LockLostException when the lease was lost (nothing committed; another worker redoes the step)
      */
     public List<ActivityWorkItem> process(OrchestrationWorkItem item, ActivityHandOff handOff) {
+        return process(item, handOff, false);
+    }
+
+    /**
+     * Processes the first step of an instance the store handed over at its creation
+     * ({@link OrchestrationStore#createInstanceAndClaim}), as {@link #process} does, without reading its history:
+     * an instance created under a new id has none.
+     */
+    public List<ActivityWorkItem> processCreated(OrchestrationWorkItem item, ActivityHandOff handOff) {
+        return process(item, handOff, true);
+    }
+
+    private List<ActivityWorkItem> process(OrchestrationWorkItem item, ActivityHandOff handOff, boolean created) {
         long started = System.nanoTime();
-        List<ActivityWorkItem> handedOff = processStep(item, handOff);
+        List<ActivityWorkItem> handedOff = processStep(item, handOff, created);
         metrics.stepCommitted(Duration.ofNanos(System.nanoTime() - started));
         return handedOff;
     }
 
-    private List<ActivityWorkItem> processStep(OrchestrationWorkItem item, ActivityHandOff handOff) {
+    private List<ActivityWorkItem> processStep(OrchestrationWorkItem item, ActivityHandOff handOff,
+            boolean created) {
         InstanceMetadata instance = item.instance();
         Instant now = store.now();
         List<InstanceMessage> messages = currentExecutionMessages(item);
@@ -141,7 +155,7 @@ public final class StepProcessor {
         }
         OrchestrationSession session = cache.take(item.instanceId(), instance.executionId(), instance.revision());
         if (session == null) {
-            session = newSession(instance, store.getHistory(item.instanceId()));
+            session = newSession(instance, created ? List.of() : store.getHistory(item.instanceId()));
         }
         StepOutput step = new StepOutput(instance, now);
         List<ActivityWorkItem> handedOff;

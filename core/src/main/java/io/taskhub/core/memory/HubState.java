@@ -93,6 +93,19 @@ final class HubState {
         start(new InstanceMessage(instanceId, started.executionId(), started, started.scheduledStartAt()), now);
     }
 
+    /** Creates the instance and, when its id was new, its start visible now and its name accepted, claims it. */
+    Optional<OrchestrationWorkItem> createInstanceAndClaim(String instanceId, ExecutionStarted started,
+            Set<RuntimeStatus> replaceable, InstanceClaim claim, Instant now) {
+        boolean createdNew = !instances.containsKey(instanceId);
+        createInstance(instanceId, started, replaceable, now);
+        StoredInstance created = instances.get(instanceId);
+        if (!createdNew || !claim.names().accepts(started.name()) || created.oldestVisible(now) == null) {
+            return Optional.empty();
+        }
+        return Optional.of(take(created, Leases.newLease(claim.owner(), claim.leaseDuration(), now),
+                claim.maxMessages(), now));
+    }
+
     void sendMessages(List<InstanceMessage> messages, Instant now) {
         // Validate the whole batch first so that a bad message leaves every inbox untouched.
         Set<String> startedInBatch = new HashSet<>();

@@ -145,6 +145,13 @@ public final class InMemoryStore implements OrchestrationStore {
     }
 
     @Override
+    public Optional<OrchestrationWorkItem> createInstanceAndClaim(String instanceId, ExecutionStarted started,
+            Set<RuntimeStatus> replaceableStatuses, InstanceClaim claim) {
+        Objects.requireNonNull(claim, "claim");
+        return locked(() -> state.createInstanceAndClaim(instanceId, started, replaceableStatuses, claim, now()));
+    }
+
+    @Override
     public void createInstances(List<NewInstance> instances) {
         List<NewInstance> batch = List.copyOf(instances);
         locked(() -> {

@@ -4,6 +4,7 @@ import io.taskhub.core.client.DefaultTaskhubClient;
 import io.taskhub.core.engine.ActivityHandOff;
 import io.taskhub.core.engine.DroppedMessages;
 import io.taskhub.core.engine.SessionCache;
+import io.taskhub.core.engine.StartHandOff;
 import io.taskhub.core.engine.StepProcessor;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.registry.WorkerDirectory;
@@ -59,6 +60,11 @@ public final class TaskhubWorker implements AutoCloseable {
      * commits share them.
      */
     private final Semaphore activityPlaces;
+    /**
+     * One place per step this worker may run at once from its claims and the starts handed to it; the steps that
+     * follow an activity on its thread use that activity's place.
+     */
+    private final Semaphore orchestrationPlaces;
     /** Runs handed-over activities (and the steps and activities that follow them), bounded by the places. */
     private ExecutorService handedOffRunner;
     private final AtomicInteger busy = new AtomicInteger();
@@ -94,6 +100,7 @@ public final class TaskhubWorker implements AutoCloseable {
         this.activities = new ActivityRunner(registry, options.poisonLimit(), client, links);
         this.unknownNames = new UnknownNames(options, new WorkerDirectory(store));
         this.activityPlaces = new Semaphore(options.activityConcurrency());
+        this.orchestrationPlaces = new Semaphore(options.orchestrationConcurrency());
         this.suspects = new SuspectGate(options.poisonLimit());
     }
 
@@ -180,39 +187,56 @@ public final class TaskhubWorker implements AutoCloseable {
 
     private void orchestrationLoop() {
         while (running) {
+            // A place for what this claim finds, shared with the starts handed to this worker.
+            if (!acquire(orchestrationPlaces)) {
+                continue;
+            }
             // Only what this worker can run: work for other names waits for a worker that has them.
             Optional<OrchestrationWorkItem> claimed = claim(() -> store.claimOrchestrationWorkItem(
                     options.workerId(), options.leaseDuration(), options.maxMessagesPerStep(),
                     unknownNames.claimFilter(ownOrchestrators, WorkerRegistration::orchestrators, remoteConnected())),
-                    () -> { });
+                    orchestrationPlaces::release);
             if (claimed.isEmpty()) {
                 continue;
             }
-            OrchestrationWorkItem item = claimed.get();
-            if (registry.orchestrator(item.instance().name()).isEmpty() && !remoteConnected()
-                    && handedBackUntilItsTime(item)) {
-                suspects.released();
-                continue;
+            try {
+                OrchestrationWorkItem item = claimed.get();
+                if (registry.orchestrator(item.instance().name()).isEmpty() && !remoteConnected()
+                        && handedBackUntilItsTime(item)) {
+                    suspects.released();
+                    continue;
+                }
+                runStep(item, false).forEach(this::dispatch);
+            } finally {
+                orchestrationPlaces.release();
             }
-            List<ActivityWorkItem> handedOff = runStep(item);
-            handedOff.forEach(this::dispatch);
         }
+    }
+
+    /**
+     * Takes a place, waiting for one at most a moment: looked for again and again, so that a stop is noticed while
+     * every place is taken. False without a place.
+     */
+    private boolean acquire(Semaphore places) {
+        try {
+            if (!places.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        } catch (InterruptedException stopping) {
+            return false;
+        }
+        if (!running) {
+            places.release();
+            return false;
+        }
+        return true;
     }
 
     private void activityLoop() {
         while (running) {
-            try {
-                // A place for what this claim finds, shared with handed-over activities; looked for again and again
-                // so that a stop is noticed while every place is taken.
-                if (!activityPlaces.tryAcquire(200, TimeUnit.MILLISECONDS)) {
-                    continue;
-                }
-            } catch (InterruptedException stopping) {
+            // A place for what this claim finds, shared with handed-over activities.
+            if (!acquire(activityPlaces)) {
                 continue;
-            }
-            if (!running) {
-                activityPlaces.release();
-                break;
             }
             Optional<ActivityWorkItem> claimed = claim(() -> store.claimActivityWorkItem(options.workerId(),
                     options.leaseDuration(), unknownNames.claimFilter(ownActivities, WorkerRegistration::activities,
@@ -259,7 +283,7 @@ public final class TaskhubWorker implements AutoCloseable {
                 }
                 continue;
             }
-            List<ActivityWorkItem> handedOff = next.step() != null ? runStep(next.step()) : next.activities();
+            List<ActivityWorkItem> handedOff = next.step() != null ? runStep(next.step(), false) : next.activities();
             if (!handedOff.isEmpty()) {
                 handedOff.subList(1, handedOff.size()).forEach(this::dispatch);
                 if (running) {
@@ -310,8 +334,12 @@ public final class TaskhubWorker implements AutoCloseable {
         suspects.released();
     }
 
-    /** Processes one step; returns the activities its commit handed to this worker (their places reserved). */
-    private List<ActivityWorkItem> runStep(OrchestrationWorkItem item) {
+    /**
+     * Processes one step; returns the activities its commit handed to this worker (their places reserved).
+     *
+     * @param created whether the store handed the item over at the instance's creation (it has no history yet)
+     */
+    private List<ActivityWorkItem> runStep(OrchestrationWorkItem item, boolean created) {
         // The lease is kept while the item waits for its turn at the gate, as while it runs.
         leases.track(item, () -> store.renewOrchestrationWorkItem(item, options.leaseDuration()));
         try {
@@ -324,7 +352,7 @@ public final class TaskhubWorker implements AutoCloseable {
                 return List.of();
             }
             try {
-                List<ActivityWorkItem> handedOff = runStepInGate(item);
+                List<ActivityWorkItem> handedOff = runStepInGate(item, created);
                 suspects.handedOver(handedOff.size()); // held from its commit, before this step leaves the gate
                 return handedOff;
             } finally {
@@ -344,11 +372,11 @@ public final class TaskhubWorker implements AutoCloseable {
         }
     }
 
-    private List<ActivityWorkItem> runStepInGate(OrchestrationWorkItem item) {
+    private List<ActivityWorkItem> runStepInGate(OrchestrationWorkItem item, boolean created) {
         busy.incrementAndGet();
         context.enter(item.instanceId(), item.instance().executionId(), item.instance().name());
         try {
-            return steps.process(item, handOff);
+            return created ? steps.processCreated(item, handOff) : steps.process(item, handOff);
         } catch (RemoteWorkUnavailableException e) {
             LOG.log(System.Logger.Level.DEBUG, "A step of instance " + item.instanceId() + " goes back: "
                     + e.getMessage());
@@ -482,6 +510,58 @@ public final class TaskhubWorker implements AutoCloseable {
             }
         }
     };
+
+    /**
+     * The starts of this worker's task hub made in this process: taken while an orchestration place is free and
+     * nothing suspected of crashing the process runs alone, for the orchestrators this worker runs itself.
+     */
+    private final StartHandOff starts = new StartHandOff() {
+        @Override
+        public InstanceClaim reserve(String orchestrator) {
+            if (!options.handOffWork() || !running || suspects.holds() || registry.orchestrator(orchestrator).isEmpty()
+                    || !orchestrationPlaces.tryAcquire()) {
+                return null;
+            }
+            return new InstanceClaim(options.workerId(), options.leaseDuration(), options.maxMessagesPerStep(),
+                    ownOrchestrators);
+        }
+
+        @Override
+        public void run(OrchestrationWorkItem created) {
+            suspects.handedOver(1); // held from its creation until it starts or goes back
+            try {
+                handedOffRunner.execute(() -> {
+                    try {
+                        if (running) {
+                            runStep(created, true).forEach(TaskhubWorker.this::dispatch);
+                        } else {
+                            giveBack(created);
+                        }
+                    } finally {
+                        orchestrationPlaces.release();
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                giveBack(created);
+                orchestrationPlaces.release();
+            }
+        }
+
+        @Override
+        public void release() {
+            orchestrationPlaces.release();
+        }
+    };
+
+    /** Where the clients of this worker's task hub in this process hand their starts (see {@link StartHandOff}). */
+    public StartHandOff startHandOff() {
+        return starts;
+    }
+
+    private void giveBack(OrchestrationWorkItem item) {
+        abandon(() -> store.returnOrchestrationWorkItem(item));
+        suspects.released();
+    }
 
     /** The instance as stored now; null when even that cannot be read. */
     private Optional<InstanceMetadata> currentInstance(String instanceId) {

@@ -63,6 +63,24 @@ public interface OrchestrationStore {
         }
     }
 
+    /**
+     * Creates the instance as {@link #createInstance} does and, in the same transaction, hands it to the caller:
+     * when no instance had that id, its start is visible now and {@code claim.names()} accepts its orchestrator,
+     * the instance is stored already held by {@code claim.owner()} for {@code claim.leaseDuration()}, its start
+     * message taken (dequeue count 1, as if claimed at the creation), and returned as the claimed work item, so the
+     * caller runs its first step without a claim or a wake-up. Nobody else sees the start until that lease runs
+     * out, as with any claim. Otherwise (the id existed and was replaced, a scheduled start, another name) the
+     * instance is created for claiming and the result is empty; a store that cannot hand starts over always does
+     * that, which is always correct.
+     *
+     * @throws InstanceAlreadyExistsException as {@link #createInstance} does; then nothing was stored
+     */
+    default Optional<OrchestrationWorkItem> createInstanceAndClaim(String instanceId, ExecutionStarted started,
+            Set<RuntimeStatus> replaceableStatuses, InstanceClaim claim) {
+        createInstance(instanceId, started, replaceableStatuses);
+        return Optional.empty();
+    }
+
     /** Whether {@link #createInstances} is all or nothing. */
     default boolean createsBatchesAtomically() {
         return false;
