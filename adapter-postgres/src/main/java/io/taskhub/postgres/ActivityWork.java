@@ -99,11 +99,11 @@ final class ActivityWork {
     }
 
     /** Binds a claim's names at {@code index} unless the filter is ANY; returns the next index. */
-    static int bindNames(Connection c, PreparedStatement ps, int index, NameFilter names) throws SQLException {
+    static int bindNames(PreparedStatement ps, int index, NameFilter names) throws SQLException {
         if (names.isAny()) {
             return index;
         }
-        ps.setArray(index, c.createArrayOf("text", names.lowerCaseNames().toArray(String[]::new)));
+        PgArrays.text(ps, index, names.lowerCaseNames());
         return index + 1;
     }
 
@@ -119,7 +119,7 @@ final class ActivityWork {
             ps.setString(5, hubKey);
             PgTime.set(ps, 6, now);
             PgTime.set(ps, 7, now);
-            bindNames(c, ps, 8, names);
+            bindNames(ps, 8, names);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(claimed(rs, lease)) : Optional.empty();
             }
@@ -192,7 +192,7 @@ final class ActivityWork {
             ps.setString(i++, hubKey);
             PgTime.set(ps, i++, now);
             PgTime.set(ps, i++, now);
-            bindNames(c, ps, i, next.names());
+            bindNames(ps, i, next.names());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 readCompletion(rs, item, visibleAt, now, notices);

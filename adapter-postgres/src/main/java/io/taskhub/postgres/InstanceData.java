@@ -15,12 +15,11 @@ final class InstanceData {
         if (instanceIds.isEmpty()) {
             return;
         }
-        java.sql.Array ids = c.createArrayOf("text", instanceIds.toArray());
         for (String table : List.of(t.history(), t.inbox(), t.tasks())) {
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM " + table + " WHERE task_hub = ? AND instance_id = ANY(?)")) {
                 ps.setString(1, hubKey);
-                ps.setArray(2, ids);
+                PgArrays.text(ps, 2, instanceIds);
                 ps.executeUpdate();
             }
         }

@@ -36,7 +36,7 @@ final class InstanceQueries {
                 if (value instanceof Instant instant) {
                     PgTime.set(ps, i + 1, instant);
                 } else if (value instanceof String[] array) {
-                    ps.setArray(i + 1, c.createArrayOf("text", array));
+                    PgArrays.text(ps, i + 1, array);
                 } else if (value instanceof Integer number) {
                     ps.setInt(i + 1, number);
                 } else if (value instanceof Long number) {

@@ -274,7 +274,7 @@ final class MessageDelivery {
         try (PreparedStatement ps = c.prepareStatement("SELECT instance_id, execution_id, runtime_status FROM "
                 + t.instances() + " WHERE task_hub = ? AND instance_id = ANY(?) ORDER BY instance_id " + lockMode)) {
             ps.setString(1, hubKey);
-            ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+            PgArrays.text(ps, 2, ids);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     into.put(rs.getString(1), new Target(rs.getString(2), RuntimeStatus.valueOf(rs.getString(3))));

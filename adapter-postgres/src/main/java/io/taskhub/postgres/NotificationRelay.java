@@ -141,14 +141,14 @@ final class NotificationRelay implements AutoCloseable {
             // Recorded before sending: the echo may reach the listener before this statement returns.
             senders.sendingThrough(c.unwrap(PGConnection.class).getBackendPID());
             try (PreparedStatement ps = c.prepareStatement(sendSql)) {
-                ps.setArray(1, c.createArrayOf("text", plain.stream().map(Map.Entry::getKey).toArray()));
-                ps.setArray(2, c.createArrayOf("text", plain.stream().map(Map.Entry::getValue).toArray()));
+                PgArrays.text(ps, 1, plain.stream().map(Map.Entry::getKey).toArray(String[]::new));
+                PgArrays.text(ps, 2, plain.stream().map(Map.Entry::getValue).toArray(String[]::new));
                 List<Notices.VisibleWork> ifVisible = List.copyOf(conditional.values());
-                ps.setArray(3, c.createArrayOf("text", ifVisible.stream().map(Notices.VisibleWork::channel).toArray()));
-                ps.setArray(4, c.createArrayOf("text", ifVisible.stream().map(Notices.VisibleWork::payload).toArray()));
-                ps.setArray(5, c.createArrayOf("text", ifVisible.stream().map(Notices.VisibleWork::hubKey).toArray()));
-                ps.setArray(6, c.createArrayOf("text",
-                        ifVisible.stream().map(Notices.VisibleWork::instanceId).toArray()));
+                PgArrays.text(ps, 3, ifVisible.stream().map(Notices.VisibleWork::channel).toArray(String[]::new));
+                PgArrays.text(ps, 4, ifVisible.stream().map(Notices.VisibleWork::payload).toArray(String[]::new));
+                PgArrays.text(ps, 5, ifVisible.stream().map(Notices.VisibleWork::hubKey).toArray(String[]::new));
+                PgArrays.text(ps, 6, ifVisible.stream().map(Notices.VisibleWork::instanceId)
+                        .toArray(String[]::new));
                 // Visible now, not when the transaction that asked for the check began: a message that came
                 // while its instance was held here was announced to nobody but this check.
                 PgTime.set(ps, 7, Instant.now());

@@ -129,7 +129,7 @@ final class OrchestrationWork {
                 if (claim.names().isExcluding()) {
                     throw new IllegalArgumentException("A claim with a result names the orchestrators it accepts");
                 }
-                i = ActivityWork.bindNames(c, ps, i, claim.names());
+                i = ActivityWork.bindNames(ps, i, claim.names());
             }
             PgTime.set(ps, i++, now);
             return lockAndTake(ps, i, lease, claim.maxMessages(), false, now, rs -> { });
@@ -149,7 +149,7 @@ final class OrchestrationWork {
             ps.setString(i++, hubKey); // the candidate
             PgTime.set(ps, i++, now);
             PgTime.set(ps, i++, now);
-            i = ActivityWork.bindNames(c, ps, i, names);
+            i = ActivityWork.bindNames(ps, i, names);
             ps.setString(i++, hubKey); // whether there is more, whatever its name
             PgTime.set(ps, i++, now);
             PgTime.set(ps, i++, now);
@@ -253,8 +253,8 @@ final class OrchestrationWork {
             ps.setString(2, item.instanceId());
             PgTime.set(ps, 3, now);
             ps.setString(4, item.lease().token());
-            ps.setArray(5, c.createArrayOf("bigint", receipt.sequences().toArray()));
-            int next = StepCalls.bindStep(c, ps, 6, checkpoint, tasks);
+            PgArrays.bigint(ps, 5, receipt.sequences());
+            int next = StepCalls.bindStep(ps, 6, checkpoint, tasks);
             ps.setNull(next, java.sql.Types.VARCHAR); // the conditional notification: the relay's, too
             ps.setNull(next + 1, java.sql.Types.VARCHAR);
             handedOff = tasks.handed(callResult(ps, () -> lost(item, "the lease expired, or another worker claimed"
@@ -288,7 +288,7 @@ final class OrchestrationWork {
             ps.setLong(4, ActivityWork.receiptOf(task).seq());
             ps.setString(5, task.lease().token());
             ps.setLong(6, expectedRevision);
-            StepCalls.bindStep(c, ps, 7, step, tasks);
+            StepCalls.bindStep(ps, 7, step, tasks);
             handed = callResult(ps, () -> ActivityWork.lost(task, ActivityWork.LOST_TASK));
         }
         if (handed == null) {
@@ -343,7 +343,7 @@ final class OrchestrationWork {
             PgTime.set(ps, 1, visibleAt);
             ps.setString(2, hubKey);
             ps.setString(3, item.instanceId());
-            ps.setArray(4, c.createArrayOf("bigint", receipt.sequences().toArray()));
+            PgArrays.bigint(ps, 4, receipt.sequences());
             ps.executeUpdate();
             notices.orchestrationWorkOf(item.instanceId(), visibleAt, now);
         }

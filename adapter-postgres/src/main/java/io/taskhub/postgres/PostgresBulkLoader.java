@@ -58,9 +58,9 @@ final class PostgresBulkLoader implements BulkLoader {
                 + " FROM generate_series(?, ?) AS g")) {
             ps.setString(1, hubKey);
             ps.setString(2, spec.idPrefix());
-            ps.setArray(3, c.createArrayOf("text", names));
+            PgArrays.text(ps, 3, names);
             ps.setInt(4, names.length);
-            ps.setArray(5, c.createArrayOf("text", statuses));
+            PgArrays.text(ps, 5, statuses);
             ps.setInt(6, statuses.length);
             PgTime.set(ps, 7, spec.createdFrom());
             PgTime.set(ps, 8, spec.createdFrom());
@@ -81,7 +81,7 @@ final class PostgresBulkLoader implements BulkLoader {
             ps.setString(2, spec.idPrefix());
             ps.setInt(3, from);
             ps.setInt(4, to);
-            ps.setArray(5, c.createArrayOf("text", events));
+            PgArrays.text(ps, 5, events);
             ps.executeUpdate();
         }
     }

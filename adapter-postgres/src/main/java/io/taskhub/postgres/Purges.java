@@ -34,7 +34,7 @@ final class Purges {
                 + " WHERE task_hub = ? AND instance_id = ? AND runtime_status = ANY(?)")) {
             ps.setString(1, hubKey);
             ps.setString(2, instanceId);
-            ps.setArray(3, statuses(c, allowedStatuses));
+            PgArrays.text(ps, 3, allowedStatuses.stream().map(Enum::name).toArray(String[]::new));
             if (ps.executeUpdate() == 0) {
                 return false;
             }
@@ -137,9 +137,5 @@ final class Purges {
             }
         }
         notices.allInstancesChanged();
-    }
-
-    private static java.sql.Array statuses(Connection c, Set<RuntimeStatus> statuses) throws SQLException {
-        return c.createArrayOf("text", statuses.stream().map(Enum::name).toArray());
     }
 }

@@ -108,7 +108,7 @@ final class StepCalls {
      * so that a server of the previous version can still call the functions during a rolling upgrade). Returns
      * the next free index.
      */
-    static int bindStep(Connection c, PreparedStatement ps, int index, Checkpoint step, Tasks tasks)
+    static int bindStep(PreparedStatement ps, int index, Checkpoint step, Tasks tasks)
             throws SQLException {
         InstanceMetadata row = step.instance();
         int i = index;
@@ -121,19 +121,35 @@ final class StepCalls {
         for (int e = 0; e < events.length; e++) {
             events[e] = JsonCodec.writeEvent(history.get(e));
         }
-        ps.setArray(i++, c.createArrayOf("text", events));
+        PgArrays.text(ps, i++, events);
         List<ActivityTask> list = tasks.tasks;
-        ps.setArray(i++, c.createArrayOf("text", list.stream().map(ActivityTask::instanceId).toArray()));
-        ps.setArray(i++, c.createArrayOf("text", list.stream().map(ActivityTask::executionId).toArray()));
-        ps.setArray(i++, c.createArrayOf("int4", list.stream().map(ActivityTask::taskId).toArray()));
-        ps.setArray(i++, c.createArrayOf("text", list.stream().map(ActivityTask::name).toArray()));
-        ps.setArray(i++, c.createArrayOf("text", list.stream().map(ActivityTask::input).toArray()));
-        ps.setArray(i++, c.createArrayOf("text", tasks.tokens));
-        ps.setArray(i++, c.createArrayOf("text", list.stream().map(ActivityTask::traceParent).toArray()));
+        int count = list.size();
+        String[] instanceIds = new String[count];
+        String[] executionIds = new String[count];
+        int[] taskIds = new int[count];
+        String[] names = new String[count];
+        String[] inputs = new String[count];
+        String[] traceParents = new String[count];
+        for (int t = 0; t < count; t++) {
+            ActivityTask task = list.get(t);
+            instanceIds[t] = task.instanceId();
+            executionIds[t] = task.executionId();
+            taskIds[t] = task.taskId();
+            names[t] = task.name();
+            inputs[t] = task.input();
+            traceParents[t] = task.traceParent();
+        }
+        PgArrays.text(ps, i++, instanceIds);
+        PgArrays.text(ps, i++, executionIds);
+        PgArrays.int4(ps, i++, taskIds);
+        PgArrays.text(ps, i++, names);
+        PgArrays.text(ps, i++, inputs);
+        PgArrays.text(ps, i++, tasks.tokens);
+        PgArrays.text(ps, i++, traceParents);
         ps.setString(i++, tasks.handOff == null ? null : tasks.handOff.owner());
         PgTime.set(ps, i++, tasks.expiresAt);
-        ps.setArray(i++, c.createArrayOf("text", NO_TEXT));
-        ps.setArray(i++, c.createArrayOf("text", NO_TEXT));
+        PgArrays.text(ps, i++, NO_TEXT);
+        PgArrays.text(ps, i++, NO_TEXT);
         return i;
     }
 
