@@ -20,8 +20,9 @@ import java.util.UUID;
 
 /**
  * The calls that commit a step in one round trip: {@code commit_step} and {@code commit_result_with_step} of
- * migrations V9 and V10 (which adds the tasks' trace contexts), which say what each writes. This class binds a
- * {@link Checkpoint} to their parameters and reads back the activity tasks handed to the committing worker.
+ * migrations V9, V10 (which adds the tasks' trace contexts) and V11 (the result's step in one update), which say
+ * what each writes. This class binds a {@link Checkpoint} to their parameters and reads back the activity tasks
+ * handed to the committing worker.
  */
 final class StepCalls {
     /** The SQLSTATE the functions raise when the caller's lease (on the instance or on the task) is lost. */

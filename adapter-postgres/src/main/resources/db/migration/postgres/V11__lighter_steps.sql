@@ -1,0 +1,70 @@
+-- Less written per step (measured with pg_stat_statements over bursts of hello sequences: a fifth fewer buffer
+-- reads, less WAL):
+-- * An activity's result committed with its step updates the instance's row under the conditions it used to lock
+--   it with first (a lock, then the update: two writes of the same row, and one more WAL record).
+-- * The indexes of parents and custom statuses hold the instances that have one only. Every row version an update
+--   writes outside a HOT update got an entry in each, for the top-level instances without a custom status too;
+--   the filters that use them (a parent instance id, a custom status prefix) only ever match instances with one.
+
+CREATE OR REPLACE FUNCTION ${flyway:defaultSchema}.commit_result_with_step(
+    p_hub TEXT, p_instance_id TEXT, p_now TIMESTAMPTZ, p_task_seq BIGINT, p_task_token TEXT, p_revision BIGINT,
+    p_write_row BOOLEAN, p_changed BOOLEAN,
+    p_execution_id TEXT, p_name TEXT, p_version TEXT, p_runtime_status TEXT, p_input TEXT, p_output TEXT,
+    p_custom_status TEXT, p_failure TEXT, p_created_at TIMESTAMPTZ, p_last_updated_at TIMESTAMPTZ,
+    p_completed_at TIMESTAMPTZ, p_scheduled_start_at TIMESTAMPTZ, p_scheduled_start_ns SMALLINT,
+    p_parent_instance_id TEXT, p_parent_execution_id TEXT, p_parent_name TEXT, p_parent_task_id INTEGER,
+    p_tags TEXT,
+    p_replace_history BOOLEAN, p_history TEXT[],
+    p_task_instance_ids TEXT[], p_task_execution_ids TEXT[], p_task_ids INTEGER[], p_task_names TEXT[],
+    p_task_inputs TEXT[], p_task_tokens TEXT[], p_task_trace_parents TEXT[], p_owner TEXT, p_locked_until TIMESTAMPTZ,
+    p_channels TEXT[], p_payloads TEXT[]
+) RETURNS BIGINT[] LANGUAGE plpgsql AS $$
+DECLARE
+    v_execution_id TEXT;
+BEGIN
+    -- The row first, as claims lock it before its messages and tasks: written only if the instance may take this
+    -- step now (a transaction holding the row is waited for, and the conditions are rechecked on what it left).
+    -- An expired lease that was passed over is cleared, so that its holder can neither renew nor commit.
+    IF p_write_row THEN
+        UPDATE ${flyway:defaultSchema}.instances i SET execution_id = p_execution_id, name = p_name,
+            version = p_version, runtime_status = p_runtime_status, input = p_input, output = p_output,
+            custom_status = p_custom_status, failure = p_failure, created_at = p_created_at,
+            last_updated_at = p_last_updated_at, completed_at = p_completed_at,
+            scheduled_start_at = p_scheduled_start_at, scheduled_start_ns = p_scheduled_start_ns,
+            parent_instance_id = p_parent_instance_id, parent_execution_id = p_parent_execution_id,
+            parent_name = p_parent_name, parent_task_id = p_parent_task_id, tags = p_tags,
+            revision = revision + 1, lock_owner = NULL, lock_token = NULL, locked_until = NULL
+        WHERE i.task_hub = p_hub AND i.instance_id = p_instance_id AND i.revision = p_revision
+            AND (i.locked_until IS NULL OR i.locked_until <= p_now)
+            AND NOT EXISTS (SELECT 1 FROM ${flyway:defaultSchema}.inbox m WHERE m.task_hub = i.task_hub
+                AND m.instance_id = i.instance_id AND m.visible_at <= p_now)
+        RETURNING i.execution_id INTO v_execution_id;
+    ELSE
+        UPDATE ${flyway:defaultSchema}.instances i
+        SET revision = revision + CASE WHEN p_changed THEN 1 ELSE 0 END,
+            lock_owner = NULL, lock_token = NULL, locked_until = NULL
+        WHERE i.task_hub = p_hub AND i.instance_id = p_instance_id AND i.revision = p_revision
+            AND (i.locked_until IS NULL OR i.locked_until <= p_now)
+            AND NOT EXISTS (SELECT 1 FROM ${flyway:defaultSchema}.inbox m WHERE m.task_hub = i.task_hub
+                AND m.instance_id = i.instance_id AND m.visible_at <= p_now)
+        RETURNING i.execution_id INTO v_execution_id;
+    END IF;
+    IF v_execution_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    DELETE FROM ${flyway:defaultSchema}.activity_tasks
+    WHERE task_hub = p_hub AND seq = p_task_seq AND lock_token = p_task_token AND locked_until > p_now;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'the lease on task % is lost', p_task_seq USING ERRCODE = 'TH001';
+    END IF;
+    RETURN ${flyway:defaultSchema}.write_step(p_hub, p_instance_id, v_execution_id, p_now,
+        p_replace_history, p_history, p_task_instance_ids, p_task_execution_ids, p_task_ids, p_task_names,
+        p_task_inputs, p_task_tokens, p_task_trace_parents, p_owner, p_locked_until, p_channels, p_payloads);
+END $$;
+
+DROP INDEX ix_instances_parent;
+CREATE INDEX ix_instances_parent ON instances (task_hub, parent_instance_id, created_at, instance_id)
+    WHERE parent_instance_id IS NOT NULL;
+DROP INDEX ix_instances_custom_status;
+CREATE INDEX ix_instances_custom_status ON instances (task_hub, left(custom_status, 100))
+    WHERE custom_status IS NOT NULL;
