@@ -35,6 +35,8 @@ class BenchmarkCommandTest {
         assertThat(result.path("latencyP50Millis").asDouble()).isPositive();
         assertThat(result.path("fanInResultsPerSecond").asDouble()).isPositive();
         assertThat(result.path("commitsPerInstance").isNull()).as("counted on PostgreSQL only").isTrue();
+        assertThat(result.path("javaCpuMillisPerInstance").asDouble()).as("measured").isPositive();
+        assertThat(result.path("jitSeconds").isNumber()).as("measured").isTrue();
 
         JsonNode list = result.path("list");
         assertThat(list.path("stored").asInt()).isEqualTo(300);

@@ -61,7 +61,18 @@ final class NotificationRelay implements AutoCloseable {
         Tables t = new Tables(db.config().schema());
         // One statement in autocommit mode: its commit need not reach the disk (a notification lost in a crash is
         // what the fallback poll is for), so the notification lock is held for moments, not for a flush.
-        this.sendSql = "WITH light AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))"
+        this.sendSql = sendSql(t);
+        this.thread = new Thread(this::run, "taskhub-postgres-notifier-" + db.config().schema());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * The statement that sends a batch: plain notifications (channels, payloads), then the conditional ones (channels,
+     * payloads, hubs, instance ids) sent only if their instance has visible messages at the given time.
+     */
+    static String sendSql(Tables t) {
+        return "WITH light AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))"
                 + " SELECT n.channel, n.payload, n.conditional, pg_notify(n.channel, n.payload) FROM light, ("
                 + "SELECT u.channel, u.payload, false AS conditional"
                 + " FROM unnest(?::text[], ?::text[]) AS u(channel, payload)"
@@ -69,13 +80,12 @@ final class NotificationRelay implements AutoCloseable {
                 + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])"
                 + " AS v(channel, payload, hub, instance_id)"
                 // A lateral look-up per instance rather than EXISTS, which a generic plan makes a hash join over
-                // the whole inbox.
+                // the whole inbox; in the instance's own order, so that it is read from the instance's messages
+                // whatever the statistics were when the plan was made (a plan made while the inbox was empty read
+                // every visible message of the hub, for each instance looked up).
                 + " CROSS JOIN LATERAL (SELECT 1 FROM " + t.inbox() + " m WHERE m.task_hub = v.hub"
-                + " AND m.instance_id = v.instance_id AND m.visible_at <= ?::timestamptz LIMIT 1)"
+                + " AND m.instance_id = v.instance_id AND m.visible_at <= ?::timestamptz ORDER BY m.seq LIMIT 1)"
                 + " AS visible) n";
-        this.thread = new Thread(this::run, "taskhub-postgres-notifier-" + db.config().schema());
-        thread.setDaemon(true);
-        thread.start();
     }
 
     /**

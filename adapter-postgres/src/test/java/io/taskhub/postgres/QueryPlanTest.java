@@ -409,6 +409,30 @@ class QueryPlanTest {
         }
     }
 
+    /**
+     * The relay's look for an instance's visible messages reads that instance's messages, in a generic plan made
+     * over this busy hub and in one made while the inbox was empty and never analyzed (as on a server's first
+     * statements against a new schema): such a plan is kept for the connection's life, and one that read every
+     * visible message of the hub made each look cost as much as the hub's backlog.
+     */
+    @org.junit.jupiter.api.Test
+    void theRelaysLookForVisibleWork_readsOnlyTheInstancesMessages_evenPlannedOverAnEmptyInbox() throws Exception {
+        try (PostgresSchema empty = PostgresSchema.create()) {
+            for (PostgresSchema target : List.of(empty, schema)) {
+                try (Connection c = target.connect(); Statement st = c.createStatement()) {
+                    st.execute("SET plan_cache_mode = force_generic_plan");
+                    st.execute("PREPARE relay AS " + numbered(NotificationRelay.sendSql(new Tables(target.name()))));
+                    try (PreparedStatement ps = c.prepareStatement("EXPLAIN (FORMAT JSON) EXECUTE relay('{}', '{}',"
+                            + " '{taskhub_work}', '{x}', '{" + HUB + "}', '{inst-000005}', now())")) {
+                        JsonNode plan = readPlan(ps);
+                        assertThat(plan.toString()).as(plan.toPrettyString()).contains("ix_inbox_instance")
+                                .doesNotContain("ix_inbox_visible").doesNotContain("\"Seq Scan\"");
+                    }
+                }
+            }
+        }
+    }
+
     /** No node of the plan reads a whole table of Taskhub's. */
     private static void assertNoSequentialScan(JsonNode plan) {
         assertThat(plan.toString()).as(plan.toPrettyString()).doesNotContain("\"Seq Scan\"");

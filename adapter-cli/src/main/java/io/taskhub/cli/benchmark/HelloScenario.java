@@ -16,10 +16,24 @@ import java.util.List;
 public final class HelloScenario {
     /**
      * One backend's figures; NaN where a part did not run. {@code commitsPerInstance} counts the database's
-     * committed transactions during the burst, per instance (PostgreSQL only).
+     * committed transactions during the burst, per instance (PostgreSQL only). {@code javaCpuMillisPerInstance} is
+     * this process's CPU time during the burst, per instance (the database server's is not in it), and
+     * {@code jitSeconds} how long the JIT compiler worked during the burst: a large one says the burst was measured
+     * while the code was still being compiled.
      */
     public record Figures(double instancesPerSecond, double activitiesPerSecond, double p50Millis, double p95Millis,
-            double listMillis, double commitsPerInstance, double fanInSeconds) {
+            double listMillis, double commitsPerInstance, double javaCpuMillisPerInstance, double jitSeconds,
+            double fanInSeconds) {
+        public Figures withFanInSeconds(double seconds) {
+            return new Figures(instancesPerSecond, activitiesPerSecond, p50Millis, p95Millis, listMillis,
+                    commitsPerInstance, javaCpuMillisPerInstance, jitSeconds, seconds);
+        }
+
+        /** Figures of a run with no burst. */
+        public static Figures none() {
+            return new Figures(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, Double.NaN);
+        }
     }
 
     private final TaskhubClient client;
@@ -41,6 +55,7 @@ public final class HelloScenario {
 
     public Figures hello(int instances, int latencySamples) {
         long commitsBefore = commits.count();
+        ProcessCost costBefore = ProcessCost.now();
         long burstStart = System.nanoTime();
         List<String> ids = new ArrayList<>(instances);
         for (int i = 0; i < instances; i++) {
@@ -48,6 +63,7 @@ public final class HelloScenario {
         }
         ids.forEach(this::finish);
         double burstSeconds = (System.nanoTime() - burstStart) / 1e9;
+        ProcessCost cost = ProcessCost.now().since(costBefore);
         long commitsAfter = commits.count();
         double perSecond = instances / burstSeconds;
         double commitsPerInstance = commitsBefore < 0 || commitsAfter < 0 ? Double.NaN
@@ -68,7 +84,7 @@ public final class HelloScenario {
         }
         double listMillis = (System.nanoTime() - listStart) / 1e6 / listRuns;
         return new Figures(perSecond, perSecond * 3, latency.p50(), latency.p95(), listMillis, commitsPerInstance,
-                Double.NaN);
+                cost.cpuMillis() / instances, cost.jitMillis() / 1e3, Double.NaN);
     }
 
     /** One FanOutFanIn of {@code activities}, start to completion. */

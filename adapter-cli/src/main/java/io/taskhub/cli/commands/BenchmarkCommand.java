@@ -219,10 +219,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     }
 
     private static HelloScenario.Figures withFanIn(HelloScenario.Figures hello, double seconds) {
-        HelloScenario.Figures h = hello != null ? hello : new HelloScenario.Figures(Double.NaN, Double.NaN,
-                Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
-        return new HelloScenario.Figures(h.instancesPerSecond(), h.activitiesPerSecond(), h.p50Millis(),
-                h.p95Millis(), h.listMillis(), h.commitsPerInstance(), seconds);
+        return (hello != null ? hello : HelloScenario.Figures.none()).withFanInSeconds(seconds);
     }
 
     /** The PostgreSQL server the DBOS probe uses: the one the benchmark's settings name (postgres.url). */
@@ -254,6 +251,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             number(row, "latencyP95Millis", f == null ? Double.NaN : f.p95Millis());
             number(row, "list100Millis", f == null ? Double.NaN : f.listMillis());
             number(row, "commitsPerInstance", f == null ? Double.NaN : f.commitsPerInstance());
+            number(row, "javaCpuMillisPerInstance", f == null ? Double.NaN : f.javaCpuMillisPerInstance());
+            number(row, "jitSeconds", f == null ? Double.NaN : f.jitSeconds());
             number(row, "fanInSeconds", f == null ? Double.NaN : f.fanInSeconds());
             number(row, "fanInResultsPerSecond", f == null ? Double.NaN : fanInRate(f));
             if (r.list() != null) {
@@ -307,20 +306,23 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 HelloScenario.Figures f = r.hello();
                 rows.add(List.of(r.backend(), format(f.instancesPerSecond()), format(f.activitiesPerSecond()),
                         format(f.p50Millis()), format(f.p95Millis()), format(f.listMillis()),
-                        format(f.commitsPerInstance()), format(fanInRate(f))));
+                        format(f.commitsPerInstance()), format(f.javaCpuMillisPerInstance()),
+                        format(f.jitSeconds()), format(fanInRate(f))));
             }
             if (dbos != null) {
                 rows.add(List.of("DBOS " + dbos.version() + " (postgres)", format(dbos.workflowsPerSecond()),
                         format(dbos.workflowsPerSecond() * 3), format(dbos.sequentialMillis()) + " (mean)", "-",
-                        "-", "-", "-"));
+                        "-", "-", "-", "-", "-"));
             }
             printer.table(List.of("BACKEND", "INSTANCES/S", "ACTIVITIES/S", "LATENCY P50 MS", "LATENCY P95 MS",
-                    "LIST 100 MS", "COMMITS/INSTANCE", "FAN-IN RESULTS/S"), rows);
+                    "LIST 100 MS", "COMMITS/INSTANCE", "JAVA CPU MS/INSTANCE", "JIT S", "FAN-IN RESULTS/S"), rows);
             printer.line("Workload: " + (runs("hello") ? instances + " E1_HelloSequence instances started at once"
                     + " (3 activities each); then " + latencySamples + " started one at a time; list = one filtered"
                     + " page of 100 through the client" : "") + (runs("hello") && runs("fan-in") ? "; " : "")
                     + (runs("fan-in") ? "fan-in = one FanOutFanIn of " + fanIn + " activities" : "") + "."
                     + " Commits per instance: PostgreSQL's committed transactions during the burst (- elsewhere)."
+                    + " Java CPU: this process's CPU time during the burst, per instance (a database server's is"
+                    + " not in it); JIT: the seconds the JIT compiler worked during the burst."
                     + (dbos != null ? " DBOS: " + dbos.workflows() + " 3-step workflows started at once; its latency"
                             + " is the mean of 200 run one after another." : ""));
         }
