@@ -291,9 +291,9 @@ class QueryPlanTest {
                     "SET auto_explain.log_level = notice", "SET client_min_messages = notice")) {
                 st.execute(setting);
             }
-            List<String> plans = new ArrayList<>(claimAndCommit(c, "plan-custom"));
+            List<String> plans = new ArrayList<>(claimAndCommit(schema, c, "plan-custom"));
             st.execute("SET plan_cache_mode = force_generic_plan");
-            plans.addAll(claimAndCommit(c, "plan-generic"));
+            plans.addAll(claimAndCommit(schema, c, "plan-generic"));
             Tables tables = new Tables(schema.name());
             // Text found only in the functions' own statements (the claim statement around take_messages is
             // reported too, and checked elsewhere).
@@ -311,8 +311,9 @@ class QueryPlanTest {
      * Stores an instance with a visible message, claims it, commits a step that hands an activity over, and
      * commits that activity's result with the next step; returns the plans reported meanwhile.
      */
-    private static List<String> claimAndCommit(Connection c, String instanceId) throws Exception {
-        Tables tables = new Tables(schema.name());
+    private static List<String> claimAndCommit(PostgresSchema target, Connection c, String instanceId)
+            throws Exception {
+        Tables tables = new Tables(target.name());
         OrchestrationWork orchestrations = new OrchestrationWork(tables, HUB, new MessageDelivery(tables, HUB));
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO instances (task_hub, instance_id, execution_id,"
                 + " name, runtime_status, created_at, last_updated_at, revision) VALUES (?, ?, 'e1', 'Orchestrator1',"
@@ -341,12 +342,44 @@ class QueryPlanTest {
                 List.of(new io.taskhub.ports.history.OrchestratorStarted(now)), false, tasks, List.of());
         List<io.taskhub.ports.store.ActivityWorkItem> handed = orchestrations.complete(c, item, step,
                 new io.taskhub.ports.store.TaskHandOff("planner", java.time.Duration.ofMinutes(1), 1,
-                        io.taskhub.ports.store.NameFilter.ANY), now, new Notices(schema.name(), HUB));
+                        io.taskhub.ports.store.NameFilter.ANY), now, new Notices(target.name(), HUB));
         io.taskhub.ports.store.Checkpoint next = new io.taskhub.ports.store.Checkpoint(null,
                 List.of(new io.taskhub.ports.history.OrchestratorStarted(now)), false, List.of(), List.of());
         assertThat(orchestrations.completeWithStep(c, handed.get(0), item.instanceId(),
-                item.instance().revision() + 1, next, null, now, new Notices(schema.name(), HUB))).isPresent();
+                item.instance().revision() + 1, next, null, now, new Notices(target.name(), HUB))).isPresent();
         return nestedPlans(c);
+    }
+
+    /**
+     * The functions' looks at one instance's messages read that instance's messages (its index), also in generic
+     * plans made while the tables were empty and never analyzed, as a server's first calls against a new schema
+     * make them (kept for the connection's life).
+     */
+    @org.junit.jupiter.api.Test
+    void statementsInsideTheFunctions_readOneInstancesMessages_evenPlannedOverEmptyTables() throws Exception {
+        try (PostgresSchema empty = PostgresSchema.create();
+                Connection c = keepingNotices(empty.connect()); Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            try (ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+                org.junit.jupiter.api.Assumptions.assumeTrue(rs.next() && rs.getBoolean(1),
+                        "auto_explain can be loaded by a superuser only");
+            }
+            for (String setting : List.of("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
+                    "SET auto_explain.log_nested_statements = on", "SET auto_explain.log_format = json",
+                    "SET auto_explain.log_level = notice", "SET client_min_messages = notice",
+                    "SET plan_cache_mode = force_generic_plan")) {
+                st.execute(setting);
+            }
+            List<String> plans = claimAndCommit(empty, c, "plan-empty");
+            // Taking the claimed instance's messages, deleting those a step consumed, the look for messages that
+            // came meanwhile, and the result's step (which must find none). (The claim's search for work reads
+            // the hub's visible messages: it is not a look at one instance.)
+            assertThat(plans).filteredOn(plan -> plan.replace(" ", "").contains("\"RelationName\":\"inbox\"")
+                    && !plan.contains("candidate_id")).as("plans reading one instance's messages")
+                    .hasSizeGreaterThanOrEqualTo(4)
+                    .allSatisfy(plan -> assertThat(plan).doesNotContain("ix_inbox_visible")
+                            .doesNotContain("\"Seq Scan\""));
+        }
     }
 
     /** The plans auto_explain sent as notices (warnings of each statement) since the last look. */
