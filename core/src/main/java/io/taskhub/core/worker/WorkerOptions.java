@@ -17,9 +17,9 @@ import java.util.UUID;
  * @param workerId                 this worker's name in leases and in its announcement to the task hub
  * @param unknownNameTimeout       how long work for a name no live worker runs may wait before a worker fails it
  *                                 (OrchestratorNotFound, ActivityNotFound); null: it waits for ever
- * @param handOffWork              whether the worker runs the activities its steps schedule and the steps their
- *                                 results bring without claiming them (where the store can hand them over),
- *                                 instead of storing each for any worker to claim
+ * @param handOffWork              whether the worker runs the starts made in its process, the activities its steps
+ *                                 schedule and the steps their results bring without claiming them (where the
+ *                                 store can hand them over), instead of storing each for any worker to claim
  */
 public record WorkerOptions(int orchestrationConcurrency, int activityConcurrency, Duration leaseDuration,
         int maxMessagesPerStep, int poisonLimit, int maxCachedInstances, Duration maxIdleWait, Duration unwindGrace,

@@ -82,8 +82,9 @@ public final class Settings {
     public static final Setting WORKER_POISON_LIMIT = Setting.integer("worker.poisonLimit", 10,
             "Attempts before failing work that keeps crashing");
     public static final Setting WORKER_HAND_OFF = Setting.bool("worker.handOff", true,
-            "A worker runs the activities its steps schedule, and the steps their results bring, itself without"
-                    + " claiming them (each still leased, so a crash loses nothing); false stores each for any worker");
+            "A worker runs the starts made in its process, the activities its steps schedule, and the steps their"
+                    + " results bring, itself without claiming them (each still leased, so a crash loses nothing);"
+                    + " false stores each for any worker");
     public static final Setting SAMPLES_ENABLED = Setting.bool("samples.enabled", true,
             "The taskhub command loads the bundled samples (taskhub-samples.jar next to taskhub.jar) as a plugin;"
                     + " embedded, nothing is bundled");
