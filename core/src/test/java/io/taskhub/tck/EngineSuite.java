@@ -68,15 +68,18 @@ public abstract class EngineSuite extends EngineSuiteBase {
         workers.add(worker);
         DefaultTaskhubClient beside = new DefaultTaskhubClient(watched, registry).handStartsTo(worker.startHandOff());
 
-        String id = beside.startNew(StartInstanceRequest.of("Hello", null));
-
-        InstanceMetadata done = awaitCompletion(id);
-        assertThat(done.output()).isEqualTo("[\"Hello Tokyo!\",\"Hello Seattle!\",\"Hello London!\"]");
+        // One after the other. A start goes to the worker when one of its places is free at that moment (a loop
+        // looking for work holds one for the moment of its claim), else it is stored for claiming.
+        int starts = 3;
+        for (int i = 0; i < starts; i++) {
+            InstanceMetadata done = awaitCompletion(beside.startNew(StartInstanceRequest.of("Hello", null)));
+            assertThat(done.output()).isEqualTo("[\"Hello Tokyo!\",\"Hello Seattle!\",\"Hello London!\"]");
+        }
         if (handsStartsOver()) {
-            assertThat(claimedStarts).as("claims that took the start: the worker got it from its creation")
-                    .hasValue(0);
+            assertThat(claimedStarts.get()).as("claims that took a start: the worker got them from their creation")
+                    .isLessThan(starts);
         } else {
-            assertThat(claimedStarts).as("a backend that declines: the start was claimed").hasValue(1);
+            assertThat(claimedStarts).as("a backend that declines: every start was claimed").hasValue(starts);
         }
     }
 

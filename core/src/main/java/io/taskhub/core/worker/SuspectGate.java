@@ -77,6 +77,22 @@ final class SuspectGate {
         }
     }
 
+    /**
+     * {@link #beginClaim} without waiting: true when no suspect holds the process, and then the work about to be
+     * taken (a start this process's worker is handed at its creation) is held until it starts or goes back.
+     */
+    boolean tryBeginClaim() {
+        if (suspectHolds) {
+            return false;
+        }
+        held.incrementAndGet();
+        if (suspectHolds) {
+            released(); // a suspect closed the gate meanwhile: it may be waiting for this
+            return false;
+        }
+        return true;
+    }
+
     /** Whether a suspect holds the process now: then nothing new should be claimed. */
     boolean holds() {
         return suspectHolds;

@@ -149,7 +149,6 @@ public final class TaskhubWorker implements AutoCloseable {
             return this;
         }
         store.createTaskHubIfNotExists();
-        running = true;
         ownOrchestrators = NameFilter.only(registry.orchestratorNames());
         ownActivities = NameFilter.only(registry.activityNames());
         leases = new LeaseKeeper(options.leaseDuration());
@@ -161,6 +160,8 @@ public final class TaskhubWorker implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        // Last: a client handing starts to this worker sees everything above once it sees it running.
+        running = true;
         for (int i = 0; i < options.orchestrationConcurrency(); i++) {
             threads.add(startThread("taskhub-orchestrations-" + i, this::orchestrationLoop));
         }
@@ -518,8 +519,13 @@ public final class TaskhubWorker implements AutoCloseable {
     private final StartHandOff starts = new StartHandOff() {
         @Override
         public InstanceClaim reserve(String orchestrator) {
-            if (!options.handOffWork() || !running || suspects.holds() || registry.orchestrator(orchestrator).isEmpty()
+            if (!options.handOffWork() || !running || registry.orchestrator(orchestrator).isEmpty()
                     || !orchestrationPlaces.tryAcquire()) {
+                return null;
+            }
+            // Held from before its creation, as a claim is (SuspectGate): a suspect that starts meanwhile waits.
+            if (!suspects.tryBeginClaim()) {
+                orchestrationPlaces.release();
                 return null;
             }
             return new InstanceClaim(options.workerId(), options.leaseDuration(), options.maxMessagesPerStep(),
@@ -528,7 +534,6 @@ public final class TaskhubWorker implements AutoCloseable {
 
         @Override
         public void run(OrchestrationWorkItem created) {
-            suspects.handedOver(1); // held from its creation until it starts or goes back
             try {
                 handedOffRunner.execute(() -> {
                     try {
@@ -549,6 +554,7 @@ public final class TaskhubWorker implements AutoCloseable {
 
         @Override
         public void release() {
+            suspects.released();
             orchestrationPlaces.release();
         }
     };

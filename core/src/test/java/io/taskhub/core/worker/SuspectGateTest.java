@@ -58,6 +58,24 @@ class SuspectGateTest {
     }
 
     @Test
+    void aStartAboutToBeHanded_isHeldFromBeforeItsCreation_andRefusedWhileASuspectHoldsTheProcess()
+            throws Exception {
+        assertThat(gate.tryBeginClaim()).as("no suspect: the start may be created held by this process").isTrue();
+        CompletableFuture<Boolean> suspect = enterAsync(gate.firstSuspectAttempt());
+        Thread.sleep(200);
+        assertThat(suspect).as("waits while the start's creation is under way").isNotDone();
+        assertThat(gate.tryBeginClaim()).as("no other start is taken meanwhile").isFalse();
+        assertThat(gate.enter(1)).as("the created start comes to the gate after the suspect").isFalse();
+        gate.released(); // it went back
+
+        assertThat(suspect.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(gate.tryBeginClaim()).as("nor while the suspect runs").isFalse();
+        gate.leave(gate.firstSuspectAttempt());
+        assertThat(gate.tryBeginClaim()).isTrue();
+        gate.released(); // the store created it for claiming instead
+    }
+
+    @Test
     void aSuspect_waitsForWorkACommitHandedOver_untilItStartsAndEnds_orGoesBack() throws Exception {
         assertThat(claimAndEnter(1)).isTrue(); // a step that hands two activities over with its commit
         gate.handedOver(2);
