@@ -207,9 +207,10 @@ abstract class ChaosContract {
     }
 
     /**
-     * Starts {@code orchestrator} under a new id per attempt until a server acknowledges one (the server asked may
-     * be taken down by a crashing instance meanwhile); returns every id tried, the acknowledged one last. An
-     * unanswered start may still have been stored.
+     * Starts {@code orchestrator} under a new id per attempt until a server acknowledges one, or a start that got
+     * no answer is found stored (the server asked may be taken down by a crashing instance meanwhile: a start is
+     * handed to the worker of the server that accepts it, and the crashing orchestrator's first step can end that
+     * process before its answer is out); returns every id tried, the one acknowledged or found last.
      */
     private static List<String> startUntilAcknowledged(Workers workers, String orchestrator, String baseId)
             throws InterruptedException {
@@ -225,7 +226,19 @@ abstract class ChaosContract {
                     throw notAcknowledged;
                 }
                 Thread.sleep(200);
+                if (storedAsFarAsTheServersSay(workers, id)) {
+                    return tried;
+                }
             }
+        }
+    }
+
+    /** Whether a live server reports the instance; false also when none answers now. */
+    private static boolean storedAsFarAsTheServersSay(Workers workers, String id) {
+        try {
+            return workers.any().status(id).isPresent();
+        } catch (AssertionError noAnswer) {
+            return false;
         }
     }
 
