@@ -49,7 +49,7 @@ final class Database implements AutoCloseable {
         // While the server is away, a request waits this long for a connection before it is answered 503 (and
         // readiness reports false): HikariCP's default of 30 s outlasts most HTTP clients' patience and probes.
         hikari.setConnectionTimeout(5_000);
-        hikari.setDataSourceProperties(driverProperties());
+        hikari.setDataSourceProperties(driverProperties(config));
         if (meterRegistry != null) {
             hikari.setMetricRegistry(meterRegistry);
         }
@@ -71,7 +71,7 @@ final class Database implements AutoCloseable {
         return new Database(pool, config);
     }
 
-    static Properties driverProperties() {
+    static Properties driverProperties(PostgresConfig config) {
         Properties props = new Properties();
         // Multi-row INSERT ... VALUES batches travel as one statement instead of one per row.
         props.setProperty("reWriteBatchedInserts", "true");
@@ -81,7 +81,10 @@ final class Database implements AutoCloseable {
         // inner statements) afresh on every run, as their generic plans look dearer on paper; planning was a third
         // of a claim's time. QueryPlanTest holds every hot and list statement's generic plan to its indexes. Set
         // at connection start-up, so no transaction can undo it.
-        props.setProperty("options", "-c plan_cache_mode=force_generic_plan");
+        // A synchronous_commit of the configuration's (off: commits answered before they reach the disk) goes the
+        // same way, for every transaction of the pool; the light ones set it off themselves anyway.
+        props.setProperty("options", "-c plan_cache_mode=force_generic_plan"
+                + (config.synchronousCommit() == null ? "" : " -c synchronous_commit=" + config.synchronousCommit()));
         return props;
     }
 

@@ -61,7 +61,7 @@ final class NotificationListener implements AutoCloseable {
     }
 
     private void connect() throws SQLException {
-        Properties props = Database.driverProperties();
+        Properties props = Database.driverProperties(config);
         if (config.user() != null) {
             props.setProperty("user", config.user());
         }

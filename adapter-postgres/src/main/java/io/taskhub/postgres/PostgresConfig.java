@@ -2,6 +2,7 @@ package io.taskhub.postgres;
 
 import io.taskhub.ports.errors.InvalidArgumentException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -15,13 +16,21 @@ import java.util.regex.Pattern;
  * @param poolSize        connections in the pool; the listening connection comes on top
  * @param maxPollInterval the longest a waiting worker goes without looking for work itself, in case a
  *                        notification was lost; waits back off up to it while notifications are unavailable
+ * @param synchronousCommit PostgreSQL's {@code synchronous_commit} for this backend's connections, or null to keep
+ *                        the server's (durable unless its administrator changed it). {@code off} answers a commit
+ *                        before it is on disk: faster, but a crash of the database server (not of Taskhub) can lose
+ *                        the last moments of acknowledged work (see docs/postgres.md)
  */
 public record PostgresConfig(String jdbcUrl, String user, String password, String schema, int poolSize,
-        Duration maxPollInterval) {
+        Duration maxPollInterval, String synchronousCommit) {
 
     public static final String DEFAULT_SCHEMA = "taskhub";
     public static final int DEFAULT_POOL_SIZE = 10;
     public static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofSeconds(1);
+
+    /** PostgreSQL's values of {@code synchronous_commit}. */
+    public static final List<String> SYNCHRONOUS_COMMIT_VALUES = List.of("on", "off", "local", "remote_write",
+            "remote_apply");
 
     /** Schema names are used unquoted in SQL, so only plain lowercase identifiers are accepted. */
     private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -43,6 +52,18 @@ public record PostgresConfig(String jdbcUrl, String user, String password, Strin
         }
         maxPollInterval = positive(maxPollInterval == null ? DEFAULT_MAX_POLL_INTERVAL : maxPollInterval,
                 "maximum poll interval");
+        synchronousCommit = synchronousCommit == null || synchronousCommit.isEmpty() ? null : synchronousCommit;
+        if (synchronousCommit != null && !SYNCHRONOUS_COMMIT_VALUES.contains(synchronousCommit)) {
+            throw new InvalidArgumentException("PostgreSQL synchronous commit '" + synchronousCommit
+                    + "' is invalid: use one of " + String.join(", ", SYNCHRONOUS_COMMIT_VALUES)
+                    + ", or none for the server's own setting.");
+        }
+    }
+
+    /** The server's own {@code synchronous_commit}. */
+    public PostgresConfig(String jdbcUrl, String user, String password, String schema, int poolSize,
+            Duration maxPollInterval) {
+        this(jdbcUrl, user, password, schema, poolSize, maxPollInterval, null);
     }
 
     /** The defaults for everything but where the database is. */
@@ -51,15 +72,20 @@ public record PostgresConfig(String jdbcUrl, String user, String password, Strin
     }
 
     public PostgresConfig withSchema(String value) {
-        return new PostgresConfig(jdbcUrl, user, password, value, poolSize, maxPollInterval);
+        return new PostgresConfig(jdbcUrl, user, password, value, poolSize, maxPollInterval, synchronousCommit);
     }
 
     public PostgresConfig withPoolSize(int value) {
-        return new PostgresConfig(jdbcUrl, user, password, schema, value, maxPollInterval);
+        return new PostgresConfig(jdbcUrl, user, password, schema, value, maxPollInterval, synchronousCommit);
     }
 
     public PostgresConfig withMaxPollInterval(Duration value) {
-        return new PostgresConfig(jdbcUrl, user, password, schema, poolSize, value);
+        return new PostgresConfig(jdbcUrl, user, password, schema, poolSize, value, synchronousCommit);
+    }
+
+    /** @param value see {@link #synchronousCommit()}; null or empty keeps the server's */
+    public PostgresConfig withSynchronousCommit(String value) {
+        return new PostgresConfig(jdbcUrl, user, password, schema, poolSize, maxPollInterval, value);
     }
 
     private static Duration positive(Duration value, String what) {
@@ -74,6 +100,6 @@ public record PostgresConfig(String jdbcUrl, String user, String password, Strin
     @Override
     public String toString() {
         return "PostgresConfig[jdbcUrl=" + jdbcUrl + ", user=" + user + ", schema=" + schema + ", poolSize="
-                + poolSize + ", maxPollInterval=" + maxPollInterval + "]";
+                + poolSize + ", maxPollInterval=" + maxPollInterval + ", synchronousCommit=" + synchronousCommit + "]";
     }
 }

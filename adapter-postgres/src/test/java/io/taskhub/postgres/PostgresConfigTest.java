@@ -33,6 +33,19 @@ class PostgresConfigTest {
     }
 
     @Test
+    void synchronousCommit_takesPostgresValuesOnly_andNoneMeansTheServers() {
+        PostgresConfig config = PostgresConfig.of(URL, "u", null).withSynchronousCommit("off").withPoolSize(3);
+
+        assertThat(config.synchronousCommit()).isEqualTo("off");
+        assertThat(config.poolSize()).isEqualTo(3);
+        assertThat(config.withSynchronousCommit("").synchronousCommit()).isNull();
+        assertThat(PostgresConfig.of(URL, "u", null).synchronousCommit()).isNull();
+        assertThatThrownBy(() -> config.withSynchronousCommit("off -c fsync=off"))
+                .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("'off -c fsync=off'")
+                .hasMessageContaining("remote_apply");
+    }
+
+    @Test
     void toString_leavesThePasswordOut() {
         assertThat(PostgresConfig.of(URL, "u", "s3cret").toString()).doesNotContain("s3cret");
     }

@@ -152,7 +152,11 @@ public final class Deployment implements AutoCloseable {
                 s.get(Settings.POSTGRES_URL), s.get(Settings.POSTGRES_USER), s.get(Settings.POSTGRES_PASSWORD)));
         PostgresConfig schema = checked(Settings.POSTGRES_SCHEMA,
                 () -> connection.withSchema(s.get(Settings.POSTGRES_SCHEMA)));
-        return checked(Settings.POSTGRES_POOL_SIZE, () -> schema.withPoolSize(s.getInt(Settings.POSTGRES_POOL_SIZE)));
+        PostgresConfig pool = checked(Settings.POSTGRES_POOL_SIZE,
+                () -> schema.withPoolSize(s.getInt(Settings.POSTGRES_POOL_SIZE)));
+        String synchronousCommit = s.get(Settings.POSTGRES_SYNCHRONOUS_COMMIT);
+        return checked(Settings.POSTGRES_SYNCHRONOUS_COMMIT,
+                () -> pool.withSynchronousCommit("server".equals(synchronousCommit) ? null : synchronousCommit));
     }
 
     /** Checked as each setting is added, so that a refusal names the setting that caused it. */

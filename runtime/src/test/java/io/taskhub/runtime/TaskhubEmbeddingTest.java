@@ -77,6 +77,14 @@ class TaskhubEmbeddingTest {
                 assertThat(runGreet(taskhub).output()).isEqualTo("\"HELLO!\"");
                 assertThat(taskhub.client().taskHub()).isEqualTo("Orders");
             }
+            // The faster, less durable commits are a setting away, and bad values are refused by name.
+            settings.put("postgres.synchronousCommit", "off");
+            try (Taskhub taskhub = Taskhub.builder().settings(settings).plugin(GREETINGS).start()) {
+                assertThat(runGreet(taskhub).output()).isEqualTo("\"HELLO!\"");
+            }
+            settings.put("postgres.synchronousCommit", "sometimes");
+            assertThatThrownBy(() -> Taskhub.builder().settings(settings).plugin(GREETINGS).start())
+                    .hasMessageContaining("postgres.synchronousCommit").hasMessageContaining("sometimes");
         }
     }
 

@@ -98,7 +98,8 @@ final class LeaseKeeper implements AutoCloseable {
             // Usually the work was just committed (which releases the lease) before it was untracked; a
             // real loss is reported by the worker when its commit is refused.
             inFlight.remove(key, renew);
-            LOG.log(System.Logger.Level.DEBUG, "Stopped renewing " + key + ": " + e.getMessage());
+            // Built only when logged: the key prints a whole work item (its input, its messages).
+            LOG.log(System.Logger.Level.DEBUG, () -> "Stopped renewing " + key + ": " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not renew the lease on " + key + "; will retry", e);
         } finally {

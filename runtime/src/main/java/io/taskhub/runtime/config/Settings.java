@@ -35,6 +35,10 @@ public final class Settings {
             "PostgreSQL schema for Taskhub's tables (created when missing)");
     public static final Setting POSTGRES_POOL_SIZE = Setting.integer("postgres.poolSize", 10,
             "PostgreSQL connection pool size");
+    public static final Setting POSTGRES_SYNCHRONOUS_COMMIT = Setting.choice("postgres.synchronousCommit", "server",
+            "PostgreSQL's synchronous_commit for Taskhub's connections; server keeps the server's (durable by"
+                    + " default). off is faster, but a crash of the database server can lose the last moments of"
+                    + " acknowledged work", "server", "on", "off", "local", "remote_write", "remote_apply");
     public static final Setting AZURE_CONNECTION_STRING = Setting.text("azure.connectionString",
             "UseDevelopmentStorage=true", "Azure Storage connection string");
     public static final Setting AZURE_PARTITIONS = Setting.integer("azure.partitionCount", 4,
@@ -101,8 +105,8 @@ public final class Settings {
                     + " (never: it waits for a worker that has it)");
 
     public static final List<Setting> ALL = List.of(BACKEND, TASK_HUB, SQLITE_FILE, POSTGRES_URL, POSTGRES_USER,
-            POSTGRES_PASSWORD, POSTGRES_SCHEMA, POSTGRES_POOL_SIZE, AZURE_CONNECTION_STRING, AZURE_PARTITIONS,
-            AZURE_PARTITION_LEASE, AZURE_POLLING,
+            POSTGRES_PASSWORD, POSTGRES_SCHEMA, POSTGRES_POOL_SIZE, POSTGRES_SYNCHRONOUS_COMMIT,
+            AZURE_CONNECTION_STRING, AZURE_PARTITIONS, AZURE_PARTITION_LEASE, AZURE_POLLING,
             HTTP_HOST, HTTP_PORT, HTTP_API_KEYS, HTTP_ALLOW_INSECURE, HTTP_MAX_REQUEST_BYTES, HTTP_PUBLIC_URL,
             HTTP_TASK_HUBS, HTTP_IDLE_TIMEOUT, HTTP_ENABLED, GRPC_PORT, GRPC_WORK_ITEM_TIMEOUT, PLUGINS_PATH,
             CLIENT_START_TIMEOUT,
