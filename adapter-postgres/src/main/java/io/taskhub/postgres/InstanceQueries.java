@@ -23,6 +23,8 @@ import java.util.Set;
  * V1__create_instances.sql); pages are ordered by (created_at, instance_id) and continue after the last key.
  */
 final class InstanceQueries {
+    /** A parameter's minute, as the generated column {@code updated_minute} holds a last-updated time's. */
+    private static final String MINUTE_OF = "date_trunc('minute', ?::timestamptz AT TIME ZONE 'UTC')";
     /** How much of a custom status the index holds (ix_instances_custom_status). */
     static final int CUSTOM_STATUS_INDEXED_LENGTH = 100;
     /** Up to this many instances with an id prefix are sorted rather than searched for in created order. */
@@ -233,12 +235,15 @@ final class InstanceQueries {
             where.append(" AND name = ?");
             params.add(q.name());
         }
+        // The index holds the minute of the last update (V12): the minutes of the range on it, then the exact time.
         if (q.lastUpdatedFrom() != null) {
-            where.append(" AND last_updated_at >= ?");
+            where.append(" AND updated_minute >= " + MINUTE_OF + " AND last_updated_at >= ?");
+            params.add(PgTime.ceil(q.lastUpdatedFrom()));
             params.add(PgTime.ceil(q.lastUpdatedFrom()));
         }
         if (q.lastUpdatedTo() != null) {
-            where.append(" AND last_updated_at <= ?");
+            where.append(" AND updated_minute <= " + MINUTE_OF + " AND last_updated_at <= ?");
+            params.add(q.lastUpdatedTo());
             params.add(q.lastUpdatedTo());
         }
         if (q.parentInstanceId() != null) {

@@ -136,6 +136,30 @@ class QueryPlanTest {
         assertCountPlan(genericPlan(queries.countSql(queries().get(name).apply(InstanceQuery.builder()).build())));
     }
 
+    /**
+     * A step that leaves the status as it was changes, of the instance row's columns, only those below: no index
+     * may read them, or its update writes a new entry into every index of the table instead of being a HOT update
+     * (V12). The last-updated filters read the minute of the last update, which is indexed instead.
+     */
+    @org.junit.jupiter.api.Test
+    void noIndexOfTheInstances_readsWhatAStepChanges() throws Exception {
+        List<String> definitions = new ArrayList<>();
+        try (Connection c = schema.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = ? AND tablename = 'instances'")) {
+            ps.setString(1, schema.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    definitions.add(rs.getString(1));
+                }
+            }
+        }
+        assertThat(definitions).anySatisfy(d -> assertThat(d).contains("(task_hub, updated_minute)"));
+        for (String changedByAStep : List.of("last_updated_at", "revision", "lock_owner", "lock_token",
+                "locked_until")) {
+            assertThat(definitions).noneSatisfy(d -> assertThat(d).contains(changedByAStep));
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void aPrefixThatFewHave_readsTheSamePagesSorted_asInCreatedOrder_andManyFallBack() throws Exception {
         InstanceQuery.Builder failedWithPrefix = InstanceQuery.builder().instanceIdPrefix("inst-04")
