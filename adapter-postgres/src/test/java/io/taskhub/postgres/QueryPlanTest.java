@@ -406,6 +406,40 @@ class QueryPlanTest {
         }
     }
 
+    /**
+     * A result's commit deletes its task by its key, also in generic plans made over a table a burst has just
+     * churned: analyzed with a task or two live and the dead ones of thousands handed over, run and deleted, which
+     * vacuum has not reclaimed yet (seen in bursts on a hub that had grown: the task was deleted through the index
+     * of visible tasks, reading every task of the hub, and a result's commit cost four times as much).
+     */
+    @org.junit.jupiter.api.Test
+    void aFinishedTask_isDeletedByItsKey_evenPlannedOverAChurnedTable() throws Exception {
+        try (PostgresSchema churned = PostgresSchema.create();
+                Connection c = keepingNotices(churned.connect()); Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            try (ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+                org.junit.jupiter.api.Assumptions.assumeTrue(rs.next() && rs.getBoolean(1),
+                        "auto_explain can be loaded by a superuser only");
+            }
+            st.execute("ALTER TABLE activity_tasks SET (autovacuum_enabled = false)");
+            st.execute("INSERT INTO activity_tasks (task_hub, instance_id, execution_id, task_id, name, visible_at,"
+                    + " lock_owner, lock_token, locked_until) SELECT '" + HUB + "', 'burst-' || g, 'e', 0, 'Work',"
+                    + " now(), 'w', 't', now() + interval '1 minute' FROM generate_series(1, 10000) AS g");
+            st.execute("DELETE FROM activity_tasks WHERE instance_id <> 'burst-1'");
+            st.execute("ANALYZE activity_tasks");
+            for (String setting : List.of("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
+                    "SET auto_explain.log_nested_statements = on", "SET auto_explain.log_format = json",
+                    "SET auto_explain.log_level = notice", "SET client_min_messages = notice",
+                    "SET plan_cache_mode = force_generic_plan")) {
+                st.execute(setting);
+            }
+            List<String> plans = claimAndCommit(churned, c, "plan-churned");
+            assertThat(plans).filteredOn(plan -> plan.contains("DELETE FROM " + new Tables(churned.name()).tasks()))
+                    .as("plans deleting the finished task").isNotEmpty()
+                    .allSatisfy(plan -> assertThat(plan).contains("activity_tasks_pkey"));
+        }
+    }
+
     /** The plans auto_explain sent as notices (warnings of each statement) since the last look. */
     private static List<String> nestedPlans(Connection c) throws Exception {
         List<String> plans = new ArrayList<>(NOTICES);

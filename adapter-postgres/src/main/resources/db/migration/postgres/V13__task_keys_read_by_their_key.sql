@@ -1,0 +1,12 @@
+-- A statement that names an activity task by its key (hub and sequence number: the deletion of a finished task, a
+-- lease's renewal or release) must read the primary key. It did not always: after a burst had churned the table
+-- (thousands of tasks handed over, run and deleted, the dead ones not yet vacuumed) the backend analyzed it with a
+-- few live tasks, every index then looked as cheap as the key to a generic plan, and the plan kept for the
+-- connection read the finished task through the index of visible tasks: every task of the hub, live and dead, for
+-- each result. Seen in bursts on a hub that had grown: a result's commit cost four times as much for the rest of the
+-- burst. The other two indexes no longer begin with the hub, so that they offer nothing to such a statement; the
+-- looks they serve (what is due next, a hub's backlog, an instance's tasks) read the same range as before.
+DROP INDEX ix_activity_tasks_visible;
+CREATE INDEX ix_activity_tasks_visible ON activity_tasks (visible_at);
+DROP INDEX ix_activity_tasks_instance;
+CREATE INDEX ix_activity_tasks_instance ON activity_tasks (instance_id);
