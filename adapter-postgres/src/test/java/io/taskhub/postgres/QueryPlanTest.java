@@ -301,20 +301,13 @@ class QueryPlanTest {
     void statementsInsideTheClaimAndCommitFunctions_useIndexes() throws Exception {
         try (Connection c = keepingNotices(schema.connect()); Statement st = c.createStatement()) {
             c.setAutoCommit(true);
-            try (ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
-                org.junit.jupiter.api.Assumptions.assumeTrue(rs.next() && rs.getBoolean(1),
-                        "auto_explain can be loaded by a superuser only");
-            }
+            assumeSuperuser(st);
             // History for the bulk instances, so that the next-sequence lookup has a table worth an index.
             st.execute("INSERT INTO history (task_hub, instance_id, sequence, execution_id, event)"
                     + " SELECT '" + HUB + "', 'inst-' || lpad(g::text, 6, '0'), s, 'e', '{}'"
                     + " FROM generate_series(1, 20000) AS g, generate_series(0, 4) AS s");
             st.execute("ANALYZE history");
-            for (String setting : List.of("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
-                    "SET auto_explain.log_nested_statements = on", "SET auto_explain.log_format = json",
-                    "SET auto_explain.log_level = notice", "SET client_min_messages = notice")) {
-                st.execute(setting);
-            }
+            reportNestedPlans(st);
             List<String> plans = new ArrayList<>(claimAndCommit(schema, c, "plan-custom"));
             st.execute("SET plan_cache_mode = force_generic_plan");
             plans.addAll(claimAndCommit(schema, c, "plan-generic"));
@@ -384,16 +377,9 @@ class QueryPlanTest {
         try (PostgresSchema empty = PostgresSchema.create();
                 Connection c = keepingNotices(empty.connect()); Statement st = c.createStatement()) {
             c.setAutoCommit(true);
-            try (ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
-                org.junit.jupiter.api.Assumptions.assumeTrue(rs.next() && rs.getBoolean(1),
-                        "auto_explain can be loaded by a superuser only");
-            }
-            for (String setting : List.of("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
-                    "SET auto_explain.log_nested_statements = on", "SET auto_explain.log_format = json",
-                    "SET auto_explain.log_level = notice", "SET client_min_messages = notice",
-                    "SET plan_cache_mode = force_generic_plan")) {
-                st.execute(setting);
-            }
+            assumeSuperuser(st);
+            reportNestedPlans(st);
+            st.execute("SET plan_cache_mode = force_generic_plan");
             List<String> plans = claimAndCommit(empty, c, "plan-empty");
             // Taking the claimed instance's messages, deleting those a step consumed, the look for messages that
             // came meanwhile, and the result's step (which must find none). (The claim's search for work reads
@@ -417,26 +403,36 @@ class QueryPlanTest {
         try (PostgresSchema churned = PostgresSchema.create();
                 Connection c = keepingNotices(churned.connect()); Statement st = c.createStatement()) {
             c.setAutoCommit(true);
-            try (ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
-                org.junit.jupiter.api.Assumptions.assumeTrue(rs.next() && rs.getBoolean(1),
-                        "auto_explain can be loaded by a superuser only");
-            }
+            assumeSuperuser(st);
             st.execute("ALTER TABLE activity_tasks SET (autovacuum_enabled = false)");
             st.execute("INSERT INTO activity_tasks (task_hub, instance_id, execution_id, task_id, name, visible_at,"
                     + " lock_owner, lock_token, locked_until) SELECT '" + HUB + "', 'burst-' || g, 'e', 0, 'Work',"
                     + " now(), 'w', 't', now() + interval '1 minute' FROM generate_series(1, 10000) AS g");
             st.execute("DELETE FROM activity_tasks WHERE instance_id <> 'burst-1'");
             st.execute("ANALYZE activity_tasks");
-            for (String setting : List.of("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
-                    "SET auto_explain.log_nested_statements = on", "SET auto_explain.log_format = json",
-                    "SET auto_explain.log_level = notice", "SET client_min_messages = notice",
-                    "SET plan_cache_mode = force_generic_plan")) {
-                st.execute(setting);
-            }
+            reportNestedPlans(st);
+            st.execute("SET plan_cache_mode = force_generic_plan");
             List<String> plans = claimAndCommit(churned, c, "plan-churned");
             assertThat(plans).filteredOn(plan -> plan.contains("DELETE FROM " + new Tables(churned.name()).tasks()))
                     .as("plans deleting the finished task").isNotEmpty()
                     .allSatisfy(plan -> assertThat(plan).contains("activity_tasks_pkey"));
+        }
+    }
+
+    /** Skips the test where auto_explain cannot be loaded: it takes a superuser. */
+    private static void assumeSuperuser(Statement st) throws Exception {
+        try (ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(rs.next() && rs.getBoolean(1),
+                    "auto_explain can be loaded by a superuser only");
+        }
+    }
+
+    /** Has auto_explain report the plan of every statement this session runs, nested ones too, as notices. */
+    private static void reportNestedPlans(Statement st) throws Exception {
+        for (String setting : List.of("LOAD 'auto_explain'", "SET auto_explain.log_min_duration = 0",
+                "SET auto_explain.log_nested_statements = on", "SET auto_explain.log_format = json",
+                "SET auto_explain.log_level = notice", "SET client_min_messages = notice")) {
+            st.execute(setting);
         }
     }
 
