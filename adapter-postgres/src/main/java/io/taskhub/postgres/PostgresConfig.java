@@ -52,11 +52,15 @@ public record PostgresConfig(String jdbcUrl, String user, String password, Strin
         }
         maxPollInterval = positive(maxPollInterval == null ? DEFAULT_MAX_POLL_INTERVAL : maxPollInterval,
                 "maximum poll interval");
-        synchronousCommit = synchronousCommit == null || synchronousCommit.isEmpty() ? null : synchronousCommit;
-        if (synchronousCommit != null && !SYNCHRONOUS_COMMIT_VALUES.contains(synchronousCommit)) {
-            throw new InvalidArgumentException("PostgreSQL synchronous commit '" + synchronousCommit
-                    + "' is invalid: use one of " + String.join(", ", SYNCHRONOUS_COMMIT_VALUES)
-                    + ", or none for the server's own setting.");
+        synchronousCommit = synchronousCommit == null || synchronousCommit.isBlank() ? null : synchronousCommit;
+        if (synchronousCommit != null) {
+            String value = synchronousCommit.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!SYNCHRONOUS_COMMIT_VALUES.contains(value)) {
+                throw new InvalidArgumentException("PostgreSQL synchronous commit '" + synchronousCommit
+                        + "' is invalid: use one of " + String.join(", ", SYNCHRONOUS_COMMIT_VALUES)
+                        + ", or leave it unset (null or empty) for the server's own setting.");
+            }
+            synchronousCommit = value;
         }
     }
 

@@ -39,6 +39,7 @@ class PostgresConfigTest {
         assertThat(config.synchronousCommit()).isEqualTo("off");
         assertThat(config.poolSize()).isEqualTo(3);
         assertThat(config.withSynchronousCommit("").synchronousCommit()).isNull();
+        assertThat(config.withSynchronousCommit(" OFF ").synchronousCommit()).isEqualTo("off");
         assertThat(PostgresConfig.of(URL, "u", null).synchronousCommit()).isNull();
         assertThatThrownBy(() -> config.withSynchronousCommit("off -c fsync=off"))
                 .isInstanceOf(InvalidArgumentException.class).hasMessageContaining("'off -c fsync=off'")

@@ -1,6 +1,8 @@
 package io.taskhub.core.worker;
 
 import io.taskhub.ports.errors.LockLostException;
+import io.taskhub.ports.store.ActivityWorkItem;
+import io.taskhub.ports.store.OrchestrationWorkItem;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -47,8 +49,20 @@ final class LeaseKeeper implements AutoCloseable {
 
         @Override
         public String toString() {
-            return String.valueOf(item);
+            return describe(item);
         }
+    }
+
+    /** Names a work item in log lines, without its payloads (inputs, messages), which log lines leave out. */
+    static String describe(Object item) {
+        if (item instanceof OrchestrationWorkItem work) {
+            return "the work item of instance " + work.instanceId();
+        }
+        if (item instanceof ActivityWorkItem work) {
+            return "activity " + work.task().name() + " (task " + work.task().taskId() + ") of instance "
+                    + work.task().instanceId();
+        }
+        return item.getClass().getSimpleName();
     }
 
     LeaseKeeper(Duration leaseDuration) {
@@ -98,7 +112,6 @@ final class LeaseKeeper implements AutoCloseable {
             // Usually the work was just committed (which releases the lease) before it was untracked; a
             // real loss is reported by the worker when its commit is refused.
             inFlight.remove(key, renew);
-            // Built only when logged: the key prints a whole work item (its input, its messages).
             LOG.log(System.Logger.Level.DEBUG, () -> "Stopped renewing " + key + ": " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not renew the lease on " + key + "; will retry", e);
