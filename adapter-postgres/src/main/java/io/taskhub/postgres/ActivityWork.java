@@ -61,12 +61,31 @@ final class ActivityWork {
      * One statement, run alone (autocommit): its commit need not wait for the disk (see
      * {@link Database#inLightTransaction}), which it says itself, so a claim is one round trip.
      */
-    /** The oldest visible task nobody holds (and the names accept), locked for the claim; one row or none. */
+    /**
+     * The task to claim, locked for the claim; one row or none. Its parameters: the hub, now (twice) and, with a
+     * names condition, the names. First a task whose lease ran out (the soonest expired), then the oldest visible
+     * task nobody holds (the names accept either).
+     *
+     * <p>Two looks, each through an index of its own (V14), rather than one pass in task order that skips the held
+     * ones: the tasks handed over with a step are held from their insertion, so in a burst the oldest thousands of
+     * a hub are held, and every claim passed over all of them (1.2 to 1.9 ms and hundreds of buffers a call, most
+     * finding nothing). The second look runs only when the first finds nothing.
+     */
     private String nextTaskSql(String namesCondition) {
-        return "SELECT seq FROM " + t.tasks() + " WHERE task_hub = ? AND visible_at <= ?"
-                + " AND (locked_until IS NULL OR locked_until <= ?)" + namesCondition
-                + " ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED";
+        String names = namesCondition.replace("lower(name)", "lower(x.name)").replace("?::text[]", "p.names");
+        String byHand = namesCondition.isEmpty() ? "" : ", ?::text[] AS names";
+        return "SELECT coalesce("
+                + "(SELECT x.seq FROM " + t.tasks() + " x WHERE x.task_hub = p.hub AND x.lock_owner IS NOT NULL"
+                + " AND " + LEASE_END + " <= (p.lease_now AT TIME ZONE 'UTC') AND x.visible_at <= p.now" + names
+                + " ORDER BY " + LEASE_END + " LIMIT 1 FOR UPDATE SKIP LOCKED),"
+                + " (SELECT x.seq FROM " + t.tasks() + " x WHERE x.task_hub = p.hub AND x.locked_until IS NULL"
+                + " AND x.visible_at <= p.now" + names + " ORDER BY x.seq LIMIT 1 FOR UPDATE SKIP LOCKED))"
+                + " FROM (SELECT ?::text AS hub, ?::timestamptz AS now, ?::timestamptz AS lease_now" + byHand
+                + ") AS p";
     }
+
+    /** The end of a task's lease as ix_activity_tasks_lease_end holds it (V14). */
+    private static final String LEASE_END = "(x.locked_until AT TIME ZONE 'UTC')";
 
     private static final String CLAIMED_COLUMNS =
             "seq, instance_id, execution_id, task_id, name, input, dequeue_count, trace_parent";

@@ -419,6 +419,49 @@ class QueryPlanTest {
         }
     }
 
+    /**
+     * A claim of an activity task in a hub whose oldest 10,000 tasks are held (handed over with their steps, as in a
+     * burst) reads a handful of buffers, not every held task: the unheld tasks and the leases have indexes of their
+     * own (V14). Run for real (EXPLAIN ANALYZE) in a transaction rolled back, named and unnamed.
+     */
+    @org.junit.jupiter.api.Test
+    void anActivityClaim_passesOverNoHeldTask() throws Exception {
+        try (PostgresSchema held = PostgresSchema.create(); Connection c = held.connect();
+                Statement st = c.createStatement()) {
+            st.execute("INSERT INTO activity_tasks (task_hub, instance_id, execution_id, task_id, name, visible_at,"
+                    + " lock_owner, lock_token, locked_until) SELECT '" + HUB + "', 'held-' || g, 'e', 0, 'Work',"
+                    + " now() - interval '1 minute', 'w', 't' || g, now() + interval '1 minute'"
+                    + " FROM generate_series(1, 10000) AS g");
+            st.execute("INSERT INTO activity_tasks (task_hub, instance_id, execution_id, task_id, name, visible_at)"
+                    + " VALUES ('" + HUB + "', 'waiting', 'e', 0, 'Work', now() - interval '1 minute')");
+            st.execute("ANALYZE activity_tasks");
+            Tables tables = new Tables(held.name());
+            ActivityWork activities = new ActivityWork(tables, HUB, new MessageDelivery(tables, HUB));
+            c.setAutoCommit(false);
+            for (String sql : List.of(activities.claimSql, activities.claimNamedSql)) {
+                try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)) {
+                    int i = 1;
+                    ps.setString(i++, "claimer");
+                    ps.setString(i++, "token");
+                    ps.setObject(i++, java.time.OffsetDateTime.now().plusMinutes(1));
+                    ps.setString(i++, HUB);
+                    ps.setString(i++, HUB);
+                    ps.setObject(i++, java.time.OffsetDateTime.now());
+                    ps.setObject(i++, java.time.OffsetDateTime.now());
+                    if (sql.equals(activities.claimNamedSql)) {
+                        ps.setArray(i, c.createArrayOf("text", new String[] {"work"}));
+                    }
+                    JsonNode plan = readPlan(ps);
+                    assertThat(plan.path("Actual Rows").asLong()).as("the waiting task is claimed").isEqualTo(1);
+                    assertThat(plan.path("Shared Hit Blocks").asLong() + plan.path("Shared Read Blocks").asLong())
+                            .as(plan.toPrettyString()).isLessThan(60);
+                } finally {
+                    c.rollback();
+                }
+            }
+        }
+    }
+
     /** Skips the test where auto_explain cannot be loaded: it takes a superuser. */
     private static void assumeSuperuser(Statement st) throws Exception {
         try (ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
