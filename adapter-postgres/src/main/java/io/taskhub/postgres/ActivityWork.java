@@ -48,23 +48,19 @@ final class ActivityWork {
         this.delivery = delivery;
         // The oldest visible task that nobody holds; SKIP LOCKED passes over tasks being claimed right now.
         this.claimSql = claimSql("");
-        this.claimNamedSql = claimSql(" AND lower(name) = ANY(?::text[])");
-        this.claimExceptSql = claimSql(" AND lower(name) <> ALL(?::text[])");
+        this.claimNamedSql = claimSql(" AND lower(x.name) = ANY(p.names)");
+        this.claimExceptSql = claimSql(" AND lower(x.name) <> ALL(p.names)");
         // The instance is kept FOR KEY SHARE as MessageDelivery does; nothing at all happens when the lease is lost.
         this.completeSql = completeCte()
                 + " SELECT (SELECT count(*) FROM done) AS done, (SELECT count(*) FROM queued) AS queued";
         this.completeAndClaimSql = completeAndClaimSql("");
-        this.completeAndClaimNamedSql = completeAndClaimSql(" AND lower(name) = ANY(?::text[])");
+        this.completeAndClaimNamedSql = completeAndClaimSql(" AND lower(x.name) = ANY(p.names)");
     }
 
     /**
-     * One statement, run alone (autocommit): its commit need not wait for the disk (see
-     * {@link Database#inLightTransaction}), which it says itself, so a claim is one round trip.
-     */
-    /**
      * The task to claim, locked for the claim; one row or none. Its parameters: the hub, now (twice) and, with a
-     * names condition, the names. First a task whose lease ran out (the soonest expired), then the oldest visible
-     * task nobody holds (the names accept either).
+     * names condition (on {@code x.name}, against {@code p.names}), the names. First a task whose lease ran out
+     * (the soonest expired), then the oldest visible task nobody holds (the names accept either).
      *
      * <p>Two looks, each through an index of its own (V14), rather than one pass in task order that skips the held
      * ones: the tasks handed over with a step are held from their insertion, so in a burst the oldest thousands of
@@ -72,16 +68,16 @@ final class ActivityWork {
      * finding nothing). The second look runs only when the first finds nothing.
      */
     private String nextTaskSql(String namesCondition) {
-        String names = namesCondition.replace("lower(name)", "lower(x.name)").replace("?::text[]", "p.names");
-        String byHand = namesCondition.isEmpty() ? "" : ", ?::text[] AS names";
+        String namesParameter = namesCondition.isEmpty() ? "" : ", ?::text[] AS names";
         return "SELECT coalesce("
                 + "(SELECT x.seq FROM " + t.tasks() + " x WHERE x.task_hub = p.hub AND x.lock_owner IS NOT NULL"
-                + " AND " + LEASE_END + " <= (p.lease_now AT TIME ZONE 'UTC') AND x.visible_at <= p.now" + names
+                + " AND " + LEASE_END + " <= (p.lease_now AT TIME ZONE 'UTC') AND x.visible_at <= p.now"
+                + namesCondition
                 + " ORDER BY " + LEASE_END + " LIMIT 1 FOR UPDATE SKIP LOCKED),"
                 + " (SELECT x.seq FROM " + t.tasks() + " x WHERE x.task_hub = p.hub AND x.locked_until IS NULL"
-                + " AND x.visible_at <= p.now" + names + " ORDER BY x.seq LIMIT 1 FOR UPDATE SKIP LOCKED))"
-                + " FROM (SELECT ?::text AS hub, ?::timestamptz AS now, ?::timestamptz AS lease_now" + byHand
-                + ") AS p";
+                + " AND x.visible_at <= p.now" + namesCondition + " ORDER BY x.seq LIMIT 1 FOR UPDATE SKIP LOCKED))"
+                + " FROM (SELECT ?::text AS hub, ?::timestamptz AS now, ?::timestamptz AS lease_now"
+                + namesParameter + ") AS p";
     }
 
     /** The end of a task's lease as ix_activity_tasks_lease_end holds it (V14). */
@@ -90,6 +86,10 @@ final class ActivityWork {
     private static final String CLAIMED_COLUMNS =
             "seq, instance_id, execution_id, task_id, name, input, dequeue_count, trace_parent";
 
+    /**
+     * One statement, run alone (autocommit): its commit need not wait for the disk (see
+     * {@link Database#inLightTransaction}), which it says itself, so a claim is one round trip.
+     */
     private String claimSql(String namesCondition) {
         return "WITH light AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))"
                 + " UPDATE " + t.tasks() + " SET lock_owner = ?, lock_token = ?, locked_until = ?,"
