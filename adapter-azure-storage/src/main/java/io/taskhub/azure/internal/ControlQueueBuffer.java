@@ -128,10 +128,13 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
                 }
                 for (Map.Entry<String, List<Buffered>> instance : instances.entrySet()) {
                     Active holder = active.get(instance.getKey());
+                    if (holder != null && !canTakeOver(holder, now)) {
+                        continue; // its messages wait here, and the keep-alive renews them meanwhile
+                    }
                     List<Buffered> messages = instance.getValue();
                     // About to become visible again: let it come back with a fresh receipt instead.
                     messages.removeIf(b -> b.held().visibleUntil().isBefore(now.plus(MIN_REMAINING)));
-                    if (messages.isEmpty() || holder != null && !canTakeOver(holder, now)) {
+                    if (messages.isEmpty()) {
                         continue;
                     }
                     long first = messages.get(0).envelope().ts();
