@@ -41,9 +41,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two worker processes (separate JVMs) share the partitions of one task hub; one is killed with SIGKILL while it
- * provably holds work (partitions, and activities that hang after its first runs) and the other takes its
- * partitions and its activities over once their leases expire, finishing everything, each instance exactly
- * once.
+ * provably holds work (partitions, and activities its own steps handed to it, which hang after its first runs)
+ * and the other takes its partitions and its activities over once their leases expire, finishing everything,
+ * each instance exactly once.
  */
 class AzureMultiProcessTest {
     private static final int INSTANCES = 300;
@@ -72,7 +72,8 @@ class AzureMultiProcessTest {
         backend = AzureTestBackends.create(b -> b.partitionCount(PARTITIONS));
         store = backend.taskHub(taskHub);
         store.createTaskHubIfNotExists();
-        // the doomed worker's activities hang after its first 40, so it surely holds work when it is killed
+        // the activities the doomed worker's own steps hand to it hang after its first 40, so it surely holds such
+        // work when it is killed
         Process doomed = startWorker(taskHub, "worker-a", "40");
         startWorker(taskHub, "worker-b");
         TableClient leases = leaseTable(taskHub);
@@ -106,7 +107,7 @@ class AzureMultiProcessTest {
         doomed.waitFor();
         progress("worker-a killed with " + completed() + " instances completed, owning " + ownersAtKill);
         assertThat(ownersAtKill).as("worker-a owned partitions when it died").containsValue("worker-a");
-        assertThat(hangs("worker-a")).as("worker-a held activities when it died").isTrue();
+        assertThat(hangs("worker-a")).as("worker-a held handed-off activities when it died").isTrue();
 
         Awaitility.await("the survivor finishes everything").atMost(Duration.ofMinutes(4))
                 .pollInterval(Duration.ofSeconds(1)).until(() -> completed() == INSTANCES);
@@ -144,10 +145,13 @@ class AzureMultiProcessTest {
         assertThat(history).as(id).filteredOn(ExecutionCompleted.class::isInstance).hasSize(1);
     }
 
-    /** True once the worker's log says an activity hangs: from then on it holds that activity's message. */
+    /**
+     * True once the worker's log says an activity hangs that its own step's commit handed to it (sent held by that
+     * worker, never received from the queue): from then on it holds that activity's message.
+     */
     private boolean hangs(String workerId) throws IOException {
         Path log = workerLog(workerId);
-        return Files.exists(log) && Files.readString(log).contains(" hangs");
+        return Files.exists(log) && Files.readString(log).contains(" hangs on thread taskhub-handed-off");
     }
 
     private Path workerLog(String workerId) {

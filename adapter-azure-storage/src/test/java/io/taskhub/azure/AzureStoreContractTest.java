@@ -27,10 +27,18 @@ class AzureStoreContractTest extends OrchestrationStoreContract {
         return AzureTestBackends.shared();
     }
 
-    /** Azure Storage declines hand-offs: its messages travel through queues owned by partitions. */
+    /**
+     * Azure Storage hands a step's tasks to the committing worker (sent held by it), and declines the rest: an
+     * instance's messages travel through the queue of a partition that another worker may own.
+     */
     @Override
     protected boolean handsOffWork() {
         return false;
+    }
+
+    @Override
+    protected boolean handsOffTasks() {
+        return true;
     }
 
     @Override

@@ -42,6 +42,14 @@ public abstract class HandOffContract extends StoreContractSupport {
         return true;
     }
 
+    /**
+     * Whether the store hands a step's activity tasks to the committing worker; by default as {@link #handsOffWork},
+     * and one that hands those over while declining the rest overrides this.
+     */
+    protected boolean handsOffTasks() {
+        return handsOffWork();
+    }
+
     /** Whether the store claims the next activity task together with a result; one that does overrides this. */
     protected boolean claimsNextActivity() {
         return false;
@@ -185,7 +193,7 @@ public abstract class HandOffContract extends StoreContractSupport {
             int maxTasks) {
         List<ActivityWorkItem> handed = store.completeOrchestrationWorkItem(step, scheduling(step, tasks),
                 handOff(maxTasks, LONG_LEASE));
-        if (!handsOffWork()) {
+        if (!handsOffTasks()) {
             assertThat(handed).as("a store that declines hands nothing off").isEmpty();
             List<ActivityWorkItem> claimed = new ArrayList<>();
             for (int i = 0; i < Math.min(tasks, maxTasks); i++) {
@@ -198,7 +206,7 @@ public abstract class HandOffContract extends StoreContractSupport {
 
     @Test
     void handOff_storesTheFirstTasksLeasedToTheCommitter_andLeavesTheRestForClaims() {
-        Assumptions.assumeTrue(handsOffWork(), "the store declines hand-offs");
+        Assumptions.assumeTrue(handsOffTasks(), "the store declines hand-offs of tasks");
         OrchestrationStore store = newTaskHub();
         String id = newInstanceId();
         OrchestrationWorkItem step = firstStep(store, id);
@@ -221,7 +229,7 @@ public abstract class HandOffContract extends StoreContractSupport {
 
     @Test
     void handOff_takesOnlyTasksOfActivitiesTheCommitterRuns() {
-        Assumptions.assumeTrue(handsOffWork(), "the store declines hand-offs");
+        Assumptions.assumeTrue(handsOffTasks(), "the store declines hand-offs of tasks");
         OrchestrationStore store = newTaskHub();
         String id = newInstanceId();
         OrchestrationWorkItem step = firstStep(store, id);
@@ -252,14 +260,18 @@ public abstract class HandOffContract extends StoreContractSupport {
         assertNoActivityWork(store);
     }
 
+    /** Starts instance {@code id} and commits its first step, which schedules one task handed to the committer. */
+    private static ActivityWorkItem handOneTaskOff(OrchestrationStore store, String id, Duration lease) {
+        OrchestrationWorkItem step = firstStep(store, id);
+        return store.completeOrchestrationWorkItem(step, scheduling(step, 1), handOff(1, lease)).get(0);
+    }
+
     @Test
     void handedOffTask_goesToAnotherWorker_whenItsLeaseRunsOut() {
-        Assumptions.assumeTrue(handsOffWork(), "the store declines hand-offs");
+        Assumptions.assumeTrue(handsOffTasks(), "the store declines hand-offs of tasks");
         OrchestrationStore store = newTaskHub();
         String id = newInstanceId();
-        OrchestrationWorkItem step = firstStep(store, id);
-        ActivityWorkItem handed = store.completeOrchestrationWorkItem(step, scheduling(step, 1),
-                handOff(1, SHORT_LEASE)).get(0);
+        ActivityWorkItem handed = handOneTaskOff(store, id, SHORT_LEASE);
 
         waitUntilPast(store, handed.lease().expiresAt());
         ActivityWorkItem retaken = store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE).orElseThrow();
@@ -270,6 +282,20 @@ public abstract class HandOffContract extends StoreContractSupport {
                 .isInstanceOf(LockLostException.class);
         store.completeActivityWorkItem(retaken, result(retaken));
         assertThat(claimFor(store, id).messages()).as("one result, from the worker that took over").hasSize(1);
+    }
+
+    @Test
+    void handedOffTask_givenBackUnstarted_isAFirstAttemptForTheNextWorker() {
+        Assumptions.assumeTrue(handsOffTasks(), "the store declines hand-offs of tasks");
+        OrchestrationStore store = newTaskHub();
+        ActivityWorkItem handed = handOneTaskOff(store, newInstanceId(), LONG_LEASE);
+
+        store.returnActivityWorkItem(handed);
+
+        ActivityWorkItem next = eventually().until(() -> store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE),
+                Optional::isPresent).get();
+        assertThat(next.task()).isEqualTo(handed.task());
+        assertThat(next.dequeueCount()).as("the hand-off given back unstarted was no attempt").isEqualTo(1);
     }
 
     @Test

@@ -138,6 +138,14 @@ public abstract class OrchestrationStoreContract {
         return true;
     }
 
+    /**
+     * Whether the store hands a step's activity tasks to the committing worker ({@link HandOffContract}); by default
+     * as {@link #handsOffWork()}, for a store that hands those over and declines the rest.
+     */
+    protected boolean handsOffTasks() {
+        return handsOffWork();
+    }
+
     /** Whether the store claims the next activity task with a result; false for one that declines (the default). */
     protected boolean claimsNextActivity() {
         return false;
@@ -153,6 +161,11 @@ public abstract class OrchestrationStoreContract {
         @Override
         protected boolean handsOffWork() {
             return OrchestrationStoreContract.this.handsOffWork();
+        }
+
+        @Override
+        protected boolean handsOffTasks() {
+            return OrchestrationStoreContract.this.handsOffTasks();
         }
 
         @Override

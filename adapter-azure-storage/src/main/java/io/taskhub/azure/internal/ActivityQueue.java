@@ -13,10 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +35,6 @@ final class ActivityQueue {
     /** Below this remaining visibility, completion first checks that the task is still ours. */
     private static final Duration CHECK_MARGIN = Duration.ofSeconds(2);
     private static final Duration MIN_REMAINING = Duration.ofMillis(500);
-    private static final Duration KNOWN_FOR = Duration.ofSeconds(2);
 
     private final HubClients hub;
     private final QueueOps queues;
@@ -49,10 +46,11 @@ final class ActivityQueue {
     private final List<Prefetched> prefetched = new ArrayList<>();
     private Duration prefetchVisibility = Duration.ofSeconds(30);
     private final ReceiveBackoff backoff;
-    private final Map<String, Known> recent = new ConcurrentHashMap<>();
+    private final CurrentExecutions executions;
 
     public ActivityQueue(HubClients hub, QueueOps queues, MessageCodec codec, Outbox outbox, InstanceRows instances,
-            ParallelIo parallel, ReceiveBackoff backoff) {
+            CurrentExecutions executions, ParallelIo parallel, ReceiveBackoff backoff) {
+        this.executions = executions;
         this.backoff = backoff;
         this.hub = hub;
         this.queues = queues;
@@ -63,9 +61,6 @@ final class ActivityQueue {
     }
 
     private record Prefetched(HeldMessage held, TaskEnvelope envelope) {
-    }
-
-    private record Known(String executionId, Instant until) {
     }
 
     private record TaskReceipt(HeldMessage held, TaskEnvelope envelope) {
@@ -94,6 +89,16 @@ final class ActivityQueue {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The work item of a task that a step's commit sent held by this process ({@link Outbox#sendHeld}) for its own
+     * worker: its first attempt, recorded in the body it was sent with, so that a delivery after its lease ran out
+     * counts as the second; {@code unrecorded} is that body without the record, which a give-back restores.
+     */
+    static ActivityWorkItem handedOff(HeldMessage held, TaskEnvelope unrecorded, ActivityTask task, String owner) {
+        return new ActivityWorkItem(task, 1, new Lease(owner, UUID.randomUUID().toString(), held.visibleUntil()),
+                new TaskReceipt(held, unrecorded));
     }
 
     /** Back to the queue, visible again soon, recorded as a benign delivery (not an attempt). */
@@ -130,34 +135,19 @@ final class ActivityQueue {
         return Optional.of(new ActivityWorkItem(task, attempts, claimLease, new TaskReceipt(next.held(), envelope)));
     }
 
-    /**
-     * Whether the instance exists with execution {@code executionId}, trusting what a read of the last
-     * {@link #KNOWN_FOR} found (a fan-out's tasks all belong to one execution). This process forgets those reads
-     * when it purges or replaces an instance; another process's purge within that window lets a result through
-     * to the instance's queue, where it is dropped (no row, or another execution).
-     */
+    /** Whether the instance exists with execution {@code executionId} (see {@link CurrentExecutions}). */
     private boolean isCurrentExecution(String instanceId, String executionId) {
-        Instant now = Instant.now();
-        Known known = recent.get(instanceId);
-        if (known != null && known.until().isAfter(now) && known.executionId().equals(executionId)) {
+        if (executions.isKnownCurrent(instanceId, executionId)) {
             return true;
         }
         Optional<InstanceRow> row = instances.read(instanceId, false);
-        if (recent.size() > 10_000) {
-            recent.clear();
-        }
         if (row.isEmpty()) {
-            recent.remove(instanceId);
+            executions.forget(instanceId);
             return false;
         }
         String current = row.get().metadata().executionId();
-        recent.put(instanceId, new Known(current, now.plus(KNOWN_FOR)));
+        executions.seen(instanceId, current);
         return current.equals(executionId);
-    }
-
-    /** Forgets what recent reads found (this process purged or replaced instances). */
-    public void forgetRecentReads() {
-        recent.clear();
     }
 
     private Prefetched takeOldest() {

@@ -20,6 +20,7 @@ import io.taskhub.ports.store.Lease;
 import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.TaskHandOff;
 import io.taskhub.ports.store.WorkerRegistration;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,6 +57,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     private final OrchestrationClaims claims;
     private final OrchestrationCommits commits;
     private final ActivityQueue activities;
+    private final CurrentExecutions executions;
     private final InstanceQueries queries;
     private final Purges purges;
     private final WorkerRows workers;
@@ -81,6 +83,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
         this.claims = parts.claims();
         this.commits = parts.commits();
         this.activities = parts.activities();
+        this.executions = parts.executions();
         this.queries = parts.queries();
         this.purges = parts.purges();
         this.workers = parts.workers();
@@ -120,7 +123,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
             starts.create(instanceId, started, replaceableStatuses);
             return null;
         });
-        activities.forgetRecentReads(); // it may have replaced an instance
+        executions.forget(instanceId); // it may have replaced the instance
         waiter.signal();
     }
 
@@ -145,7 +148,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
                 String id = UUID.randomUUID().toString();
                 if (message.event() instanceof ExecutionStarted start) {
                     starts.send(message.instanceId(), start, id, 0, message.replaces());
-                    activities.forgetRecentReads(); // it may have replaced an instance
+                    executions.forget(message.instanceId()); // it may have replaced the instance
                 } else {
                     // Stamped with the incarnation the sender saw: if it is purged or replaced before the
                     // message is received, the message goes with it (as an inbox would).
@@ -279,10 +282,13 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
 
     @Override
     public void completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint) {
-        call("commit a step of " + item.instanceId(), () -> {
-            commits.complete(item, checkpoint);
-            return null;
-        });
+        completeOrchestrationWorkItem(item, checkpoint, null);
+    }
+
+    @Override
+    public List<ActivityWorkItem> completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint,
+            TaskHandOff handOff) {
+        return call("commit a step of " + item.instanceId(), () -> commits.complete(item, checkpoint, handOff));
     }
 
     @Override
@@ -343,7 +349,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     @Override
     public boolean purgeInstance(String instanceId, Set<RuntimeStatus> allowedStatuses) {
         boolean purged = call("purge instance " + instanceId, () -> purges.purge(instanceId, allowedStatuses));
-        activities.forgetRecentReads();
+        executions.forget(instanceId);
         waiter.signal();
         return purged;
     }
@@ -351,7 +357,7 @@ public final class AzureOrchestrationStore implements OrchestrationStore {
     @Override
     public PurgeResult purgeInstances(PurgeFilter filter, int maxInstances) {
         PurgeResult result = call("purge instances", () -> purges.purge(filter, maxInstances));
-        activities.forgetRecentReads();
+        executions.forgetAll();
         return result;
     }
 

@@ -14,14 +14,17 @@ import io.taskhub.ports.history.TaskFailed;
 import io.taskhub.ports.history.TimerFired;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.store.ActivityTask;
+import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.TaskHandOff;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +60,7 @@ final class OrchestrationCommits {
     private final StartRules starts;
     private final InstanceRows instances;
     private final HistoryRows history;
+    private final CurrentExecutions executions;
     private final Waiter waiter;
     private final ParallelIo parallel;
     private final ParallelIo renewals;
@@ -68,8 +72,9 @@ final class OrchestrationCommits {
      * @param renewals for lease renewals, apart so that a large outbox never delays them past their expiry
      */
     public OrchestrationCommits(PartitionManager partitions, ControlQueueBuffer buffer, QueueOps queues,
-            Outbox outbox, StartRules starts, InstanceRows instances, HistoryRows history, Waiter waiter,
-            ParallelIo parallel, ParallelIo renewals) {
+            Outbox outbox, StartRules starts, InstanceRows instances, HistoryRows history,
+            CurrentExecutions executions, Waiter waiter, ParallelIo parallel, ParallelIo renewals) {
+        this.executions = executions;
         this.parallel = parallel;
         this.renewals = renewals;
         this.partitions = partitions;
@@ -144,8 +149,17 @@ final class OrchestrationCommits {
         }
     }
 
-    public void complete(OrchestrationWorkItem item, Checkpoint checkpoint) {
+    /**
+     * Commits the step (the protocol above); the first {@code handOff.maxTasks()} of its tasks that the committing
+     * worker runs are sent held by this process and returned as its work items. Like every message of the outbox,
+     * they are sent before the commit point: a commit that fails after them leaves them to run once their lease
+     * runs out, and their results are dropped or recognised as copies as the outbox's other messages are.
+     *
+     * @param handOff the tasks to hand to the committing worker, or null for none
+     */
+    public List<ActivityWorkItem> complete(OrchestrationWorkItem item, Checkpoint checkpoint, TaskHandOff handOff) {
         ClaimReceipt receipt = receipt(item);
+        List<ActivityWorkItem> handed;
         String instanceId = item.instanceId();
         try {
             if (!buffer.isHeld(instanceId, receipt.token())) {
@@ -156,11 +170,15 @@ final class OrchestrationCommits {
             requireUnchangedRow(item, receipt);
             receipt.completing().set(true);
             InstanceRow row = receipt.row();
+            if (!checkpoint.activityTasks().isEmpty()) {
+                // The row was read just now: the tasks this step schedules need not read it again to run.
+                executions.seen(instanceId, row.metadata().executionId());
+            }
             Sentinel sentinel = receipt.sentinel();
             InstanceMetadata next = checkpoint.instance();
             long newRevision = next != null ? row.revision() + 1 : row.revision();
 
-            sendOutbox(instanceId, receipt, checkpoint, newRevision);
+            handed = sendOutbox(instanceId, receipt, checkpoint, newRevision, handOff);
             crashPoint.accept("outbox");
 
             String executionId = next != null ? next.executionId()
@@ -188,6 +206,7 @@ final class OrchestrationCommits {
         }
         LOG.debug("Committed a step of {} ({} events)", instanceId, checkpoint.history().size());
         waiter.signal();
+        return handed;
     }
 
     /** For tests: {@code crash} is called after each step ("outbox", "history", "row") and may throw. */
@@ -195,15 +214,28 @@ final class OrchestrationCommits {
         this.crashPoint = crash == null ? step -> { } : crash;
     }
 
-    private void sendOutbox(String instanceId, ClaimReceipt receipt, Checkpoint checkpoint, long newRevision) {
+    private List<ActivityWorkItem> sendOutbox(String instanceId, ClaimReceipt receipt, Checkpoint checkpoint,
+            long newRevision, TaskHandOff handOff) {
         InstanceRow row = receipt.row();
         StepIds ids = new StepIds(instanceId + "/" + receipt.sentinel().executionId() + "/"
                 + receipt.sentinel().checkpoints());
         List<Runnable> sends = new ArrayList<>();
-        for (ActivityTask task : checkpoint.activityTasks()) {
+        List<ActivityTask> tasks = checkpoint.activityTasks();
+        ActivityWorkItem[] handed = new ActivityWorkItem[tasks.size()];
+        int handOffPlaces = handOff == null ? 0 : handOff.maxTasks();
+        for (int i = 0; i < tasks.size(); i++) {
+            ActivityTask task = tasks.get(i);
             String id = ids.next("task:" + task.executionId() + ":" + task.taskId());
             TaskEnvelope envelope = Outbox.task(id, task, newRevision);
-            sends.add(() -> outbox.send(envelope));
+            if (handOffPlaces > 0 && handOff.names().accepts(task.name())) {
+                handOffPlaces--;
+                int slot = i;
+                sends.add(() -> handed[slot] = ActivityQueue.handedOff(
+                        outbox.sendHeld(envelope.withAttempt(1), handOff.leaseDuration()), envelope, task,
+                        handOff.owner()));
+            } else {
+                sends.add(() -> outbox.send(envelope));
+            }
         }
         for (InstanceMessage message : checkpoint.messages()) {
             String id = ids.next(message.instanceId() + ":" + key(message.event()));
@@ -220,6 +252,7 @@ final class OrchestrationCommits {
             }
         }
         parallel.runAll(sends);
+        return Arrays.stream(handed).filter(Objects::nonNull).toList();
     }
 
     private void writeRow(String instanceId, Map<String, Object> properties, InstanceRow previous) {

@@ -27,7 +27,8 @@ final class Outbox {
     private final MessageCodec codec;
     private final ScheduledExecutorService scheduler;
     private final Runnable wake;
-    private final AtomicLong sends = new AtomicLong();
+    private final AtomicLong controlSends = new AtomicLong();
+    private final AtomicLong taskSends = new AtomicLong();
 
     public Outbox(HubClients hub, QueueOps queues, MessageCodec codec, ScheduledExecutorService scheduler,
             Runnable wake) {
@@ -55,16 +56,28 @@ final class Outbox {
                 nextTs(), null, message.isStart() ? message.replaces() : null, 0);
     }
 
-    /** How many messages this outbox sent (a changing count tells receivers to look again). */
-    public long sends() {
-        return sends.get();
+    /**
+     * How many control messages this outbox sent, or made visible by their delay's end (a changing count tells the
+     * control queues' receiver to look again).
+     */
+    public long controlSends() {
+        return controlSends.get();
+    }
+
+    /**
+     * How many tasks this outbox sent for any worker to receive (a changing count tells the work-item queue's
+     * receiver to look again; a control message does not: in a burst, it would keep that receiver looking at an
+     * empty queue).
+     */
+    public long taskSends() {
+        return taskSends.get();
     }
 
     public SendMessageResult send(Envelope envelope) {
         Duration delay = envelope.due() == null ? Duration.ZERO : Duration.between(Instant.now(), envelope.due());
         delay = delay.isNegative() ? Duration.ZERO : delay;
         SendMessageResult sent = queues.send(hub.controlQueueOf(envelope.iid()), codec.encode(envelope), delay);
-        sends.incrementAndGet(); // after the send: a receive that saw the old count may have missed it
+        controlSends.incrementAndGet(); // after the send: a receive that saw the old count may have missed it
         if (!delay.isZero() && delay.compareTo(LONGEST_WATCHED_DELAY) <= 0) {
             wakeWhenVisible(queues.clamp(delay, Duration.ZERO));
         }
@@ -75,7 +88,7 @@ final class Outbox {
         for (long slack : WAKE_SLACK_MILLIS) {
             try {
                 scheduler.schedule(() -> {
-                    sends.incrementAndGet();
+                    controlSends.incrementAndGet();
                     wake.run();
                 }, visibleIn.toMillis() + slack, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopping) {
@@ -92,7 +105,15 @@ final class Outbox {
 
     public void send(TaskEnvelope task) {
         queues.send(hub.workItems(), codec.encode(task), Duration.ZERO);
-        sends.incrementAndGet();
+        taskSends.incrementAndGet();
+    }
+
+    /**
+     * Sends a task hidden for {@code lease} and held by this process, for its own worker to run (a step's hand-off):
+     * other workers receive it only if that lease runs out. Hidden, it gives receivers nothing to look for.
+     */
+    public HeldMessage sendHeld(TaskEnvelope task, Duration lease) {
+        return queues.sendHeld(hub.workItems(), codec.encode(task), lease);
     }
 
     /** Deletes a message just sent, before anyone received it (best effort). */

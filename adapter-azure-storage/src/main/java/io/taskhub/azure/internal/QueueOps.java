@@ -40,6 +40,17 @@ final class QueueOps {
         }
     }
 
+    /**
+     * Sends {@code text} hidden for {@code visibility} and holds it as if this process had received it: the send's
+     * pop receipt renews and deletes it like a receive's, and nobody else sees it before that visibility lapses.
+     */
+    public HeldMessage sendHeld(QueueClient queue, String text, Duration visibility) {
+        Duration hidden = clamp(visibility, Duration.ofSeconds(1));
+        Instant until = Instant.now().plus(hidden); // before the call: the safe bound, as for a receive
+        SendMessageResult sent = send(queue, text, hidden);
+        return new HeldMessage(queue, -1, sent.getMessageId(), sent.getPopReceipt(), until, 0, text);
+    }
+
     /** Receives up to {@code max} messages and hides them for {@code visibility}. */
     public List<HeldMessage> receive(QueueClient queue, int partition, int max, Duration visibility) {
         Duration hidden = clamp(visibility, Duration.ofSeconds(1));

@@ -8,8 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
 /** The parts of one task hub's store, and the one place that wires them to each other. */
 record StoreWiring(HubClients hub, InstanceRows instances, HistoryRows history, Outbox outbox, StartRules starts,
         Waiter waiter, ControlQueueBuffer buffer, PartitionManager partitions, OrchestrationClaims claims,
-        OrchestrationCommits commits, ActivityQueue activities, InstanceQueries queries, Purges purges,
-        WorkerRows workers) {
+        OrchestrationCommits commits, ActivityQueue activities, CurrentExecutions executions, InstanceQueries queries,
+        Purges purges, WorkerRows workers) {
 
     /**
      * @param io       for bulk calls (outboxes, deletions)
@@ -31,19 +31,20 @@ record StoreWiring(HubClients hub, InstanceRows instances, HistoryRows history, 
         ParallelIo parallel = new ParallelIo(io);
         ParallelIo renewals = new ParallelIo(urgentIo);
         ControlQueueBuffer buffer = new ControlQueueBuffer(queues, codec, hub::controlQueue, renewals,
-                new ReceiveBackoff(config.minPollingInterval(), config.maxPollingInterval(), outbox::sends));
+                new ReceiveBackoff(config.minPollingInterval(), config.maxPollingInterval(), outbox::controlSends));
         PartitionManager partitions = new PartitionManager(hub.partitions(), config.partitionCount(),
                 config.partitionLeaseDuration(), config.partitionRenewInterval(), config.workerId(), scheduler, buffer);
         buffer.checkOwnershipWith(partitions::holds);
         OrchestrationClaims claims = new OrchestrationClaims(partitions, buffer, queues, codec, instances, history,
                 starts, urgentIo);
+        CurrentExecutions executions = new CurrentExecutions();
         OrchestrationCommits commits = new OrchestrationCommits(partitions, buffer, queues, outbox, starts,
-                instances, history, waiter, parallel, renewals);
-        ActivityQueue activities = new ActivityQueue(hub, queues, codec, outbox, instances, renewals,
-                new ReceiveBackoff(config.minPollingInterval(), config.maxPollingInterval(), outbox::sends));
+                instances, history, executions, waiter, parallel, renewals);
+        ActivityQueue activities = new ActivityQueue(hub, queues, codec, outbox, instances, executions, renewals,
+                new ReceiveBackoff(config.minPollingInterval(), config.maxPollingInterval(), outbox::taskSends));
         InstanceQueries queries = new InstanceQueries(hub.instances(), instances);
         Purges purges = new Purges(instances, history, payloads, queries);
         return new StoreWiring(hub, instances, history, outbox, starts, waiter, buffer, partitions, claims, commits,
-                activities, queries, purges, new WorkerRows(hub));
+                activities, executions, queries, purges, new WorkerRows(hub));
     }
 }

@@ -14,8 +14,9 @@ import java.time.Duration;
  * on one task hub until it is killed (or its standard input closes, so it never outlives the test JVM).
  *
  * <p>Arguments: connection string, task hub, worker id, partition lease seconds [, hangAfterActivities]. With
- * {@code hangAfterActivities}, every activity after that many blocks for ever (see
- * {@link TestOrchestrations#hangingAfter}), so a test that kills the worker afterwards knows it held work.
+ * {@code hangAfterActivities}, every activity after that many that its own steps handed to it blocks for ever (see
+ * {@link TestOrchestrations#hangingAfter}; claimed ones keep running), so a test that kills the worker afterwards
+ * knows it held such work.
  */
 public final class WorkerProcessMain {
     private WorkerProcessMain() {
@@ -35,7 +36,8 @@ public final class WorkerProcessMain {
         WorkerOptions options = WorkerOptions.defaults().withConcurrency(4, 8).withLeaseDuration(Duration.ofSeconds(10))
                 .withWorkerId(workerId);
         OrchestrationRegistry registry = args.length > 4
-                ? TestOrchestrations.registry(TestOrchestrations.hangingAfter(Integer.parseInt(args[4])))
+                ? TestOrchestrations.registry(TestOrchestrations.hangingAfter(Integer.parseInt(args[4]),
+                        "taskhub-handed-off"))
                 : TestOrchestrations.registry();
         TaskhubWorker worker = new TaskhubWorker(store, registry, options).start();
         System.out.println("READY " + workerId);
