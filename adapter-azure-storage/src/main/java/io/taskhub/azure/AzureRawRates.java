@@ -6,6 +6,7 @@ import com.azure.data.tables.models.TableEntity;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueServiceClient;
 import com.azure.storage.queue.models.QueueMessageItem;
+import com.azure.storage.queue.models.QueueStorageException;
 import io.taskhub.ports.store.RawRateProbe;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +53,16 @@ final class AzureRawRates implements RawRateProbe {
                 queue.sendMessage(PAYLOAD);
                 // Another thread may have taken this thread's message: any message completes a cycle.
                 for (QueueMessageItem item : queue.receiveMessages(1)) {
-                    queue.deleteMessage(item.getMessageId(), item.getPopReceipt());
+                    try {
+                        queue.deleteMessage(item.getMessageId(), item.getPopReceipt());
+                    } catch (QueueStorageException e) {
+                        if (e.getStatusCode() != 404) {
+                            throw e;
+                        }
+                        // The SDK retried a delete that had gone through (the service was slow to answer):
+                        // the message is gone, and the cycle did not complete here.
+                        return false;
+                    }
                     return true;
                 }
                 return false;
