@@ -285,17 +285,21 @@ public abstract class HandOffContract extends StoreContractSupport {
     }
 
     @Test
-    void handedOffTask_givenBackUnstarted_isAFirstAttemptForTheNextWorker() {
+    void handedOffTask_givenBackUnstarted_isAFirstAttemptForTheNextWorker_andItsFailureCounts() {
         Assumptions.assumeTrue(handsOffTasks(), "the store declines hand-offs of tasks");
         OrchestrationStore store = newTaskHub();
         ActivityWorkItem handed = handOneTaskOff(store, newInstanceId(), LONG_LEASE);
 
         store.returnActivityWorkItem(handed);
 
-        ActivityWorkItem next = eventually().until(() -> store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE),
+        ActivityWorkItem next = eventually().until(() -> store.claimActivityWorkItem(OTHER_WORKER, SHORT_LEASE),
                 Optional::isPresent).get();
         assertThat(next.task()).isEqualTo(handed.task());
         assertThat(next.dequeueCount()).as("the hand-off given back unstarted was no attempt").isEqualTo(1);
+        waitUntilPast(store, next.lease().expiresAt()); // that worker died in the middle of it
+        ActivityWorkItem after = eventually().until(() -> store.claimActivityWorkItem(WORKER, LONG_LEASE),
+                Optional::isPresent).get();
+        assertThat(after.dequeueCount()).as("the attempt that died counts").isEqualTo(2);
     }
 
     @Test

@@ -63,7 +63,11 @@ final class ActivityQueue {
     private record Prefetched(HeldMessage held, TaskEnvelope envelope) {
     }
 
-    private record TaskReceipt(HeldMessage held, TaskEnvelope envelope) {
+    /**
+     * @param envelope  the task's body as this process got it (received, or sent for a hand-off)
+     * @param handedOff sent held by this process for its own worker, never received (see {@link #handedOff})
+     */
+    private record TaskReceipt(HeldMessage held, TaskEnvelope envelope, boolean handedOff) {
     }
 
     /**
@@ -93,12 +97,30 @@ final class ActivityQueue {
 
     /**
      * The work item of a task that a step's commit sent held by this process ({@link Outbox#sendHeld}) for its own
-     * worker: its first attempt, recorded in the body it was sent with, so that a delivery after its lease ran out
-     * counts as the second; {@code unrecorded} is that body without the record, which a give-back restores.
+     * worker: its first attempt, recorded in the body it was sent with ({@code sent}), so that a delivery after its
+     * lease ran out counts as the second. Given back unstarted, its body loses that record (see {@link #release}).
      */
-    static ActivityWorkItem handedOff(HeldMessage held, TaskEnvelope unrecorded, ActivityTask task, String owner) {
+    static ActivityWorkItem handedOff(HeldMessage held, TaskEnvelope sent, ActivityTask task, String owner) {
         return new ActivityWorkItem(task, 1, new Lease(owner, UUID.randomUUID().toString(), held.visibleUntil()),
-                new TaskReceipt(held, unrecorded));
+                new TaskReceipt(held, sent, true));
+    }
+
+    /**
+     * A handed-off task as its worker gets it once the step's commit is done: renewed for {@code lease} when less
+     * than half of it is left (the send started its clock, and the commit's last writes ran on it, while the
+     * worker's lease keeper starts only now); empty when that renewal failed (it then comes back by itself).
+     */
+    Optional<ActivityWorkItem> readyToRun(ActivityWorkItem item, Duration lease) {
+        HeldMessage held = receipt(item).held();
+        if (!held.visibleUntil().isBefore(Instant.now().plus(lease.dividedBy(2)))) {
+            return Optional.of(item);
+        }
+        try {
+            return Optional.of(item.withLease(renew(item, lease)));
+        } catch (RuntimeException e) {
+            LOG.debug("Could not renew handed-off task {}: {}", held, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** Back to the queue, visible again soon, recorded as a benign delivery (not an attempt). */
@@ -132,7 +154,8 @@ final class ActivityQueue {
             return Optional.empty(); // its visibility lapsed while it waited here: another worker has it now
         }
         Lease claimLease = new Lease(owner, UUID.randomUUID().toString(), next.held().visibleUntil());
-        return Optional.of(new ActivityWorkItem(task, attempts, claimLease, new TaskReceipt(next.held(), envelope)));
+        return Optional.of(new ActivityWorkItem(task, attempts, claimLease,
+                new TaskReceipt(next.held(), envelope, false)));
     }
 
     /** Whether the instance exists with execution {@code executionId} (see {@link CurrentExecutions}). */
@@ -234,13 +257,23 @@ final class ActivityQueue {
         release(item, Duration.ZERO, false);
     }
 
+    /**
+     * Back to the queue after {@code retryDelay}. Counted (an abandoned attempt), the body stays as it is. Given back
+     * unstarted, a received task's body records this receipt as benign; a handed-off task, which no receipt ever
+     * counted, drops the attempt it was sent with instead, so that its next delivery is a first attempt and the one
+     * after that a second.
+     */
     private void release(ActivityWorkItem item, Duration retryDelay, boolean counted) {
         TaskReceipt receipt = receipt(item);
         HeldMessage held = receipt.held();
         try {
             if (!held.isDeleted() && !held.isReleased()) {
-                queues.update(held, retryDelay, counted ? null
-                        : codec.encode(receipt.envelope().withBenign(receipt.envelope().bn() + 1)));
+                String body = counted ? null
+                        : receipt.handedOff() ? codec.encode(codec.decodeTask(held.text).withAttempt(0))
+                        : codec.encode(receipt.envelope().withBenign(receipt.envelope().bn() + 1));
+                if (queues.update(held, retryDelay, body) && retryDelay.isZero()) {
+                    outbox.taskVisibleAgain();
+                }
             }
         } catch (RuntimeException e) {
             LOG.debug("Could not abandon activity {}: {}", item.task().name(), e.getMessage());

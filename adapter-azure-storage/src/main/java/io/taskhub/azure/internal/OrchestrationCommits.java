@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +60,7 @@ final class OrchestrationCommits {
     private final InstanceRows instances;
     private final HistoryRows history;
     private final CurrentExecutions executions;
+    private final ActivityQueue activities;
     private final Waiter waiter;
     private final ParallelIo parallel;
     private final ParallelIo renewals;
@@ -73,8 +73,10 @@ final class OrchestrationCommits {
      */
     public OrchestrationCommits(PartitionManager partitions, ControlQueueBuffer buffer, QueueOps queues,
             Outbox outbox, StartRules starts, InstanceRows instances, HistoryRows history,
-            CurrentExecutions executions, Waiter waiter, ParallelIo parallel, ParallelIo renewals) {
+            CurrentExecutions executions, ActivityQueue activities, Waiter waiter, ParallelIo parallel,
+            ParallelIo renewals) {
         this.executions = executions;
+        this.activities = activities;
         this.parallel = parallel;
         this.renewals = renewals;
         this.partitions = partitions;
@@ -152,14 +154,15 @@ final class OrchestrationCommits {
     /**
      * Commits the step (the protocol above); the first {@code handOff.maxTasks()} of its tasks that the committing
      * worker runs are sent held by this process and returned as its work items. Like every message of the outbox,
-     * they are sent before the commit point: a commit that fails after them leaves them to run once their lease
-     * runs out, and their results are dropped or recognised as copies as the outbox's other messages are.
+     * they are sent before the commit point: a commit that fails after them gives them back at once, as first
+     * attempts, for any worker (a step that was not committed is run again and sends the same tasks; the results
+     * of both are recognised as copies, as the outbox's other messages are).
      *
      * @param handOff the tasks to hand to the committing worker, or null for none
      */
     public List<ActivityWorkItem> complete(OrchestrationWorkItem item, Checkpoint checkpoint, TaskHandOff handOff) {
         ClaimReceipt receipt = receipt(item);
-        List<ActivityWorkItem> handed;
+        ActivityWorkItem[] handed = new ActivityWorkItem[checkpoint.activityTasks().size()];
         String instanceId = item.instanceId();
         try {
             if (!buffer.isHeld(instanceId, receipt.token())) {
@@ -178,7 +181,7 @@ final class OrchestrationCommits {
             InstanceMetadata next = checkpoint.instance();
             long newRevision = next != null ? row.revision() + 1 : row.revision();
 
-            handed = sendOutbox(instanceId, receipt, checkpoint, newRevision, handOff);
+            sendOutbox(instanceId, receipt, checkpoint, newRevision, handOff, handed);
             crashPoint.accept("outbox");
 
             String executionId = next != null ? next.executionId()
@@ -201,12 +204,30 @@ final class OrchestrationCommits {
             if (newGeneration && sentinel.exists()) {
                 deleteOldHistory(instanceId, sentinel.generation() + 1);
             }
+        } catch (RuntimeException e) {
+            giveBack(handed);
+            throw e;
         } finally {
             buffer.unlock(instanceId, receipt.token());
         }
         LOG.debug("Committed a step of {} ({} events)", instanceId, checkpoint.history().size());
         waiter.signal();
-        return handed;
+        List<ActivityWorkItem> ready = new ArrayList<>();
+        for (ActivityWorkItem task : handed) {
+            if (task != null) {
+                activities.readyToRun(task, handOff.leaseDuration()).ifPresent(ready::add);
+            }
+        }
+        return ready;
+    }
+
+    /** The tasks a failed commit had handed off: visible at once, unstarted, for any worker. */
+    private void giveBack(ActivityWorkItem[] handed) {
+        for (ActivityWorkItem task : handed) {
+            if (task != null) {
+                activities.giveBack(task);
+            }
+        }
     }
 
     /** For tests: {@code crash} is called after each step ("outbox", "history", "row") and may throw. */
@@ -214,14 +235,14 @@ final class OrchestrationCommits {
         this.crashPoint = crash == null ? step -> { } : crash;
     }
 
-    private List<ActivityWorkItem> sendOutbox(String instanceId, ClaimReceipt receipt, Checkpoint checkpoint,
-            long newRevision, TaskHandOff handOff) {
+    /** Sends the step's messages; the tasks it hands off go into {@code handed}, at their index among the tasks. */
+    private void sendOutbox(String instanceId, ClaimReceipt receipt, Checkpoint checkpoint, long newRevision,
+            TaskHandOff handOff, ActivityWorkItem[] handed) {
         InstanceRow row = receipt.row();
         StepIds ids = new StepIds(instanceId + "/" + receipt.sentinel().executionId() + "/"
                 + receipt.sentinel().checkpoints());
         List<Runnable> sends = new ArrayList<>();
         List<ActivityTask> tasks = checkpoint.activityTasks();
-        ActivityWorkItem[] handed = new ActivityWorkItem[tasks.size()];
         int handOffPlaces = handOff == null ? 0 : handOff.maxTasks();
         for (int i = 0; i < tasks.size(); i++) {
             ActivityTask task = tasks.get(i);
@@ -230,9 +251,9 @@ final class OrchestrationCommits {
             if (handOffPlaces > 0 && handOff.names().accepts(task.name())) {
                 handOffPlaces--;
                 int slot = i;
+                TaskEnvelope sent = envelope.withAttempt(1);
                 sends.add(() -> handed[slot] = ActivityQueue.handedOff(
-                        outbox.sendHeld(envelope.withAttempt(1), handOff.leaseDuration()), envelope, task,
-                        handOff.owner()));
+                        outbox.sendHeld(sent, handOff.leaseDuration()), sent, task, handOff.owner()));
             } else {
                 sends.add(() -> outbox.send(envelope));
             }
@@ -252,7 +273,6 @@ final class OrchestrationCommits {
             }
         }
         parallel.runAll(sends);
-        return Arrays.stream(handed).filter(Objects::nonNull).toList();
     }
 
     private void writeRow(String instanceId, Map<String, Object> properties, InstanceRow previous) {

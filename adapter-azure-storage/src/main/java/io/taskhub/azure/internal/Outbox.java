@@ -108,6 +108,11 @@ final class Outbox {
         taskSends.incrementAndGet();
     }
 
+    /** A task this process made visible again at once (given back): the work-item queue's receiver looks again. */
+    public void taskVisibleAgain() {
+        taskSends.incrementAndGet();
+    }
+
     /**
      * Sends a task hidden for {@code lease} and held by this process, for its own worker to run (a step's hand-off):
      * other workers receive it only if that lease runs out. Hidden, it gives receivers nothing to look for.

@@ -38,10 +38,10 @@ record StoreWiring(HubClients hub, InstanceRows instances, HistoryRows history, 
         OrchestrationClaims claims = new OrchestrationClaims(partitions, buffer, queues, codec, instances, history,
                 starts, urgentIo);
         CurrentExecutions executions = new CurrentExecutions();
-        OrchestrationCommits commits = new OrchestrationCommits(partitions, buffer, queues, outbox, starts,
-                instances, history, executions, waiter, parallel, renewals);
         ActivityQueue activities = new ActivityQueue(hub, queues, codec, outbox, instances, executions, renewals,
                 new ReceiveBackoff(config.minPollingInterval(), config.maxPollingInterval(), outbox::taskSends));
+        OrchestrationCommits commits = new OrchestrationCommits(partitions, buffer, queues, outbox, starts,
+                instances, history, executions, activities, waiter, parallel, renewals);
         InstanceQueries queries = new InstanceQueries(hub.instances(), instances);
         Purges purges = new Purges(instances, history, payloads, queries);
         return new StoreWiring(hub, instances, history, outbox, starts, waiter, buffer, partitions, claims, commits,

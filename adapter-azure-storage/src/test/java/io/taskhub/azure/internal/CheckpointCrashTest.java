@@ -17,7 +17,9 @@ import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.TaskHandOff;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -113,6 +115,29 @@ class CheckpointCrashTest {
             store.completeActivityWorkItem(t, InstanceMessage.of(main, new TaskCompleted(now(), 0, "\"done\"")));
         }
         assertThat(eventsDelivered(main)).filteredOn(TaskCompleted.class::isInstance).hasSize(1);
+    }
+
+    /**
+     * A commit that fails after its outbox went out (here: its history write) hands nothing to its worker: the task
+     * it sent held for that worker is visible again at once, as a first attempt, for any worker to run.
+     */
+    @Test
+    void aCommitThatFailsAfterHandingOffATask_givesTheTaskBackAtOnce_asAFirstAttempt() {
+        OrchestrationWorkItem first = claim(LONG);
+        store.crashPoint(step -> {
+            if (step.equals("outbox")) {
+                throw new IllegalStateException("simulated failure after the outbox");
+            }
+        });
+
+        assertThatThrownBy(() -> store.completeOrchestrationWorkItem(first, step(first),
+                new TaskHandOff("worker", LONG, 1, NameFilter.ANY))).hasMessageContaining("simulated failure");
+        store.crashPoint(null);
+
+        ActivityWorkItem task = Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> store.claimActivityWorkItem("other-worker", LONG), Optional::isPresent).get();
+        assertThat(task.task().taskId()).isZero();
+        assertThat(task.dequeueCount()).as("the hand-off never ran").isEqualTo(1);
     }
 
     /** One claim attempt: the item, empty when the claim found and dropped only copies, or null meanwhile. */

@@ -59,6 +59,10 @@ class OutboxTest {
 
         assertThat(outbox.taskSends()).isEqualTo(1);
         assertThat(outbox.controlSends()).isEqualTo(1);
+
+        outbox.taskVisibleAgain(); // a task given back at once
+        assertThat(outbox.taskSends()).isEqualTo(2);
+        assertThat(outbox.controlSends()).isEqualTo(1);
     }
 
     @Test

@@ -202,7 +202,9 @@ public interface OrchestrationStore {
      * the checkpoint's order; the rest are stored for any worker to claim. A store that cannot do this stores them
      * all for claiming and returns an empty list, which is always correct. A null {@code handOff} takes none.
      *
-     * @throws LockLostException as the step's commit does; then no task was stored
+     * @throws LockLostException as the step's commit does; then nothing is handed to the caller and no task is held
+     *                           for it (a store that sends a step's messages before its commit point leaves the
+     *                           tasks it sent to be claimed, as with any step it could not commit)
      */
     default List<ActivityWorkItem> completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint,
             TaskHandOff handOff) {
