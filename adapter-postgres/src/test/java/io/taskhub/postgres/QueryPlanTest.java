@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * With 100,000 instances stored (and 20,000 waiting messages and activity tasks), every filter of the list and
@@ -422,44 +423,83 @@ class QueryPlanTest {
     /**
      * A claim of an activity task in a hub whose oldest 10,000 tasks are held (handed over with their steps, as in a
      * burst) reads a handful of buffers, not every held task: the unheld tasks and the leases have indexes of their
-     * own (V14). Run for real (EXPLAIN ANALYZE) in a transaction rolled back, named and unnamed.
+     * own (V14). Run for real (EXPLAIN ANALYZE) in a transaction rolled back, for both claims, with bound values and
+     * in a generic plan (as the pool's connections run them), over a table analyzed with those tasks and over one
+     * never analyzed: the tasks inserted in the same transaction, as a new schema's first fan-out is claimed before
+     * any analysis (the look for expired leases then read every task of the hub, through the primary key or the
+     * index of visible tasks).
      */
-    @org.junit.jupiter.api.Test
-    void anActivityClaim_passesOverNoHeldTask() throws Exception {
+    @ParameterizedTest(name = "analyzed: {0}")
+    @ValueSource(booleans = {true, false})
+    void anActivityClaim_passesOverNoHeldTask(boolean analyzed) throws Exception {
         try (PostgresSchema held = PostgresSchema.create(); Connection c = held.connect();
                 Statement st = c.createStatement()) {
-            st.execute("INSERT INTO activity_tasks (task_hub, instance_id, execution_id, task_id, name, visible_at,"
-                    + " lock_owner, lock_token, locked_until) SELECT '" + HUB + "', 'held-' || g, 'e', 0, 'Work',"
-                    + " now() - interval '1 minute', 'w', 't' || g, now() + interval '1 minute'"
-                    + " FROM generate_series(1, 10000) AS g");
-            st.execute("INSERT INTO activity_tasks (task_hub, instance_id, execution_id, task_id, name, visible_at)"
-                    + " VALUES ('" + HUB + "', 'waiting', 'e', 0, 'Work', now() - interval '1 minute')");
-            st.execute("ANALYZE activity_tasks");
+            if (analyzed) {
+                insertHeldTasksAndOneWaiting(st);
+                st.execute("ANALYZE activity_tasks");
+            }
             Tables tables = new Tables(held.name());
             ActivityWork activities = new ActivityWork(tables, HUB, new MessageDelivery(tables, HUB));
             c.setAutoCommit(false);
             for (String sql : List.of(activities.claimSql, activities.claimNamedSql)) {
-                try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)) {
-                    int i = 1;
-                    ps.setString(i++, "claimer");
-                    ps.setString(i++, "token");
-                    ps.setObject(i++, java.time.OffsetDateTime.now().plusMinutes(1));
-                    ps.setString(i++, HUB);
-                    ps.setString(i++, HUB);
-                    ps.setObject(i++, java.time.OffsetDateTime.now());
-                    ps.setObject(i++, java.time.OffsetDateTime.now());
-                    if (sql.equals(activities.claimNamedSql)) {
-                        ps.setArray(i, c.createArrayOf("text", new String[] {"work"}));
+                boolean named = sql.equals(activities.claimNamedSql);
+                for (boolean generic : new boolean[] {false, true}) {
+                    try {
+                        if (!analyzed) {
+                            insertHeldTasksAndOneWaiting(st);
+                        }
+                        JsonNode plan = generic ? genericClaimPlan(st, sql, named) : boundClaimPlan(c, sql, named);
+                        assertThat(plan.path("Actual Rows").asLong()).as("the waiting task is claimed").isEqualTo(1);
+                        assertThat(plan.path("Shared Hit Blocks").asLong() + plan.path("Shared Read Blocks").asLong())
+                                .as("%s plan: %s", generic ? "generic" : "bound", plan.toPrettyString())
+                                .isLessThan(60);
+                    } finally {
+                        c.rollback();
                     }
-                    JsonNode plan = readPlan(ps);
-                    assertThat(plan.path("Actual Rows").asLong()).as("the waiting task is claimed").isEqualTo(1);
-                    assertThat(plan.path("Shared Hit Blocks").asLong() + plan.path("Shared Read Blocks").asLong())
-                            .as(plan.toPrettyString()).isLessThan(60);
-                } finally {
-                    c.rollback();
                 }
             }
         }
+    }
+
+    /** A claim run with bound values (EXPLAIN ANALYZE plans them as constants). */
+    private static JsonNode boundClaimPlan(Connection c, String sql, boolean named) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)) {
+            int i = 1;
+            ps.setString(i++, "claimer");
+            ps.setString(i++, "token");
+            ps.setObject(i++, java.time.OffsetDateTime.now().plusMinutes(1));
+            ps.setString(i++, HUB);
+            ps.setString(i++, HUB);
+            ps.setObject(i++, java.time.OffsetDateTime.now());
+            ps.setObject(i++, java.time.OffsetDateTime.now());
+            if (named) {
+                ps.setArray(i, c.createArrayOf("text", new String[] {"work"}));
+            }
+            return readPlan(ps);
+        }
+    }
+
+    /** A claim run through a generic plan, as the pool's connections run it. */
+    private static JsonNode genericClaimPlan(Statement st, String sql, boolean named) throws Exception {
+        st.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+        st.execute("PREPARE claim AS " + numbered(sql));
+        try (PreparedStatement ps = st.getConnection().prepareStatement("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)"
+                + " EXECUTE claim('claimer', 'token', now() + interval '1 minute', '" + HUB + "', '" + HUB + "',"
+                + " now(), now()" + (named ? ", '{work}'" : "") + ")")) {
+            return readPlan(ps);
+        } finally {
+            st.execute("DEALLOCATE claim");
+        }
+    }
+
+    /** 10,000 held tasks of the hub, then one that nobody holds, all visible. */
+    private static void insertHeldTasksAndOneWaiting(Statement st) throws Exception {
+        st.execute("INSERT INTO activity_tasks (task_hub, instance_id, execution_id, task_id, name, visible_at,"
+                + " lock_owner, lock_token, locked_until) SELECT '" + HUB + "', 'held-' || g, 'e', 0, 'Work',"
+                + " now() - interval '1 minute', 'w', 't' || g, now() + interval '1 minute'"
+                + " FROM generate_series(1, 10000) AS g");
+        st.execute("INSERT INTO activity_tasks (task_hub, instance_id, execution_id, task_id, name, visible_at)"
+                + " VALUES ('" + HUB + "', 'waiting', 'e', 0, 'Work', now() - interval '1 minute')");
     }
 
     /** Skips the test where auto_explain cannot be loaded: it takes a superuser. */
