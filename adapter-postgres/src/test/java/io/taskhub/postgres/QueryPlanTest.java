@@ -483,13 +483,14 @@ class QueryPlanTest {
     private static JsonNode genericClaimPlan(Statement st, String sql, boolean named) throws Exception {
         st.execute("SET LOCAL plan_cache_mode = force_generic_plan");
         st.execute("PREPARE claim AS " + numbered(sql));
+        JsonNode plan;
         try (PreparedStatement ps = st.getConnection().prepareStatement("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)"
                 + " EXECUTE claim('claimer', 'token', now() + interval '1 minute', '" + HUB + "', '" + HUB + "',"
                 + " now(), now()" + (named ? ", '{work}'" : "") + ")")) {
-            return readPlan(ps);
-        } finally {
-            st.execute("DEALLOCATE claim");
+            plan = readPlan(ps);
         }
+        st.execute("DEALLOCATE claim"); // (after a failure the connection, closed with the test, drops it)
+        return plan;
     }
 
     /** 10,000 held tasks of the hub, then one that nobody holds, all visible. */

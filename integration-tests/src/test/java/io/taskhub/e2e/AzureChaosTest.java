@@ -35,7 +35,7 @@ class AzureChaosTest extends ChaosContract {
     /** Renewals are round trips to Azurite, slow under the load of the whole test command. */
     @Override
     int instances() {
-        return 120;
+        return 84;
     }
 
     @Override
