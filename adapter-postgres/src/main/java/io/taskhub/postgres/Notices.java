@@ -57,6 +57,14 @@ final class Notices {
         visibleWorkOf = instanceId;
     }
 
+    /**
+     * The instance this transaction let go is held again by this process (claimed right after): its holder looks
+     * for work that came meanwhile when it lets it go next, so no look is needed now.
+     */
+    void heldAgain() {
+        visibleWorkOf = null;
+    }
+
     /** The orchestration work announced so far was taken in this transaction: nobody needs waking for it. */
     void withdrawOrchestrationWork() {
         work.remove(prefix + ORCHESTRATIONS);

@@ -118,6 +118,15 @@ final class OrchestrationWork {
      */
     Optional<OrchestrationWorkItem> claimInstance(Connection c, String instanceId, InstanceClaim claim, Instant now)
             throws SQLException {
+        return claimInstance(c, instanceId, claim, now, false);
+    }
+
+    /**
+     * The same; {@code light}: the statement is its own transaction, whose commit need not wait for the disk (see
+     * V9's {@code take_messages}).
+     */
+    Optional<OrchestrationWorkItem> claimInstance(Connection c, String instanceId, InstanceClaim claim, Instant now,
+            boolean light) throws SQLException {
         Lease lease = new Lease(claim.owner(), UUID.randomUUID().toString(), now.plus(claim.leaseDuration()));
         try (PreparedStatement ps = c.prepareStatement(claim.names().isAny() ? claimInstanceSql
                 : claimInstanceNamedSql)) {
@@ -132,7 +141,7 @@ final class OrchestrationWork {
                 i = ActivityWork.bindNames(ps, i, claim.names());
             }
             PgTime.set(ps, i++, now);
-            return lockAndTake(ps, i, lease, claim.maxMessages(), false, now, rs -> { });
+            return lockAndTake(ps, i, lease, claim.maxMessages(), light, now, rs -> { });
         }
     }
 

@@ -20,6 +20,7 @@ import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.StepCommit;
 import io.taskhub.ports.store.TaskHandOff;
 import io.taskhub.ports.store.WorkerRegistration;
 import java.sql.Connection;
@@ -47,6 +48,7 @@ import java.util.function.BooleanSupplier;
  * keep their clocks in sync (NTP), as with any lease.
  */
 public final class PostgresStore implements OrchestrationStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresStore.class);
     private final String taskHubName;
     private final String hubKey;
     private final Database db;
@@ -356,6 +358,50 @@ public final class PostgresStore implements OrchestrationStore {
                 n));
     }
 
+    /**
+     * The step's commit as usual, but the instance counts as held here until the claim again has been made: what
+     * arrives meanwhile wakes nobody, as that claim, or else the look for work that follows it, finds it.
+     */
+    @Override
+    public StepCommit completeOrchestrationWorkItemAndClaimAgain(OrchestrationWorkItem item, Checkpoint checkpoint,
+            TaskHandOff handOff, InstanceClaim again) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        Objects.requireNonNull(again, "again");
+        if (again.names().isExcluding()) {
+            throw new IllegalArgumentException("A claim again names the orchestrators it accepts");
+        }
+        Instant now = now();
+        Notices notices = new Notices(t.schema(), hubKey);
+        Database.Work<List<ActivityWorkItem>> attempt = c -> {
+            notices.clear(); // a retried attempt starts afresh
+            return orchestrations.complete(c, item, checkpoint, handOff, now, notices);
+        };
+        List<ActivityWorkItem> handed;
+        try {
+            handed = checkpoint.messages().isEmpty() ? db.alone(attempt) : db.inTransaction(attempt);
+        } catch (RuntimeException | Error e) {
+            letGo(item.instanceId());
+            throw e;
+        }
+        notices.heldAgain();
+        relay.publish(notices.take(this::isHeldHere));
+        Optional<OrchestrationWorkItem> next = Optional.empty();
+        try {
+            Instant claimedAt = now();
+            next = db.alone(c -> orchestrations.claimInstance(c, item.instanceId(), again, claimedAt, true));
+        } catch (RuntimeException e) {
+            // The step is committed: the instance is left to any claim.
+            LOG.debug("Could not claim instance '{}' again after its step: {}", item.instanceId(), e.toString());
+        } finally {
+            if (next.isPresent()) {
+                holding(next);
+            } else {
+                letGo(item.instanceId());
+            }
+        }
+        return new StepCommit(handed, next);
+    }
+
     @Override
     public void abandonOrchestrationWorkItem(OrchestrationWorkItem item, Duration retryDelay) {
         requireNotNegative(retryDelay);
@@ -570,7 +616,13 @@ public final class PostgresStore implements OrchestrationStore {
      * one statement, alone (it is asked after most empty claims).
      */
     private Instant nextVisibleAt(WorkWaits.Kind kind, Instant now) {
-        String inbox = "(SELECT min(visible_at) FROM " + t.inbox() + " WHERE task_hub = ? AND visible_at > ?)";
+        // Messages of an instance held until after they become visible are passed over: its holder looks for them
+        // when it lets the instance go (a look before would find it held: in a fan-in, most waiting threads woke
+        // for each result that came while a step ran, to find the instance held).
+        String inbox = "(SELECT m.visible_at FROM " + t.inbox() + " m JOIN " + t.instances() + " i"
+                + " ON i.task_hub = m.task_hub AND i.instance_id = m.instance_id WHERE m.task_hub = ?"
+                + " AND m.visible_at > ? AND (i.locked_until IS NULL OR i.locked_until <= m.visible_at)"
+                + " ORDER BY m.visible_at LIMIT 1)";
         String tasks = "(SELECT min(visible_at) FROM " + t.tasks() + " WHERE task_hub = ? AND visible_at > ?)";
         String sql = "SELECT " + (kind == WorkWaits.Kind.ORCHESTRATIONS ? inbox
                 : kind == WorkWaits.Kind.ACTIVITIES ? tasks : "least(" + inbox + ", " + tasks + ")") + " AS due";
@@ -636,11 +688,7 @@ public final class PostgresStore implements OrchestrationStore {
             result = alone ? db.alone(attempt) : db.inTransaction(attempt);
         } catch (RuntimeException | Error e) {
             if (releases != null) {
-                // Let go without the commit's own look for work that came meanwhile (a lost lease, say): look now.
-                heldHere.remove(releases);
-                Notices look = new Notices(t.schema(), hubKey);
-                look.orchestrationWorkIfVisible(releases);
-                relay.publish(look.take());
+                letGo(releases); // without the commit's own look for work that came meanwhile (a lost lease, say)
             }
             throw e;
         }
@@ -649,6 +697,17 @@ public final class PostgresStore implements OrchestrationStore {
         }
         relay.publish(notices.take(this::isHeldHere));
         return result;
+    }
+
+    /**
+     * No longer holds instance {@code instanceId} here, and looks for its work that came meanwhile, which woke
+     * nobody while it was held.
+     */
+    private void letGo(String instanceId) {
+        heldHere.remove(instanceId);
+        Notices look = new Notices(t.schema(), hubKey);
+        look.orchestrationWorkIfVisible(instanceId);
+        relay.publish(look.take());
     }
 
     /** Notes that this process holds {@code item}'s instance until it commits or gives it back, or its lease ends. */

@@ -43,4 +43,9 @@ class PostgresStoreContractTest extends OrchestrationStoreContract {
     protected boolean claimsNextActivity() {
         return true;
     }
+
+    @Override
+    protected boolean claimsAgain() {
+        return true;
+    }
 }

@@ -390,6 +390,11 @@ class QueryPlanTest {
                     .hasSizeGreaterThanOrEqualTo(4)
                     .allSatisfy(plan -> assertThat(plan).doesNotContain("ix_inbox_visible")
                             .doesNotContain("\"Seq Scan\""));
+            // The messages taken are then updated by their keys, not each looked for among all of the instance's
+            // messages (a fan-in's claim of 100 messages from a backlog of thousands took 5 to 13 ms).
+            assertThat(plans).filteredOn(plan -> plan.contains("dequeue_count = dequeue_count + 1"))
+                    .as("plans of taking the claimed instance's messages").isNotEmpty()
+                    .allSatisfy(plan -> assertThat(plan).contains("(seq = ANY ($").doesNotContain("Join Filter"));
         }
     }
 

@@ -20,6 +20,7 @@ import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.StepCommit;
 import io.taskhub.ports.store.TaskHandOff;
 import io.taskhub.ports.store.WorkerRegistration;
 import java.sql.Connection;
@@ -322,6 +323,27 @@ final class SqliteStore implements OrchestrationStore {
                 now()));
         news.announce(committed.orchestrationWork(), committed.tasksForClaims());
         return committed.handedOff();
+    }
+
+    /**
+     * The commit and the claim again in one write: nobody can take the instance in between, and the messages that
+     * arrived during the step wake nobody when the claim takes them.
+     */
+    @Override
+    public StepCommit completeOrchestrationWorkItemAndClaimAgain(OrchestrationWorkItem item, Checkpoint checkpoint,
+            TaskHandOff handOff, InstanceClaim again) {
+        Objects.requireNonNull(again, "again");
+        record Done(OrchestrationWork.Committed committed, OrchestrationWorkItem next) {
+        }
+        Done done = db.write(c -> {
+            Instant now = now();
+            OrchestrationWork.Committed committed = orchestrations.complete(c, item, checkpoint, handOff, now);
+            return new Done(committed, orchestrations.claimInstance(c, item.instanceId(), again, now));
+        });
+        // What the step sent other instances is news either way.
+        news.announce(done.next() == null ? done.committed().orchestrationWork() : !checkpoint.messages().isEmpty(),
+                done.committed().tasksForClaims());
+        return new StepCommit(done.committed().handedOff(), Optional.ofNullable(done.next()));
     }
 
     @Override

@@ -40,4 +40,9 @@ class SqliteStoreContractTest extends OrchestrationStoreContract {
     protected StorageBackend backend() {
         return backend;
     }
+
+    @Override
+    protected boolean claimsAgain() {
+        return true;
+    }
 }

@@ -20,6 +20,7 @@ import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.StepCommit;
 import io.taskhub.ports.store.TaskHandOff;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +53,14 @@ public abstract class HandOffContract extends StoreContractSupport {
 
     /** Whether the store claims the next activity task together with a result; one that does overrides this. */
     protected boolean claimsNextActivity() {
+        return false;
+    }
+
+    /**
+     * Whether the store claims an instance again together with a step's commit
+     * ({@link OrchestrationStore#completeOrchestrationWorkItemAndClaimAgain}); one that does overrides this.
+     */
+    protected boolean claimsAgain() {
         return false;
     }
 
@@ -163,6 +172,17 @@ public abstract class HandOffContract extends StoreContractSupport {
     private static OrchestrationWorkItem firstStep(OrchestrationStore store, String id) {
         store.createInstance(id, started(NAME, null), Set.of());
         return claimFor(store, id);
+    }
+
+    /** A first step claimed by WORKER whose lease ran out, and the same instance taken over by OTHER_WORKER. */
+    private record LostStep(OrchestrationWorkItem step, OrchestrationWorkItem takenOver) {
+    }
+
+    private static LostStep firstStepWhoseLeaseWasLost(OrchestrationStore store, String id) {
+        store.createInstance(id, started(NAME, null), Set.of());
+        OrchestrationWorkItem step = store.claimOrchestrationWorkItem(WORKER, SHORT_LEASE, 100).orElseThrow();
+        waitUntilPast(store, step.lease().expiresAt());
+        return new LostStep(step, store.claimOrchestrationWorkItem(OTHER_WORKER, LONG_LEASE, 100).orElseThrow());
     }
 
     private static Checkpoint scheduling(OrchestrationWorkItem item, int tasks) {
@@ -306,11 +326,9 @@ public abstract class HandOffContract extends StoreContractSupport {
     void handOff_withALostStepLease_storesNoTask() {
         OrchestrationStore store = newTaskHub();
         String id = newInstanceId();
-        store.createInstance(id, started(NAME, null), Set.of());
-        OrchestrationWorkItem step = store.claimOrchestrationWorkItem(WORKER, SHORT_LEASE, 100).orElseThrow();
-        waitUntilPast(store, step.lease().expiresAt());
-        OrchestrationWorkItem takenOver = store.claimOrchestrationWorkItem(OTHER_WORKER, LONG_LEASE, 100)
-                .orElseThrow();
+        LostStep lost = firstStepWhoseLeaseWasLost(store, id);
+        OrchestrationWorkItem step = lost.step();
+        OrchestrationWorkItem takenOver = lost.takenOver();
 
         // One task would be handed to WORKER and one stored for claims, had the commit gone through.
         assertThatThrownBy(() -> store.completeOrchestrationWorkItem(step, scheduling(step, 2),
@@ -319,6 +337,95 @@ public abstract class HandOffContract extends StoreContractSupport {
         assertThat(store.claimActivityWorkItem(OTHER_WORKER, Duration.ofMillis(1)))
                 .as("no task of the lost step").isEmpty();
         store.completeOrchestrationWorkItem(takenOver, Checkpoint.consumeOnly());
+    }
+
+    @Test
+    void claimAgain_takesTheMessagesThatArrivedDuringTheStep_heldByTheCaller() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        List<ActivityWorkItem> handed = commitHandingOff(store, firstStep(store, id), 3, 3);
+        store.completeActivityWorkItem(handed.get(0), result(handed.get(0)));
+        OrchestrationWorkItem step = claimFor(store, id);
+        // Results that arrive while the step runs.
+        store.completeActivityWorkItem(handed.get(1), result(handed.get(1)));
+        store.completeActivityWorkItem(handed.get(2), result(handed.get(2)));
+
+        StepCommit committed = store.completeOrchestrationWorkItemAndClaimAgain(step, Checkpoint.consumeOnly(), null,
+                claimNext(NameFilter.ANY));
+
+        assertThat(committed.handedOff()).isEmpty();
+        if (!claimsAgain()) {
+            assertThat(committed.next()).as("a store that declines claims nothing").isEmpty();
+            assertThat(claimFor(store, id).messages()).hasSize(2);
+            return;
+        }
+        OrchestrationWorkItem next = committed.next().orElseThrow();
+        assertThat(next.instanceId()).isEqualTo(id);
+        assertThat(next.lease().owner()).isEqualTo(WORKER);
+        assertThat(next.lease().token()).isNotEqualTo(step.lease().token());
+        assertThat(next.dequeueCount()).isEqualTo(1);
+        assertThat(next.messages()).extracting(m -> ((TaskCompleted) m.event()).taskId()).containsExactly(1, 2);
+        assertThat(next.instance().runtimeStatus()).isEqualTo(RuntimeStatus.Running);
+        assertNoOrchestrationWork(store);
+        assertThatThrownBy(() -> store.completeOrchestrationWorkItem(step, Checkpoint.consumeOnly()))
+                .as("the step's own lease ended with its commit").isInstanceOf(LockLostException.class);
+        store.completeOrchestrationWorkItem(next, Checkpoint.consumeOnly());
+        assertNoOrchestrationWork(store);
+    }
+
+    @Test
+    void claimAgain_withNothingVisible_releasesTheInstance_andHandsOffTheStepsTasks() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        OrchestrationWorkItem step = firstStep(store, id);
+
+        StepCommit committed = store.completeOrchestrationWorkItemAndClaimAgain(step, scheduling(step, 2),
+                handOff(1, LONG_LEASE), claimNext(NameFilter.ANY));
+
+        assertThat(committed.next()).isEmpty();
+        assertThat(committed.handedOff()).hasSize(handsOffTasks() ? 1 : 0);
+        assertThat(store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE)).as("the task left for claims").isPresent();
+        store.sendMessages(List.of(Fixtures.event(id, "Ping")));
+        assertThat(store.claimOrchestrationWorkItem(OTHER_WORKER, LONG_LEASE, 100)).as("the instance, let go")
+                .hasValueSatisfying(item -> assertThat(item.instanceId()).isEqualTo(id));
+    }
+
+    @Test
+    void claimAgain_passesOverAnOrchestratorTheCallerDoesNotRun() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        List<ActivityWorkItem> handed = commitHandingOff(store, firstStep(store, id), 2, 2);
+        store.completeActivityWorkItem(handed.get(0), result(handed.get(0)));
+        OrchestrationWorkItem step = claimFor(store, id);
+        store.completeActivityWorkItem(handed.get(1), result(handed.get(1)));
+
+        StepCommit committed = store.completeOrchestrationWorkItemAndClaimAgain(step, Checkpoint.consumeOnly(), null,
+                claimNext(NameFilter.only(Set.of("SomethingElse"))));
+
+        assertThat(committed.next()).isEmpty();
+        OrchestrationWorkItem claimed = claimFor(store, id);
+        assertThat(claimed.messages()).singleElement().extracting(m -> ((TaskCompleted) m.event()).taskId())
+                .isEqualTo(1);
+        assertThat(claimed.dequeueCount()).as("passing over did not count as a delivery").isEqualTo(1);
+    }
+
+    @Test
+    void claimAgain_withALostStepLease_commitsAndClaimsNothing() {
+        OrchestrationStore store = newTaskHub();
+        String id = newInstanceId();
+        LostStep lost = firstStepWhoseLeaseWasLost(store, id);
+        OrchestrationWorkItem step = lost.step();
+        OrchestrationWorkItem takenOver = lost.takenOver();
+        store.sendMessages(List.of(Fixtures.event(id, "Ping")));
+
+        assertThatThrownBy(() -> store.completeOrchestrationWorkItemAndClaimAgain(step, scheduling(step, 1), null,
+                claimNext(NameFilter.ANY))).isInstanceOf(LockLostException.class);
+
+        assertThat(store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE)).as("no task of the lost step").isEmpty();
+        assertNoOrchestrationWork(store);
+        store.completeOrchestrationWorkItem(takenOver, Checkpoint.consumeOnly());
+        assertThat(claimFor(store, id).messages()).as("the message that came meanwhile").singleElement()
+                .satisfies(m -> assertThat(m.event()).isInstanceOf(io.taskhub.ports.history.EventRaised.class));
     }
 
     @Test

@@ -151,6 +151,11 @@ public abstract class OrchestrationStoreContract {
         return false;
     }
 
+    /** Whether the store claims an instance again with a step's commit; false for one that declines (the default). */
+    protected boolean claimsAgain() {
+        return false;
+    }
+
     @Nested
     class HandOffs extends HandOffContract {
         @Override
@@ -171,6 +176,11 @@ public abstract class OrchestrationStoreContract {
         @Override
         protected boolean claimsNextActivity() {
             return OrchestrationStoreContract.this.claimsNextActivity();
+        }
+
+        @Override
+        protected boolean claimsAgain() {
+            return OrchestrationStoreContract.this.claimsAgain();
         }
     }
 

@@ -27,9 +27,11 @@ import io.taskhub.ports.remote.RemoteWorkers;
 import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.Checkpoint;
+import io.taskhub.ports.store.InstanceClaim;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.StepCommit;
 import io.taskhub.ports.store.TaskHandOff;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -48,6 +50,7 @@ import java.util.function.Function;
  * for finished instances (rewind, late results) and poison work.
  */
 public final class StepProcessor {
+    private static final StepCommit NOTHING_HANDED = StepCommit.of(List.of());
     private final OrchestrationStore store;
     private final Function<String, Optional<Orchestrator>> orchestrators;
     private final SessionCache cache;
@@ -106,7 +109,21 @@ public final class StepProcessor {
      * @throws LockLostException when the lease was lost (nothing committed; another worker redoes the step)
      */
     public List<ActivityWorkItem> process(OrchestrationWorkItem item, ActivityHandOff handOff) {
-        return process(item, handOff, false);
+        return process(item, handOff, false, null).handedOff();
+    }
+
+    /**
+     * Processes and commits the work item as {@link #process(OrchestrationWorkItem, ActivityHandOff)} does; when the
+     * step took as many messages as {@code again} allows (more are likely waiting, as in a fan-in) and leaves its
+     * instance running, the commit claims the instance again under {@code again}
+     * ({@link OrchestrationStore#completeOrchestrationWorkItemAndClaimAgain}).
+     *
+     * @return the activities handed to this worker, and the instance's next work item when it was claimed again
+     *         (the session is back in the cache by then)
+     * @throws LockLostException when the lease was lost (nothing committed; another worker redoes the step)
+     */
+    public StepCommit process(OrchestrationWorkItem item, ActivityHandOff handOff, InstanceClaim again) {
+        return process(item, handOff, false, java.util.Objects.requireNonNull(again, "again"));
     }
 
     /**
@@ -115,18 +132,19 @@ public final class StepProcessor {
      * an instance created under a new id has none.
      */
     public List<ActivityWorkItem> processCreated(OrchestrationWorkItem item, ActivityHandOff handOff) {
-        return process(item, handOff, true);
+        return process(item, handOff, true, null).handedOff();
     }
 
-    private List<ActivityWorkItem> process(OrchestrationWorkItem item, ActivityHandOff handOff, boolean created) {
+    private StepCommit process(OrchestrationWorkItem item, ActivityHandOff handOff, boolean created,
+            InstanceClaim again) {
         long started = System.nanoTime();
-        List<ActivityWorkItem> handedOff = processStep(item, handOff, created);
+        StepCommit committed = processStep(item, handOff, created, again);
         metrics.stepCommitted(Duration.ofNanos(System.nanoTime() - started));
-        return handedOff;
+        return committed;
     }
 
-    private List<ActivityWorkItem> processStep(OrchestrationWorkItem item, ActivityHandOff handOff,
-            boolean created) {
+    private StepCommit processStep(OrchestrationWorkItem item, ActivityHandOff handOff, boolean created,
+            InstanceClaim again) {
         InstanceMetadata instance = item.instance();
         Instant now = store.now();
         List<InstanceMessage> messages = currentExecutionMessages(item);
@@ -144,27 +162,27 @@ public final class StepProcessor {
                 commitPoisoned(item, now);
                 metrics.poisoned("orchestration"); // once, after the instance's failure (or the give-up) is stored
             }
-            return List.of();
+            return NOTHING_HANDED;
         }
         if (instance.runtimeStatus().isTerminal() || InstanceLifecycle.awaitsRewind(instance)) {
             OrchestrationSession rewound = processFinished(item, messages, now);
             if (rewound != null) {
                 keepOrDiscard(rewound, instance.revision() + 1);
             }
-            return List.of();
+            return NOTHING_HANDED;
         }
         OrchestrationSession session = cache.take(item.instanceId(), instance.executionId(), instance.revision());
         if (session == null) {
             session = newSession(instance, created ? List.of() : store.getHistory(item.instanceId()));
         }
         StepOutput step = new StepOutput(instance, now);
-        List<ActivityWorkItem> handedOff;
+        StepCommit committed;
         Checkpoint checkpoint;
         try (TraceSpan span = stepSpan(session, instance, messages, step)) {
             try {
                 runStep(session, messages, step);
                 checkpoint = step.toCheckpoint();
-                handedOff = commit(item, checkpoint, handOff);
+                committed = commit(item, checkpoint, handOff, claimsAgain(item, checkpoint, again));
             } catch (RuntimeException | Error e) {
                 span.failed(String.valueOf(e));
                 discard(session);
@@ -173,7 +191,7 @@ public final class StepProcessor {
             markFailure(span, step);
         }
         afterCommit(session, instance, checkpoint, step);
-        return handedOff;
+        return committed;
     }
 
     /** A session over {@code history}: its code runs here, or in a remote worker when this process lacks it. */
@@ -372,22 +390,38 @@ public final class StepProcessor {
         }
     }
 
-    private List<ActivityWorkItem> commit(OrchestrationWorkItem item, Checkpoint checkpoint,
-            ActivityHandOff handOff) {
+    private StepCommit commit(OrchestrationWorkItem item, Checkpoint checkpoint, ActivityHandOff handOff,
+            InstanceClaim again) {
         TaskHandOff terms = checkpoint.activityTasks().isEmpty() ? null
                 : handOff.reserve(checkpoint.activityTasks().size());
-        if (terms == null) {
+        if (terms == null && again == null) {
             commit(item, checkpoint);
-            return List.of();
+            return NOTHING_HANDED;
         }
-        List<ActivityWorkItem> handed = List.of();
+        StepCommit committed = NOTHING_HANDED;
         try {
-            handed = store.completeOrchestrationWorkItem(item, checkpoint, terms);
+            committed = again != null ? store.completeOrchestrationWorkItemAndClaimAgain(item, checkpoint, terms, again)
+                    : StepCommit.of(store.completeOrchestrationWorkItem(item, checkpoint, terms));
         } finally {
-            handOff.release(terms.maxTasks() - handed.size());
+            if (terms != null) {
+                handOff.release(terms.maxTasks() - committed.handedOff().size());
+            }
         }
         countTransition(item.instance(), checkpoint);
-        return handed;
+        return committed;
+    }
+
+    /**
+     * The claim to make again with a step's commit, or null: only after a step that took as many messages as a claim
+     * may take (more are likely waiting), and that leaves its execution running (an ended one takes what comes late
+     * in one step of its own).
+     */
+    private static InstanceClaim claimsAgain(OrchestrationWorkItem item, Checkpoint checkpoint, InstanceClaim again) {
+        if (again == null || item.messages().size() < again.maxMessages()) {
+            return null;
+        }
+        InstanceMetadata after = checkpoint.instance() != null ? checkpoint.instance() : item.instance();
+        return after.runtimeStatus() == RuntimeStatus.Running ? again : null;
     }
 
     /** Messages for another execution (an old one, after continue-as-new or replacement) are dropped. */

@@ -369,13 +369,21 @@ final class HubState {
         activities.remove(task);
         deliver(result, now);
         signals.workChanged();
-        StoredInstance target = next == null ? null : instances.get(result.instanceId());
-        if (target == null || Leases.isHeld(target.lease, now) || !next.names().accepts(target.metadata.name())
+        return next == null ? Optional.empty() : claimInstance(result.instanceId(), next, now);
+    }
+
+    /**
+     * The claim of one instance ({@link InstanceClaim}): made when nobody holds it, {@code claim} accepts its
+     * orchestrator and it has visible messages.
+     */
+    Optional<OrchestrationWorkItem> claimInstance(String instanceId, InstanceClaim claim, Instant now) {
+        StoredInstance target = instances.get(instanceId);
+        if (target == null || Leases.isHeld(target.lease, now) || !claim.names().accepts(target.metadata.name())
                 || target.oldestVisible(now) == null) {
             return Optional.empty();
         }
-        return Optional.of(take(target, Leases.newLease(next.owner(), next.leaseDuration(), now), next.maxMessages(),
-                now));
+        return Optional.of(take(target, Leases.newLease(claim.owner(), claim.leaseDuration(), now),
+                claim.maxMessages(), now));
     }
 
     // ---- backlog ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.NewInstance;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.StepCommit;
 import io.taskhub.ports.store.TaskHandOff;
 import io.taskhub.ports.store.WorkerRegistration;
 import java.time.Clock;
@@ -235,6 +236,18 @@ public final class InMemoryStore implements OrchestrationStore {
     public List<ActivityWorkItem> completeOrchestrationWorkItem(OrchestrationWorkItem item, Checkpoint checkpoint,
             TaskHandOff handOff) {
         return locked(() -> state.complete(item, checkpoint, handOff, now()));
+    }
+
+    /** The commit and the claim again under one lock: nobody can take the instance in between. */
+    @Override
+    public StepCommit completeOrchestrationWorkItemAndClaimAgain(OrchestrationWorkItem item, Checkpoint checkpoint,
+            TaskHandOff handOff, InstanceClaim again) {
+        Objects.requireNonNull(again, "again");
+        return locked(() -> {
+            Instant now = now();
+            List<ActivityWorkItem> handed = state.complete(item, checkpoint, handOff, now);
+            return new StepCommit(handed, state.claimInstance(item.instanceId(), again, now));
+        });
     }
 
     @Override

@@ -26,6 +26,7 @@ import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
+import io.taskhub.ports.store.StepCommit;
 import io.taskhub.ports.store.TaskHandOff;
 import io.taskhub.ports.store.WorkerRegistration;
 import java.time.Duration;
@@ -186,6 +187,9 @@ public final class TaskhubWorker implements AutoCloseable {
         return options;
     }
 
+    /** A step that committed nothing, or handed nothing over and claimed nothing again. */
+    private static final StepCommit NOTHING_COMMITTED = StepCommit.of(List.of());
+
     private void orchestrationLoop() {
         while (running) {
             // A place for what this claim finds, shared with the starts handed to this worker.
@@ -336,11 +340,34 @@ public final class TaskhubWorker implements AutoCloseable {
     }
 
     /**
-     * Processes one step; returns the activities its commit handed to this worker (their places reserved).
+     * Processes one step; returns the activities its commit handed to this worker (their places reserved). When the
+     * commit claimed the instance again (a full batch of messages, as in a fan-in), the steps that follow run here
+     * too, one after another, and what each hands over is dispatched at once.
      *
      * @param created whether the store handed the item over at the instance's creation (it has no history yet)
      */
     private List<ActivityWorkItem> runStep(OrchestrationWorkItem item, boolean created) {
+        StepCommit done = runOneStep(item, created);
+        if (done.next().isEmpty()) {
+            return done.handedOff();
+        }
+        done.handedOff().forEach(this::dispatch);
+        OrchestrationWorkItem next = done.next().get();
+        while (next != null) {
+            if (!running) {
+                OrchestrationWorkItem unstarted = next;
+                abandon(() -> store.returnOrchestrationWorkItem(unstarted));
+                suspects.released();
+                break;
+            }
+            StepCommit more = runOneStep(next, false);
+            more.handedOff().forEach(this::dispatch);
+            next = more.next().orElse(null);
+        }
+        return List.of();
+    }
+
+    private StepCommit runOneStep(OrchestrationWorkItem item, boolean created) {
         // The lease is kept while the item waits for its turn at the gate, as while it runs.
         leases.track(item, () -> store.renewOrchestrationWorkItem(item, options.leaseDuration()));
         try {
@@ -350,12 +377,13 @@ public final class TaskhubWorker implements AutoCloseable {
             if (!enterGate(attempts)) {
                 abandon(() -> store.returnOrchestrationWorkItem(item));
                 suspects.released();
-                return List.of();
+                return NOTHING_COMMITTED;
             }
             try {
-                List<ActivityWorkItem> handedOff = runStepInGate(item, created);
-                suspects.handedOver(handedOff.size()); // held from its commit, before this step leaves the gate
-                return handedOff;
+                StepCommit done = runStepInGate(item, created);
+                // held from its commit, before this step leaves the gate
+                suspects.handedOver(done.handedOff().size() + (done.next().isPresent() ? 1 : 0));
+                return done;
             } finally {
                 suspects.leave(attempts);
             }
@@ -373,11 +401,18 @@ public final class TaskhubWorker implements AutoCloseable {
         }
     }
 
-    private List<ActivityWorkItem> runStepInGate(OrchestrationWorkItem item, boolean created) {
+    private StepCommit runStepInGate(OrchestrationWorkItem item, boolean created) {
         busy.incrementAndGet();
         context.enter(item.instanceId(), item.instance().executionId(), item.instance().name());
         try {
-            return created ? steps.processCreated(item, handOff) : steps.process(item, handOff);
+            if (created) {
+                return StepCommit.of(steps.processCreated(item, handOff));
+            }
+            // Claimed again only while nothing suspected of crashing the process waits to run alone (SuspectGate).
+            return options.handOffWork() && running && !suspects.holds()
+                    ? steps.process(item, handOff, new InstanceClaim(options.workerId(), options.leaseDuration(),
+                            options.maxMessagesPerStep(), ownOrchestrators))
+                    : StepCommit.of(steps.process(item, handOff));
         } catch (RemoteWorkUnavailableException e) {
             LOG.log(System.Logger.Level.DEBUG, "A step of instance " + item.instanceId() + " goes back: "
                     + e.getMessage());
@@ -395,7 +430,7 @@ public final class TaskhubWorker implements AutoCloseable {
             leases.untrack(item);
             busy.decrementAndGet();
         }
-        return List.of();
+        return NOTHING_COMMITTED;
     }
 
     /** Runs one activity and commits its result ({@link #complete}); returns what follows on this thread. */

@@ -13,6 +13,11 @@ class InMemoryStoreContractTest extends OrchestrationStoreContract {
         return BACKEND;
     }
 
+    @Override
+    protected boolean claimsAgain() {
+        return true;
+    }
+
     @AfterAll
     static void closeBackend() {
         BACKEND.close();
