@@ -1,21 +1,29 @@
 package io.taskhub.postgres;
 
 import io.taskhub.ports.errors.LockLostException;
+import io.taskhub.ports.json.JsonCodec;
 import io.taskhub.ports.store.ActivityClaim;
 import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.InstanceMessage;
 import io.taskhub.ports.store.Lease;
 import io.taskhub.ports.store.NameFilter;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Activity work items: each task row is claimed under its own lease and deleted when its result is in. */
 final class ActivityWork {
@@ -41,6 +49,8 @@ final class ActivityWork {
     /** The same with the claim of the next task (see {@link #completeAndClaim}). */
     final String completeAndClaimSql;
     final String completeAndClaimNamedSql;
+    /** The statements of {@link #completeAndClaimAll} made so far, by batch size (negative: with names). */
+    private final Map<Integer, String> completeAndClaimAllSqls = new ConcurrentHashMap<>();
 
     ActivityWork(Tables tables, String hubKey, MessageDelivery delivery) {
         this.t = tables;
@@ -116,6 +126,171 @@ final class ActivityWork {
                 + nextTaskSql(namesCondition) + ") AND EXISTS (SELECT 1 FROM done) RETURNING " + CLAIMED_COLUMNS + ")"
                 + " SELECT (SELECT count(*) FROM done) AS done, (SELECT count(*) FROM queued) AS queued, claimed.*"
                 + " FROM (SELECT 1) AS one LEFT JOIN claimed ON true";
+    }
+
+    /**
+     * Completions of {@code n} tasks and the claims of as many next tasks as were completed, in one statement
+     * (durable: it stores the results). Its parameters: the completions as arrays (task, token, instance, execution,
+     * event, requested visibility and its nanoseconds, visibility), the hub, the tasks again and now (the fencing),
+     * the hub twice (the results), the lease's end, now and the hub (the look for expired leases), the hub and now
+     * (the look for unheld tasks), with a names condition the names after each look's hub and now, then the claim's
+     * owner, tokens and lease end and the hub. Each look is {@link #nextTaskSql}'s, for up to {@code n} tasks (a
+     * literal, so that each batch size is planned for what it takes), and every value a look compares with is
+     * bound, so that it reads the same indexes as the claim of one task.
+     */
+    private String completeAndClaimAllSql(boolean named, int n) {
+        String names = named ? " AND lower(x.name) = ANY(?::text[])" : "";
+        String k = "(SELECT count(*) FROM done)";
+        return "WITH input AS MATERIALIZED (SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[],"
+                + " ?::text[], ?::timestamptz[], ?::smallint[], ?::timestamptz[]) WITH ORDINALITY"
+                + " AS u(seq, token, instance_id, execution_id, event, requested_at, requested_ns, visible_at, ord)),"
+                // The tasks by their keys, whatever the statistics; each fenced by its own lease.
+                + " done AS (DELETE FROM " + t.tasks() + " x USING input u WHERE x.task_hub = ?"
+                + " AND x.seq = ANY(?::bigint[]) AND u.seq = x.seq AND x.lock_token = u.token AND x.locked_until > ?"
+                + " RETURNING x.seq),"
+                + " queued AS (" + delivery.insertMessageSql() + " SELECT ?, i.instance_id, u.execution_id, u.event,"
+                + " u.requested_at, u.requested_ns, u.visible_at FROM input u JOIN done d ON d.seq = u.seq JOIN "
+                + t.instances() + " i ON i.task_hub = ? AND i.instance_id = u.instance_id ORDER BY u.ord"
+                + " FOR KEY SHARE OF i RETURNING instance_id),"
+                // Each look locks what it finds in a query of its own (a UNION cannot lock): expired leases first.
+                + " expired AS (SELECT x.seq FROM " + t.tasks() + " x WHERE x.lock_owner IS NOT NULL"
+                + " AND " + LEASE_END + " <= (?::timestamptz AT TIME ZONE 'UTC')"
+                + " AND (x.task_hub = ? AND x.visible_at <= ?" + names + ") IS TRUE"
+                + " ORDER BY " + LEASE_END + " LIMIT " + n + " FOR UPDATE SKIP LOCKED),"
+                + " unheld AS (SELECT x.seq FROM " + t.tasks() + " x WHERE x.task_hub = ?"
+                + " AND x.locked_until IS NULL AND x.visible_at <= ?" + names
+                + " ORDER BY x.seq LIMIT " + n + " FOR UPDATE SKIP LOCKED),"
+                + " candidates AS (SELECT s.seq, row_number() OVER (ORDER BY s.look, s.pos) AS n FROM ("
+                + "SELECT seq, 0 AS look, row_number() OVER () AS pos FROM expired UNION ALL"
+                + " SELECT seq, 1, row_number() OVER () FROM unheld) s ORDER BY s.look, s.pos LIMIT " + k + "),"
+                + " claimed AS (UPDATE " + t.tasks() + " x SET lock_owner = ?, lock_token = (?::text[])[c.n],"
+                + " locked_until = ?, dequeue_count = x.dequeue_count + 1 FROM candidates c WHERE x.task_hub = ?"
+                + " AND x.seq = ANY(ARRAY(SELECT seq FROM candidates)) AND c.seq = x.seq"
+                + " RETURNING x." + CLAIMED_COLUMNS.replace(", ", ", x.") + ", x.lock_token)"
+                + " SELECT (SELECT array_agg(seq) FROM done) AS done, (SELECT array_agg(DISTINCT instance_id)"
+                + " FROM queued) AS queued, claimed.* FROM (SELECT 1) AS one LEFT JOIN claimed ON true";
+    }
+
+    private String completeAndClaimAllSql(NameFilter names, int n) {
+        boolean named = !names.isAny();
+        return completeAndClaimAllSqls.computeIfAbsent(named ? -n : n, key -> completeAndClaimAllSql(named, n));
+    }
+
+    /** A completion of a batch: the task and its result. */
+    record Completion(ActivityWorkItem item, InstanceMessage result) {
+    }
+
+    /** What a batch did for one completion: whether its lease still held it (else nothing), and its next task. */
+    record Completed(boolean done, Optional<ActivityWorkItem> claimed) {
+    }
+
+    /**
+     * {@link #completeAndClaim} for several tasks in one statement, with one claim, {@code next}, made for each task
+     * completed: the outcomes in the batch's order. Tasks whose lease was lost change nothing and claim nothing.
+     * Returns empty when a time of the batch cannot be written as the statement needs (years outside 1 to 9999):
+     * then nothing was done.
+     */
+    Optional<List<Completed>> completeAndClaimAll(Connection c, List<Completion> batch, ActivityClaim next,
+            Instant now, Notices notices) throws SQLException {
+        if (next.names().isExcluding()) {
+            throw new IllegalArgumentException("A claim with a result names the activities it accepts");
+        }
+        int n = batch.size();
+        Long[] seqs = new Long[n];
+        String[] tokens = new String[n];
+        String[] instanceIds = new String[n];
+        String[] executionIds = new String[n];
+        String[] events = new String[n];
+        String[] requestedAts = new String[n];
+        Integer[] requestedNanos = new Integer[n];
+        String[] visibleAts = new String[n];
+        Instant[] visible = new Instant[n];
+        String[] claimTokens = new String[n];
+        for (int i = 0; i < n; i++) {
+            Completion completion = batch.get(i);
+            InstanceMessage result = completion.result();
+            if (result.isStart()) {
+                throw new IllegalArgumentException("An activity's result cannot start an instance");
+            }
+            seqs[i] = receiptOf(completion.item()).seq();
+            tokens[i] = completion.item().lease().token();
+            instanceIds[i] = result.instanceId();
+            executionIds[i] = result.executionId();
+            events[i] = JsonCodec.writeEvent(result.event());
+            visible[i] = result.visibleAt() == null ? now : PgTime.ceil(result.visibleAt());
+            visibleAts[i] = PgTime.text(visible[i]);
+            if (result.visibleAt() != null) {
+                requestedAts[i] = PgTime.text(result.visibleAt());
+                requestedNanos[i] = result.visibleAt().getNano() % 1000;
+                if (requestedAts[i] == null) {
+                    return Optional.empty();
+                }
+            }
+            if (visibleAts[i] == null) {
+                return Optional.empty();
+            }
+            claimTokens[i] = UUID.randomUUID().toString();
+        }
+        Instant leaseEnd = now.plus(next.leaseDuration());
+        try (PreparedStatement ps = c.prepareStatement(completeAndClaimAllSql(next.names(), n))) {
+            int i = 1;
+            ps.setObject(i++, seqs);
+            PgArrays.text(ps, i++, tokens);
+            PgArrays.text(ps, i++, instanceIds);
+            PgArrays.text(ps, i++, executionIds);
+            PgArrays.text(ps, i++, events);
+            PgArrays.text(ps, i++, requestedAts);
+            ps.setObject(i++, requestedNanos);
+            PgArrays.text(ps, i++, visibleAts);
+            ps.setString(i++, hubKey); // the fencing
+            ps.setObject(i++, seqs);
+            PgTime.set(ps, i++, now);
+            ps.setString(i++, hubKey); // the results
+            ps.setString(i++, hubKey);
+            PgTime.set(ps, i++, now); // expired leases
+            ps.setString(i++, hubKey);
+            PgTime.set(ps, i++, now);
+            i = bindNames(ps, i, next.names());
+            ps.setString(i++, hubKey); // unheld tasks
+            PgTime.set(ps, i++, now);
+            i = bindNames(ps, i, next.names());
+            ps.setString(i++, next.owner()); // the claims
+            PgArrays.text(ps, i++, claimTokens);
+            PgTime.set(ps, i++, leaseEnd);
+            ps.setString(i, hubKey);
+            Set<Long> done = new HashSet<>();
+            Set<String> queued = new HashSet<>();
+            List<ActivityWorkItem> claimed = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.isFirst()) {
+                        Array doneSeqs = rs.getArray("done");
+                        if (doneSeqs != null) {
+                            done.addAll(List.of((Long[]) doneSeqs.getArray()));
+                        }
+                        Array queuedIds = rs.getArray("queued");
+                        if (queuedIds != null) {
+                            queued.addAll(List.of((String[]) queuedIds.getArray()));
+                        }
+                    }
+                    rs.getLong("seq");
+                    if (!rs.wasNull()) {
+                        claimed.add(claimed(rs, new Lease(next.owner(), rs.getString("lock_token"), leaseEnd)));
+                    }
+                }
+            }
+            List<Completed> outcomes = new ArrayList<>(n);
+            Iterator<ActivityWorkItem> handed = claimed.iterator();
+            for (int j = 0; j < n; j++) {
+                boolean isDone = done.contains(seqs[j]);
+                if (isDone && queued.contains(instanceIds[j])) {
+                    notices.orchestrationWorkOf(instanceIds[j], visible[j], now);
+                }
+                outcomes.add(new Completed(isDone, isDone && handed.hasNext() ? Optional.of(handed.next())
+                        : Optional.empty()));
+            }
+            return Optional.of(outcomes);
+        }
     }
 
     /** The task goes, fenced by its unexpired lease, and its result comes in if the instance still exists. */

@@ -64,6 +64,8 @@ public final class PostgresStore implements OrchestrationStore {
     private final InstanceQueries queries;
     private final Purges purges;
     private final WorkWaits waits;
+    /** Activity results committed together (ResultBatches). */
+    private final ResultBatches results = new ResultBatches();
 
     PostgresStore(String taskHubName, String hubKey, Database db, NotificationRelay relay, HubSignals signals,
             BooleanSupplier listening) {
@@ -455,7 +457,10 @@ public final class PostgresStore implements OrchestrationStore {
         }, true);
     }
 
-    /** One statement, alone: the result, durably, and the claim of the next task. */
+    /**
+     * One statement, alone: the result, durably, and the claim of the next task; committed together with the
+     * results other threads complete meanwhile ({@link ResultBatches}).
+     */
     @Override
     public Optional<ActivityWorkItem> completeActivityAndClaimNext(ActivityWorkItem item, InstanceMessage result,
             ActivityClaim next) {
@@ -465,8 +470,47 @@ public final class PostgresStore implements OrchestrationStore {
             completeActivityWorkItem(item, result);
             return Optional.empty();
         }
+        ActivityWork.Completed completed = results.complete(
+                new ResultBatches.Pending(new ActivityWork.Completion(item, result), next), this::commitResults);
+        if (!completed.done()) {
+            throw ActivityWork.lost(item, ActivityWork.LOST_TASK);
+        }
+        return completed.claimed();
+    }
+
+    /**
+     * Commits a batch of results with the claims of the next tasks in one statement; a batch of one, or one that
+     * statement failed or could not take, one result at a time (each finding out for itself whether its lease
+     * held, or what went wrong).
+     */
+    private void commitResults(List<ResultBatches.Pending> batch, ActivityClaim next) {
         Instant now = now();
-        return notifying((c, n) -> activities.completeAndClaim(c, item, result, next, now, n), true);
+        if (batch.size() > 1) {
+            List<ActivityWork.Completion> completions = batch.stream().map(p -> p.completion).toList();
+            Optional<List<ActivityWork.Completed>> all;
+            try {
+                all = notifying((c, n) -> activities.completeAndClaimAll(c, completions, next, now, n), true);
+            } catch (RuntimeException e) {
+                LOG.debug("A batch of {} results failed ({}); committing them one by one", batch.size(),
+                        e.toString());
+                all = Optional.empty();
+            }
+            if (all.isPresent()) {
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).finish(all.get().get(i));
+                }
+                return;
+            }
+        }
+        for (ResultBatches.Pending pending : batch) {
+            ActivityWork.Completion completion = pending.completion;
+            try {
+                pending.finish(new ActivityWork.Completed(true, notifying((c, n) -> activities.completeAndClaim(c,
+                        completion.item(), completion.result(), next, now(), n), true)));
+            } catch (RuntimeException e) {
+                pending.fail(e);
+            }
+        }
     }
 
     @Override

@@ -466,6 +466,58 @@ class QueryPlanTest {
         }
     }
 
+    /**
+     * A batch of results with the claims of the next tasks reads the finished tasks by their keys and the next ones
+     * through the indexes of a claim of one task, also in a generic plan made over tables never analyzed, with
+     * 10,000 held tasks in the hub (joined to the batch's tasks, the deletion read every task of the hub).
+     */
+    @org.junit.jupiter.api.Test
+    void aBatchOfResults_readsItsTasksByTheirKeys_evenPlannedOverTablesNeverAnalyzed() throws Exception {
+        try (PostgresSchema empty = PostgresSchema.create();
+                Connection c = keepingNotices(empty.connect()); Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            assumeSuperuser(st);
+            st.execute("INSERT INTO instances (task_hub, instance_id, execution_id, name, runtime_status,"
+                    + " created_at, last_updated_at, revision) VALUES ('" + HUB + "', 'waiting', 'e', 'Fan',"
+                    + " 'Running', now(), now(), 1)");
+            insertHeldTasksAndOneWaiting(st);
+            List<io.taskhub.ports.store.ActivityWorkItem> finished = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("INSERT INTO activity_tasks (task_hub, instance_id, execution_id,"
+                    + " task_id, name, visible_at, lock_owner, lock_token, locked_until) SELECT '" + HUB + "',"
+                    + " 'waiting', 'e', g, 'Work', now(), 'w', 'done-' || g, now() + interval '1 minute'"
+                    + " FROM generate_series(1, 3) AS g RETURNING seq, task_id, lock_token")) {
+                while (rs.next()) {
+                    finished.add(new io.taskhub.ports.store.ActivityWorkItem(new io.taskhub.ports.store.ActivityTask(
+                            "waiting", "e", rs.getInt(2), "Work", null), 1, new io.taskhub.ports.store.Lease("w",
+                            rs.getString(3), Instant.now().plusSeconds(60)), new ActivityWork.TaskReceipt(
+                            rs.getLong(1))));
+                }
+            }
+            Tables tables = new Tables(empty.name());
+            ActivityWork activities = new ActivityWork(tables, HUB, new MessageDelivery(tables, HUB));
+            reportNestedPlans(st);
+            st.execute("SET plan_cache_mode = force_generic_plan");
+            nestedPlans(c);
+            List<ActivityWork.Completion> batch = finished.stream().map(item -> new ActivityWork.Completion(item,
+                    io.taskhub.ports.store.InstanceMessage.of("waiting", new io.taskhub.ports.history.TaskCompleted(
+                            Instant.now(), item.task().taskId(), "1")))).toList();
+
+            List<ActivityWork.Completed> outcomes = activities.completeAndClaimAll(c, batch,
+                    new io.taskhub.ports.store.ActivityClaim("w", java.time.Duration.ofMinutes(1),
+                            io.taskhub.ports.store.NameFilter.ANY), PgTime.truncate(Instant.now()),
+                    new Notices(empty.name(), HUB)).orElseThrow();
+
+            assertThat(outcomes).extracting(ActivityWork.Completed::done).containsOnly(true);
+            assertThat(outcomes.get(0).claimed()).as("the waiting task").isPresent();
+            assertThat(nestedPlans(c)).filteredOn(plan -> plan.contains("WITH input")).as("the batch's plan")
+                    .singleElement().satisfies(plan -> assertThat(plan).contains("activity_tasks_pkey")
+                            .doesNotContain("\"Seq Scan\"")
+                            // (the index of lease ends may be read as a bitmap: it holds the expired leases only)
+                            .doesNotContainPattern("Bitmap Index Scan\"[^}]*\"Index Name\": \"(activity_tasks_pkey"
+                                    + "|ix_activity_tasks_visible|ix_activity_tasks_instance)\""));
+        }
+    }
+
     /** A claim run with bound values (EXPLAIN ANALYZE plans them as constants). */
     private static JsonNode boundClaimPlan(Connection c, String sql, boolean named) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)) {

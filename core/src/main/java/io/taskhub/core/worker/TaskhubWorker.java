@@ -341,8 +341,8 @@ public final class TaskhubWorker implements AutoCloseable {
 
     /**
      * Processes one step; returns the activities its commit handed to this worker (their places reserved). When the
-     * commit claimed the instance again (a full batch of messages, as in a fan-in), the steps that follow run here
-     * too, one after another, and what each hands over is dispatched at once.
+     * commit claimed the instance again (after a step of several messages, as in a fan-in), the steps that follow run
+     * here too, one after another, and what each hands over is dispatched at once.
      *
      * @param created whether the store handed the item over at the instance's creation (it has no history yet)
      */

@@ -26,9 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A step that took as many messages as a step may take (a fan-in's results) is committed together with the claim of
- * its instance again, and the worker runs the next step at once: the rest of the fan-in needs no claim of the
- * worker's loop. A step that took fewer is committed without it.
+ * A step that took several messages (a fan-in's results) is committed together with the claim of its instance
+ * again, and the worker runs the next step at once: the rest of the fan-in needs no claim of the worker's loop. A
+ * step of one message is committed without it.
  */
 class ClaimAgainTest {
     private static final int ACTIVITIES = 60;

@@ -216,9 +216,9 @@ public interface OrchestrationStore {
      * Commits the step as {@link #completeOrchestrationWorkItem(OrchestrationWorkItem, Checkpoint, TaskHandOff)}
      * does, then makes {@code again}, the claim of the same instance: its next work item is returned when messages of
      * it are visible (ones that arrived during the step), nobody else took it meanwhile and {@code again.names()}
-     * accepts its orchestrator; empty otherwise. A worker asks this after a step that took as many messages as it
-     * could (a fan-in's results): the rest follow at once, rather than after the instance was announced to every
-     * waiting worker and claimed by a search of the inbox. The claim comes after the step's commit point, so a
+     * accepts its orchestrator; empty otherwise. A worker asks this after a step that took several messages (a
+     * fan-in's results): the rest follow at once, rather than after the instance was announced to every waiting
+     * worker and claimed by a search of the inbox. The claim comes after the step's commit point, so a
      * failure to make it changes nothing the step committed; the instance is then left to any claim, as after a
      * commit without it. A store that cannot do this commits and claims nothing.
      *
