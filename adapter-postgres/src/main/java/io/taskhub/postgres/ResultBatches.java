@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Activity results committed together: each thread that completes an activity (with the claim of its next task)
@@ -29,6 +30,8 @@ final class ResultBatches {
     static final class Pending {
         final ActivityWork.Completion completion;
         final ActivityClaim claim;
+        /** The thread that waits for it, woken alone when it is done or may commit the next batch. */
+        private final Thread waiter = Thread.currentThread();
         // Written by the thread that commits the batch before the volatile flag, read after it by the waiting one.
         private ActivityWork.Completed outcome;
         private RuntimeException failure;
@@ -62,30 +65,29 @@ final class ResultBatches {
     /**
      * Queues {@code pending}, then commits batches with {@code committer} while fewer than {@link #MAX_COMMITTING}
      * are being committed, until it is done (in its own batch or another's); returns its outcome or throws its
-     * failure.
+     * failure. Waiting threads are woken one by one (a batch's own, and the thread of the oldest completion still
+     * queued), not all at every batch's end.
      */
     ActivityWork.Completed complete(Pending pending, Committer committer) {
         synchronized (this) {
             queue.add(pending);
         }
-        boolean interrupted = false;
         while (true) {
             List<Pending> batch = new ArrayList<>();
-            ActivityClaim claim;
+            ActivityClaim claim = null;
             synchronized (this) {
-                // Not finished and nothing queued: it is in a batch being committed, whose end wakes this thread.
-                while (!pending.finished && (committing >= MAX_COMMITTING || queue.isEmpty())) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        interrupted = true; // kept for the caller: the wait goes on, as a commit under way would
-                    }
-                }
                 if (pending.finished) {
                     break;
                 }
-                committing++;
-                claim = take(batch);
+                if (committing < MAX_COMMITTING && !queue.isEmpty()) {
+                    committing++;
+                    claim = take(batch);
+                }
+            }
+            if (claim == null) {
+                // In a batch being committed, or waiting for a turn: woken when either ends (or spuriously).
+                LockSupport.park(this);
+                continue;
             }
             try {
                 committer.commit(batch, claim);
@@ -96,14 +98,11 @@ final class ResultBatches {
                     }
                 }
                 if (e instanceof Error) {
-                    committed();
+                    committed(batch);
                     throw e;
                 }
             }
-            committed();
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            committed(batch);
         }
         if (pending.failure != null) {
             throw pending.failure;
@@ -111,9 +110,22 @@ final class ResultBatches {
         return pending.outcome;
     }
 
-    private synchronized void committed() {
-        committing--;
-        notifyAll();
+    /** A batch is committed: its threads learn their outcomes, and the oldest queued completion's may commit next. */
+    private void committed(List<Pending> batch) {
+        Thread next;
+        synchronized (this) {
+            committing--;
+            Pending oldest = queue.peek();
+            next = oldest == null ? null : oldest.waiter;
+        }
+        for (Pending p : batch) {
+            if (p.waiter != Thread.currentThread()) {
+                LockSupport.unpark(p.waiter);
+            }
+        }
+        if (next != null) {
+            LockSupport.unpark(next);
+        }
     }
 
     /** Moves the oldest queued completion into {@code batch}, with those queued after it of the same claim. */

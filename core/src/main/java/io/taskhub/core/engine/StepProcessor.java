@@ -182,7 +182,7 @@ public final class StepProcessor {
             try {
                 runStep(session, messages, step);
                 checkpoint = step.toCheckpoint();
-                committed = commit(item, checkpoint, handOff, claimsAgain(item, checkpoint, again));
+                committed = commit(item, checkpoint, handOff, claimsAgain(item, checkpoint, session, again));
             } catch (RuntimeException | Error e) {
                 span.failed(String.valueOf(e));
                 discard(session);
@@ -413,17 +413,20 @@ public final class StepProcessor {
 
     /**
      * The claim to make again with a step's commit, or null: only after a step that took more than one message (or
-     * as many as a claim may take), as more are then likely on their way, and that leaves its execution running (an
-     * ended one takes what comes late in one step of its own). A step of one message, the usual step of a sequence,
-     * commits without it: its claim again would mostly find nothing.
+     * as many as a claim may take) and leaves the orchestrator awaiting more than one result, as in a fan-in, whose
+     * results then keep coming; and only while its execution runs (an ended one takes what comes late in one step of
+     * its own). A sequence's steps, which await one result at a time, commit without it: their claim again would
+     * mostly find nothing, and cost a statement.
      *
-     * <p>Why more than one, not a full batch: while the instance is held, the results that arrive wake nobody; let go
-     * between steps, each result that arrived before the next claim woke a waiting worker whose claim found the
-     * instance held again (a fan-in of 10,000 made 1,200 to 2,000 such claims when only full steps claimed again, 150
-     * to 280 this way).
+     * <p>Why more than one message, not a full batch: while the instance is held, the results that arrive wake
+     * nobody; let go between steps, each result that arrived before the next claim woke a waiting worker whose claim
+     * found the instance held again (a fan-in of 10,000 made 1,200 to 2,000 such claims when only full steps claimed
+     * again, 150 to 280 this way).
      */
-    private static InstanceClaim claimsAgain(OrchestrationWorkItem item, Checkpoint checkpoint, InstanceClaim again) {
-        if (again == null || item.messages().size() < Math.min(2, again.maxMessages())) {
+    private static InstanceClaim claimsAgain(OrchestrationWorkItem item, Checkpoint checkpoint,
+            OrchestrationSession session, InstanceClaim again) {
+        if (again == null || item.messages().size() < Math.min(2, again.maxMessages())
+                || session.awaitedResults() < 2) {
             return null;
         }
         InstanceMetadata after = checkpoint.instance() != null ? checkpoint.instance() : item.instance();
