@@ -147,9 +147,11 @@ final class ActivityWork {
                 // The tasks by their keys, whatever the statistics; each fenced by its own lease.
                 + " done AS (DELETE FROM " + t.tasks() + " x USING input u WHERE x.task_hub = ?"
                 + " AND x.seq = ANY(?::bigint[]) AND u.seq = x.seq AND x.lock_token = u.token AND x.locked_until > ?"
-                + " RETURNING x.seq),"
+                // Which completion it was: a task given twice (an expired lease's holder and the one that took it
+                // over, both in this process) is done for the one whose token holds it only.
+                + " RETURNING u.ord),"
                 + " queued AS (" + delivery.insertMessageSql() + " SELECT ?, i.instance_id, u.execution_id, u.event,"
-                + " u.requested_at, u.requested_ns, u.visible_at FROM input u JOIN done d ON d.seq = u.seq JOIN "
+                + " u.requested_at, u.requested_ns, u.visible_at FROM input u JOIN done d ON d.ord = u.ord JOIN "
                 + t.instances() + " i ON i.task_hub = ? AND i.instance_id = u.instance_id ORDER BY u.ord"
                 + " FOR KEY SHARE OF i RETURNING instance_id),"
                 // Each look locks what it finds in a query of its own (a UNION cannot lock): expired leases first.
@@ -167,8 +169,9 @@ final class ActivityWork {
                 + " locked_until = ?, dequeue_count = x.dequeue_count + 1 FROM candidates c WHERE x.task_hub = ?"
                 + " AND x.seq = ANY(ARRAY(SELECT seq FROM candidates)) AND c.seq = x.seq"
                 + " RETURNING x." + CLAIMED_COLUMNS.replace(", ", ", x.") + ", x.lock_token)"
-                + " SELECT (SELECT array_agg(seq) FROM done) AS done, (SELECT array_agg(DISTINCT instance_id)"
-                + " FROM queued) AS queued, claimed.* FROM (SELECT 1) AS one LEFT JOIN claimed ON true";
+                + " SELECT (SELECT array_agg(ord) FROM done) AS done, (SELECT array_agg(DISTINCT instance_id)"
+                + " FROM queued) AS queued, (SELECT count(*) FROM expired) + (SELECT count(*) FROM unheld) AS locked,"
+                + " claimed.* FROM (SELECT 1) AS one LEFT JOIN claimed ON true";
     }
 
     private String completeAndClaimAllSql(NameFilter names, int n) {
@@ -258,20 +261,22 @@ final class ActivityWork {
             PgArrays.text(ps, i++, claimTokens);
             PgTime.set(ps, i++, leaseEnd);
             ps.setString(i, hubKey);
-            Set<Long> done = new HashSet<>();
+            Set<Long> done = new HashSet<>(); // the completions' positions, from 1
+            long locked = 0;
             Set<String> queued = new HashSet<>();
             List<ActivityWorkItem> claimed = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (rs.isFirst()) {
-                        Array doneSeqs = rs.getArray("done");
-                        if (doneSeqs != null) {
-                            done.addAll(List.of((Long[]) doneSeqs.getArray()));
+                        Array doneOrds = rs.getArray("done");
+                        if (doneOrds != null) {
+                            done.addAll(List.of((Long[]) doneOrds.getArray()));
                         }
                         Array queuedIds = rs.getArray("queued");
                         if (queuedIds != null) {
                             queued.addAll(List.of((String[]) queuedIds.getArray()));
                         }
+                        locked = rs.getLong("locked");
                     }
                     rs.getLong("seq");
                     if (!rs.wasNull()) {
@@ -282,12 +287,17 @@ final class ActivityWork {
             List<Completed> outcomes = new ArrayList<>(n);
             Iterator<ActivityWorkItem> handed = claimed.iterator();
             for (int j = 0; j < n; j++) {
-                boolean isDone = done.contains(seqs[j]);
+                boolean isDone = done.contains((long) j + 1);
                 if (isDone && queued.contains(instanceIds[j])) {
                     notices.orchestrationWorkOf(instanceIds[j], visible[j], now);
                 }
                 outcomes.add(new Completed(isDone, isDone && handed.hasNext() ? Optional.of(handed.next())
                         : Optional.empty()));
+            }
+            if (locked > claimed.size()) {
+                // The looks locked tasks they did not claim (for completions whose lease was lost, or expired leases
+                // and unheld tasks both): claims made meanwhile passed over them, so someone may take them now.
+                notices.activityWork();
             }
             return Optional.of(outcomes);
         }

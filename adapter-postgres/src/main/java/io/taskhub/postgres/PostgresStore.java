@@ -491,8 +491,8 @@ public final class PostgresStore implements OrchestrationStore {
             try {
                 all = notifying((c, n) -> activities.completeAndClaimAll(c, completions, next, now, n), true);
             } catch (RuntimeException e) {
-                LOG.debug("A batch of {} results failed ({}); committing them one by one", batch.size(),
-                        e.toString());
+                LOG.warn("A batch of {} activity results could not be committed ({}); committing them one by one.",
+                        batch.size(), e.toString());
                 all = Optional.empty();
             }
             if (all.isPresent()) {
@@ -656,26 +656,34 @@ public final class PostgresStore implements OrchestrationStore {
     }
 
     /**
-     * The earliest visibility time after {@code now} of the hub's messages or tasks (kind null: of both), or null;
+     * The earliest visibility time after {@code since} of the hub's messages or tasks (kind null: of both), or null;
      * one statement, alone (it is asked after most empty claims).
      */
-    private Instant nextVisibleAt(WorkWaits.Kind kind, Instant now) {
-        // Messages of an instance held until after they become visible are passed over: its holder looks for them
-        // when it lets the instance go (a look before would find it held: in a fan-in, most waiting threads woke
-        // for each result that came while a step ran, to find the instance held).
+    private Instant nextVisibleAt(WorkWaits.Kind kind, Instant since) {
+        // Messages visible already, of an instance held right now, are passed over: its holder looks for them when it
+        // lets the instance go, which is later (a look before would find it held: in a fan-in, waiting threads woke
+        // for each result that came while a step ran, to find the instance held). Messages visible later (timers)
+        // count whoever holds their instance: it may be let go before they are due.
         String inbox = "(SELECT m.visible_at FROM " + t.inbox() + " m JOIN " + t.instances() + " i"
                 + " ON i.task_hub = m.task_hub AND i.instance_id = m.instance_id WHERE m.task_hub = ?"
-                + " AND m.visible_at > ? AND (i.locked_until IS NULL OR i.locked_until <= m.visible_at)"
+                + " AND m.visible_at > ? AND (m.visible_at > ? OR i.locked_until IS NULL OR i.locked_until <= ?)"
                 + " ORDER BY m.visible_at LIMIT 1)";
         String tasks = "(SELECT min(visible_at) FROM " + t.tasks() + " WHERE task_hub = ? AND visible_at > ?)";
         String sql = "SELECT " + (kind == WorkWaits.Kind.ORCHESTRATIONS ? inbox
                 : kind == WorkWaits.Kind.ACTIVITIES ? tasks : "least(" + inbox + ", " + tasks + ")") + " AS due";
+        Instant current = now();
         return db.alone(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int tables = kind == null ? 2 : 1;
-                for (int i = 0; i < tables; i++) {
-                    ps.setString(2 * i + 1, hubKey);
-                    PgTime.set(ps, 2 * i + 2, now);
+                int i = 1;
+                if (kind != WorkWaits.Kind.ACTIVITIES) {
+                    ps.setString(i++, hubKey);
+                    PgTime.set(ps, i++, since);
+                    PgTime.set(ps, i++, current);
+                    PgTime.set(ps, i++, current);
+                }
+                if (kind != WorkWaits.Kind.ORCHESTRATIONS) {
+                    ps.setString(i++, hubKey);
+                    PgTime.set(ps, i, since);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();

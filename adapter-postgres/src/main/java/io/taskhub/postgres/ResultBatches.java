@@ -72,6 +72,7 @@ final class ResultBatches {
         synchronized (this) {
             queue.add(pending);
         }
+        boolean interrupted = false;
         while (true) {
             List<Pending> batch = new ArrayList<>();
             ActivityClaim claim = null;
@@ -87,6 +88,8 @@ final class ResultBatches {
             if (claim == null) {
                 // In a batch being committed, or waiting for a turn: woken when either ends (or spuriously).
                 LockSupport.park(this);
+                // An interrupt would make every park return at once: kept for the caller, the wait goes on.
+                interrupted |= Thread.interrupted();
                 continue;
             }
             try {
@@ -103,6 +106,9 @@ final class ResultBatches {
                 }
             }
             committed(batch);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (pending.failure != null) {
             throw pending.failure;

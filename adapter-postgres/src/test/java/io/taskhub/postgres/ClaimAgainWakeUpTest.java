@@ -81,6 +81,37 @@ class ClaimAgainWakeUpTest {
         }
     }
 
+    /**
+     * A waiting worker passes over messages of an instance held right now that are visible already (their holder looks
+     * for them when it lets the instance go), but not a timer of such an instance: the holder may let it go before
+     * the timer is due, and then only the waiting worker's due time brings it.
+     */
+    @Test
+    void aTimerOfAnInstanceHeldWhenItWasSet_wakesAWaitingWorkerWhenDue() throws Exception {
+        try (PostgresStorageBackend backend = PostgresStorageBackend.start(
+                schema.config().withMaxPollInterval(Duration.ofMinutes(5)))) {
+            OrchestrationStore store = backend.taskHub("timer" + UUID.randomUUID().toString().substring(0, 8));
+            String id = "with-timer";
+            store.createInstance(id, new ExecutionStarted(Instant.now(), "Timer", null, null, "e1", null, null,
+                    Map.of()), Set.of());
+            OrchestrationWorkItem step = store.claimOrchestrationWorkItem("w", Duration.ofMinutes(1), 10)
+                    .orElseThrow();
+            Blocking blocking = new Blocking();
+            Future<OrchestrationWorkItem> waiting = waitingWorker(store, blocking, new AtomicInteger());
+            blocking.untilWaiting();
+            Instant due = Instant.now().plusSeconds(2);
+            // Set while the instance is held: the waiting worker looks at when it is due now.
+            store.sendMessages(List.of(new InstanceMessage(id, null, new EventRaised(Instant.now(), "timer", null),
+                    due)));
+            Thread.sleep(300);
+
+            store.completeOrchestrationWorkItem(step, Checkpoint.consumeOnly()); // let go before the timer is due
+
+            assertThat(waiting.get(30, TimeUnit.SECONDS).messages()).extracting(m -> ((EventRaised) m.event())
+                    .name()).containsExactly("timer");
+        }
+    }
+
     private Future<OrchestrationWorkItem> waitingWorker(OrchestrationStore store, Blocking blocking,
             AtomicInteger claims) {
         return threads.submit(() -> {

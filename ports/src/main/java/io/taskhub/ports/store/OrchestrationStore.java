@@ -218,9 +218,10 @@ public interface OrchestrationStore {
      * it are visible (ones that arrived during the step), nobody else took it meanwhile and {@code again.names()}
      * accepts its orchestrator; empty otherwise. A worker asks this after a step that took several messages (a
      * fan-in's results): the rest follow at once, rather than after the instance was announced to every waiting
-     * worker and claimed by a search of the inbox. The claim comes after the step's commit point, so a
-     * failure to make it changes nothing the step committed; the instance is then left to any claim, as after a
-     * commit without it. A store that cannot do this commits and claims nothing.
+     * worker and claimed by a search of the inbox. A store makes the claim in the step's own transaction (a
+     * failure of either then fails both, and the step is retried as after any failed commit) or right after the
+     * step's commit point (a failure to make the claim then changes nothing the step committed, and the instance is
+     * left to any claim, as after a commit without it). A store that cannot do this commits and claims nothing.
      *
      * @throws LockLostException as the step's commit does (nothing committed, nothing claimed)
      */
