@@ -37,6 +37,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL {@link OrchestrationStore} of one task hub: rows of the shared tables whose task_hub column
@@ -48,7 +50,7 @@ import java.util.function.BooleanSupplier;
  * keep their clocks in sync (NTP), as with any lease.
  */
 public final class PostgresStore implements OrchestrationStore {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresStore.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
     private final String taskHubName;
     private final String hubKey;
     private final Database db;

@@ -50,7 +50,6 @@ import java.util.function.Function;
  * for finished instances (rewind, late results) and poison work.
  */
 public final class StepProcessor {
-    private static final StepCommit NOTHING_HANDED = StepCommit.of(List.of());
     private final OrchestrationStore store;
     private final Function<String, Optional<Orchestrator>> orchestrators;
     private final SessionCache cache;
@@ -114,8 +113,8 @@ public final class StepProcessor {
 
     /**
      * Processes and commits the work item as {@link #process(OrchestrationWorkItem, ActivityHandOff)} does; when the
-     * step took more than one message (they arrive faster than steps of one take them, as a fan-in's results do) and
-     * leaves its instance running, the commit claims the instance again under {@code again}
+     * step took several messages and leaves the orchestrator awaiting several results (a fan-in's, which keep
+     * coming) while its instance runs, the commit claims the instance again under {@code again}
      * ({@link OrchestrationStore#completeOrchestrationWorkItemAndClaimAgain}).
      *
      * @return the activities handed to this worker, and the instance's next work item when it was claimed again
@@ -162,14 +161,14 @@ public final class StepProcessor {
                 commitPoisoned(item, now);
                 metrics.poisoned("orchestration"); // once, after the instance's failure (or the give-up) is stored
             }
-            return NOTHING_HANDED;
+            return StepCommit.NONE;
         }
         if (instance.runtimeStatus().isTerminal() || InstanceLifecycle.awaitsRewind(instance)) {
             OrchestrationSession rewound = processFinished(item, messages, now);
             if (rewound != null) {
                 keepOrDiscard(rewound, instance.revision() + 1);
             }
-            return NOTHING_HANDED;
+            return StepCommit.NONE;
         }
         OrchestrationSession session = cache.take(item.instanceId(), instance.executionId(), instance.revision());
         if (session == null) {
@@ -396,9 +395,9 @@ public final class StepProcessor {
                 : handOff.reserve(checkpoint.activityTasks().size());
         if (terms == null && again == null) {
             commit(item, checkpoint);
-            return NOTHING_HANDED;
+            return StepCommit.NONE;
         }
-        StepCommit committed = NOTHING_HANDED;
+        StepCommit committed = StepCommit.NONE;
         try {
             committed = again != null ? store.completeOrchestrationWorkItemAndClaimAgain(item, checkpoint, terms, again)
                     : StepCommit.of(store.completeOrchestrationWorkItem(item, checkpoint, terms));

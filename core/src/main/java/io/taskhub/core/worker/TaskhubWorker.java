@@ -187,9 +187,6 @@ public final class TaskhubWorker implements AutoCloseable {
         return options;
     }
 
-    /** A step that committed nothing, or handed nothing over and claimed nothing again. */
-    private static final StepCommit NOTHING_COMMITTED = StepCommit.of(List.of());
-
     private void orchestrationLoop() {
         while (running) {
             // A place for what this claim finds, shared with the starts handed to this worker.
@@ -377,7 +374,7 @@ public final class TaskhubWorker implements AutoCloseable {
             if (!enterGate(attempts)) {
                 abandon(() -> store.returnOrchestrationWorkItem(item));
                 suspects.released();
-                return NOTHING_COMMITTED;
+                return StepCommit.NONE;
             }
             try {
                 StepCommit done = runStepInGate(item, created);
@@ -430,7 +427,7 @@ public final class TaskhubWorker implements AutoCloseable {
             leases.untrack(item);
             busy.decrementAndGet();
         }
-        return NOTHING_COMMITTED;
+        return StepCommit.NONE;
     }
 
     /** Runs one activity and commits its result ({@link #complete}); returns what follows on this thread. */

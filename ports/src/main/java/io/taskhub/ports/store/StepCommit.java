@@ -10,6 +10,9 @@ import java.util.Optional;
  * ({@link OrchestrationStore#completeOrchestrationWorkItemAndClaimAgain}).
  */
 public record StepCommit(List<ActivityWorkItem> handedOff, Optional<OrchestrationWorkItem> next) {
+    /** A commit that handed nothing over and claimed nothing (or no commit at all). */
+    public static final StepCommit NONE = new StepCommit(List.of(), Optional.empty());
+
     public StepCommit {
         handedOff = List.copyOf(handedOff);
         Objects.requireNonNull(next, "next");
