@@ -41,14 +41,13 @@ final class PgTime {
      * statement object is made for every call); the server reads the text exactly (UTC, microseconds).
      */
     static void set(PreparedStatement ps, int index, Instant instant) throws SQLException {
-        if (instant == null) {
-            ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
-            return;
-        }
-        String text = text(instant);
-        if (text == null) {
+        String text = instant == null ? null : text(instant);
+        if (instant != null && text == null) {
             ps.setObject(index, db(instant)); // a year the text form below does not write
         } else {
+            // A null goes typed too: the driver prepares a statement again whenever a parameter it prepared untyped
+            // (setNull of a timestamp) comes typed, so a step's call whose completion time or lease end was null in
+            // one call and set in the next was parsed again on every other call.
             PGobject typed = new PGobject();
             typed.setType("timestamptz");
             typed.setValue(text);

@@ -168,7 +168,11 @@ final class StepCalls {
                 Types.TIMESTAMP_WITH_TIMEZONE, Types.TIMESTAMP_WITH_TIMEZONE, Types.SMALLINT, Types.VARCHAR,
                 Types.VARCHAR, Types.VARCHAR, Types.INTEGER, Types.VARCHAR};
         for (int type : types) {
-            ps.setNull(index++, type);
+            if (type == Types.TIMESTAMP_WITH_TIMEZONE) {
+                PgTime.set(ps, index++, null);
+            } else {
+                ps.setNull(index++, type);
+            }
         }
         return index;
     }

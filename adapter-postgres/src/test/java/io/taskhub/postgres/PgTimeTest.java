@@ -49,6 +49,39 @@ class PgTimeTest {
         }
     }
 
+    /**
+     * A step's call binds times that are null in one call and set in the next (a completion time, a lease's end).
+     * Bound untyped, a null made the driver prepare the statement again at the next call that bound a value, and
+     * again after that whenever another parameter went the other way: a parse on the server for every other step.
+     */
+    @Test
+    void nullsAndTimesInTurn_keepTheStatementPreparedOnce() throws Exception {
+        String sql = "SELECT ?::timestamptz AS completed, ?::timestamptz AS lease_end /* nulls in turn */";
+        Instant time = Instant.parse("2026-12-07T06:00:00.123456Z");
+        try (Connection c = schema.connect()) {
+            c.setAutoCommit(true);
+            List<String> preparedAs = new java.util.ArrayList<>();
+            for (int call = 0; call < 16; call++) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) { // a statement object per call, as the store
+                    PgTime.set(ps, 1, call % 2 == 0 ? null : time);
+                    PgTime.set(ps, 2, call % 2 == 0 ? time : null);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        assertThat(PgTime.get(rs, call % 2 == 0 ? "lease_end" : "completed")).isEqualTo(time);
+                        assertThat(PgTime.get(rs, call % 2 == 0 ? "completed" : "lease_end")).isNull();
+                    }
+                }
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT name || '@' || prepare_time"
+                        + " FROM pg_prepared_statements WHERE statement LIKE '%nulls in turn%'")) {
+                    preparedAs.add(rs.next() ? rs.getString(1) : "not prepared");
+                }
+            }
+            // The driver prepares on the server from its fifth use on; from then on it is the same statement.
+            assertThat(preparedAs.subList(8, 16)).as("the server-side statement of each call, from the ninth on")
+                    .doesNotContain("not prepared").containsOnly(preparedAs.get(8));
+        }
+    }
+
     @Test
     void theText_isUtcWithMicroseconds_andLeavesYearsBeyondFourDigitsToTheDriver() {
         assertThat(PgTime.text(Instant.parse("2026-01-02T03:04:05.000007891Z")))
