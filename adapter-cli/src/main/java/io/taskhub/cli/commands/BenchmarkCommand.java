@@ -74,9 +74,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--latency-samples", defaultValue = "30", description = "Sequential instances timed one by one.")
     int latencySamples;
 
-    @Option(names = "--warmup", defaultValue = "200", paramLabel = "N",
+    // As many as the DBOS probe runs before its burst: 200 to warm up, then the 200 it times one at a time.
+    @Option(names = "--warmup", defaultValue = "400", paramLabel = "N",
             description = "Hello sequences run (started at once) before hello and fan-in are measured, so that the"
-                    + " JIT and the connection pool are warm, as the DBOS peer warms up (default 200).")
+                    + " JIT and the connection pool are warm: as many as the DBOS peer runs before its burst"
+                    + " (default 400).")
     int warmup;
 
     @Option(names = "--fan-in", defaultValue = "10000", paramLabel = "N",
