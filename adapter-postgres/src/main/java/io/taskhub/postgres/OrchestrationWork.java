@@ -308,6 +308,38 @@ final class OrchestrationWork {
         return Optional.of(tasks.handed(handed));
     }
 
+    /**
+     * Creates the instance of {@code created} (not stored yet) with its first step, {@code step}, in one call (V16's
+     * {@code create_with_step}), then delivers the step's messages; empty, with nothing changed, when an instance has
+     * the id. Returns the tasks handed to the caller.
+     */
+    Optional<List<ActivityWorkItem>> createWithStep(Connection c, OrchestrationWorkItem created, Checkpoint step,
+            TaskHandOff handOff, Instant now, Notices notices) throws SQLException {
+        if (step.instance() == null || step.replaceHistory()) {
+            throw new IllegalArgumentException("The first step of " + created.instanceId()
+                    + " must write its row and may not replace a history");
+        }
+        StepCalls.Tasks tasks = new StepCalls.Tasks(step.activityTasks(), handOff, now);
+        Array handed;
+        try (PreparedStatement ps = c.prepareStatement(calls.createWithStepSql)) {
+            ps.setString(1, hubKey);
+            ps.setString(2, created.instanceId());
+            PgTime.set(ps, 3, now);
+            ps.setLong(4, created.instance().revision() + 1);
+            StepCalls.bindStep(ps, 5, step, tasks);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                handed = rs.getArray(1);
+            }
+        }
+        if (handed == null) {
+            return Optional.empty();
+        }
+        announce(created.instanceId(), step, tasks, notices);
+        delivery.deliver(c, step.messages(), now, false, notices);
+        return Optional.of(tasks.handed(handed));
+    }
+
     /** What a step's commit tells others: tasks anyone may claim, and a changed instance. */
     private static void announce(String instanceId, Checkpoint step, StepCalls.Tasks tasks, Notices notices) {
         if (tasks.anyForClaims()) {

@@ -210,6 +210,22 @@ public final class PostgresStore implements OrchestrationStore {
         return held;
     }
 
+    @Override
+    public boolean createsWithFirstStep() {
+        return true;
+    }
+
+    /** One statement, alone, when the step sends no messages; else one transaction with its messages. */
+    @Override
+    public Optional<List<ActivityWorkItem>> createInstanceWithStep(OrchestrationWorkItem created,
+            Checkpoint firstStep, TaskHandOff handOff) {
+        Objects.requireNonNull(created, "created");
+        Objects.requireNonNull(firstStep, "firstStep");
+        Instant now = now();
+        return notifying((c, n) -> orchestrations.createWithStep(c, created, firstStep, handOff, now, n),
+                firstStep.messages().isEmpty());
+    }
+
     /** One transaction: a conflict rolls back the instances created before it. */
     @Override
     public void createInstances(List<NewInstance> instances) {

@@ -20,8 +20,8 @@ import java.util.UUID;
 
 /**
  * The calls that commit a step in one round trip: {@code commit_step} and {@code commit_result_with_step} of
- * migrations V9, V10 (which adds the tasks' trace contexts) and V11 (the result's step in one update), which say
- * what each writes. This class binds a {@link Checkpoint} to their parameters and reads back the activity tasks
+ * migrations V9, V10 (which adds the tasks' trace contexts) and V11 (the result's step in one update), and
+ * {@code create_with_step} of V16 (a new instance with its first step), which say what each writes. This class binds a {@link Checkpoint} to their parameters and reads back the activity tasks
  * handed to the committing worker.
  */
 final class StepCalls {
@@ -36,12 +36,15 @@ final class StepCalls {
 
     final String commitStepSql;
     final String commitResultWithStepSql;
+    final String createWithStepSql;
 
     StepCalls(Tables tables) {
         this.commitStepSql = "SELECT " + tables.schema() + ".commit_step(?::text, ?::text, ?::timestamptz,"
                 + " ?::text, ?::bigint[], " + STEP_PARAMETERS + ", ?::text, ?::text)";
         this.commitResultWithStepSql = "SELECT " + tables.schema() + ".commit_result_with_step(?::text, ?::text,"
                 + " ?::timestamptz, ?::bigint, ?::text, ?::bigint, " + STEP_PARAMETERS + ")";
+        this.createWithStepSql = "SELECT " + tables.schema() + ".create_with_step(?::text, ?::text, ?::timestamptz,"
+                + " ?::bigint, " + STEP_PARAMETERS + ")";
     }
 
     /** One {@code ?::type} per metadata column, in the order of {@link InstanceRows#METADATA_COLUMNS}. */

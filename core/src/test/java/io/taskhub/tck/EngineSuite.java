@@ -62,7 +62,8 @@ public abstract class EngineSuite extends EngineSuiteBase {
     @Test
     void aStartMadeBesideItsWorker_runsWithoutBeingClaimed() {
         AtomicInteger claimedStarts = new AtomicInteger();
-        OrchestrationStore watched = countingClaimedStarts(store, claimedStarts);
+        AtomicInteger storedWithStep = new AtomicInteger();
+        OrchestrationStore watched = countingStarts(store, claimedStarts, storedWithStep);
         stopWorkers();
         TaskhubWorker worker = new TaskhubWorker(watched, registry, workerOptions()).start();
         workers.add(worker);
@@ -81,6 +82,11 @@ public abstract class EngineSuite extends EngineSuiteBase {
         } else {
             assertThat(claimedStarts).as("a backend that declines: every start was claimed").hasValue(starts);
         }
+        if (handsStartsOver() && store.createsWithFirstStep()) {
+            assertThat(storedWithStep.get()).as("starts stored together with their first step, run before").isPositive();
+        } else {
+            assertThat(storedWithStep).as("a store that cannot create with a step is never asked to").hasValue(0);
+        }
     }
 
     @Test
@@ -97,8 +103,12 @@ public abstract class EngineSuite extends EngineSuiteBase {
         assertThat(eventsOf(history(id), TaskCompleted.class)).hasSize(3);
     }
 
-    /** The store, counting the claims (of any kind) that deliver an instance's start message. */
-    private static OrchestrationStore countingClaimedStarts(OrchestrationStore real, AtomicInteger claimedStarts) {
+    /**
+     * The store, counting the claims (of any kind) that deliver an instance's start message, and the instances
+     * stored with their first step.
+     */
+    private static OrchestrationStore countingStarts(OrchestrationStore real, AtomicInteger claimedStarts,
+            AtomicInteger storedWithStep) {
         return (OrchestrationStore) Proxy.newProxyInstance(OrchestrationStore.class.getClassLoader(),
                 new Class<?>[] {OrchestrationStore.class}, (proxy, method, args) -> {
                     Object result;
@@ -107,7 +117,10 @@ public abstract class EngineSuite extends EngineSuiteBase {
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
-                    if (!method.getName().equals("createInstanceAndClaim") && result instanceof Optional<?> found
+                    if (method.getName().equals("createInstanceWithStep") && result instanceof Optional<?> stored
+                            && stored.isPresent()) {
+                        storedWithStep.incrementAndGet();
+                    } else if (!method.getName().equals("createInstanceAndClaim") && result instanceof Optional<?> found
                             && found.orElse(null) instanceof OrchestrationWorkItem item
                             && item.messages().stream().anyMatch(InstanceMessage::isStart)) {
                         claimedStarts.incrementAndGet();

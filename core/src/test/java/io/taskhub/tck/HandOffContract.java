@@ -721,4 +721,93 @@ public abstract class HandOffContract extends StoreContractSupport {
         assertThat(claimFor(store, id).messages()).singleElement().extracting(InstanceMessage::event)
                 .isEqualTo(first);
     }
+
+    /** A new instance's work item as the creator builds it before anything is stored: Pending, its start its message. */
+    private static OrchestrationWorkItem unstored(OrchestrationStore store, String id, ExecutionStarted started) {
+        java.time.Instant now = store.now();
+        long revision = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, now);
+        return new OrchestrationWorkItem(id, io.taskhub.core.lifecycle.InstanceLifecycle.pending(id, started, now,
+                revision), List.of(Fixtures.startMessage(id, started)), 1,
+                new io.taskhub.ports.store.Lease(WORKER, "unstored", now.plus(LONG_LEASE)), null);
+    }
+
+    /** The first step: running, the start in its history, {@code tasks} scheduled, {@code messages} sent. */
+    private static Checkpoint firstStepOf(OrchestrationWorkItem unstored, int tasks, List<InstanceMessage> messages) {
+        ExecutionStarted started = (ExecutionStarted) unstored.messages().get(0).event();
+        List<ActivityTask> scheduled = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            scheduled.add(task(unstored.instanceId(), started.executionId(), i));
+        }
+        return new Checkpoint(unstored.instance().toBuilder().runtimeStatus(RuntimeStatus.Running).build(),
+                List.of(started), false, scheduled, messages);
+    }
+
+    @Test
+    void createWithStep_storesTheInstanceAsItsFirstStepLeavesIt_andNoStartToClaim() {
+        OrchestrationStore store = newTaskHub();
+        Assumptions.assumeTrue(store.createsWithFirstStep(), "the store creates instances with their first step");
+        String id = newInstanceId();
+        OrchestrationWorkItem unstored = unstored(store, id, started(NAME, "\"in\""));
+        Checkpoint first = firstStepOf(unstored, 2, List.of());
+
+        List<ActivityWorkItem> handed = store.createInstanceWithStep(unstored, first, handOff(1, LONG_LEASE))
+                .orElseThrow();
+
+        var row = store.getInstance(id).orElseThrow();
+        assertThat(row).as("the row as the step left it, one revision on")
+                .isEqualTo(first.instance().toBuilder().revision(unstored.instance().revision() + 1).build());
+        assertThat(store.getHistory(id)).isEqualTo(first.history());
+        assertNoOrchestrationWork(store); // the start was never stored as a message
+        assertThat(handed).as("as many as the hand-off takes").hasSize(1);
+        ActivityWorkItem mine = handed.get(0);
+        assertThat(mine.task().taskId()).isEqualTo(0);
+        assertThat(mine.lease().owner()).isEqualTo(WORKER);
+        assertThat(mine.dequeueCount()).isEqualTo(1);
+        ActivityWorkItem forClaims = store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE).orElseThrow();
+        assertThat(forClaims.task().taskId()).as("the task the hand-off did not take is for claims").isEqualTo(1);
+        assertThat(store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE)).as("the handed one is held").isEmpty();
+
+        store.completeActivityWorkItem(mine, result(mine));
+        assertThat(inboxOf(store, id)).as("its result reaches the instance as any result").containsExactly(
+                "TaskCompleted");
+    }
+
+    @Test
+    void createWithStep_ofAnIdThatExists_storesNothing() {
+        OrchestrationStore store = newTaskHub();
+        Assumptions.assumeTrue(store.createsWithFirstStep(), "the store creates instances with their first step");
+        String id = newInstanceId();
+        ExecutionStarted existing = started(NAME, "1");
+        store.createInstance(id, existing, Set.of());
+        var before = store.getInstance(id).orElseThrow();
+        OrchestrationWorkItem unstored = unstored(store, id, started(NAME, "2"));
+        String other = newInstanceId();
+        store.createInstance(other, started("Other", null), Set.of());
+
+        assertThat(store.createInstanceWithStep(unstored, firstStepOf(unstored, 1, List.of(Fixtures.event(other,
+                "Sent"))), handOff(1, LONG_LEASE))).isEmpty();
+
+        assertThat(store.getInstance(id).orElseThrow()).isEqualTo(before);
+        assertThat(store.getHistory(id)).isEmpty();
+        assertThat(store.claimActivityWorkItem(OTHER_WORKER, LONG_LEASE)).as("no task of the dropped step").isEmpty();
+        assertThat(claimFor(store, id).messages()).singleElement().extracting(InstanceMessage::event)
+                .isEqualTo(existing);
+        assertThat(inboxOf(store, other)).as("nor its message").containsExactly("ExecutionStarted");
+    }
+
+    @Test
+    void createWithStep_deliversTheStepsMessages_withIt() {
+        OrchestrationStore store = newTaskHub();
+        Assumptions.assumeTrue(store.createsWithFirstStep(), "the store creates instances with their first step");
+        String other = newInstanceId();
+        store.createInstance(other, started("Other", null), Set.of());
+        String id = newInstanceId();
+        OrchestrationWorkItem unstored = unstored(store, id, started(NAME, null));
+
+        assertThat(store.createInstanceWithStep(unstored, firstStepOf(unstored, 0, List.of(Fixtures.event(other,
+                "Sent"))), null)).hasValue(List.of());
+
+        assertThat(store.getInstance(id).orElseThrow().runtimeStatus()).isEqualTo(RuntimeStatus.Running);
+        assertThat(inboxOf(store, other)).containsExactly("ExecutionStarted", "EventRaised");
+    }
 }

@@ -150,6 +150,9 @@ public final class DefaultTaskhubClient implements TaskhubClient {
             store.createInstance(start.instanceId(), started, start.replaceableStatuses());
             return;
         }
+        if (handOff.createWithFirstStep(start.instanceId(), started)) {
+            return; // stored with its first step
+        }
         Optional<OrchestrationWorkItem> created;
         try {
             created = store.createInstanceAndClaim(start.instanceId(), started, start.replaceableStatuses(), claim);

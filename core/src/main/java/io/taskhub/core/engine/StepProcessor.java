@@ -134,6 +134,62 @@ public final class StepProcessor {
         return process(item, handOff, true, null).handedOff();
     }
 
+    /**
+     * Runs the first step of a new instance that is not stored yet and stores the instance with it
+     * ({@link OrchestrationStore#createInstanceWithStep}); {@code created} is its work item as a claim at its
+     * creation would be, unstored.
+     *
+     * @return the activities handed to this worker (their places reserved in {@code handOff}); empty when an
+     *         instance has the id already (nothing was stored, the step is dropped)
+     */
+    public Optional<List<ActivityWorkItem>> processNew(OrchestrationWorkItem created, ActivityHandOff handOff) {
+        long started = System.nanoTime();
+        InstanceMetadata instance = created.instance();
+        // A session of its own, the cache untouched until the instance exists: the id may belong to an instance
+        // whose session another step holds right now (then this one is not created).
+        OrchestrationSession session = newSession(instance, List.of());
+        StepOutput step = new StepOutput(instance, store.now());
+        Optional<List<ActivityWorkItem>> committed;
+        Checkpoint checkpoint;
+        try (TraceSpan span = stepSpan(session, instance, created.messages(), step)) {
+            try {
+                runStep(session, created.messages(), step);
+                checkpoint = step.toCheckpoint();
+                committed = createWithStep(created, checkpoint, handOff);
+            } catch (RuntimeException | Error e) {
+                span.failed(String.valueOf(e));
+                session.unwind(unwindGrace);
+                throw e;
+            }
+            if (committed.isEmpty()) {
+                session.unwind(unwindGrace);
+                return committed;
+            }
+            markFailure(span, step);
+        }
+        afterCommit(session, instance, checkpoint, step);
+        metrics.stepCommitted(Duration.ofNanos(System.nanoTime() - started));
+        return committed;
+    }
+
+    private Optional<List<ActivityWorkItem>> createWithStep(OrchestrationWorkItem created, Checkpoint checkpoint,
+            ActivityHandOff handOff) {
+        TaskHandOff terms = checkpoint.activityTasks().isEmpty() ? null
+                : handOff.reserve(checkpoint.activityTasks().size());
+        Optional<List<ActivityWorkItem>> committed = Optional.empty();
+        try {
+            committed = store.createInstanceWithStep(created, checkpoint, terms);
+        } finally {
+            if (terms != null) {
+                handOff.release(terms.maxTasks() - committed.map(List::size).orElse(0));
+            }
+        }
+        if (committed.isPresent()) {
+            countTransition(created.instance(), checkpoint);
+        }
+        return committed;
+    }
+
     private StepCommit process(OrchestrationWorkItem item, ActivityHandOff handOff, boolean created,
             InstanceClaim again) {
         long started = System.nanoTime();

@@ -134,4 +134,15 @@ public final class InstanceLifecycle {
             default -> "Cannot " + verb + " instance '" + id + "': it has already finished (" + status + ").";
         };
     }
+
+    /**
+     * The row a start makes: Pending, created and last updated {@code now}, nothing run yet (the stores that
+     * cannot use core build the same row themselves).
+     */
+    public static InstanceMetadata pending(String instanceId, io.taskhub.ports.history.ExecutionStarted started,
+            java.time.Instant now, long revision) {
+        return new InstanceMetadata(instanceId, started.name(), started.version(), started.executionId(), Pending,
+                started.input(), null, null, null, now, now, null, started.scheduledStartAt(), started.parent(),
+                started.tags(), revision);
+    }
 }

@@ -106,6 +106,24 @@ final class HubState {
                 claim.maxMessages(), now));
     }
 
+    /** See {@link io.taskhub.ports.store.OrchestrationStore#createInstanceWithStep}. */
+    Optional<List<ActivityWorkItem>> createWithStep(OrchestrationWorkItem created, Checkpoint step,
+            TaskHandOff handOff, Instant now) {
+        Objects.requireNonNull(created, "created");
+        Objects.requireNonNull(step, "step");
+        if (step.instance() == null || !step.instance().instanceId().equals(created.instanceId())
+                || step.replaceHistory()) {
+            throw new IllegalArgumentException("The first step of '" + created.instanceId()
+                    + "' must write its own row and may not replace a history.");
+        }
+        if (instances.containsKey(created.instanceId())) {
+            return Optional.empty();
+        }
+        StoredInstance target = new StoredInstance(created.instance());
+        instances.put(created.instanceId(), target);
+        return Optional.of(apply(target, step, handOff, now));
+    }
+
     void sendMessages(List<InstanceMessage> messages, Instant now) {
         // Validate the whole batch first so that a bad message leaves every inbox untouched.
         Set<String> startedInBatch = new HashSet<>();
@@ -169,9 +187,8 @@ final class HubState {
         StoredInstance target = instances.get(instanceId);
         // The revision keeps growing across replacements so a cached state of the old execution never matches.
         long revision = nextRevision(target == null ? highestRevision : target.revision());
-        InstanceMetadata metadata = new InstanceMetadata(instanceId, started.name(), started.version(),
-                started.executionId(), RuntimeStatus.Pending, started.input(), null, null, null, now, now, null,
-                started.scheduledStartAt(), started.parent(), started.tags(), revision);
+        InstanceMetadata metadata = io.taskhub.core.lifecycle.InstanceLifecycle.pending(instanceId, started, now,
+                revision);
         if (target == null) {
             target = new StoredInstance(metadata);
             instances.put(instanceId, target);

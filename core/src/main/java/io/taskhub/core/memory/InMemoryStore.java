@@ -153,6 +153,17 @@ public final class InMemoryStore implements OrchestrationStore {
     }
 
     @Override
+    public boolean createsWithFirstStep() {
+        return true;
+    }
+
+    @Override
+    public Optional<List<ActivityWorkItem>> createInstanceWithStep(OrchestrationWorkItem created,
+            Checkpoint firstStep, TaskHandOff handOff) {
+        return locked(() -> state.createWithStep(created, firstStep, handOff, now()));
+    }
+
+    @Override
     public void createInstances(List<NewInstance> instances) {
         List<NewInstance> batch = List.copyOf(instances);
         locked(() -> {

@@ -6,6 +6,7 @@ import io.taskhub.core.engine.DroppedMessages;
 import io.taskhub.core.engine.SessionCache;
 import io.taskhub.core.engine.StartHandOff;
 import io.taskhub.core.engine.StepProcessor;
+import io.taskhub.core.lifecycle.InstanceLifecycle;
 import io.taskhub.core.registry.OrchestrationRegistry;
 import io.taskhub.core.registry.WorkerDirectory;
 import io.taskhub.core.telemetry.EngineMetrics;
@@ -14,6 +15,7 @@ import io.taskhub.core.telemetry.TraceSpan;
 import io.taskhub.ports.client.ManagementLinks;
 import io.taskhub.ports.client.TaskhubClient;
 import io.taskhub.ports.errors.LockLostException;
+import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.history.TaskFailed;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.remote.RemoteWorkUnavailableException;
@@ -23,6 +25,7 @@ import io.taskhub.ports.store.ActivityTask;
 import io.taskhub.ports.store.ActivityWorkItem;
 import io.taskhub.ports.store.InstanceClaim;
 import io.taskhub.ports.store.InstanceMessage;
+import io.taskhub.ports.store.Lease;
 import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
@@ -30,6 +33,8 @@ import io.taskhub.ports.store.StepCommit;
 import io.taskhub.ports.store.TaskHandOff;
 import io.taskhub.ports.store.WorkerRegistration;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -565,6 +570,43 @@ public final class TaskhubWorker implements AutoCloseable {
         }
 
         @Override
+        public boolean createWithFirstStep(String instanceId, ExecutionStarted started) {
+            if (!store.createsWithFirstStep() || !running) {
+                return false;
+            }
+            OrchestrationWorkItem unstored = unstoredStart(instanceId, started);
+            if (!enterGate(1)) {
+                return false; // still held as reserved: the caller creates it for claiming
+            }
+            List<ActivityWorkItem> handed;
+            busy.incrementAndGet();
+            context.enter(instanceId, started.executionId(), started.name());
+            try {
+                Optional<List<ActivityWorkItem>> stored = steps.processNew(unstored, handOff);
+                if (stored.isEmpty()) {
+                    suspects.handedOver(1); // held again, as reserved, for the usual creation
+                    return false;
+                }
+                handed = stored.get();
+                suspects.handedOver(handed.size()); // held from the commit, before this step leaves the gate
+            } catch (RuntimeException | Error e) {
+                // Nothing is stored: the instance is created as usual, and its first step runs (and is retried)
+                // as any claimed step's.
+                LOG.log(System.Logger.Level.WARNING, "The first step of new instance " + instanceId
+                        + " could not be stored with it (" + e + "); it is created first, as usual.");
+                suspects.handedOver(1);
+                return false;
+            } finally {
+                context.leave();
+                busy.decrementAndGet();
+                suspects.leave(1);
+            }
+            orchestrationPlaces.release();
+            handed.forEach(TaskhubWorker.this::dispatch);
+            return true;
+        }
+
+        @Override
         public void run(OrchestrationWorkItem created) {
             try {
                 handedOffRunner.execute(() -> {
@@ -590,6 +632,22 @@ public final class TaskhubWorker implements AutoCloseable {
             orchestrationPlaces.release();
         }
     };
+
+    /** The lease token of an unstored start's work item: nothing holds it, nothing checks it. */
+    private static final String UNSTORED = "unstored";
+
+    /**
+     * A new instance's work item as a claim at its creation would return it, not stored: Pending, its start its one
+     * message, at a revision that the store makes one more. The revision is the clock's microseconds, as the stores
+     * give new rows theirs, so that a waiter who knew an earlier instance of the id (purged since) sees it change.
+     */
+    private OrchestrationWorkItem unstoredStart(String instanceId, ExecutionStarted started) {
+        Instant now = store.now();
+        long revision = ChronoUnit.MICROS.between(Instant.EPOCH, now) - 1;
+        return new OrchestrationWorkItem(instanceId, InstanceLifecycle.pending(instanceId, started, now, revision),
+                List.of(new InstanceMessage(instanceId, started.executionId(), started, started.scheduledStartAt())),
+                1, new Lease(options.workerId(), UNSTORED, now.plus(options.leaseDuration())), null);
+    }
 
     /** Where the clients of this worker's task hub in this process hand their starts (see {@link StartHandOff}). */
     public StartHandOff startHandOff() {

@@ -81,6 +81,36 @@ public interface OrchestrationStore {
         return Optional.empty();
     }
 
+    /**
+     * Whether {@link #createInstanceWithStep} stores a new instance together with its first step; a store that
+     * cannot answers false, and its instances are created, then their first step committed, as before.
+     */
+    default boolean createsWithFirstStep() {
+        return false;
+    }
+
+    /**
+     * Creates a new instance with its first step already taken, in one transaction, when no instance has its id:
+     * the row as {@code firstStep} leaves it (its revision {@code created.instance().revision() + 1}), the step's
+     * history, its activity tasks (those {@code handOff} takes stored leased to the caller, as
+     * {@link #completeOrchestrationWorkItem(OrchestrationWorkItem, Checkpoint, TaskHandOff)} stores them) and its
+     * messages. Its start is never stored as a message: nothing is left to claim for it. Where an instance has the
+     * id, nothing is stored and the result is empty: the caller then creates the instance as usual, and the start
+     * rules decide.
+     *
+     * <p>The caller ran the step before anything was stored, so a start is acknowledged once the instance exists
+     * with its first step; a caller that dies first leaves nothing behind.
+     *
+     * @param created the instance's work item as {@link #createInstanceAndClaim} would return it, but not stored:
+     *                its instance Pending at a revision the caller chose, its one message the start
+     * @return the activity tasks handed to the caller, in the step's order; empty when the id exists
+     * @throws UnsupportedOperationException when {@link #createsWithFirstStep} is false
+     */
+    default Optional<List<ActivityWorkItem>> createInstanceWithStep(OrchestrationWorkItem created, Checkpoint firstStep,
+            TaskHandOff handOff) {
+        throw new UnsupportedOperationException("This store creates instances before their first step");
+    }
+
     /** Whether {@link #createInstances} is all or nothing. */
     default boolean createsBatchesAtomically() {
         return false;
