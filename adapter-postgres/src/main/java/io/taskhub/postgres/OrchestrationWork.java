@@ -315,10 +315,7 @@ final class OrchestrationWork {
      */
     Optional<List<ActivityWorkItem>> createWithStep(Connection c, OrchestrationWorkItem created, Checkpoint step,
             TaskHandOff handOff, Instant now, Notices notices) throws SQLException {
-        if (step.instance() == null || step.replaceHistory()) {
-            throw new IllegalArgumentException("The first step of " + created.instanceId()
-                    + " must write its row and may not replace a history");
-        }
+        step.requireFirstStepOf(created.instanceId());
         StepCalls.Tasks tasks = new StepCalls.Tasks(step.activityTasks(), handOff, now);
         Array handed;
         try (PreparedStatement ps = c.prepareStatement(calls.createWithStepSql)) {

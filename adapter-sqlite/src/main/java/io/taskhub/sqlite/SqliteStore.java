@@ -200,6 +200,32 @@ final class SqliteStore implements OrchestrationStore {
         return Optional.ofNullable(held);
     }
 
+    @Override
+    public boolean createsWithFirstStep() {
+        return true;
+    }
+
+    /** One write: the row at the caller's revision, then the step applied to it as to any held instance. */
+    @Override
+    public Optional<List<ActivityWorkItem>> createInstanceWithStep(OrchestrationWorkItem created,
+            Checkpoint firstStep, TaskHandOff handOff) {
+        Objects.requireNonNull(created, "created");
+        Objects.requireNonNull(firstStep, "firstStep");
+        firstStep.requireFirstStepOf(created.instanceId());
+        OrchestrationWork.Committed committed = db.write(c -> {
+            if (rows.select(c, created.instanceId()) != null) {
+                return null; // the start goes the usual way, under the start rules
+            }
+            rows.insert(c, created.instance(), created.instance().revision());
+            return orchestrations.applyStep(c, created.instanceId(), firstStep, handOff, now());
+        });
+        if (committed == null) {
+            return Optional.empty();
+        }
+        news.announce(committed.orchestrationWork(), committed.tasksForClaims());
+        return Optional.of(committed.handedOff());
+    }
+
     /** Creates or replaces the instance under the start rules; true when no instance had that id. */
     private boolean create(Connection c, String instanceId, ExecutionStarted started,
             Set<RuntimeStatus> replaceableStatuses, Instant now) throws SQLException {

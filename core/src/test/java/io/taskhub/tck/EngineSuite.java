@@ -61,32 +61,49 @@ public abstract class EngineSuite extends EngineSuiteBase {
 
     @Test
     void aStartMadeBesideItsWorker_runsWithoutBeingClaimed() {
-        AtomicInteger claimedStarts = new AtomicInteger();
-        AtomicInteger storedWithStep = new AtomicInteger();
-        OrchestrationStore watched = countingStarts(store, claimedStarts, storedWithStep);
+        StartsSeen seen = startThreeBeside(workerOptions());
+
+        if (handsStartsOver()) {
+            assertThat(seen.claimed().get()).as("claims that took a start: the worker got them from their creation")
+                    .isLessThan(3);
+        } else {
+            assertThat(seen.claimed()).as("a backend that declines: every start was claimed").hasValue(3);
+        }
+        assertThat(seen.storedWithStep()).as("stored with a first step only when the worker is asked to").hasValue(0);
+    }
+
+    @Test
+    void aStartMadeBesideAWorkerAskedTo_isStoredWithItsFirstStep_whereTheStoreCan() {
+        StartsSeen seen = startThreeBeside(workerOptions().withFirstStepBeforeStore(true));
+
+        if (handsStartsOver() && store.createsWithFirstStep()) {
+            assertThat(seen.storedWithStep().get()).as("starts stored together with their first step, run before")
+                    .isPositive();
+            assertThat(seen.claimed().get()).as("claims that took a start").isLessThan(3);
+        } else {
+            assertThat(seen.storedWithStep()).as("a store that cannot is never asked to").hasValue(0);
+        }
+    }
+
+    /** What the store saw of three starts made one after the other beside a worker run with {@code options}. */
+    private record StartsSeen(AtomicInteger claimed, AtomicInteger storedWithStep) {
+    }
+
+    private StartsSeen startThreeBeside(io.taskhub.core.worker.WorkerOptions options) {
+        StartsSeen seen = new StartsSeen(new AtomicInteger(), new AtomicInteger());
+        OrchestrationStore watched = countingStarts(store, seen.claimed(), seen.storedWithStep());
         stopWorkers();
-        TaskhubWorker worker = new TaskhubWorker(watched, registry, workerOptions()).start();
+        TaskhubWorker worker = new TaskhubWorker(watched, registry, options).start();
         workers.add(worker);
         DefaultTaskhubClient beside = new DefaultTaskhubClient(watched, registry).handStartsTo(worker.startHandOff());
 
         // One after the other. A start goes to the worker when one of its places is free at that moment (a loop
         // looking for work holds one for the moment of its claim), else it is stored for claiming.
-        int starts = 3;
-        for (int i = 0; i < starts; i++) {
+        for (int i = 0; i < 3; i++) {
             InstanceMetadata done = awaitCompletion(beside.startNew(StartInstanceRequest.of("Hello", null)));
             assertThat(done.output()).isEqualTo("[\"Hello Tokyo!\",\"Hello Seattle!\",\"Hello London!\"]");
         }
-        if (handsStartsOver()) {
-            assertThat(claimedStarts.get()).as("claims that took a start: the worker got them from their creation")
-                    .isLessThan(starts);
-        } else {
-            assertThat(claimedStarts).as("a backend that declines: every start was claimed").hasValue(starts);
-        }
-        if (handsStartsOver() && store.createsWithFirstStep()) {
-            assertThat(storedWithStep.get()).as("starts stored together with their first step, run before").isPositive();
-        } else {
-            assertThat(storedWithStep).as("a store that cannot create with a step is never asked to").hasValue(0);
-        }
+        return seen;
     }
 
     @Test

@@ -97,7 +97,8 @@ final class EngineModule extends AbstractModule {
                 .withMaxCachedInstances(settings.getInt(Settings.WORKER_CACHE))
                 .withPoisonLimit(Math.max(1, settings.getInt(Settings.WORKER_POISON_LIMIT)))
                 .withUnknownNameTimeout(settings.getDurationOrNever(Settings.WORKER_UNKNOWN_NAME_TIMEOUT))
-                .withHandOffWork(settings.getBoolean(Settings.WORKER_HAND_OFF));
+                .withHandOffWork(settings.getBoolean(Settings.WORKER_HAND_OFF))
+                .withFirstStepBeforeStore(settings.getBoolean(Settings.WORKER_FIRST_STEP_BEFORE_STORE));
         try {
             return options.withLeaseDuration(settings.getDuration(Settings.WORKER_LEASE));
         } catch (IllegalArgumentException e) {

@@ -111,11 +111,7 @@ final class HubState {
             TaskHandOff handOff, Instant now) {
         Objects.requireNonNull(created, "created");
         Objects.requireNonNull(step, "step");
-        if (step.instance() == null || !step.instance().instanceId().equals(created.instanceId())
-                || step.replaceHistory()) {
-            throw new IllegalArgumentException("The first step of '" + created.instanceId()
-                    + "' must write its own row and may not replace a history.");
-        }
+        step.requireFirstStepOf(created.instanceId());
         if (instances.containsKey(created.instanceId())) {
             return Optional.empty();
         }

@@ -571,7 +571,7 @@ public final class TaskhubWorker implements AutoCloseable {
 
         @Override
         public boolean createWithFirstStep(String instanceId, ExecutionStarted started) {
-            if (!store.createsWithFirstStep() || !running) {
+            if (!options.firstStepBeforeStore() || !store.createsWithFirstStep() || !running) {
                 return false;
             }
             OrchestrationWorkItem unstored = unstoredStart(instanceId, started);

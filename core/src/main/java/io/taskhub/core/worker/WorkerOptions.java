@@ -20,10 +20,14 @@ import java.util.UUID;
  * @param handOffWork              whether the worker runs the starts made in its process, the activities its steps
  *                                 schedule and the steps their results bring without claiming them (where the
  *                                 store can hand them over), instead of storing each for any worker to claim
+ * @param firstStepBeforeStore     whether such a start runs its first step before anything is stored, and is stored
+ *                                 with it (where the store can): one commit instead of two. The risk, why it is off
+ *                                 unless asked for: a first step that ends the process leaves nothing stored, so the
+ *                                 poison limit never counts it, and each retry of that start ends a process again
  */
 public record WorkerOptions(int orchestrationConcurrency, int activityConcurrency, Duration leaseDuration,
         int maxMessagesPerStep, int poisonLimit, int maxCachedInstances, Duration maxIdleWait, Duration unwindGrace,
-        String workerId, Duration unknownNameTimeout, boolean handOffWork) {
+        String workerId, Duration unknownNameTimeout, boolean handOffWork, boolean firstStepBeforeStore) {
 
     public WorkerOptions {
         if (unknownNameTimeout != null && unknownNameTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -51,42 +55,55 @@ public record WorkerOptions(int orchestrationConcurrency, int activityConcurrenc
     public static WorkerOptions defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
         return new WorkerOptions(Math.max(4, cores * 2), Math.max(8, cores * 4), Duration.ofSeconds(30), 100, 10,
-                512, Duration.ofSeconds(1), Duration.ofSeconds(2), "worker-" + UUID.randomUUID(), null, true);
+                512, Duration.ofSeconds(1), Duration.ofSeconds(2), "worker-" + UUID.randomUUID(), null, true, false);
     }
 
     public WorkerOptions withConcurrency(int orchestrations, int activities) {
         return new WorkerOptions(orchestrations, activities, leaseDuration, maxMessagesPerStep, poisonLimit,
-                maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout, handOffWork);
+                maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout, handOffWork,
+                firstStepBeforeStore);
     }
 
     public WorkerOptions withLeaseDuration(Duration lease) {
         return new WorkerOptions(orchestrationConcurrency, activityConcurrency, lease, maxMessagesPerStep,
-                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout, handOffWork);
+                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout, handOffWork,
+                firstStepBeforeStore);
     }
 
     public WorkerOptions withPoisonLimit(int limit) {
         return new WorkerOptions(orchestrationConcurrency, activityConcurrency, leaseDuration, maxMessagesPerStep,
-                limit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout, handOffWork);
+                limit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout, handOffWork,
+                firstStepBeforeStore);
     }
 
     public WorkerOptions withMaxCachedInstances(int count) {
         return new WorkerOptions(orchestrationConcurrency, activityConcurrency, leaseDuration, maxMessagesPerStep,
-                poisonLimit, count, maxIdleWait, unwindGrace, workerId, unknownNameTimeout, handOffWork);
+                poisonLimit, count, maxIdleWait, unwindGrace, workerId, unknownNameTimeout, handOffWork,
+                firstStepBeforeStore);
     }
 
     public WorkerOptions withWorkerId(String id) {
         return new WorkerOptions(orchestrationConcurrency, activityConcurrency, leaseDuration, maxMessagesPerStep,
-                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, id, unknownNameTimeout, handOffWork);
+                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, id, unknownNameTimeout, handOffWork,
+                firstStepBeforeStore);
     }
 
     public WorkerOptions withUnknownNameTimeout(Duration timeout) {
         return new WorkerOptions(orchestrationConcurrency, activityConcurrency, leaseDuration, maxMessagesPerStep,
-                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, timeout, handOffWork);
+                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, timeout, handOffWork,
+                firstStepBeforeStore);
     }
 
     public WorkerOptions withHandOffWork(boolean handOff) {
         return new WorkerOptions(orchestrationConcurrency, activityConcurrency, leaseDuration, maxMessagesPerStep,
-                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout, handOff);
+                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout, handOff,
+                firstStepBeforeStore);
+    }
+
+    public WorkerOptions withFirstStepBeforeStore(boolean beforeStore) {
+        return new WorkerOptions(orchestrationConcurrency, activityConcurrency, leaseDuration, maxMessagesPerStep,
+                poisonLimit, maxCachedInstances, maxIdleWait, unwindGrace, workerId, unknownNameTimeout, handOffWork,
+                beforeStore);
     }
 
     /** The wait before retrying work that failed {@code dequeueCount} times: 100 ms doubling, at most 30 s. */

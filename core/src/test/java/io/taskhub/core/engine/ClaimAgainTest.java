@@ -84,7 +84,7 @@ class ClaimAgainTest {
             WorkerOptions defaults = WorkerOptions.defaults();
             WorkerOptions options = new WorkerOptions(2, 4, defaults.leaseDuration(), MAX_MESSAGES,
                     defaults.poisonLimit(), defaults.maxCachedInstances(), Duration.ofMillis(50),
-                    defaults.unwindGrace(), "again-worker", null, true);
+                    defaults.unwindGrace(), "again-worker", null, true, false);
             TaskhubWorker worker = new TaskhubWorker(store, registry, options).start();
             try {
                 DefaultTaskhubClient client = new DefaultTaskhubClient(store, registry);

@@ -26,6 +26,19 @@ public record Checkpoint(InstanceMetadata instance, List<HistoryEvent> history, 
         messages = List.copyOf(messages);
     }
 
+    /**
+     * Checks that this is a step a new instance can be stored with ({@link OrchestrationStore#createInstanceWithStep}):
+     * it writes that instance's own row and replaces no history (there is none).
+     *
+     * @throws IllegalArgumentException when it is not
+     */
+    public void requireFirstStepOf(String instanceId) {
+        if (instance == null || !instance.instanceId().equals(instanceId) || replaceHistory) {
+            throw new IllegalArgumentException("The first step of '" + instanceId
+                    + "' must write its own row and may not replace a history.");
+        }
+    }
+
     /** A step that only consumes its messages (they were duplicates or meant for an old execution). */
     public static Checkpoint consumeOnly() {
         return new Checkpoint(null, List.of(), false, List.of(), List.of());

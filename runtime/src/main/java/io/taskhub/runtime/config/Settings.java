@@ -89,6 +89,11 @@ public final class Settings {
             "A worker runs the starts made in its process, the activities its steps schedule, and the steps their"
                     + " results bring, itself without claiming them (each still leased, so a crash loses nothing);"
                     + " false stores each for any worker");
+    public static final Setting WORKER_FIRST_STEP_BEFORE_STORE = Setting.bool("worker.firstStepBeforeStore", false,
+            "A start the worker of its process takes runs its first step before anything is stored, and is stored"
+                    + " with it where the backend can (PostgreSQL, SQLite): one commit instead of two, a lower"
+                    + " latency. Risk: a first step that ends the process leaves nothing stored, so the poison limit"
+                    + " never counts it and each retry of that start ends a process again");
     public static final Setting SAMPLES_ENABLED = Setting.bool("samples.enabled", true,
             "The taskhub command loads the bundled samples (taskhub-samples.jar next to taskhub.jar) as a plugin;"
                     + " embedded, nothing is bundled");
@@ -111,7 +116,8 @@ public final class Settings {
             HTTP_TASK_HUBS, HTTP_IDLE_TIMEOUT, HTTP_ENABLED, GRPC_PORT, GRPC_WORK_ITEM_TIMEOUT, PLUGINS_PATH,
             CLIENT_START_TIMEOUT,
             WORKER_ORCHESTRATIONS, WORKER_ACTIVITIES, WORKER_LEASE, WORKER_CACHE, WORKER_POISON_LIMIT,
-            WORKER_UNKNOWN_NAME_TIMEOUT, WORKER_HAND_OFF, LOG_FORMAT, LOG_PAYLOADS, TRACING_ENABLED, SAMPLES_ENABLED);
+            WORKER_UNKNOWN_NAME_TIMEOUT, WORKER_HAND_OFF, WORKER_FIRST_STEP_BEFORE_STORE, LOG_FORMAT, LOG_PAYLOADS,
+            TRACING_ENABLED, SAMPLES_ENABLED);
 
     /** The launcher's own variables ({@code bin/taskhub}, {@code ./taskhub}): not settings, so not refused. */
     /** The launcher's name for the settings file (the distribution's bin/taskhub sets it); not a setting. */
