@@ -810,4 +810,23 @@ public abstract class HandOffContract extends StoreContractSupport {
         assertThat(store.getInstance(id).orElseThrow().runtimeStatus()).isEqualTo(RuntimeStatus.Running);
         assertThat(inboxOf(store, other)).containsExactly("ExecutionStarted", "EventRaised");
     }
+
+    @Test
+    void createWithStep_ofAFirstStepThatContinuesAsNew_storesTheNewExecution() {
+        OrchestrationStore store = newTaskHub();
+        Assumptions.assumeTrue(store.createsWithFirstStep(), "the store creates instances with their first step");
+        String id = newInstanceId();
+        OrchestrationWorkItem unstored = unstored(store, id, started(NAME, "1"));
+        ExecutionStarted next = started(NAME, "2");
+        // As a step that continues as new leaves it: the history replaced by nothing, the row the new execution's,
+        // and the new execution's start sent to the instance itself.
+        Checkpoint continued = new Checkpoint(unstored.instance().toBuilder().executionId(next.executionId())
+                .input("2").build(), List.of(), true, List.of(), List.of(Fixtures.startMessage(id, next)));
+
+        assertThat(store.createInstanceWithStep(unstored, continued, null)).hasValue(List.of());
+
+        assertThat(store.getInstance(id).orElseThrow().executionId()).isEqualTo(next.executionId());
+        assertThat(store.getHistory(id)).isEmpty();
+        assertThat(claimFor(store, id).messages()).singleElement().extracting(InstanceMessage::event).isEqualTo(next);
+    }
 }

@@ -150,8 +150,15 @@ public final class DefaultTaskhubClient implements TaskhubClient {
             store.createInstance(start.instanceId(), started, start.replaceableStatuses());
             return;
         }
-        if (handOff.createWithFirstStep(start.instanceId(), started)) {
-            return; // stored with its first step
+        boolean storedWithStep;
+        try {
+            storedWithStep = handOff.createWithFirstStep(start.instanceId(), started);
+        } catch (RuntimeException | Error e) {
+            handOff.release();
+            throw e;
+        }
+        if (storedWithStep) {
+            return;
         }
         Optional<OrchestrationWorkItem> created;
         try {

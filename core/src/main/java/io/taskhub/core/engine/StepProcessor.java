@@ -162,6 +162,7 @@ public final class StepProcessor {
                 throw e;
             }
             if (committed.isEmpty()) {
+                span.notCommitted();
                 session.unwind(unwindGrace);
                 return committed;
             }

@@ -574,32 +574,36 @@ public final class TaskhubWorker implements AutoCloseable {
             if (!options.firstStepBeforeStore() || !store.createsWithFirstStep() || !running) {
                 return false;
             }
-            OrchestrationWorkItem unstored = unstoredStart(instanceId, started);
             if (!enterGate(1)) {
                 return false; // still held as reserved: the caller creates it for claiming
             }
-            List<ActivityWorkItem> handed;
+            boolean stored = false;
+            List<ActivityWorkItem> handed = List.of();
             busy.incrementAndGet();
-            context.enter(instanceId, started.executionId(), started.name());
             try {
-                Optional<List<ActivityWorkItem>> stored = steps.processNew(unstored, handOff);
-                if (stored.isEmpty()) {
-                    suspects.handedOver(1); // held again, as reserved, for the usual creation
-                    return false;
+                context.enter(instanceId, started.executionId(), started.name());
+                try {
+                    Optional<List<ActivityWorkItem>> created = steps.processNew(unstoredStart(instanceId, started),
+                            handOff);
+                    stored = created.isPresent();
+                    handed = created.orElse(List.of());
+                } catch (RuntimeException | Error e) {
+                    stored = storedAnyway(instanceId, started, e);
+                } finally {
+                    context.leave();
                 }
-                handed = stored.get();
-                suspects.handedOver(handed.size()); // held from the commit, before this step leaves the gate
-            } catch (RuntimeException | Error e) {
-                // Nothing is stored: the instance is created as usual, and its first step runs (and is retried)
-                // as any claimed step's.
-                LOG.log(System.Logger.Level.WARNING, "The first step of new instance " + instanceId
-                        + " could not be stored with it (" + e + "); it is created first, as usual.");
-                suspects.handedOver(1);
-                return false;
             } finally {
-                context.leave();
                 busy.decrementAndGet();
+                // Held from the commit, before this step leaves the gate; not stored, it is held again as reserved
+                // for the usual creation (a throw included: the caller then gives the reservation back).
+                suspects.handedOver(stored ? handed.size() : 1);
                 suspects.leave(1);
+            }
+            if (!stored) {
+                return false;
+            }
+            if (!running) {
+                cache.clear(); // stopped meanwhile: the session just kept would outlive the worker
             }
             orchestrationPlaces.release();
             handed.forEach(TaskhubWorker.this::dispatch);
@@ -633,13 +637,36 @@ public final class TaskhubWorker implements AutoCloseable {
         }
     };
 
+    /**
+     * After the first step of a new instance failed to be stored with it: whether it was stored nonetheless (the
+     * commit went through and what came after it failed, a connection lost on the way back, say), which the
+     * instance's current execution tells. Where it cannot be told, the start goes the usual way, whose start rules
+     * then decide.
+     */
+    private boolean storedAnyway(String instanceId, ExecutionStarted started, Throwable failure) {
+        boolean stored;
+        try {
+            stored = store.getInstance(instanceId).filter(i -> i.executionId().equals(started.executionId()))
+                    .isPresent();
+        } catch (RuntimeException readFailed) {
+            failure.addSuppressed(readFailed);
+            stored = false;
+        }
+        LOG.log(System.Logger.Level.WARNING, "The first step of new instance " + instanceId + " failed to be"
+                + " stored with it (" + failure + ")" + (stored ? ", yet the instance was stored: it goes on from"
+                + " there, and what that step handed to this worker waits for its lease to run out"
+                : "; the instance is created first, as usual"));
+        return stored;
+    }
+
     /** The lease token of an unstored start's work item: nothing holds it, nothing checks it. */
     private static final String UNSTORED = "unstored";
 
     /**
      * A new instance's work item as a claim at its creation would return it, not stored: Pending, its start its one
-     * message, at a revision that the store makes one more. The revision is the clock's microseconds, as the stores
-     * give new rows theirs, so that a waiter who knew an earlier instance of the id (purged since) sees it change.
+     * message, at a revision that the store makes one more. The revision is this clock's microseconds (PostgreSQL
+     * gives new rows its own clock's), so that a waiter who knew an earlier instance of the id, purged since, sees it
+     * change; a recreated id starting below its old revision needs clocks apart by more than that instance's age.
      */
     private OrchestrationWorkItem unstoredStart(String instanceId, ExecutionStarted started) {
         Instant now = store.now();

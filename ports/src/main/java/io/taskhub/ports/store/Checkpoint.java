@@ -28,14 +28,14 @@ public record Checkpoint(InstanceMetadata instance, List<HistoryEvent> history, 
 
     /**
      * Checks that this is a step a new instance can be stored with ({@link OrchestrationStore#createInstanceWithStep}):
-     * it writes that instance's own row and replaces no history (there is none).
+     * it writes that instance's own row. (Whether it replaces the history or appends to it is the same for an
+     * instance that has none: a first step that continues as new replaces it.)
      *
      * @throws IllegalArgumentException when it is not
      */
     public void requireFirstStepOf(String instanceId) {
-        if (instance == null || !instance.instanceId().equals(instanceId) || replaceHistory) {
-            throw new IllegalArgumentException("The first step of '" + instanceId
-                    + "' must write its own row and may not replace a history.");
+        if (instance == null || !instance.instanceId().equals(instanceId)) {
+            throw new IllegalArgumentException("The first step of '" + instanceId + "' must write its own row.");
         }
     }
 

@@ -92,7 +92,7 @@ public interface OrchestrationStore {
     /**
      * Creates a new instance with its first step already taken, in one transaction, when no instance has its id:
      * the row as {@code firstStep} leaves it (its revision {@code created.instance().revision() + 1}), the step's
-     * history, its activity tasks (those {@code handOff} takes stored leased to the caller, as
+     * history (replacing the history or appending to it is the same here), its activity tasks (those {@code handOff} takes stored leased to the caller, as
      * {@link #completeOrchestrationWorkItem(OrchestrationWorkItem, Checkpoint, TaskHandOff)} stores them) and its
      * messages. Its start is never stored as a message: nothing is left to claim for it. Where an instance has the
      * id, nothing is stored and the result is empty: the caller then creates the instance as usual, and the start
