@@ -8,10 +8,10 @@ import io.taskhub.ports.store.OrchestrationWorkItem;
 /**
  * A worker in the starting process that takes the instances a client of its task hub starts: the start is stored
  * already held by it ({@link OrchestrationStore#createInstanceAndClaim}) and it runs the first step at once, without
- * a claim, a history read or a wake-up; where the store can, the first step runs before the instance is stored, and
- * the instance is stored with it ({@link #createWithFirstStep}). Each {@link #reserve} that returns a claim is
- * followed by at most one {@link #createWithFirstStep} and, unless that one returned true, exactly one {@link #run}
- * or {@link #release}.
+ * a claim, a history read or a wake-up; when the worker is asked to and the store can, the first step runs before
+ * the instance is stored, and the instance is stored with it ({@link #createWithFirstStep}). Each {@link #reserve}
+ * that returns a claim is followed by at most one {@link #createWithFirstStep} and, unless that one returned true,
+ * exactly one {@link #run} or {@link #release}.
  */
 public interface StartHandOff {
     /** Takes no start: every instance is stored for claiming. */

@@ -12,10 +12,12 @@ import static io.taskhub.ports.model.RuntimeStatus.Terminated;
 import io.taskhub.ports.errors.IllegalInstanceStateException;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.errors.Refusal;
+import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.ManagementOperation;
 import io.taskhub.ports.model.ReusePolicy;
 import io.taskhub.ports.model.RuntimeStatus;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -139,8 +141,7 @@ public final class InstanceLifecycle {
      * The row a start makes: Pending, created and last updated {@code now}, nothing run yet (the stores that
      * cannot use core build the same row themselves).
      */
-    public static InstanceMetadata pending(String instanceId, io.taskhub.ports.history.ExecutionStarted started,
-            java.time.Instant now, long revision) {
+    public static InstanceMetadata pending(String instanceId, ExecutionStarted started, Instant now, long revision) {
         return new InstanceMetadata(instanceId, started.name(), started.version(), started.executionId(), Pending,
                 started.input(), null, null, null, now, now, null, started.scheduledStartAt(), started.parent(),
                 started.tags(), revision);

@@ -1,5 +1,6 @@
 package io.taskhub.core.memory;
 
+import io.taskhub.core.lifecycle.InstanceLifecycle;
 import io.taskhub.ports.errors.InstanceAlreadyExistsException;
 import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.errors.LockLostException;
@@ -183,8 +184,7 @@ final class HubState {
         StoredInstance target = instances.get(instanceId);
         // The revision keeps growing across replacements so a cached state of the old execution never matches.
         long revision = nextRevision(target == null ? highestRevision : target.revision());
-        InstanceMetadata metadata = io.taskhub.core.lifecycle.InstanceLifecycle.pending(instanceId, started, now,
-                revision);
+        InstanceMetadata metadata = InstanceLifecycle.pending(instanceId, started, now, revision);
         if (target == null) {
             target = new StoredInstance(metadata);
             instances.put(instanceId, target);
