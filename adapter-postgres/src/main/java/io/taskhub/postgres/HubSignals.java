@@ -1,5 +1,7 @@
 package io.taskhub.postgres;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * Everything that wakes waiting threads of one task hub in this process: the notifications for the hub are
  * routed here by the backend's listener.
@@ -10,6 +12,13 @@ final class HubSignals {
     /** For waits that did not follow a claim, so the kind of work wanted is unknown. */
     final WorkSignal anyWork = new WorkSignal();
     final InstanceWatchers instances = new InstanceWatchers();
+    /**
+     * Counts the orchestration work visible now that this process heard of, from its own commits or others', and
+     * the work it did not announce because it held the instance. An instance's holder compares it with the count
+     * when it claimed: unchanged, no wake-up was lost while it held the instance (see {@code PostgresStore}).
+     */
+    private final AtomicLong orchestrationWorkSeen =
+            new AtomicLong();
 
     /**
      * Work of one kind ({@code o} or {@code a}), visible now or, with a trailing {@code +}, later: then waiting
@@ -19,6 +28,9 @@ final class HubSignals {
         boolean later = kind.endsWith(Notices.LATER);
         String what = later ? kind.substring(0, kind.length() - Notices.LATER.length()) : kind;
         if (Notices.ORCHESTRATIONS.equals(what)) {
+            if (!later) {
+                orchestrationWorkSeen.incrementAndGet();
+            }
             orchestrations.notifyWork(later);
         } else if (Notices.ACTIVITIES.equals(what)) {
             activities.notifyWork(later);
@@ -34,8 +46,17 @@ final class HubSignals {
         }
     }
 
+    long orchestrationWorkSeen() {
+        return orchestrationWorkSeen.get();
+    }
+
+    void orchestrationWorkWithheld() {
+        orchestrationWorkSeen.incrementAndGet();
+    }
+
     /** Notifications may have been lost (the listening connection dropped): everybody looks again. */
     void everything() {
+        orchestrationWorkSeen.incrementAndGet();
         orchestrations.notifyEveryone();
         activities.notifyEveryone();
         anyWork.notifyEveryone();

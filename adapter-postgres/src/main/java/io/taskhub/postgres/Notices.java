@@ -65,6 +65,14 @@ final class Notices {
         visibleWorkOf = null;
     }
 
+    /**
+     * The instance this transaction let go got no work while it was held here (see
+     * {@code PostgresStore#noWorkSince}): no wake-up was missed, so no look is needed.
+     */
+    void noLookNeeded() {
+        visibleWorkOf = null;
+    }
+
     /** The orchestration work announced so far was taken in this transaction: nobody needs waking for it. */
     void withdrawOrchestrationWork() {
         work.remove(prefix + ORCHESTRATIONS);
@@ -127,6 +135,26 @@ final class Notices {
     record Pending(String[] channels, String[] payloads, VisibleWork ifVisible) {
         boolean isEmpty() {
             return channels.length == 0 && ifVisible == null;
+        }
+
+        /** The same without the notifications on {@code channel}. */
+        Pending without(String channel) {
+            int kept = 0;
+            for (String c : channels) {
+                kept += c.equals(channel) ? 0 : 1;
+            }
+            if (kept == channels.length) {
+                return this;
+            }
+            String[] keptChannels = new String[kept];
+            String[] keptPayloads = new String[kept];
+            for (int i = 0, j = 0; i < channels.length; i++) {
+                if (!channels[i].equals(channel)) {
+                    keptChannels[j] = channels[i];
+                    keptPayloads[j++] = payloads[i];
+                }
+            }
+            return new Pending(keptChannels, keptPayloads, ifVisible);
         }
     }
 

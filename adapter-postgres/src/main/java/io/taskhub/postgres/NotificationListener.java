@@ -28,16 +28,19 @@ final class NotificationListener implements AutoCloseable {
     /** Whose notifications this process's relay delivered already. */
     private final OwnSenders senders;
     private final Thread thread;
+    /** Hears the announcements of waiting processes (handled apart from the hubs' notifications). */
+    private final RemoteWaiters waiters;
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile Connection connection;
 
     NotificationListener(PostgresConfig config, Function<String, HubSignals> hubs, Runnable wakeEverybody,
-            OwnSenders senders) {
+            OwnSenders senders, RemoteWaiters waiters) {
         this.config = config;
         this.hubs = hubs;
         this.wakeEverybody = wakeEverybody;
         this.senders = senders;
+        this.waiters = waiters;
         this.thread = new Thread(this::run, "taskhub-postgres-listener-" + config.schema());
         thread.setDaemon(true);
     }
@@ -80,6 +83,7 @@ final class NotificationListener implements AutoCloseable {
         connection = c;
         connected = true;
         connections.incrementAndGet();
+        waiters.listening();
     }
 
     /** How many times a listening connection was made (the first, and each one after a loss). */
@@ -101,7 +105,7 @@ final class NotificationListener implements AutoCloseable {
                         .getNotifications(RECEIVE_TIMEOUT_MILLIS);
                 if (received != null) {
                     for (PGNotification n : received) {
-                        if (!senders.sentHere(n.getPID())) {
+                        if (!senders.sentHere(n.getPID()) && !waiters.received(n.getName(), n.getParameter())) {
                             dispatch(n.getName(), n.getParameter());
                         }
                     }
@@ -149,6 +153,7 @@ final class NotificationListener implements AutoCloseable {
 
     private void disconnect() {
         connected = false;
+        waiters.deaf();
         Connection c = connection;
         connection = null;
         if (c != null) {

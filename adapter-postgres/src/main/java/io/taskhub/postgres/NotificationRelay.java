@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -42,10 +43,15 @@ final class NotificationRelay implements AutoCloseable {
     /** Hands each notification to this process's own waiting threads (channel, payload). */
     private final BiConsumer<String, String> deliverHere;
     private final OwnSenders senders;
+    /** Whether instance notifications are sent, or only heard here. */
+    private final RemoteWaiters waiters;
     private final String sendSql;
     private final LinkedBlockingQueue<Notices.Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
+    /** Batches sent, and conditional notifications looked at in them (for tests of what is not sent). */
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong looks = new AtomicLong();
 
     /**
      * @param deliverHere receives every notification, when it is published (the conditional ones once sent): this
@@ -53,8 +59,9 @@ final class NotificationRelay implements AutoCloseable {
      *                    which the listener drops ({@code senders})
      */
     NotificationRelay(Database db, Runnable wakeEverybody, BiConsumer<String, String> deliverHere,
-            OwnSenders senders) {
+            OwnSenders senders, RemoteWaiters waiters) {
         this.db = db;
+        this.waiters = waiters;
         this.wakeEverybody = wakeEverybody;
         this.deliverHere = deliverHere;
         this.senders = senders;
@@ -91,14 +98,18 @@ final class NotificationRelay implements AutoCloseable {
     /**
      * Sends {@code pending} soon; call it once the transaction that gathered them has committed. This process's
      * own threads hear the plain ones now, on the caller's thread; the conditional one once the relay has checked
-     * and sent it.
+     * and sent it. Instance notifications are sent only while another process may wait for instances
+     * ({@link RemoteWaiters}).
      */
     void publish(Notices.Pending pending) {
         if (!pending.isEmpty() && !closed) {
             for (int i = 0; i < pending.channels().length; i++) {
                 deliverHere.accept(pending.channels()[i], pending.payloads()[i]);
             }
-            queue.add(pending);
+            Notices.Pending toSend = waiters.elsewhere() ? pending : pending.without(Notices.INSTANCE_CHANNEL);
+            if (!toSend.isEmpty()) {
+                queue.add(toSend);
+            }
         }
     }
 
@@ -147,6 +158,8 @@ final class NotificationRelay implements AutoCloseable {
         // A conditional notification is kept even when a plain one of the same payload goes in this batch: that one
         // reached this process when it was published, maybe before the work the conditional one looks for was
         // committed. (The server sends identical notifications of one transaction once.)
+        batches.incrementAndGet();
+        looks.addAndGet(conditional.size());
         List<Map.Entry<String, String>> sent = db.alone(c -> {
             // Recorded before sending: the echo may reach the listener before this statement returns.
             senders.sendingThrough(c.unwrap(PGConnection.class).getBackendPID());
@@ -174,6 +187,14 @@ final class NotificationRelay implements AutoCloseable {
             }
         });
         sent.forEach(n -> deliverHere.accept(n.getKey(), n.getValue()));
+    }
+
+    long batchesSent() {
+        return batches.get();
+    }
+
+    long looksMade() {
+        return looks.get();
     }
 
     /** Sends what is queued (for a moment at most), then stops. */

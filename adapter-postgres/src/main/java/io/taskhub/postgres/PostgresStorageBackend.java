@@ -23,6 +23,7 @@ public final class PostgresStorageBackend implements StorageBackend {
     private final Database db;
     private final NotificationListener listener;
     private final NotificationRelay relay;
+    private final RemoteWaiters waiters;
     private final StatusCountFolder counts;
     private final Housekeeping housekeeping;
     private final Map<String, HubSignals> signals = new ConcurrentHashMap<>();
@@ -32,8 +33,10 @@ public final class PostgresStorageBackend implements StorageBackend {
     private PostgresStorageBackend(Database db) {
         this.db = db;
         OwnSenders senders = new OwnSenders();
-        this.listener = new NotificationListener(db.config(), signals::get, this::wakeEverybody, senders);
-        this.relay = new NotificationRelay(db, this::wakeEverybody, listener::dispatch, senders);
+        this.waiters = new RemoteWaiters(db.config().schema());
+        this.listener = new NotificationListener(db.config(), signals::get, this::wakeEverybody, senders, waiters);
+        this.relay = new NotificationRelay(db, this::wakeEverybody, listener::dispatch, senders, waiters);
+        waiters.sendThrough(relay::publish);
         this.counts = new StatusCountFolder(db);
         this.housekeeping = new Housekeeping(db.config().schema(),
                 List.of(new StatisticsKeeper(db)::check, counts::foldQuietly));
@@ -75,7 +78,7 @@ public final class PostgresStorageBackend implements StorageBackend {
         return stores.computeIfAbsent(name, n -> {
             String key = n.toLowerCase(Locale.ROOT);
             HubSignals hub = signals.computeIfAbsent(key, k -> new HubSignals());
-            return new PostgresStore(n, key, db, relay, hub, listener::isConnected);
+            return new PostgresStore(n, key, db, relay, hub, waiters, listener::isConnected);
         });
     }
 
@@ -107,6 +110,16 @@ public final class PostgresStorageBackend implements StorageBackend {
     /** Folds the running counts by status of every hub with more than {@code threshold} rows (for tests). */
     int foldStatusCounts(int threshold) {
         return counts.fold(threshold);
+    }
+
+    /** The relay, whose counts tests read. */
+    NotificationRelay relay() {
+        return relay;
+    }
+
+    /** Whether this backend sends instance notifications now (for tests). */
+    boolean sendsInstanceNotifications() {
+        return waiters.elsewhere();
     }
 
     /** Whether the listening connection is up (for tests of what happens when it is not). */

@@ -51,14 +51,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresStore implements OrchestrationStore {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
+    /** No count of work heard of was taken: the look for work that came meanwhile is made. */
+    private static final long NOT_COUNTED = Long.MIN_VALUE;
     private final String taskHubName;
     private final String hubKey;
     private final Database db;
     private final NotificationRelay relay;
-    /** The instances this process holds under a lease (its expiry), claimed and not yet let go. */
-    private final Map<String, Instant> heldHere = new ConcurrentHashMap<>();
+    /** The instances this process holds under a lease, claimed and not yet let go. */
+    private final Map<String, Hold> heldHere = new ConcurrentHashMap<>();
     private final Tables t;
     private final HubSignals signals;
+    private final RemoteWaiters waiters;
+    private final BooleanSupplier listening;
     private final Duration maxPoll;
     private final MessageDelivery delivery;
     private final OrchestrationWork orchestrations;
@@ -70,13 +74,15 @@ public final class PostgresStore implements OrchestrationStore {
     private final ResultBatches results = new ResultBatches();
 
     PostgresStore(String taskHubName, String hubKey, Database db, NotificationRelay relay, HubSignals signals,
-            BooleanSupplier listening) {
+            RemoteWaiters waiters, BooleanSupplier listening) {
         this.taskHubName = taskHubName;
         this.relay = relay;
         this.hubKey = hubKey;
         this.db = db;
         this.t = new Tables(db.config().schema());
         this.signals = signals;
+        this.waiters = waiters;
+        this.listening = listening;
         this.maxPoll = db.config().maxPollInterval();
         this.delivery = new MessageDelivery(t, hubKey);
         this.orchestrations = new OrchestrationWork(t, hubKey, delivery);
@@ -202,8 +208,9 @@ public final class PostgresStore implements OrchestrationStore {
             createInstance(instanceId, started, replaceableStatuses);
             return Optional.empty();
         }
-        Optional<OrchestrationWorkItem> held = db.alone(c -> delivery.createHeldIfMissing(c, instanceId, started,
-                claim, now));
+        long workSeen = signals.orchestrationWorkSeen();
+        Optional<OrchestrationWorkItem> held = holding(db.alone(c -> delivery.createHeldIfMissing(c, instanceId,
+                started, claim, now)), workSeen);
         if (held.isEmpty()) { // the id exists
             runWithNotices((c, n) -> delivery.create(c, instanceId, started, replaceableStatuses, now, n));
         }
@@ -347,10 +354,11 @@ public final class PostgresStore implements OrchestrationStore {
         }
         waits.beforeClaim(WorkWaits.Kind.ORCHESTRATIONS);
         Instant now = now();
+        long workSeen = signals.orchestrationWorkSeen();
         // One statement, its own transaction, committed without waiting for the disk (see take_messages).
         OrchestrationWork.Claimed claimed = db.alone(
                 c -> orchestrations.claim(c, owner, leaseDuration, maxMessages, names, now));
-        Optional<OrchestrationWorkItem> item = holding(claimed.item());
+        Optional<OrchestrationWorkItem> item = holding(claimed.item(), workSeen);
         waits.afterClaim(WorkWaits.Kind.ORCHESTRATIONS, item.isPresent(), claimed.moreVisible());
         return item;
     }
@@ -404,8 +412,9 @@ public final class PostgresStore implements OrchestrationStore {
             throw e;
         }
         notices.heldAgain();
-        relay.publish(notices.take(this::isHeldHere));
+        relay.publish(notices.take(this::withholdsWorkOf));
         Optional<OrchestrationWorkItem> next = Optional.empty();
+        long workSeen = signals.orchestrationWorkSeen();
         try {
             Instant claimedAt = now();
             next = db.alone(c -> orchestrations.claimInstance(c, item.instanceId(), again, claimedAt, true));
@@ -414,7 +423,7 @@ public final class PostgresStore implements OrchestrationStore {
             LOG.debug("Could not claim instance '{}' again after its step: {}", item.instanceId(), e.toString());
         } finally {
             if (next.isPresent()) {
-                holding(next);
+                holding(next, workSeen);
             } else {
                 letGo(item.instanceId());
             }
@@ -537,6 +546,7 @@ public final class PostgresStore implements OrchestrationStore {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(next, "next");
         Instant now = now();
+        long workSeen = signals.orchestrationWorkSeen();
         return holding(withNotices((c, n) -> {
             activities.complete(c, item, result, now, n);
             Optional<OrchestrationWorkItem> claimed = orchestrations.claimInstance(c, result.instanceId(), next, now);
@@ -544,7 +554,7 @@ public final class PostgresStore implements OrchestrationStore {
                 n.withdrawOrchestrationWork(); // the result's work is taken by this transaction
             }
             return claimed;
-        }));
+        }), workSeen);
     }
 
     @Override
@@ -553,8 +563,10 @@ public final class PostgresStore implements OrchestrationStore {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(step, "step");
         Instant now = now();
+        // The call holds the instance's row while it runs: work that came meanwhile is looked for after it.
+        long workSeen = signals.orchestrationWorkSeen();
         return notifying((c, n) -> orchestrations.completeWithStep(c, item, result.instanceId(),
-                expectedRevision, step, handOff, now, n), step.messages().isEmpty());
+                expectedRevision, step, handOff, now, n), step.messages().isEmpty(), null, workSeen);
     }
 
     @Override
@@ -637,7 +649,9 @@ public final class PostgresStore implements OrchestrationStore {
 
     /**
      * Watches the instance before reading its revision, so a change committed in between is not missed; reads
-     * it again after each notification, and at least once per poll interval in case one was lost.
+     * it again after each notification, and at least once per poll interval in case one was lost. Other processes
+     * learn that this one waits ({@link RemoteWaiters}); right after telling them, it reads again sooner, as a
+     * change they committed before they heard it was not announced.
      */
     @Override
     public void awaitInstanceChange(String instanceId, long knownRevision, Duration maxWait)
@@ -645,6 +659,7 @@ public final class PostgresStore implements OrchestrationStore {
         Objects.requireNonNull(maxWait, "maxWait");
         long deadline = System.nanoTime() + WorkWaits.nanos(maxWait);
         InstanceWatchers.Watch watch = signals.instances.watch(instanceId);
+        boolean justAnnounced = waiters.startWaiting();
         try {
             while (true) {
                 long version = watch.version();
@@ -653,9 +668,13 @@ public final class PostgresStore implements OrchestrationStore {
                 if (revision.isEmpty() || revision.get() != knownRevision || remaining <= 0) {
                     return;
                 }
-                watch.await(version, Math.max(1, Math.min(remaining, maxPoll.toNanos()) / 1_000_000L));
+                long slice = Math.min(remaining, (justAnnounced ? RemoteWaiters.FIRST_LOOK : maxPoll).toNanos());
+                justAnnounced = false;
+                watch.await(version, Math.max(1, slice / 1_000_000L));
+                waiters.stillWaiting();
             }
         } finally {
+            waiters.stopWaiting();
             signals.instances.unwatch(instanceId, watch);
         }
     }
@@ -748,6 +767,14 @@ public final class PostgresStore implements OrchestrationStore {
      * holds once the transaction is over, before its notifications go.
      */
     private <T> T notifying(NotifyingWork<T> work, boolean alone, String releases) {
+        return notifying(work, alone, releases, NOT_COUNTED);
+    }
+
+    /**
+     * The same; {@code workSeenBefore} is the hub's count of work heard of before the work held an instance
+     * without this process's lease (its row, for the call's length), or {@link #NOT_COUNTED}.
+     */
+    private <T> T notifying(NotifyingWork<T> work, boolean alone, String releases, long workSeenBefore) {
         Notices notices = new Notices(t.schema(), hubKey);
         Database.Work<T> attempt = c -> {
             notices.clear(); // a retried attempt starts afresh
@@ -762,10 +789,15 @@ public final class PostgresStore implements OrchestrationStore {
             }
             throw e;
         }
+        long workSeen = workSeenBefore;
         if (releases != null) {
-            heldHere.remove(releases);
+            Hold released = heldHere.remove(releases);
+            workSeen = released == null ? NOT_COUNTED : released.workSeen();
         }
-        relay.publish(notices.take(this::isHeldHere));
+        if (noWorkSince(workSeen)) {
+            notices.noLookNeeded();
+        }
+        relay.publish(notices.take(this::withholdsWorkOf));
         return result;
     }
 
@@ -774,28 +806,55 @@ public final class PostgresStore implements OrchestrationStore {
      * nobody while it was held.
      */
     private void letGo(String instanceId) {
-        heldHere.remove(instanceId);
+        Hold released = heldHere.remove(instanceId);
+        if (released != null && noWorkSince(released.workSeen())) {
+            return;
+        }
         Notices look = new Notices(t.schema(), hubKey);
         look.orchestrationWorkIfVisible(instanceId);
         relay.publish(look.take());
     }
 
-    /** Notes that this process holds {@code item}'s instance until it commits or gives it back, or its lease ends. */
-    private Optional<OrchestrationWorkItem> holding(Optional<OrchestrationWorkItem> item) {
-        item.ifPresent(i -> heldHere.put(i.instanceId(), i.lease().expiresAt()));
+    /**
+     * Notes that this process holds {@code item}'s instance until it commits or gives it back, or its lease ends;
+     * {@code workSeen} is the hub's count of orchestration work heard of, read before the claim. A claim of an
+     * instance held already keeps the count of the first.
+     */
+    private Optional<OrchestrationWorkItem> holding(Optional<OrchestrationWorkItem> item, long workSeen) {
+        item.ifPresent(i -> heldHere.merge(i.instanceId(), new Hold(i.lease().expiresAt(), workSeen),
+                (held, claimed) -> new Hold(claimed.until(), held.workSeen())));
         return item;
     }
 
-    private boolean isHeldHere(String instanceId) {
-        Instant until = heldHere.get(instanceId);
-        if (until == null) {
+    /**
+     * Whether orchestration work for {@code instanceId} is not to be announced because this process holds the
+     * instance (its holder looks for work when it lets go); the work withheld counts as heard of.
+     */
+    private boolean withholdsWorkOf(String instanceId) {
+        Hold held = heldHere.get(instanceId);
+        if (held == null) {
             return false;
         }
-        if (until.isAfter(Instant.now())) {
+        if (held.until().isAfter(Instant.now())) {
+            signals.orchestrationWorkWithheld();
             return true;
         }
-        heldHere.remove(instanceId, until); // a lease that ran out unreleased (its work was dropped)
+        heldHere.remove(instanceId, held); // a lease that ran out unreleased (its work was dropped)
         return false;
+    }
+
+    /**
+     * Whether no orchestration work was heard of in this process since the hub's count was {@code workSeen}: then
+     * no wake-up was lost while an instance was held, and its holder need not look for work when it lets go.
+     * Work committed by others is heard of by its notification; while this process is not listening, nothing is
+     * known and the look is made.
+     */
+    private boolean noWorkSince(long workSeen) {
+        return workSeen != NOT_COUNTED && listening.getAsBoolean() && signals.orchestrationWorkSeen() == workSeen;
+    }
+
+    /** An instance held here: its lease's end, and the hub's count of work heard of when it was claimed. */
+    private record Hold(Instant until, long workSeen) {
     }
 
     private void runWithNotices(VoidNotifyingWork work) {

@@ -23,7 +23,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 /**
  * The relay that sends notifications after the commits that gathered them: what it sends, each distinct
@@ -122,6 +121,7 @@ class NotificationRelayTest {
         String hub = "relay" + UUID.randomUUID().toString().substring(0, 8);
         OrchestrationStore store = schema.backend().taskHub(hub);
         try (Connection listening = listen()) {
+            announceWaiting(listening); // instance notifications go out while another process waits
             drain(listening);
             store.createInstance("once", started("once"), Set.of());
             assertThat(drain(listening)).contains("taskhub_instance " + schema.name() + "/" + hub + "/once",
@@ -203,7 +203,7 @@ class NotificationRelayTest {
         HubSignals signals = new HubSignals();
         OwnSenders senders = new OwnSenders();
         NotificationListener listener = new NotificationListener(schema.config(),
-                key -> key.equals(hub) ? signals : null, () -> { }, senders);
+                key -> key.equals(hub) ? signals : null, () -> { }, senders, new RemoteWaiters(schema.name()));
         listener.start();
         try (Connection ours = schema.connect(); Connection theirs = schema.connect()) {
             ours.setAutoCommit(true);
@@ -226,10 +226,13 @@ class NotificationRelayTest {
         }
     }
 
-    /** A relay that tells {@code deliveredHere} ("channel payload") what it delivers to this process. */
+    /**
+     * A relay that tells {@code deliveredHere} ("channel payload") what it delivers to this process; it hears no
+     * announcements, so it sends instance notifications too.
+     */
     private static NotificationRelay relayTelling(Database db, List<String> deliveredHere) {
         return new NotificationRelay(db, () -> { }, (channel, payload) -> deliveredHere.add(channel + " " + payload),
-                new OwnSenders());
+                new OwnSenders(), new RemoteWaiters(schema.name()));
     }
 
     private static void notify(Connection c, String hub) throws Exception {
@@ -243,32 +246,19 @@ class NotificationRelayTest {
                 Map.of());
     }
 
-    private static Connection listen() throws Exception {
-        Connection c = schema.connect();
-        c.setAutoCommit(true);
+    /** Tells the schema's processes that {@code c}'s process waits for instances, as a waiting backend does. */
+    static void announceWaiting(Connection c) throws Exception {
         try (Statement st = c.createStatement()) {
-            st.execute("LISTEN " + Notices.WORK_CHANNEL);
-            st.execute("LISTEN " + Notices.INSTANCE_CHANNEL);
+            st.execute("SELECT pg_notify('" + Notices.WORK_CHANNEL + "', '" + schema.name() + "/"
+                    + RemoteWaiters.ANY_HUB + "/" + RemoteWaiters.WAITING + "')");
         }
-        return c;
     }
 
-    /**
-     * What arrived for this test's schema until none came for a while, as "channel payload" (other tests'
-     * notifications, on the same channels, are passed over).
-     */
+    private static Connection listen() throws Exception {
+        return TestListener.listen(schema);
+    }
+
     private static List<String> drain(Connection c) throws Exception {
-        List<String> heard = new ArrayList<>();
-        long quietSince = System.nanoTime();
-        while (System.nanoTime() - quietSince < QUIET.toNanos()) {
-            PGNotification[] batch = c.unwrap(PGConnection.class).getNotifications(100);
-            for (PGNotification n : batch == null ? new PGNotification[0] : batch) {
-                if (n.getParameter().startsWith(schema.name() + "/")) {
-                    heard.add(n.getName() + " " + n.getParameter());
-                    quietSince = System.nanoTime();
-                }
-            }
-        }
-        return heard;
+        return TestListener.drain(c, schema, QUIET);
     }
 }
