@@ -13,9 +13,11 @@ final class HubSignals {
     final WorkSignal anyWork = new WorkSignal();
     final InstanceWatchers instances = new InstanceWatchers();
     /**
-     * Counts the orchestration work visible now that this process heard of, from its own commits or others', and
-     * the work it did not announce because it held the instance. An instance's holder compares it with the count
-     * when it claimed: unchanged, no wake-up was lost while it held the instance (see {@code PostgresStore}).
+     * Counts the orchestration work visible now that this process heard of, from its own commits or others', the
+     * work it did not announce because it held the instance, and the times everything had to be looked at again
+     * (the listening connection came back). An instance's holder compares it with the count when it claimed:
+     * unchanged, no notification of work came while it held the instance, and it lets go without looking for work
+     * (see {@code PostgresStore}; work it cannot have heard of, such as messages its claim left, makes it look).
      */
     private final AtomicLong orchestrationWorkSeen =
             new AtomicLong();

@@ -81,6 +81,9 @@ final class NotificationListener implements AutoCloseable {
             throw e;
         }
         connection = c;
+        // Before anyone can see the connection up: what was sent while nobody listened was lost, so every waiting
+        // thread looks, and every holder looks for work when it lets go (the hubs' counts move).
+        wakeEverybody.run();
         connected = true;
         connections.incrementAndGet();
         waiters.listening();
@@ -96,10 +99,9 @@ final class NotificationListener implements AutoCloseable {
         while (running) {
             try {
                 if (connection == null) {
-                    connect();
+                    connect(); // wakes everybody: whatever was sent while disconnected was lost
                     delay = 100;
                     LOG.info("Listening for PostgreSQL notifications again.");
-                    wakeEverybody.run(); // whatever was sent while disconnected was lost
                 }
                 PGNotification[] received = connection.unwrap(PGConnection.class)
                         .getNotifications(RECEIVE_TIMEOUT_MILLIS);

@@ -117,6 +117,12 @@ public final class PostgresStorageBackend implements StorageBackend {
         return relay;
     }
 
+    /** Hub {@code hubKey}'s count of orchestration work heard of (for tests). */
+    long orchestrationWorkSeen(String hubKey) {
+        HubSignals hub = signals.get(hubKey);
+        return hub == null ? 0 : hub.orchestrationWorkSeen();
+    }
+
     /** Whether this backend sends instance notifications now (for tests). */
     boolean sendsInstanceNotifications() {
         return waiters.elsewhere();

@@ -53,6 +53,7 @@ public final class PostgresStore implements OrchestrationStore {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresStore.class);
     /** No count of work heard of was taken: the look for work that came meanwhile is made. */
     private static final long NOT_COUNTED = Long.MIN_VALUE;
+    private static final int PRUNE_HOLDS_ABOVE = 10_000;
     private final String taskHubName;
     private final String hubKey;
     private final Database db;
@@ -210,7 +211,7 @@ public final class PostgresStore implements OrchestrationStore {
         }
         long workSeen = signals.orchestrationWorkSeen();
         Optional<OrchestrationWorkItem> held = holding(db.alone(c -> delivery.createHeldIfMissing(c, instanceId,
-                started, claim, now)), workSeen);
+                started, claim, now)), workSeen, claim.maxMessages());
         if (held.isEmpty()) { // the id exists
             runWithNotices((c, n) -> delivery.create(c, instanceId, started, replaceableStatuses, now, n));
         }
@@ -358,7 +359,9 @@ public final class PostgresStore implements OrchestrationStore {
         // One statement, its own transaction, committed without waiting for the disk (see take_messages).
         OrchestrationWork.Claimed claimed = db.alone(
                 c -> orchestrations.claim(c, owner, leaseDuration, maxMessages, names, now));
-        Optional<OrchestrationWorkItem> item = holding(claimed.item(), workSeen);
+        // Messages left visible by the claim are work that nobody hears of while the instance is held.
+        Optional<OrchestrationWorkItem> item = holding(claimed.item(), claimed.moreVisible() ? NOT_COUNTED : workSeen,
+                maxMessages);
         waits.afterClaim(WorkWaits.Kind.ORCHESTRATIONS, item.isPresent(), claimed.moreVisible());
         return item;
     }
@@ -423,7 +426,7 @@ public final class PostgresStore implements OrchestrationStore {
             LOG.debug("Could not claim instance '{}' again after its step: {}", item.instanceId(), e.toString());
         } finally {
             if (next.isPresent()) {
-                holding(next, workSeen);
+                holding(next, workSeen, again.maxMessages());
             } else {
                 letGo(item.instanceId());
             }
@@ -554,7 +557,7 @@ public final class PostgresStore implements OrchestrationStore {
                 n.withdrawOrchestrationWork(); // the result's work is taken by this transaction
             }
             return claimed;
-        }), workSeen);
+        }), workSeen, next.maxMessages());
     }
 
     @Override
@@ -659,7 +662,7 @@ public final class PostgresStore implements OrchestrationStore {
         Objects.requireNonNull(maxWait, "maxWait");
         long deadline = System.nanoTime() + WorkWaits.nanos(maxWait);
         InstanceWatchers.Watch watch = signals.instances.watch(instanceId);
-        boolean justAnnounced = waiters.startWaiting();
+        waiters.startWaiting();
         try {
             while (true) {
                 long version = watch.version();
@@ -668,8 +671,7 @@ public final class PostgresStore implements OrchestrationStore {
                 if (revision.isEmpty() || revision.get() != knownRevision || remaining <= 0) {
                     return;
                 }
-                long slice = Math.min(remaining, (justAnnounced ? RemoteWaiters.FIRST_LOOK : maxPoll).toNanos());
-                justAnnounced = false;
+                long slice = Math.min(remaining, Math.min(maxPoll.toNanos(), waiters.nanosUntilLook()));
                 watch.await(version, Math.max(1, slice / 1_000_000L));
                 waiters.stillWaiting();
             }
@@ -817,13 +819,29 @@ public final class PostgresStore implements OrchestrationStore {
 
     /**
      * Notes that this process holds {@code item}'s instance until it commits or gives it back, or its lease ends;
-     * {@code workSeen} is the hub's count of orchestration work heard of, read before the claim. A claim of an
-     * instance held already keeps the count of the first.
+     * {@code workSeen} is the hub's count of orchestration work heard of, read before the claim, and
+     * {@code maxMessages} what the claim could take. A claim of an instance held already keeps the count of the
+     * first.
      */
-    private Optional<OrchestrationWorkItem> holding(Optional<OrchestrationWorkItem> item, long workSeen) {
-        item.ifPresent(i -> heldHere.merge(i.instanceId(), new Hold(i.lease().expiresAt(), workSeen),
-                (held, claimed) -> new Hold(claimed.until(), held.workSeen())));
+    private Optional<OrchestrationWorkItem> holding(Optional<OrchestrationWorkItem> item, long workSeen,
+            int maxMessages) {
+        item.ifPresent(i -> {
+            // A claim that took as many messages as it could may have left some, which woke nobody: the look is made.
+            long seen = i.messages().size() >= maxMessages ? NOT_COUNTED : workSeen;
+            heldHere.merge(i.instanceId(), new Hold(i.lease().expiresAt(), seen),
+                    (held, claimed) -> new Hold(claimed.until(), older(held.workSeen(), claimed.workSeen())));
+            if (heldHere.size() > PRUNE_HOLDS_ABOVE) {
+                // Holds whose work was dropped without a word to the store (a worker that lost its lease, say).
+                Instant now = Instant.now();
+                heldHere.values().removeIf(h -> !h.until().isAfter(now));
+            }
+        });
         return item;
+    }
+
+    /** The count that makes the look more likely: {@link #NOT_COUNTED} wins, else the older one. */
+    private static long older(long a, long b) {
+        return a == NOT_COUNTED || b == NOT_COUNTED ? NOT_COUNTED : Math.min(a, b);
     }
 
     /**
@@ -831,12 +849,14 @@ public final class PostgresStore implements OrchestrationStore {
      * instance (its holder looks for work when it lets go); the work withheld counts as heard of.
      */
     private boolean withholdsWorkOf(String instanceId) {
+        // Counted before the hold is read: a holder that lets go meanwhile either sees the count moved, or is gone
+        // before the read, and then the work is announced.
+        signals.orchestrationWorkWithheld();
         Hold held = heldHere.get(instanceId);
         if (held == null) {
             return false;
         }
         if (held.until().isAfter(Instant.now())) {
-            signals.orchestrationWorkWithheld();
             return true;
         }
         heldHere.remove(instanceId, held); // a lease that ran out unreleased (its work was dropped)

@@ -19,8 +19,12 @@ import java.util.function.Consumer;
  * instance notifications for {@link #HEARD_FOR} after. A process that starts listening asks who waits
  * ({@code w?}), which waiting processes answer at once, and sends them for {@link #ASKED_FOR} meanwhile; one
  * that is not listening cannot hear announcements and sends them all. A commit made before its process heard an
- * announcement goes unannounced: a waiter that has just announced looks again after {@link #FIRST_LOOK}, and in
- * every case the waiters' poll bounds what a missed notification costs.
+ * announcement goes unannounced: every waiter reads again {@link #FIRST_LOOK} after an announcement, which covers
+ * the usual moment it takes to be heard; beyond it (a relay or a listener far behind), the waiters' poll bounds
+ * what a missed notification costs.
+ *
+ * <p>During a rolling upgrade from a version without announcements, its waiters are not known to the processes
+ * of this one, and wait by their poll (at most {@code maxPollInterval}, 1 s by default) for changes committed here.
  */
 final class RemoteWaiters {
     /** The hub part of these notifications' payloads: not a valid task hub name, so no hub's signals get them. */
@@ -58,8 +62,8 @@ final class RemoteWaiters {
 
     /** The listening connection is up: asks who waits, and sends instance notifications until they answered. */
     void listening() {
+        extendTo(System.nanoTime() + ASKED_FOR.toNanos()); // before: nothing is held back meanwhile
         listening = true;
-        extendTo(System.nanoTime() + ASKED_FOR.toNanos());
         send(ASKING);
     }
 
@@ -85,18 +89,26 @@ final class RemoteWaiters {
         return true;
     }
 
-    /**
-     * A thread of this process starts waiting for an instance to change. Returns whether it announced it now, in
-     * which case the waiter should look again after {@link #FIRST_LOOK}.
-     */
-    boolean startWaiting() {
+    /** A thread of this process starts waiting for an instance to change: announced, unless it was lately. */
+    void startWaiting() {
         waitingHere.incrementAndGet();
-        return announce(false);
+        announce(false);
     }
 
     /** A waiting thread of this process waits on: announces it again when due. */
     void stillWaiting() {
         announce(false);
+    }
+
+    /**
+     * How long a waiter may wait before it reads the instance again, whatever it hears: until {@link #FIRST_LOOK}
+     * after the last announcement (a commit made before the others heard it was not announced), else until the
+     * next announcement is due (which the waiter makes when it wakes).
+     */
+    synchronized long nanosUntilLook() {
+        long sinceAnnounced = System.nanoTime() - announcedAt;
+        long firstLook = FIRST_LOOK.toNanos() - sinceAnnounced;
+        return firstLook > 0 ? firstLook : Math.max(1, ANNOUNCE_EVERY.toNanos() - sinceAnnounced);
     }
 
     void stopWaiting() {

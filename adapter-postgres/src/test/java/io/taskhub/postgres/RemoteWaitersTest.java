@@ -2,7 +2,6 @@ package io.taskhub.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.RuntimeStatus;
 import io.taskhub.ports.store.Checkpoint;
 import io.taskhub.ports.store.InstanceClaim;
@@ -21,6 +20,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -68,8 +68,8 @@ class RemoteWaitersTest {
         try (Connection listening = listen()) {
             drain(listening);
             try (PostgresStorageBackend starting = PostgresStorageBackend.start(schema.config())) {
-                assertThat(drain(listening)).contains(prefix + RemoteWaiters.ASKING);
                 assertThat(starting.sendsInstanceNotifications()).as("until the waiters answered").isTrue();
+                assertThat(drain(listening)).contains(prefix + RemoteWaiters.ASKING);
 
                 OrchestrationStore there = starting.taskHub(hub);
                 CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> awaitChange(there, id, revision,
@@ -81,8 +81,12 @@ class RemoteWaitersTest {
                 assertThat(drain(listening)).as("asked, a waiting backend answers at once")
                         .contains(prefix + RemoteWaiters.WAITING);
 
-                here.completeOrchestrationWorkItem(claim(here, id), Checkpoint.consumeOnly());
+                OrchestrationWorkItem item = claim(here, id);
+                long committed = System.nanoTime();
+                here.completeOrchestrationWorkItem(item, running(item));
                 waiting.get(20, TimeUnit.SECONDS);
+                assertThat(Duration.ofNanos(System.nanoTime() - committed)).as("the waiter heard the change")
+                        .isLessThan(Duration.ofSeconds(5));
             }
         }
     }
@@ -102,13 +106,12 @@ class RemoteWaitersTest {
                 long revision = committing.getInstance(id).orElseThrow().revision();
                 CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> awaitChange(waitingStore, id,
                         revision, Duration.ofSeconds(60)));
-                if (heardFirst) {
-                    Thread.sleep(QUIET.toMillis()); // the announcement is heard before the commit
+                if (heardFirst) { // the announcement is heard before the commit
+                    until(committer::sendsInstanceNotifications, "the committer heard the waiter");
                 } // else the commit may come before it is heard: the waiter's first look finds it
 
                 long committed = System.nanoTime();
-                committing.completeOrchestrationWorkItem(item, new Checkpoint(item.instance().toBuilder()
-                        .runtimeStatus(RuntimeStatus.Running).build(), List.of(), false, List.of(), List.of()));
+                committing.completeOrchestrationWorkItem(item, running(item));
                 waiter.get(20, TimeUnit.SECONDS);
 
                 assertThat(Duration.ofNanos(System.nanoTime() - committed))
@@ -133,9 +136,7 @@ class RemoteWaitersTest {
             String id = Fixtures.newInstanceId();
             OrchestrationWorkItem item = store.createInstanceAndClaim(id, Fixtures.started("Greeting", null),
                     Set.of(), new InstanceClaim("here", LEASE, 100, NameFilter.ANY)).orElseThrow();
-            InstanceMetadata running = item.instance().toBuilder().runtimeStatus(RuntimeStatus.Running).build();
-            store.completeOrchestrationWorkItem(item, new Checkpoint(running, List.of(), false, List.of(),
-                    List.of()));
+            store.completeOrchestrationWorkItem(item, running(item));
         }
         Thread.sleep(QUIET.toMillis());
 
@@ -165,19 +166,52 @@ class RemoteWaitersTest {
         try (PostgresStorageBackend other = PostgresStorageBackend.start(schema.config())) {
             holder.sendMessages(List.of(InstanceMessage.of(id, new EventRaised(Instant.now(), "first", null))));
             OrchestrationWorkItem held = claim(holder, id);
+            long heardBefore = backend.orchestrationWorkSeen(hub);
             other.taskHub(hub).sendMessages(List.of(InstanceMessage.of(id,
                     new EventRaised(Instant.now(), "meanwhile", null))));
-            Thread.sleep(QUIET.toMillis()); // its notification reaches the holder, which cannot take the work yet
+            // Its notification reaches the holder, which cannot take the work yet.
+            until(() -> backend.orchestrationWorkSeen(hub) != heardBefore, "the holder heard of the work");
             long looksWhileHeld = backend.relay().looksMade();
 
             holder.completeOrchestrationWorkItem(held, Checkpoint.consumeOnly());
-            Thread.sleep(QUIET.toMillis());
 
-            assertThat(backend.relay().looksMade()).as("work came from another process while held")
-                    .isEqualTo(looksWhileHeld + 1);
+            until(() -> backend.relay().looksMade() > looksWhileHeld, "work came from another process while held");
             assertThat(claim(holder, id).messages()).extracting(m -> ((EventRaised) m.event()).name())
                     .containsExactly("meanwhile");
         }
+    }
+
+    @Test
+    void aHolderWhoseClaimMayHaveLeftMessages_looksForThemWhenItLetsGo() throws Exception {
+        try (PostgresStorageBackend backend = quietBackend()) {
+            String hub = newHub();
+            OrchestrationStore holder = backend.taskHub(hub);
+            String id = Fixtures.newInstanceId();
+            holder.createInstance(id, Fixtures.started("Greeting", null), Set.of());
+            holder.sendMessages(List.of(InstanceMessage.of(id, new EventRaised(Instant.now(), "left", null))));
+            OrchestrationWorkItem first = holder.claimOrchestrationWorkItem("here", LEASE, 1, NameFilter.ANY)
+                    .orElseThrow();
+            Thread.sleep(QUIET.toMillis()); // what the creation and the message sent has gone out
+            long looksBefore = backend.relay().looksMade();
+
+            holder.completeOrchestrationWorkItem(first, Checkpoint.consumeOnly());
+
+            until(() -> backend.relay().looksMade() > looksBefore, "the claim took one message of two");
+        }
+    }
+
+    /** The step that moves a claimed instance to Running (it changes the instance). */
+    private static Checkpoint running(OrchestrationWorkItem item) {
+        return new Checkpoint(item.instance().toBuilder().runtimeStatus(RuntimeStatus.Running).build(), List.of(),
+                false, List.of(), List.of());
+    }
+
+    private static void until(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(condition.getAsBoolean()).as(what).isTrue();
     }
 
     private static String newHub() {
