@@ -652,21 +652,33 @@ async function showJob(id, generation) {
 
 // ---- one instance ------------------------------------------------------------------------------------------------
 
-/** The instance's page, shown again whenever the instance changed (its revision) until it finishes. */
+/** What {@link showInstance} answers when the instance could not be read: the page tries again. */
+const LOAD_FAILED = Object.freeze({});
+
+/**
+ * The instance's page, shown again whenever the instance changed (its revision) until it finishes; a load that
+ * failed (the server busy, say) is tried again at the next refresh, rather than leaving the page as it was.
+ */
 async function instancePage(id) {
   const generation = pageGeneration;
   let shown = await showInstance(id, generation);
   if (!shown || FINISHED.includes(shown.runtimeStatus)) return;
   startRefresh(async () => {
-    const again = await call('GET', `${NATIVE}/instances/${enc(id)}`, {query: {showHistory: false, showInput: false}});
-    if (generation !== pageGeneration || !again.ok || again.json.instance.revision === shown.revision) return;
+    if (shown !== LOAD_FAILED) {
+      const again = await call('GET', `${NATIVE}/instances/${enc(id)}`,
+        {query: {showHistory: false, showInput: false}});
+      if (generation !== pageGeneration || !again.ok || again.json.instance.revision === shown.revision) return;
+    }
     const now = await showInstance(id, generation);
     if (now) shown = now;
     if (!now || FINISHED.includes(now.runtimeStatus)) stopRefresh();
   }, 2000);
 }
 
-/** Renders the instance; answers its metadata, or null when there is none to show. */
+/**
+ * Renders the instance; answers its metadata, null when there is none to show, or {@link LOAD_FAILED}. A failed
+ * load keeps the instance's page if it is shown (and says so), else shows the failure.
+ */
 async function showInstance(id, generation) {
   const [reply, children] = await Promise.all([
     call('GET', `${NATIVE}/instances/${enc(id)}`, {query: {showHistory: true, showInput: true}}),
@@ -679,7 +691,12 @@ async function showInstance(id, generation) {
     h('a', {href: viewLink('/instances'), text: 'Back to the instances'}));
     return null;
   }
-  if (!reply.ok) { show(h('p', {class: 'error', text: reason(reply)})); return null; }
+  if (!reply.ok) {
+    const idShown = document.getElementById('instance-id');
+    if (idShown && idShown.textContent === id) toast(`Could not refresh the instance: ${reason(reply)}`);
+    else show(h('p', {class: 'error', id: 'load-failed', text: reason(reply)}));
+    return LOAD_FAILED;
+  }
   const focused = document.activeElement && document.activeElement.dataset.action;
   renderInstance(reply.json, children.ok ? children.json : []);
   if (focused) { // keeps the keyboard where it was across a refresh
