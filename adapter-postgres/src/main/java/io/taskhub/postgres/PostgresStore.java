@@ -359,9 +359,7 @@ public final class PostgresStore implements OrchestrationStore {
         // One statement, its own transaction, committed without waiting for the disk (see take_messages).
         OrchestrationWork.Claimed claimed = db.alone(
                 c -> orchestrations.claim(c, owner, leaseDuration, maxMessages, names, now));
-        // Messages left visible by the claim are work that nobody hears of while the instance is held.
-        Optional<OrchestrationWorkItem> item = holding(claimed.item(), claimed.moreVisible() ? NOT_COUNTED : workSeen,
-                maxMessages);
+        Optional<OrchestrationWorkItem> item = holding(claimed.item(), workSeen, maxMessages);
         waits.afterClaim(WorkWaits.Kind.ORCHESTRATIONS, item.isPresent(), claimed.moreVisible());
         return item;
     }
