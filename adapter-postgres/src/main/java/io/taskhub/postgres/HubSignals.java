@@ -19,8 +19,7 @@ final class HubSignals {
      * unchanged, no notification of work came while it held the instance, and it lets go without looking for work
      * (see {@code PostgresStore}; work it cannot have heard of, such as messages its claim left, makes it look).
      */
-    private final AtomicLong orchestrationWorkSeen =
-            new AtomicLong();
+    private final AtomicLong orchestrationWorkSeen = new AtomicLong();
 
     /**
      * Work of one kind ({@code o} or {@code a}), visible now or, with a trailing {@code +}, later: then waiting

@@ -125,59 +125,52 @@ class RemoteWaitersTest {
     @Test
     void stepsOfInstancesStartedHere_sendNothing_whileNobodyElseWaits() throws Exception {
         try (PostgresStorageBackend backend = quietBackend()) {
-            stepsOfInstancesStartedHere(backend);
-        }
-    }
+            OrchestrationStore store = backend.taskHub(newHub());
+            long batchesBefore = backend.relay().batchesSent();
+            for (int i = 0; i < 10; i++) {
+                String id = Fixtures.newInstanceId();
+                OrchestrationWorkItem item = store.createInstanceAndClaim(id, Fixtures.started("Greeting", null),
+                        Set.of(), new InstanceClaim("here", LEASE, 100, NameFilter.ANY)).orElseThrow();
+                store.completeOrchestrationWorkItem(item, running(item));
+            }
+            Thread.sleep(QUIET.toMillis());
 
-    private static void stepsOfInstancesStartedHere(PostgresStorageBackend backend) throws Exception {
-        OrchestrationStore store = backend.taskHub(newHub());
-        long batchesBefore = backend.relay().batchesSent();
-        for (int i = 0; i < 10; i++) {
-            String id = Fixtures.newInstanceId();
-            OrchestrationWorkItem item = store.createInstanceAndClaim(id, Fixtures.started("Greeting", null),
-                    Set.of(), new InstanceClaim("here", LEASE, 100, NameFilter.ANY)).orElseThrow();
-            store.completeOrchestrationWorkItem(item, running(item));
+            assertThat(backend.relay().batchesSent()).as("no changed instance announced, no look for work")
+                    .isEqualTo(batchesBefore);
         }
-        Thread.sleep(QUIET.toMillis());
-
-        assertThat(backend.relay().batchesSent()).as("no changed instance announced, no look for work")
-                .isEqualTo(batchesBefore);
     }
 
     @Test
     void aHolderLooksForWorkWhenItLetsGo_onlyIfWorkWasHeardOfWhileItHeld() throws Exception {
         try (PostgresStorageBackend backend = quietBackend()) {
-            aHolderLooksForWorkWhenItLetsGo(backend);
-        }
-    }
+            String hub = newHub();
+            OrchestrationStore holder = backend.taskHub(hub);
+            String id = Fixtures.newInstanceId();
+            holder.createInstance(id, Fixtures.started("Greeting", null), Set.of());
+            Thread.sleep(QUIET.toMillis()); // the creation's own notification is sent and heard
 
-    private static void aHolderLooksForWorkWhenItLetsGo(PostgresStorageBackend backend) throws Exception {
-        String hub = newHub();
-        OrchestrationStore holder = backend.taskHub(hub);
-        String id = Fixtures.newInstanceId();
-        holder.createInstance(id, Fixtures.started("Greeting", null), Set.of());
-        Thread.sleep(QUIET.toMillis()); // the creation's own notification is sent and heard
+            long looksBefore = backend.relay().looksMade();
+            holder.completeOrchestrationWorkItem(claim(holder, id), Checkpoint.consumeOnly());
+            Thread.sleep(QUIET.toMillis());
+            assertThat(backend.relay().looksMade()).as("nothing heard of while held").isEqualTo(looksBefore);
 
-        long looksBefore = backend.relay().looksMade();
-        holder.completeOrchestrationWorkItem(claim(holder, id), Checkpoint.consumeOnly());
-        Thread.sleep(QUIET.toMillis());
-        assertThat(backend.relay().looksMade()).as("nothing heard of while held").isEqualTo(looksBefore);
+            try (PostgresStorageBackend other = PostgresStorageBackend.start(schema.config())) {
+                holder.sendMessages(List.of(InstanceMessage.of(id, new EventRaised(Instant.now(), "first", null))));
+                OrchestrationWorkItem held = claim(holder, id);
+                long heardBefore = backend.orchestrationWorkSeen(hub);
+                other.taskHub(hub).sendMessages(List.of(InstanceMessage.of(id,
+                        new EventRaised(Instant.now(), "meanwhile", null))));
+                // Its notification reaches the holder, which cannot take the work yet.
+                until(() -> backend.orchestrationWorkSeen(hub) != heardBefore, "the holder heard of the work");
+                long looksWhileHeld = backend.relay().looksMade();
 
-        try (PostgresStorageBackend other = PostgresStorageBackend.start(schema.config())) {
-            holder.sendMessages(List.of(InstanceMessage.of(id, new EventRaised(Instant.now(), "first", null))));
-            OrchestrationWorkItem held = claim(holder, id);
-            long heardBefore = backend.orchestrationWorkSeen(hub);
-            other.taskHub(hub).sendMessages(List.of(InstanceMessage.of(id,
-                    new EventRaised(Instant.now(), "meanwhile", null))));
-            // Its notification reaches the holder, which cannot take the work yet.
-            until(() -> backend.orchestrationWorkSeen(hub) != heardBefore, "the holder heard of the work");
-            long looksWhileHeld = backend.relay().looksMade();
+                holder.completeOrchestrationWorkItem(held, Checkpoint.consumeOnly());
 
-            holder.completeOrchestrationWorkItem(held, Checkpoint.consumeOnly());
-
-            until(() -> backend.relay().looksMade() > looksWhileHeld, "work came from another process while held");
-            assertThat(claim(holder, id).messages()).extracting(m -> ((EventRaised) m.event()).name())
-                    .containsExactly("meanwhile");
+                until(() -> backend.relay().looksMade() > looksWhileHeld,
+                        "work came from another process while held");
+                assertThat(claim(holder, id).messages()).extracting(m -> ((EventRaised) m.event()).name())
+                        .containsExactly("meanwhile");
+            }
         }
     }
 
