@@ -89,8 +89,14 @@ abstract class DashboardTestBase extends HttpApiTestBase {
         return wait;
     }
 
+    /** Waits for {@code condition}; a timeout says where the browser was and what the page said. */
     protected <T> T until(Function<WebDriver, T> condition) {
-        return waiting().until(condition);
+        try {
+            return waiting().until(condition);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new org.openqa.selenium.TimeoutException(e.getMessage() + "\nThe page at " + driver.getCurrentUrl()
+                    + " said:\n" + driver.executeScript("return document.body.innerText"), e);
+        }
     }
 
     protected WebElement element(String css) {

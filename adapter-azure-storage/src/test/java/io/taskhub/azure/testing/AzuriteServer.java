@@ -35,6 +35,7 @@ public final class AzuriteServer {
     private static final String KEY =
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final int START_ATTEMPTS = 3;
 
     private static String connectionString;
     private static Process process;
@@ -51,16 +52,30 @@ public final class AzuriteServer {
         return connectionString;
     }
 
+    /**
+     * Starts this JVM's Azurite on free ports, logging to a file of this JVM's own (test forks start theirs side by
+     * side). A port found free can be taken by another fork's Azurite before this one binds it: then this one exits
+     * while the port still answers (the other's), so it is started again on other ports.
+     */
     private static String startAzurite() {
         Path project = nodeProject();
         Path binary = installedBinary(project);
-        int blob = freePort();
-        int queue = freePort();
-        int table = freePort();
-        Path log = logFile("azurite.log");
-        process = launch(project, binary, List.of("--inMemoryPersistence"), blob, queue, table, log);
-        Runtime.getRuntime().addShutdownHook(new Thread(AzuriteServer::stop, "azurite-stop"));
-        return connectionString(blob, queue, table);
+        Path log = logFile("azurite-" + ProcessHandle.current().pid() + ".log");
+        for (int attempt = 1; ; attempt++) {
+            int blob = freePort();
+            int queue = freePort();
+            int table = freePort();
+            try {
+                process = launch(project, binary, List.of("--inMemoryPersistence"), blob, queue, table, log);
+            } catch (IllegalStateException e) {
+                if (attempt < START_ATTEMPTS) {
+                    continue;
+                }
+                throw e;
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(AzuriteServer::stop, "azurite-stop"));
+            return connectionString(blob, queue, table);
+        }
     }
 
     /**
@@ -216,10 +231,14 @@ public final class AzuriteServer {
         }
     }
 
+    /**
+     * Waits until each port answers and the process's own log says it listens there (an answer alone may come
+     * from another process that took the port first).
+     */
     private static void awaitListening(Process started, List<Integer> ports, Path log) {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         for (int port : ports) {
-            while (!accepts(port)) {
+            while (!accepts(port) || !readQuietly(log).contains("listening at http://127.0.0.1:" + port)) {
                 if (!started.isAlive()) {
                     throw new IllegalStateException("Azurite exited with code " + started.exitValue() + ":\n"
                             + readQuietly(log));
