@@ -29,6 +29,7 @@ let pageGeneration = 0; // a view's late answers are dropped once another view w
 let refreshTimer = null;
 let refreshSchedule = 0; // only the newest schedule goes on: a replaced one stops at its next tick
 let lastAction = null; // {instanceId, node}: the answer to the last action, kept while its page re-renders
+let actionsAnswered = 0; // an action's delayed re-render is dropped once a newer action was answered
 
 /** Runs {@code task} every {@code ms} (not while a dialog is open) until stopped, replaced or the view changes. */
 function startRefresh(task, ms) {
@@ -770,7 +771,11 @@ function actions(instance) {
       ok ? `${label}: accepted.` : `${label} refused (${reply.status}): ${reason(reply, meanings)}`);
     lastAction = {instanceId: id, node: answer};
     box.replaceChildren(answer);
-    if (ok && showAgain) setTimeout(() => { if (location.hash.includes(enc(id))) route(); }, 600);
+    // A newer action (a purge after a restart, say) must not be overwritten by this one's re-render.
+    const answered = ++actionsAnswered;
+    if (ok && showAgain) {
+      setTimeout(() => { if (answered === actionsAnswered && location.hash.includes(enc(id))) route(); }, 600);
+    }
     return null;
   };
   const withReason = (verb, operation, accepted, meanings, danger = false) => () => {
@@ -810,7 +815,14 @@ function actions(instance) {
     onConfirm: async () => {
       const reply = await call('DELETE', path);
       done('Purge', reply, 200, {409: 'Only a finished instance can be purged.'}, false);
-      if (reply.status === 200) setTimeout(() => { location.hash = viewLink('/instances'); }, 800);
+      if (reply.status === 200) {
+        const answered = actionsAnswered;
+        setTimeout(() => {
+          if (answered !== actionsAnswered || !location.hash.includes(enc(id))) return;
+          location.hash = viewLink('/instances');
+          toast(`Purged ${id}.`); // the answer goes along to the list
+        }, 800);
+      }
       return null;
     }});
   const button = (label, onclick, danger) => h('button', {type: 'button', class: danger ? 'danger' : null,
