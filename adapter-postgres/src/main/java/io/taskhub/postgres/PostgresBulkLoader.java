@@ -74,8 +74,9 @@ final class PostgresBulkLoader implements BulkLoader {
     private void insertHistory(Connection c, String hubKey, FinishedInstances spec, String[] events, int from,
             int to) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.history()
-                + " (task_hub, instance_id, sequence, execution_id, event)"
-                + " SELECT ?, ? || lpad(g::text, 8, '0'), e.ordinality - 1, 'bulk' || g, e.event"
+                + " (task_hub, instance_id, sequence, execution_id, events)"
+                // One row per event: as many rows as a history of one-event steps, the most a purge can meet.
+                + " SELECT ?, ? || lpad(g::text, 8, '0'), e.ordinality - 1, 'bulk' || g, ARRAY[e.event]"
                 + " FROM generate_series(?, ?) AS g CROSS JOIN unnest(?::text[]) WITH ORDINALITY AS e(event)")) {
             ps.setString(1, hubKey);
             ps.setString(2, spec.idPrefix());

@@ -317,8 +317,10 @@ public final class PostgresStore implements OrchestrationStore {
     public List<HistoryEvent> getHistory(String instanceId) {
         return db.alone(c -> {
             List<HistoryEvent> events = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT event FROM " + t.history()
-                    + " WHERE task_hub = ? AND instance_id = ? ORDER BY sequence")) {
+            // A row holds the events of one step, in their order.
+            try (PreparedStatement ps = c.prepareStatement("SELECT e.event FROM " + t.history()
+                    + " h CROSS JOIN LATERAL unnest(h.events) WITH ORDINALITY AS e(event, ord)"
+                    + " WHERE h.task_hub = ? AND h.instance_id = ? ORDER BY h.sequence, e.ord")) {
                 ps.setString(1, hubKey);
                 ps.setString(2, instanceId);
                 try (ResultSet rs = ps.executeQuery()) {

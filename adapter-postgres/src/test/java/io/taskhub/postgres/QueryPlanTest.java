@@ -304,8 +304,8 @@ class QueryPlanTest {
             c.setAutoCommit(true);
             assumeSuperuser(st);
             // History for the bulk instances, so that the next-sequence lookup has a table worth an index.
-            st.execute("INSERT INTO history (task_hub, instance_id, sequence, execution_id, event)"
-                    + " SELECT '" + HUB + "', 'inst-' || lpad(g::text, 6, '0'), s, 'e', '{}'"
+            st.execute("INSERT INTO history (task_hub, instance_id, sequence, execution_id, events)"
+                    + " SELECT '" + HUB + "', 'inst-' || lpad(g::text, 6, '0'), s, 'e', ARRAY['{}']"
                     + " FROM generate_series(1, 20000) AS g, generate_series(0, 4) AS s");
             st.execute("ANALYZE history");
             reportNestedPlans(st);
