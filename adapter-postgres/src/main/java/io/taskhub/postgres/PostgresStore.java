@@ -355,7 +355,9 @@ public final class PostgresStore implements OrchestrationStore {
         if (maxMessages < 1) {
             throw new IllegalArgumentException("maxMessages must be at least 1, was " + maxMessages);
         }
-        waits.beforeClaim(WorkWaits.Kind.ORCHESTRATIONS);
+        if (!waits.beforeClaim(WorkWaits.Kind.ORCHESTRATIONS, names)) {
+            return Optional.empty();
+        }
         Instant now = now();
         long workSeen = signals.orchestrationWorkSeen();
         // One statement, its own transaction, committed without waiting for the disk (see take_messages).
@@ -459,7 +461,9 @@ public final class PostgresStore implements OrchestrationStore {
     public Optional<ActivityWorkItem> claimActivityWorkItem(String owner, Duration leaseDuration, NameFilter names) {
         Objects.requireNonNull(owner, "owner");
         requirePositive(leaseDuration, "leaseDuration");
-        waits.beforeClaim(WorkWaits.Kind.ACTIVITIES);
+        if (!waits.beforeClaim(WorkWaits.Kind.ACTIVITIES, names)) {
+            return Optional.empty();
+        }
         Instant now = now();
         Optional<ActivityWorkItem> item = db.alone(c -> activities.claim(c, owner, leaseDuration, names, now));
         waits.afterClaim(WorkWaits.Kind.ACTIVITIES, item.isPresent(), true);
@@ -643,6 +647,11 @@ public final class PostgresStore implements OrchestrationStore {
     }
 
     // ---- wake-ups ----------------------------------------------------------------------------------------
+
+    /** How this hub's claims wait and look (for tests). */
+    WorkWaits waits() {
+        return waits;
+    }
 
     @Override
     public void awaitWork(Duration maxWait) throws InterruptedException {

@@ -1,7 +1,10 @@
 package io.taskhub.postgres;
 
+import io.taskhub.ports.store.NameFilter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -14,14 +17,36 @@ import java.util.function.Supplier;
  *
  * <p>Each claim leaves a mark (the kind of work and the notification epoch when it began), so the wait that
  * follows an empty claim returns at once if a notification came in between.
+ *
+ * <p>The look at the poll interval's end is one per kind of work and claim filter, not one per thread: a thread
+ * whose wait ended only because its interval ran out does not look if the latest look for the same kind with the
+ * same filter was another thread's and less than an interval ago. That look saw what this one would have (and
+ * woke another thread if it left work behind). The thread then waits until that look is a tenth of an interval
+ * more than an interval old, by when its maker has looked again (the latest look being its own, it does not
+ * leave it to anyone); if it has not (it is busy, say), this one looks. An idle worker's threads thus cost one
+ * look per interval together, whatever their number, and a lost notification still waits about an interval.
  */
 final class WorkWaits {
     enum Kind { ORCHESTRATIONS, ACTIVITIES }
 
     static final Duration MIN_POLL = Duration.ofMillis(50);
 
-    /** What a claim had seen: the notifications so far, and the moment whose visible work it looked at. */
-    private record Mark(Kind kind, long epoch, Instant at) {
+    /**
+     * What a claim had seen: the notifications so far, and the moment whose visible work it looked at; with the
+     * filter it claimed with and when it began ({@link System#nanoTime}).
+     */
+    private record Mark(Kind kind, long epoch, Instant at, NameFilter names, long began) {
+        Looking looking() {
+            return new Looking(kind, names);
+        }
+    }
+
+    /** What a look is for: a kind of work, claimed with a filter. */
+    private record Looking(Kind kind, NameFilter names) {
+    }
+
+    /** A look: when its claim began ({@link System#nanoTime}), and by which thread. */
+    private record Look(long began, Thread by) {
     }
 
     /**
@@ -43,6 +68,14 @@ final class WorkWaits {
     private final BiFunction<Kind, Instant, Instant> nextDue;
     private final ThreadLocal<Mark> marks = new ThreadLocal<>();
     private final ThreadLocal<int[]> idleStreak = ThreadLocal.withInitial(() -> new int[1]);
+    /** Whether this thread's last wait ended because its poll interval ran out, and nothing else. */
+    private final ThreadLocal<Boolean> pollRanOut = new ThreadLocal<>();
+    /** When the next wait of this thread, which left its look to another's, ends ({@link System#nanoTime}). */
+    private final ThreadLocal<Long> lookLeftUntil = new ThreadLocal<>();
+    /** The latest look of each kind of work and claim filter, by any thread. */
+    private final ConcurrentHashMap<Looking, Look> looks = new ConcurrentHashMap<>();
+    private final AtomicLong looksTaken = new AtomicLong();
+    private final AtomicLong looksLeftToOthers = new AtomicLong();
     private final DueCache orchestrationDue = new DueCache();
     private final DueCache activityDue = new DueCache();
     private final DueCache anyDue = new DueCache();
@@ -56,15 +89,38 @@ final class WorkWaits {
         this.nextDue = nextDue;
     }
 
-    void beforeClaim(Kind kind) {
-        marks.set(new Mark(kind, signal(kind).epoch(), clock.get()));
+    /**
+     * Before a claim of {@code kind} with {@code names}: whether it looks. It does not (and finds nothing) when this
+     * thread's wait ended at its poll interval only, and the latest look for the same was another thread's, less
+     * than an interval ago.
+     */
+    boolean beforeClaim(Kind kind, NameFilter names) {
+        long now = System.nanoTime();
+        Mark mark = new Mark(kind, signal(kind).epoch(), clock.get(), names, now);
+        marks.set(mark);
+        boolean ranOut = pollRanOut.get() != null;
+        pollRanOut.remove();
+        Look latest = ranOut ? looks.get(mark.looking()) : null;
+        long interval = pollNanos();
+        if (latest != null && latest.by() != Thread.currentThread() && now - latest.began() < interval) {
+            lookLeftUntil.set(latest.began() + interval + interval / 10);
+            looksLeftToOthers.incrementAndGet();
+            return false;
+        }
+        looksTaken.incrementAndGet();
+        return true;
     }
 
     /**
-     * After a claim: a thread that found work may have been woken for more than it took, so it wakes another
-     * waiter, unless the claim saw no other work visible ({@code moreVisible} false).
+     * After a claim that looked: a thread that found work may have been woken for more than it took, so it wakes
+     * another waiter, unless the claim saw no other work visible ({@code moreVisible} false).
      */
     void afterClaim(Kind kind, boolean found, boolean moreVisible) {
+        Mark mark = marks.get();
+        if (mark != null) {
+            looks.merge(mark.looking(), new Look(mark.began(), Thread.currentThread()),
+                    (earlier, later) -> later.began() - earlier.began() > 0 ? later : earlier);
+        }
         if (found) {
             idleStreak.get()[0] = 0;
             if (moreVisible) {
@@ -74,6 +130,9 @@ final class WorkWaits {
     }
 
     void await(Duration maxWait) throws InterruptedException {
+        pollRanOut.remove(); // set again only if this wait ends by its interval
+        Long leftUntil = lookLeftUntil.get();
+        lookLeftUntil.remove();
         Mark mark = marks.get();
         marks.remove();
         Kind kind = mark == null ? null : mark.kind();
@@ -83,11 +142,13 @@ final class WorkWaits {
         // lies ahead.
         Instant since = mark == null ? clock.get() : mark.at();
         long start = System.nanoTime();
-        long deadline = start + Math.min(nanos(maxWait), pollNanos());
+        long deadline = start + Math.min(nanos(maxWait),
+                leftUntil == null ? pollNanos() : Math.max(0, leftUntil - start));
         while (true) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 idleStreak.get()[0]++;
+                pollRanOut.set(Boolean.TRUE);
                 return;
             }
             Instant due = due(kind, signal, since);
@@ -104,6 +165,15 @@ final class WorkWaits {
                 seen = signal.epoch();
             }
         }
+    }
+
+    /** Claims that looked in the database, and claims that left it to another thread's look (for tests). */
+    long looksTaken() {
+        return looksTaken.get();
+    }
+
+    long looksLeftToOthers() {
+        return looksLeftToOthers.get();
     }
 
     private long pollNanos() {

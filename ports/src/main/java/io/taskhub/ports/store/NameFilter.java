@@ -70,6 +70,18 @@ public final class NameFilter {
         return name.toLowerCase(Locale.ROOT);
     }
 
+    /** Filters are equal when they accept the same names. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof NameFilter that && excluding == that.excluding
+                && java.util.Objects.equals(lowerCaseNames, that.lowerCaseNames);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(lowerCaseNames, excluding);
+    }
+
     @Override
     public String toString() {
         return isAny() ? "any name" : (excluding ? "any name but " : "") + lowerCaseNames;
