@@ -20,11 +20,12 @@ import java.util.function.Supplier;
  *
  * <p>The look at the poll interval's end is one per kind of work and claim filter, not one per thread: a thread
  * whose wait ended only because its interval ran out does not look if the latest look for the same kind with the
- * same filter was another thread's and less than an interval ago. That look saw what this one would have (and
- * woke another thread if it left work behind). The thread then waits until that look is a tenth of an interval
- * more than an interval old, by when its maker has looked again (the latest look being its own, it does not
- * leave it to anyone); if it has not (it is busy, say), this one looks. An idle worker's threads thus cost one
- * look per interval together, whatever their number, and a lost notification still waits about an interval.
+ * same filter was another thread's, found nothing, began less than an interval ago, and no notification came
+ * since it began. That look saw what this one would have. The thread then waits as if it had made that look
+ * itself, until a quarter of an interval after the look's maker is due to look again (the latest look being its
+ * own, it does not leave it to anyone); if it has not looked by then (it is busy, say), this one looks. An idle
+ * worker's threads thus cost one look per interval together, whatever their number, and a lost notification
+ * still waits about an interval.
  */
 final class WorkWaits {
     enum Kind { ORCHESTRATIONS, ACTIVITIES }
@@ -45,9 +46,15 @@ final class WorkWaits {
     private record Looking(Kind kind, NameFilter names) {
     }
 
-    /** A look: when its claim began ({@link System#nanoTime}), and by which thread. */
-    private record Look(long began, Thread by) {
+    /**
+     * A look that found nothing: the notifications so far and the moment it looked at when its claim began, when
+     * it began and ended ({@link System#nanoTime}), and by which thread.
+     */
+    private record Look(long epoch, Instant at, long began, long ended, Thread by) {
     }
+
+    /** Bounds the looks kept: filters come and go with the names that workers run. */
+    private static final int MAX_LOOKINGS = 1_000;
 
     /**
      * The earliest visibility time after {@code since} of one kind of work (null kind: either), read from the
@@ -96,14 +103,19 @@ final class WorkWaits {
      */
     boolean beforeClaim(Kind kind, NameFilter names) {
         long now = System.nanoTime();
-        Mark mark = new Mark(kind, signal(kind).epoch(), clock.get(), names, now);
+        long epoch = signal(kind).epoch();
+        Mark mark = new Mark(kind, epoch, clock.get(), names, now);
         marks.set(mark);
+        lookLeftUntil.remove();
         boolean ranOut = pollRanOut.get() != null;
         pollRanOut.remove();
         Look latest = ranOut ? looks.get(mark.looking()) : null;
         long interval = pollNanos();
-        if (latest != null && latest.by() != Thread.currentThread() && now - latest.began() < interval) {
-            lookLeftUntil.set(latest.began() + interval + interval / 10);
+        if (latest != null && latest.by() != Thread.currentThread() && latest.epoch() == epoch
+                && now - latest.began() < interval) {
+            // What this thread waits for next is what that look did not see.
+            marks.set(new Mark(kind, epoch, latest.at(), names, latest.began()));
+            lookLeftUntil.set(latest.ended() + interval + interval / 4);
             looksLeftToOthers.incrementAndGet();
             return false;
         }
@@ -117,8 +129,13 @@ final class WorkWaits {
      */
     void afterClaim(Kind kind, boolean found, boolean moreVisible) {
         Mark mark = marks.get();
-        if (mark != null) {
-            looks.merge(mark.looking(), new Look(mark.began(), Thread.currentThread()),
+        // A look that found work stands for nobody: what it woke may have been another filter's waiter, or none.
+        if (mark != null && !found) {
+            if (looks.size() > MAX_LOOKINGS) {
+                looks.clear();
+            }
+            looks.merge(mark.looking(),
+                    new Look(mark.epoch(), mark.at(), mark.began(), System.nanoTime(), Thread.currentThread()),
                     (earlier, later) -> later.began() - earlier.began() > 0 ? later : earlier);
         }
         if (found) {

@@ -70,7 +70,7 @@ public final class NameFilter {
         return name.toLowerCase(Locale.ROOT);
     }
 
-    /** Filters are equal when they accept the same names. */
+    /** Filters are equal when made alike: the same names, accepted or refused ({@link #ANY} only to itself). */
     @Override
     public boolean equals(Object other) {
         return other instanceof NameFilter that && excluding == that.excluding
