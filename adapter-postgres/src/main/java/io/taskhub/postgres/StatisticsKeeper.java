@@ -70,9 +70,9 @@ final class StatisticsKeeper {
             // changes, the same few rows) is not, and is left alone.
             try (PreparedStatement ps = c.prepareStatement("SELECT s.relname FROM pg_stat_user_tables s"
                     + " JOIN pg_class r ON r.oid = s.relid WHERE s.schemaname = ?"
-                    + " AND s.relname IN ('instances', 'history', 'inbox', 'activity_tasks')"
+                    + " AND s.relname IN ('instances', 'history_steps', 'inbox', 'activity_tasks')"
                     + " AND s.n_mod_since_analyze > 0 AND (coalesce(s.last_analyze, s.last_autoanalyze) IS NULL"
-                    + " OR (s.relname IN ('instances', 'history') AND s.n_mod_since_analyze > 50 + s.n_live_tup)"
+                    + " OR (s.relname IN ('instances', 'history_steps') AND s.n_mod_since_analyze > 50 + s.n_live_tup)"
                     + " OR abs(s.n_live_tup - greatest(r.reltuples, 0)) > 50 + greatest(r.reltuples, 0))")) {
                 ps.setString(1, schema);
                 try (ResultSet rs = ps.executeQuery()) {

@@ -10,7 +10,7 @@ record Tables(String schema) {
     }
 
     String history() {
-        return schema + ".history";
+        return schema + ".history_steps"; // one row per step (V17)
     }
 
     String inbox() {

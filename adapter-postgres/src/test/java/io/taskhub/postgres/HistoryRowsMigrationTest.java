@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * V17 stores a step's history events as one row. Histories written before it, one row per event, are read as they
- * were once brought up to date, and a step after it continues them.
+ * were once brought up to date, and a step after it continues them; processes of the previous version still read
+ * and delete histories as they did (a rolling upgrade).
  */
 class HistoryRowsMigrationTest {
     @Test
@@ -48,7 +49,7 @@ class HistoryRowsMigrationTest {
                     st.execute("SELECT write_step('migrated', 'i', 'e', now(), false, ARRAY["
                             + quoted(step.get(0)) + ", " + quoted(step.get(1)) + "], '{}', '{}', '{}', '{}', '{}',"
                             + " '{}', '{}', NULL, NULL, '{}', '{}')");
-                    try (ResultSet rs = st.executeQuery("SELECT max(sequence), count(*) FROM history")) {
+                    try (ResultSet rs = st.executeQuery("SELECT max(sequence), count(*) FROM history_steps")) {
                         rs.next();
                         assertThat(rs.getInt(1)).as("the step's row follows the last").isEqualTo(older.size());
                         assertThat(rs.getInt(2)).as("one row for the step's two events").isEqualTo(older.size() + 1);
@@ -57,6 +58,30 @@ class HistoryRowsMigrationTest {
                 List<HistoryEvent> expected = new ArrayList<>(older);
                 expected.addAll(step);
                 assertThat(hub.getHistory("i")).isEqualTo(expected);
+
+                // A process of the previous version, during a rolling upgrade, reads and deletes as it did.
+                try (Connection c = schema.connect()) {
+                    List<HistoryEvent> readByPrevious = new ArrayList<>();
+                    try (PreparedStatement ps = c.prepareStatement("SELECT event FROM history"
+                            + " WHERE task_hub = ? AND instance_id = ? ORDER BY sequence")) {
+                        ps.setString(1, "migrated");
+                        ps.setString(2, "i");
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                readByPrevious.add(JsonCodec.readEvent(rs.getString(1)));
+                            }
+                        }
+                    }
+                    assertThat(readByPrevious).isEqualTo(expected);
+
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "DELETE FROM history WHERE task_hub = ? AND instance_id = ANY(?)")) {
+                        ps.setString(1, "migrated");
+                        ps.setArray(2, c.createArrayOf("text", new String[] {"i"}));
+                        ps.executeUpdate();
+                    }
+                    assertThat(hub.getHistory("i")).isEmpty();
+                }
             }
         }
     }

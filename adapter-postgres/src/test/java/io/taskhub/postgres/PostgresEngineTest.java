@@ -34,7 +34,7 @@ class PostgresEngineTest extends EngineSuite {
         List<String> stored = new ArrayList<>();
         int rows = 0;
         try (Connection c = schema.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT events FROM history WHERE instance_id = ? ORDER BY sequence")) {
+                "SELECT events FROM history_steps WHERE instance_id = ? ORDER BY sequence")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -304,10 +304,10 @@ class QueryPlanTest {
             c.setAutoCommit(true);
             assumeSuperuser(st);
             // History for the bulk instances, so that the next-sequence lookup has a table worth an index.
-            st.execute("INSERT INTO history (task_hub, instance_id, sequence, execution_id, events)"
+            st.execute("INSERT INTO history_steps (task_hub, instance_id, sequence, execution_id, events)"
                     + " SELECT '" + HUB + "', 'inst-' || lpad(g::text, 6, '0'), s, 'e', ARRAY['{}']"
                     + " FROM generate_series(1, 20000) AS g, generate_series(0, 4) AS s");
-            st.execute("ANALYZE history");
+            st.execute("ANALYZE history_steps");
             reportNestedPlans(st);
             List<String> plans = new ArrayList<>(claimAndCommit(schema, c, "plan-custom"));
             st.execute("SET plan_cache_mode = force_generic_plan");
