@@ -98,8 +98,8 @@ final class WorkWaits {
 
     /**
      * Before a claim of {@code kind} with {@code names}: whether it looks. It does not (and finds nothing) when this
-     * thread's wait ended at its poll interval only, and the latest look for the same was another thread's, less
-     * than an interval ago.
+     * thread's wait ended at its poll interval only, and the latest look for the same was another thread's, found
+     * nothing, began less than an interval ago, and no notification came since it began.
      */
     boolean beforeClaim(Kind kind, NameFilter names) {
         long now = System.nanoTime();
