@@ -44,6 +44,9 @@ final class SqliteDatabase implements AutoCloseable {
     private record Pending<T>(SqlWork<T> work, CompletableFuture<T> result) {
     }
 
+    /** Put in the queue by {@link #close()} to end the writer's wait; it carries no work. */
+    private static final Pending<Void> CLOSING = new Pending<>(connection -> null, new CompletableFuture<>());
+
     SqliteDatabase(SqliteConfig config) {
         try {
             Path parent = config.file().toAbsolutePath().getParent();
@@ -175,11 +178,12 @@ final class SqliteDatabase implements AutoCloseable {
         while (open || !queue.isEmpty()) {
             try {
                 Pending<?> first = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
-                if (first == null) {
+                if (first == null || first == CLOSING) {
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
+                batch.remove(CLOSING);
                 commitBatch(batch);
             } catch (InterruptedException e) {
                 if (!open) {
@@ -272,6 +276,8 @@ final class SqliteDatabase implements AutoCloseable {
     @Override
     public void close() {
         open = false;
+        // Wakes the writer from its wait at once: a short-lived command's close would otherwise wait out the poll.
+        queue.add(CLOSING);
         try {
             writerThread.join(10_000);
         } catch (InterruptedException e) {

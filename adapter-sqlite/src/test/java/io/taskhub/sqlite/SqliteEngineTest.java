@@ -5,21 +5,24 @@ import io.taskhub.tck.EngineSuite;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The engine suite on a real SQLite file. */
+/**
+ * The engine suite on a real SQLite file. The database belongs to the test instance, not to the class: a subclass
+ * runs beside this class with a file of its own.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SqliteEngineTest extends EngineSuite {
-    @TempDir
-    static Path directory;
-    private static SqliteStorageBackend backend;
+    private SqliteStorageBackend backend;
 
     @BeforeAll
-    static void openDatabase() {
+    void openDatabase(@TempDir Path directory) {
         backend = new SqliteStorageBackend(SqliteConfig.at(directory.resolve("engine.db")));
     }
 
     @AfterAll
-    static void closeDatabase() {
+    void closeDatabase() {
         backend.close();
     }
 

@@ -40,16 +40,23 @@ class OrderServiceExampleTest {
         Path copy = dir.resolve("taskhub");
         run(dir, List.of("git", "clone", "-q", repository.toString(), copy.toString()));
         // The artifacts the example needs (the BOM, the runtime and what it brings), installed as README's "Use
-        // Taskhub from your project" says (their tests compiled, not run: the modules' test-jars are among the
-        // artifacts, and a local repository without them cannot resolve the modules that use them); the
-        // command-line modules are left out, the test command's time being bounded (the serve test below uses
-        // this build's own jar).
-        run(copy, List.of(copy.resolve("mvnw").toString(), "-B", "-q", "-o", "install", "-DskipTests",
-                "-pl", "bom,runtime", "-am"));
+        // Taskhub from your project" says, into a local repository of the test's own that falls back on the user's
+        // for everything else (so the user's holds no artifact of a build under test). Their tests are neither
+        // compiled nor run: the example needs none of the test-jars, and the test command's time is bounded. The
+        // command-line modules are left out too (the serve test below uses this build's own jar).
+        Path localRepository = dir.resolve("repository");
+        List<String> repositories = List.of("-Dmaven.repo.local=" + localRepository,
+                "-Dmaven.repo.local.tail=" + userLocalRepository());
+        List<String> install = new ArrayList<>(List.of(copy.resolve("mvnw").toString(), "-B", "-q", "-o", "install",
+                "-Dmaven.test.skip=true", "-pl", "bom,runtime", "-am"));
+        install.addAll(repositories);
+        run(copy, install);
         example = copy.resolve("examples/order-service");
         // Online, as a user's build is: the first run may fetch the dependency plugin's own libraries.
-        run(example, List.of(copy.resolve("mvnw").toString(), "-B", "-q", "package",
+        List<String> build = new ArrayList<>(List.of(copy.resolve("mvnw").toString(), "-B", "-q", "package",
                 "dependency:build-classpath", "-Dmdep.outputFile=target/classpath.txt"));
+        build.addAll(repositories);
+        run(example, build);
         classpath = example.resolve("target/classes") + File.pathSeparator
                 + Files.readString(example.resolve("target/classpath.txt")).strip();
     }
@@ -96,6 +103,13 @@ class OrderServiceExampleTest {
             JsonNode done = server.api().awaitStatus(id, "Completed", "Failed");
             assertThat(done.path("output").asText()).isEqualTo("SHIPPED: shipment-plugin-order");
         }
+    }
+
+    /** The local repository this build resolves from: the one it was given, else Maven's default. */
+    private static Path userLocalRepository() {
+        String given = System.getProperty("maven.repo.local");
+        return given != null && !given.isBlank() ? Path.of(given)
+                : Path.of(System.getProperty("user.home"), ".m2", "repository");
     }
 
     private static void assertOrdersEnded(String out) {
