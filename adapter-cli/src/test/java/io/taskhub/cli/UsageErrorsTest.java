@@ -118,4 +118,43 @@ class UsageErrorsTest {
         assertThat(io.taskhub.runtime.config.Settings.load(file, Map.of(), Map.of())
                 .get(io.taskhub.runtime.config.Settings.TASK_HUB)).isEqualTo("FromFile");
     }
+
+    // A command line holds only the command its first argument names (TaskhubCli.commandLine); these hold what the
+    // others are still there for, and that the settings of the whole command line reach the one command.
+
+    @Test
+    void aMistypedCommand_isAUsageError_suggestingTheCommandMeant() {
+        Result result = run("start-nw", "-n", "Approval");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).contains("Unmatched argument").contains("Did you mean: taskhub start-new");
+    }
+
+    @Test
+    void help_ofACommand_showsThatCommandsUsage() {
+        Result result = run("help", "get-history");
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).contains("Usage: taskhub get-history");
+    }
+
+    @Test
+    void noCommand_listsEveryCommand() {
+        Result result = run();
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderr()).isEqualTo("Error: Missing command." + System.lineSeparator() + "See 'taskhub --help'."
+                + System.lineSeparator());
+        Result usage = run("--help");
+        assertThat(usage.exitCode()).isZero();
+        assertThat(usage.stdout()).contains("serve").contains("start-new").contains("list-workers").contains("help");
+    }
+
+    @Test
+    void anInputFromAFile_isReadAsJson_notExpandedIntoArguments() throws IOException {
+        // Picocli's argument files would split this file at its spaces into several arguments.
+        Files.writeString(dir.resolve("approval.json"), "{\"timeoutSeconds\": 0, \"note\": \"two words\"}");
+
+        Result result = run("start-new", "-n", "Approval", "--input", "@" + dir.resolve("approval.json"), "-o",
+                "json");
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).contains("\"id\"");
+    }
 }
