@@ -41,14 +41,15 @@ class OrderServiceExampleTest {
         run(dir, List.of("git", "clone", "-q", repository.toString(), copy.toString()));
         // The artifacts the example needs (the BOM, the runtime and what it brings), installed as README's "Use
         // Taskhub from your project" says, into a local repository of the test's own that falls back on the user's
-        // for everything else (so the user's holds no artifact of a build under test). Their tests are neither
-        // compiled nor run: the example needs none of the test-jars, and the test command's time is bounded. The
-        // command-line modules are left out too (the serve test below uses this build's own jar).
+        // for everything else (so the user's holds no artifact of a build under test). Their tests are compiled,
+        // not run: the modules' test-jars are among the artifacts, and without them the modules that use them
+        // cannot resolve. The command-line modules are left out, the test command's time being bounded (the serve
+        // test below uses this build's own jar).
         Path localRepository = dir.resolve("repository");
         List<String> repositories = List.of("-Dmaven.repo.local=" + localRepository,
                 "-Dmaven.repo.local.tail=" + userLocalRepository());
         List<String> install = new ArrayList<>(List.of(copy.resolve("mvnw").toString(), "-B", "-q", "-o", "install",
-                "-Dmaven.test.skip=true", "-pl", "bom,runtime", "-am"));
+                "-DskipTests", "-pl", "bom,runtime", "-am"));
         install.addAll(repositories);
         run(copy, install);
         example = copy.resolve("examples/order-service");
