@@ -1,13 +1,20 @@
 package io.taskhub.runtime.config;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One configuration setting: its key (as in {@code taskhub.properties}), default, meaning, and the values it
  * accepts. Every setting Taskhub reads is declared once, in {@link Settings#ALL}.
+ *
+ * @param defaultValue    the value when none is given
+ * @param backendDefaults where a backend is better served by another default: that default, by the backend's name
+ *                        (a value of {@link Settings#BACKEND})
  */
-public record Setting(String key, String defaultValue, String description, Kind kind, List<String> choices) {
+public record Setting(String key, String defaultValue, String description, Kind kind, List<String> choices,
+        Map<String, String> backendDefaults) {
 
     /** How a value is checked. */
     public enum Kind { TEXT, INTEGER, BOOLEAN, CHOICE, SECONDS, SECONDS_OR_NEVER }
@@ -15,29 +22,45 @@ public record Setting(String key, String defaultValue, String description, Kind 
     /** The value of a {@link Kind#SECONDS_OR_NEVER} setting that means no limit. */
     public static final String NEVER = "never";
 
+    public Setting {
+        backendDefaults = Map.copyOf(backendDefaults);
+    }
+
     public static Setting text(String key, String defaultValue, String description) {
-        return new Setting(key, defaultValue, description, Kind.TEXT, List.of());
+        return new Setting(key, defaultValue, description, Kind.TEXT, List.of(), Map.of());
     }
 
     public static Setting integer(String key, int defaultValue, String description) {
-        return new Setting(key, String.valueOf(defaultValue), description, Kind.INTEGER, List.of());
+        return new Setting(key, String.valueOf(defaultValue), description, Kind.INTEGER, List.of(), Map.of());
     }
 
     public static Setting seconds(String key, double defaultValue, String description) {
-        return new Setting(key, String.valueOf(defaultValue), description, Kind.SECONDS, List.of());
+        return new Setting(key, String.valueOf(defaultValue), description, Kind.SECONDS, List.of(), Map.of());
     }
 
     /** A duration of at least one second, or {@link #NEVER} (the default). */
     public static Setting secondsOrNever(String key, String description) {
-        return new Setting(key, NEVER, description, Kind.SECONDS_OR_NEVER, List.of());
+        return new Setting(key, NEVER, description, Kind.SECONDS_OR_NEVER, List.of(), Map.of());
     }
 
     public static Setting bool(String key, boolean defaultValue, String description) {
-        return new Setting(key, String.valueOf(defaultValue), description, Kind.BOOLEAN, List.of());
+        return new Setting(key, String.valueOf(defaultValue), description, Kind.BOOLEAN, List.of(), Map.of());
     }
 
     public static Setting choice(String key, String defaultValue, String description, String... choices) {
-        return new Setting(key, defaultValue, description, Kind.CHOICE, List.of(choices));
+        return new Setting(key, defaultValue, description, Kind.CHOICE, List.of(choices), Map.of());
+    }
+
+    /** This setting with another default where {@code backend} stores; the value is checked like any given one. */
+    public Setting withDefaultOn(String backend, String value) {
+        Map<String, String> defaults = new HashMap<>(backendDefaults);
+        defaults.put(backend, check(value, "the default on " + backend));
+        return new Setting(key, defaultValue, description, kind, choices, defaults);
+    }
+
+    /** The value when none is given and {@code backend} stores. */
+    public String defaultOn(String backend) {
+        return backendDefaults.getOrDefault(backend, defaultValue);
     }
 
     /** The environment variable that sets this key: {@code TASKHUB_} + the key in upper case, dots as underscores. */

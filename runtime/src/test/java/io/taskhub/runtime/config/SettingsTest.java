@@ -32,4 +32,36 @@ class SettingsTest {
                 .get(Settings.TASK_HUB)).isEqualTo("FromEnvironment");
         assertThat(Settings.load(null, Map.of(), Map.of()).get(Settings.TASK_HUB)).isEqualTo("TaskHub");
     }
+
+    @Test
+    void activityThreads_default_to64OnPostgres_and16Elsewhere() {
+        assertThat(Settings.of(Map.of()).getInt(Settings.WORKER_ACTIVITIES)).isEqualTo(16);
+        assertThat(Settings.of(Map.of("backend", "azure-storage")).getInt(Settings.WORKER_ACTIVITIES)).isEqualTo(16);
+        assertThat(Settings.of(Map.of("backend", "postgres")).getInt(Settings.WORKER_ACTIVITIES)).isEqualTo(64);
+        Settings fromTheEnvironment = Settings.load(null, Map.of("TASKHUB_BACKEND", "postgres"), Map.of());
+        assertThat(fromTheEnvironment.getInt(Settings.WORKER_ACTIVITIES)).isEqualTo(64);
+        assertThat(fromTheEnvironment.describe()).containsEntry("worker.activityConcurrency", "64");
+        // The default follows the backend in effect after every layer, not the one when the setting was looked at.
+        assertThat(Settings.of(Map.of("backend", "postgres")).with(Map.of("backend", "sqlite"))
+                .getInt(Settings.WORKER_ACTIVITIES)).isEqualTo(16);
+        assertThat(Settings.load(null, Map.of("TASKHUB_BACKEND", "sqlite"), Map.of("backend", "postgres"))
+                .getInt(Settings.WORKER_ACTIVITIES)).isEqualTo(64);
+    }
+
+    @Test
+    void aGivenValue_winsOverTheBackendsDefault_inEveryLayer() {
+        assertThat(Settings.of(Map.of("backend", "postgres", "worker.activityConcurrency", "16"))
+                .getInt(Settings.WORKER_ACTIVITIES)).isEqualTo(16);
+        assertThat(Settings.of(Map.of("worker.activityConcurrency", "8")).with(Map.of("backend", "postgres"))
+                .getInt(Settings.WORKER_ACTIVITIES)).isEqualTo(8);
+        assertThat(Settings.load(null, Map.of("TASKHUB_WORKER_ACTIVITYCONCURRENCY", "4"), Map.of("backend", "postgres"))
+                .getInt(Settings.WORKER_ACTIVITIES)).isEqualTo(4);
+    }
+
+    @Test
+    void aBackendsDefault_isCheckedLikeAGivenValue() {
+        assertThatThrownBy(() -> Settings.WORKER_CACHE.withDefaultOn("postgres", "many"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("worker.cachedInstances")
+                .hasMessageContaining("many");
+    }
 }
