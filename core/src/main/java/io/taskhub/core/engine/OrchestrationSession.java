@@ -47,7 +47,10 @@ public final class OrchestrationSession {
     private final List<HistoryEvent> held = new ArrayList<>();
 
     private final Object monitor = new Object();
-    private Thread thread;
+    /** Whether the code was given a thread ({@link OrchestratorThreads}). */
+    private boolean threadStarted;
+    /** The thread the code runs on, set by that thread before the code starts; null once the code ended. */
+    private volatile Thread thread;
     private boolean orchestratorTurn;
     private volatile boolean unwindRequested;
     private boolean threadDone;
@@ -233,10 +236,9 @@ public final class OrchestrationSession {
         }
         synchronized (monitor) {
             orchestratorTurn = true;
-            if (thread == null) {
-                thread = new Thread(this::runOrchestrator, "taskhub-orchestrator-" + instanceId);
-                thread.setDaemon(true);
-                thread.start();
+            if (!threadStarted) {
+                threadStarted = true;
+                OrchestratorThreads.SHARED.run("taskhub-orchestrator-" + instanceId, this::runOrchestrator);
             } else {
                 monitor.notifyAll();
             }
@@ -273,7 +275,7 @@ public final class OrchestrationSession {
             return true; // no code runs here
         }
         synchronized (monitor) {
-            if (thread == null || threadDone) {
+            if (!threadStarted || threadDone) {
                 return !swallowedUnwind;
             }
             unwindRequested = true;
@@ -300,6 +302,7 @@ public final class OrchestrationSession {
     // ---- orchestrator side -----------------------------------------------------------------------------------------
 
     private void runOrchestrator() {
+        thread = Thread.currentThread();
         Outcome result = null;
         Throwable thrown = null;
         try {
@@ -339,6 +342,8 @@ public final class OrchestrationSession {
             result = new Outcome.ContinuedAsNew(request.input(), carried);
         }
         synchronized (monitor) {
+            // The thread goes back to the pool: from here on it is not this session's.
+            thread = null;
             outcome = result;
             threadDone = true;
             orchestratorTurn = false;
