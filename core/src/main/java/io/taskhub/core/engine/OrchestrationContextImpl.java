@@ -56,6 +56,8 @@ final class OrchestrationContextImpl implements OrchestrationContext {
     private ContinueAsNewRequest continueAsNew;
     private NonDeterministicOrchestrationException fatal;
     private final System.Logger logger;
+    /** Looked up once, not for every instance: each look-up goes through the logging backend's finder. */
+    private static final System.Logger ORCHESTRATION_LOG = System.getLogger("io.taskhub.orchestration");
 
     record ContinueAsNewRequest(String input, boolean keepUnprocessedEvents) {
     }
@@ -63,7 +65,7 @@ final class OrchestrationContextImpl implements OrchestrationContext {
     OrchestrationContextImpl(OrchestrationSession session, String instanceId) {
         this.session = session;
         this.instanceId = instanceId;
-        this.logger = new ReplaySafeLogger(System.getLogger("io.taskhub.orchestration"), this::isReplaying);
+        this.logger = new ReplaySafeLogger(ORCHESTRATION_LOG, this::isReplaying);
     }
 
     // ---- event processing (orchestrator thread) -------------------------------------------------------------
