@@ -14,10 +14,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A session's thread is its own while its code runs (the code blocks on it where it awaits), so there are as many
  * threads as sessions whose code is running or waiting, as before; only their starts are saved.
+ *
+ * <p>What a thread carries is reset for each session: its name, its context class loader (the caller's), its
+ * interrupt; it inherits no thread-locals from the thread that happened to create it (an inherited logging context
+ * would name that thread's instance in another instance's lines). Thread-locals that orchestrator code sets itself
+ * stay with the thread: orchestrator code, which must be deterministic, has no use for them. The pool is the
+ * process's: its idle threads end {@link #SHARED_IDLE} after the last session, stopped workers or not.
  */
 final class OrchestratorThreads {
+    static final Duration SHARED_IDLE = Duration.ofSeconds(10);
     /** The threads of every session of the process. */
-    static final OrchestratorThreads SHARED = new OrchestratorThreads(Duration.ofSeconds(30));
+    static final OrchestratorThreads SHARED = new OrchestratorThreads(SHARED_IDLE);
 
     static final String IDLE_NAME = "taskhub-orchestrator-idle";
 
@@ -27,9 +34,10 @@ final class OrchestratorThreads {
     OrchestratorThreads(Duration idle) {
         this.pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, idle.toNanos(), TimeUnit.NANOSECONDS,
                 new SynchronousQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, IDLE_NAME);
+                    Thread thread = new Thread(null, runnable, IDLE_NAME, 0, false);
                     // As each session's own thread was: a process may end while orchestrations wait.
                     thread.setDaemon(true);
+                    thread.setPriority(Thread.NORM_PRIORITY);
                     created.incrementAndGet();
                     return thread;
                 });

@@ -72,6 +72,21 @@ class OrchestratorThreadsTest {
     }
 
     @Test
+    void aThread_inheritsNoThreadLocalsFromTheThreadThatCreatedIt() throws Exception {
+        InheritableThreadLocal<String> logContext = new InheritableThreadLocal<>();
+        logContext.set("the creating thread's instance");
+        try {
+            OrchestratorThreads threads = new OrchestratorThreads(Duration.ofSeconds(30));
+            AtomicReference<String> seen = new AtomicReference<>("not run");
+            runAndWait(threads, "taskhub-orchestrator-other", () -> seen.set(logContext.get()));
+
+            assertThat(seen.get()).isNull();
+        } finally {
+            logContext.remove();
+        }
+    }
+
+    @Test
     void codeThatStartsWhileOtherCodeWaits_getsAThreadOfItsOwn() throws Exception {
         OrchestratorThreads threads = new OrchestratorThreads(Duration.ofSeconds(30));
         CountDownLatch release = new CountDownLatch(1);

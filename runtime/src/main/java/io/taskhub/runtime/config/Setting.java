@@ -51,8 +51,15 @@ public record Setting(String key, String defaultValue, String description, Kind 
         return new Setting(key, defaultValue, description, Kind.CHOICE, List.of(choices), Map.of());
     }
 
-    /** This setting with another default where {@code backend} stores; the value is checked like any given one. */
+    /**
+     * This setting with another default where {@code backend} stores (one of {@link Settings#BACKEND}'s choices);
+     * the value is checked like any given one.
+     */
     public Setting withDefaultOn(String backend, String value) {
+        if (!Settings.BACKEND.choices().contains(backend)) {
+            throw new IllegalArgumentException("No backend is named '" + backend + "'; the backends are "
+                    + String.join(", ", Settings.BACKEND.choices()) + ".");
+        }
         Map<String, String> defaults = new HashMap<>(backendDefaults);
         defaults.put(backend, check(value, "the default on " + backend));
         return new Setting(key, defaultValue, description, kind, choices, defaults);

@@ -59,9 +59,12 @@ class SettingsTest {
     }
 
     @Test
-    void aBackendsDefault_isCheckedLikeAGivenValue() {
+    void aBackendsDefault_isCheckedLikeAGivenValue_forABackendThatExists() {
         assertThatThrownBy(() -> Settings.WORKER_CACHE.withDefaultOn("postgres", "many"))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("worker.cachedInstances")
                 .hasMessageContaining("many");
+        assertThatThrownBy(() -> Settings.WORKER_CACHE.withDefaultOn("postgresql", "1"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'postgresql'")
+                .hasMessageContaining("sqlite, postgres, azure-storage");
     }
 }
