@@ -1,7 +1,6 @@
 package io.taskhub.sqlite;
 
 import io.taskhub.ports.history.ExecutionStarted;
-import io.taskhub.ports.history.HistoryEvent;
 import io.taskhub.ports.json.JsonCodec;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.RuntimeStatus;
@@ -122,7 +121,7 @@ final class InstanceWrites {
         } else {
             return false;
         }
-        enqueue(c, instanceId, started.executionId(), started,
+        enqueue(c, instanceId, started.executionId(), JsonCodec.writeEvent(started),
                 requested != null ? requested : started.scheduledStartAt(), now);
         return true;
     }
@@ -138,15 +137,18 @@ final class InstanceWrites {
                 s.input(), null, null, null, now, now, null, s.scheduledStartAt(), s.parent(), s.tags(), 1);
     }
 
-    /** Enqueues a message; {@code requested} is the visibility its sender asked for (null: at once). */
-    void enqueue(Connection c, String instanceId, String executionId, HistoryEvent event, Instant requested,
+    /**
+     * Enqueues a message, its event already written as JSON ({@link JsonCodec#writeEvent}); {@code requested} is
+     * the visibility its sender asked for (null: at once).
+     */
+    void enqueue(Connection c, String instanceId, String executionId, String eventJson, Instant requested,
             Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO inbox (task_hub, instance_id, execution_id,"
                 + " event, visible_at, requested_at) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, taskHub);
             ps.setString(2, instanceId);
             ps.setString(3, executionId);
-            ps.setString(4, JsonCodec.writeEvent(event));
+            ps.setString(4, eventJson);
             ps.setLong(5, Rows.nanos(requested != null ? requested : now));
             setNullableNanos(ps, 6, requested);
             ps.executeUpdate();
@@ -173,11 +175,13 @@ final class InstanceWrites {
                 }
                 throw new io.taskhub.ports.errors.InstanceNotFoundException(message.instanceId());
             }
-            enqueue(c, message.instanceId(), message.executionId(), message.event(), message.visibleAt(), now);
+            enqueue(c, message.instanceId(), message.executionId(), JsonCodec.writeEvent(message.event()),
+                    message.visibleAt(), now);
         }
     }
 
-    void appendHistory(Connection c, String instanceId, String executionId, List<HistoryEvent> events,
+    /** Appends (or with {@code replace}, writes anew) history events already written as JSON. */
+    void appendHistory(Connection c, String instanceId, String executionId, List<String> events,
             boolean replace) throws SQLException {
         long next = 0;
         if (replace) {
@@ -203,12 +207,12 @@ final class InstanceWrites {
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO history (task_hub, instance_id, sequence,"
                 + " execution_id, event) VALUES (?, ?, ?, ?, ?)")) {
-            for (HistoryEvent event : events) {
+            for (String event : events) {
                 ps.setString(1, taskHub);
                 ps.setString(2, instanceId);
                 ps.setLong(3, next++);
                 ps.setString(4, executionId);
-                ps.setString(5, JsonCodec.writeEvent(event));
+                ps.setString(5, event);
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -62,7 +62,7 @@ final class OrchestrationWork {
                 + " ORDER BY m.visible_at, m.seq LIMIT 1";
     }
 
-    OrchestrationWorkItem claim(Connection c, String owner, Duration leaseDuration, int maxMessages,
+    Taken claim(Connection c, String owner, Duration leaseDuration, int maxMessages,
             NameFilter names, Instant now) throws SQLException {
         long at = Rows.nanos(now);
         String instanceId;
@@ -85,7 +85,7 @@ final class OrchestrationWork {
      * The claim made with an activity's result ({@link InstanceClaim}): the instance, if nobody holds it, its
      * orchestrator is accepted and it has visible messages; else null.
      */
-    OrchestrationWorkItem claimInstance(Connection c, String instanceId, InstanceClaim claim, Instant now)
+    Taken claimInstance(Connection c, String instanceId, InstanceClaim claim, Instant now)
             throws SQLException {
         InstanceMetadata instance = rows.select(c, instanceId);
         if (instance == null || !claim.names().accepts(instance.name())) {
@@ -106,13 +106,55 @@ final class OrchestrationWork {
     }
 
     /** The claim of an instance created in this same write, its start visible: nobody can hold it yet. */
-    OrchestrationWorkItem claimCreated(Connection c, String instanceId, InstanceClaim claim, Instant now)
+    Taken claimCreated(Connection c, String instanceId, InstanceClaim claim, Instant now)
             throws SQLException {
         return lockAndTake(c, instanceId, claim.owner(), claim.leaseDuration(), claim.maxMessages(), now);
     }
 
+    /** A message as taken from the inbox, its event still JSON. */
+    private record TakenMessage(String executionId, String event, Instant requested) {
+    }
+
+    /**
+     * A claim as the write made it, its messages' events still JSON: they are read into events by {@link #item()},
+     * on the thread that asked for the claim, after the write, not on the database's one writer thread, which every
+     * write waits for ({@link EncodedCheckpoint}).
+     */
+    static final class Taken {
+        private final String instanceId;
+        private final InstanceMetadata instance;
+        private final List<TakenMessage> messages;
+        private final int dequeueCount;
+        private final Lease lease;
+        private final Receipt receipt;
+
+        private Taken(String instanceId, InstanceMetadata instance, List<TakenMessage> messages, int dequeueCount,
+                Lease lease, Receipt receipt) {
+            this.instanceId = instanceId;
+            this.instance = instance;
+            this.messages = messages;
+            this.dequeueCount = dequeueCount;
+            this.lease = lease;
+            this.receipt = receipt;
+        }
+
+        /** The work item, or null for no claim. */
+        static OrchestrationWorkItem item(Taken taken) {
+            return taken == null ? null : taken.item();
+        }
+
+        OrchestrationWorkItem item() {
+            List<InstanceMessage> read = new ArrayList<>(messages.size());
+            for (TakenMessage m : messages) {
+                read.add(new InstanceMessage(instanceId, m.executionId(), JsonCodec.readEvent(m.event()),
+                        m.requested()));
+            }
+            return new OrchestrationWorkItem(instanceId, instance, read, dequeueCount, lease, receipt);
+        }
+    }
+
     /** Locks the instance under a new lease and takes its visible messages; null when a live lease holds it. */
-    private OrchestrationWorkItem lockAndTake(Connection c, String instanceId, String owner, Duration leaseDuration,
+    private Taken lockAndTake(Connection c, String instanceId, String owner, Duration leaseDuration,
             int maxMessages, Instant now) throws SQLException {
         long at = Rows.nanos(now);
         Lease lease = new Lease(owner, UUID.randomUUID().toString(), now.plus(leaseDuration));
@@ -130,7 +172,7 @@ final class OrchestrationWork {
             }
         }
         List<Long> seqs = new ArrayList<>();
-        List<InstanceMessage> messages = new ArrayList<>();
+        List<TakenMessage> messages = new ArrayList<>();
         int dequeueCount = 0;
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, execution_id, event, dequeue_count, requested_at"
                 + " FROM inbox WHERE task_hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY seq LIMIT ?")) {
@@ -143,8 +185,7 @@ final class OrchestrationWork {
                     seqs.add(rs.getLong(1));
                     long requestedNanos = rs.getLong(5);
                     Instant requested = rs.wasNull() ? null : Rows.instant(requestedNanos);
-                    messages.add(new InstanceMessage(instanceId, rs.getString(2),
-                            JsonCodec.readEvent(rs.getString(3)), requested));
+                    messages.add(new TakenMessage(rs.getString(2), rs.getString(3), requested));
                     dequeueCount = Math.max(dequeueCount, rs.getInt(4) + 1);
                 }
             }
@@ -158,8 +199,7 @@ final class OrchestrationWork {
             ps.executeBatch();
         }
         InstanceMetadata instance = rows.select(c, instanceId);
-        return new OrchestrationWorkItem(instanceId, instance, messages, dequeueCount, lease,
-                new Receipt(lease.token(), seqs));
+        return new Taken(instanceId, instance, messages, dequeueCount, lease, new Receipt(lease.token(), seqs));
     }
 
     void renew(Connection c, OrchestrationWorkItem item, Instant until, Instant now) throws SQLException {
@@ -177,13 +217,14 @@ final class OrchestrationWork {
         }
     }
 
-    Committed complete(Connection c, OrchestrationWorkItem item, Checkpoint checkpoint, TaskHandOff handOff,
+    Committed complete(Connection c, OrchestrationWorkItem item, EncodedCheckpoint encoded, TaskHandOff handOff,
             Instant now) throws SQLException {
+        Checkpoint checkpoint = encoded.checkpoint();
         Receipt receipt = (Receipt) item.receipt();
         requireLease(c, item.instanceId(), receipt.token(), now);
         String executionId = checkpoint.instance() != null ? checkpoint.instance().executionId()
                 : rows.select(c, item.instanceId()).executionId();
-        rows.appendHistory(c, item.instanceId(), executionId, checkpoint.history(), checkpoint.replaceHistory());
+        rows.appendHistory(c, item.instanceId(), executionId, encoded.history(), checkpoint.replaceHistory());
         if (checkpoint.instance() != null) {
             rows.updateAndUnlock(c, checkpoint.instance());
         } else {
@@ -255,11 +296,12 @@ final class OrchestrationWork {
     }
 
     /** Commits a step computed elsewhere to an instance {@link #isIdleAt} approved, in the same transaction. */
-    Committed applyStep(Connection c, String instanceId, Checkpoint step, TaskHandOff handOff, Instant now)
-            throws SQLException {
+    Committed applyStep(Connection c, String instanceId, EncodedCheckpoint encoded, TaskHandOff handOff,
+            Instant now) throws SQLException {
+        Checkpoint step = encoded.checkpoint();
         String executionId = step.instance() != null ? step.instance().executionId()
                 : rows.select(c, instanceId).executionId();
-        rows.appendHistory(c, instanceId, executionId, step.history(), step.replaceHistory());
+        rows.appendHistory(c, instanceId, executionId, encoded.history(), step.replaceHistory());
         if (step.instance() != null) {
             rows.updateAndUnlock(c, step.instance());
         }

@@ -167,10 +167,12 @@ final class SqliteStore implements OrchestrationStore {
     @Override
     public void createInstances(List<NewInstance> instances) {
         List<NewInstance> batch = List.copyOf(instances);
+        List<String> starts = batch.stream().map(i -> JsonCodec.writeEvent(i.started())).toList();
         db.write(c -> {
             Instant now = now();
-            for (NewInstance i : batch) {
-                create(c, i.instanceId(), i.started(), i.replaceableStatuses(), now);
+            for (int i = 0; i < batch.size(); i++) {
+                NewInstance created = batch.get(i);
+                create(c, created.instanceId(), created.started(), starts.get(i), created.replaceableStatuses(), now);
             }
             return null;
         });
@@ -187,13 +189,14 @@ final class SqliteStore implements OrchestrationStore {
     public Optional<OrchestrationWorkItem> createInstanceAndClaim(String instanceId, ExecutionStarted started,
             Set<RuntimeStatus> replaceableStatuses, InstanceClaim claim) {
         Objects.requireNonNull(claim, "claim");
-        OrchestrationWorkItem held = db.write(c -> {
+        String startJson = JsonCodec.writeEvent(started);
+        OrchestrationWorkItem held = OrchestrationWork.Taken.item(db.write(c -> {
             Instant now = now();
-            boolean createdNew = create(c, instanceId, started, replaceableStatuses, now);
+            boolean createdNew = create(c, instanceId, started, startJson, replaceableStatuses, now);
             boolean visibleNow = started.scheduledStartAt() == null || !started.scheduledStartAt().isAfter(now);
             return createdNew && visibleNow && claim.names().accepts(started.name())
                     ? orchestrations.claimCreated(c, instanceId, claim, now) : null;
-        });
+        }));
         if (held == null) {
             news.announce(true, false);
         }
@@ -212,12 +215,13 @@ final class SqliteStore implements OrchestrationStore {
         Objects.requireNonNull(created, "created");
         Objects.requireNonNull(firstStep, "firstStep");
         firstStep.requireFirstStepOf(created.instanceId());
+        EncodedCheckpoint encoded = EncodedCheckpoint.of(firstStep);
         OrchestrationWork.Committed committed = db.write(c -> {
             if (rows.select(c, created.instanceId()) != null) {
                 return null; // the start goes the usual way, under the start rules
             }
             rows.insert(c, created.instance(), created.instance().revision());
-            return orchestrations.applyStep(c, created.instanceId(), firstStep, handOff, now());
+            return orchestrations.applyStep(c, created.instanceId(), encoded, handOff, now());
         });
         if (committed == null) {
             return Optional.empty();
@@ -226,8 +230,11 @@ final class SqliteStore implements OrchestrationStore {
         return Optional.of(committed.handedOff());
     }
 
-    /** Creates or replaces the instance under the start rules; true when no instance had that id. */
-    private boolean create(Connection c, String instanceId, ExecutionStarted started,
+    /**
+     * Creates or replaces the instance under the start rules, its start message {@code startJson} (the start
+     * written as JSON); true when no instance had that id.
+     */
+    private boolean create(Connection c, String instanceId, ExecutionStarted started, String startJson,
             Set<RuntimeStatus> replaceableStatuses, Instant now) throws SQLException {
         InstanceMetadata existing = rows.select(c, instanceId);
         if (existing == null) {
@@ -237,7 +244,7 @@ final class SqliteStore implements OrchestrationStore {
         } else {
             throw new InstanceAlreadyExistsException(instanceId, existing.runtimeStatus());
         }
-        rows.enqueue(c, instanceId, started.executionId(), started, started.scheduledStartAt(), now);
+        rows.enqueue(c, instanceId, started.executionId(), startJson, started.scheduledStartAt(), now);
         return existing == null;
     }
 
@@ -273,7 +280,8 @@ final class SqliteStore implements OrchestrationStore {
                 ps.setLong(5, Rows.nanos(now));
                 ps.executeUpdate();
             }
-            rows.enqueue(c, instanceId, rewind.executionId(), rewind.event(), rewind.visibleAt(), now);
+            rows.enqueue(c, instanceId, rewind.executionId(), JsonCodec.writeEvent(rewind.event()), rewind.visibleAt(),
+                    now);
             return true;
         });
         news.announce(accepted, false);
@@ -319,8 +327,8 @@ final class SqliteStore implements OrchestrationStore {
     public Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration,
             int maxMessages, NameFilter names) {
         seenAtClaim.set(new Claimed(news.mark(WorkNews.Kind.ORCHESTRATIONS), now()));
-        return Optional.ofNullable(db.write(c -> orchestrations.claim(c, owner, leaseDuration, maxMessages, names,
-                now())));
+        return Optional.ofNullable(OrchestrationWork.Taken.item(db.write(c -> orchestrations.claim(c, owner,
+                leaseDuration, maxMessages, names, now()))));
     }
 
     @Override
@@ -345,7 +353,8 @@ final class SqliteStore implements OrchestrationStore {
     }
 
     private List<ActivityWorkItem> complete(OrchestrationWorkItem item, Checkpoint checkpoint, TaskHandOff handOff) {
-        OrchestrationWork.Committed committed = db.write(c -> orchestrations.complete(c, item, checkpoint, handOff,
+        EncodedCheckpoint encoded = EncodedCheckpoint.of(checkpoint);
+        OrchestrationWork.Committed committed = db.write(c -> orchestrations.complete(c, item, encoded, handOff,
                 now()));
         news.announce(committed.orchestrationWork(), committed.tasksForClaims());
         return committed.handedOff();
@@ -359,17 +368,19 @@ final class SqliteStore implements OrchestrationStore {
     public StepCommit completeOrchestrationWorkItemAndClaimAgain(OrchestrationWorkItem item, Checkpoint checkpoint,
             TaskHandOff handOff, InstanceClaim again) {
         Objects.requireNonNull(again, "again");
-        record Done(OrchestrationWork.Committed committed, OrchestrationWorkItem next) {
+        record Done(OrchestrationWork.Committed committed, OrchestrationWork.Taken next) {
         }
+        EncodedCheckpoint encoded = EncodedCheckpoint.of(checkpoint);
         Done done = db.write(c -> {
             Instant now = now();
-            OrchestrationWork.Committed committed = orchestrations.complete(c, item, checkpoint, handOff, now);
+            OrchestrationWork.Committed committed = orchestrations.complete(c, item, encoded, handOff, now);
             return new Done(committed, orchestrations.claimInstance(c, item.instanceId(), again, now));
         });
         // What the step sent other instances is news either way.
         news.announce(done.next() == null ? done.committed().orchestrationWork() : !checkpoint.messages().isEmpty(),
                 done.committed().tasksForClaims());
-        return new StepCommit(done.committed().handedOff(), Optional.ofNullable(done.next()));
+        return new StepCommit(done.committed().handedOff(),
+                Optional.ofNullable(OrchestrationWork.Taken.item(done.next())));
     }
 
     @Override
@@ -421,11 +432,11 @@ final class SqliteStore implements OrchestrationStore {
     public Optional<OrchestrationWorkItem> completeActivityWorkItem(ActivityWorkItem item, InstanceMessage result,
             InstanceClaim next) {
         Objects.requireNonNull(next, "next");
-        Optional<OrchestrationWorkItem> claimed = Optional.ofNullable(db.write(c -> {
+        Optional<OrchestrationWorkItem> claimed = Optional.ofNullable(OrchestrationWork.Taken.item(db.write(c -> {
             Instant now = now();
             activities.complete(c, item, result, now);
             return orchestrations.claimInstance(c, result.instanceId(), next, now);
-        }));
+        })));
         news.announce(claimed.isEmpty(), false); // a result nobody took waits for a claim
         return claimed;
     }
@@ -443,6 +454,7 @@ final class SqliteStore implements OrchestrationStore {
         Objects.requireNonNull(result, "result");
         Objects.requireNonNull(step, "step");
         OrchestrationWork.Committed committed;
+        EncodedCheckpoint encoded = EncodedCheckpoint.of(step);
         try {
             committed = db.write(c -> {
                 Instant now = now();
@@ -450,7 +462,7 @@ final class SqliteStore implements OrchestrationStore {
                 if (!orchestrations.isIdleAt(c, result.instanceId(), expectedRevision, now)) {
                     throw new Declined(); // the task's deletion is rolled back with it
                 }
-                return orchestrations.applyStep(c, result.instanceId(), step, handOff, now);
+                return orchestrations.applyStep(c, result.instanceId(), encoded, handOff, now);
             });
         } catch (Declined declined) {
             return Optional.empty();
