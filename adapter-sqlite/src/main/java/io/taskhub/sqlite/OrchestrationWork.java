@@ -112,7 +112,7 @@ final class OrchestrationWork {
     }
 
     /** A message as taken from the inbox, its event still JSON. */
-    private record TakenMessage(String executionId, String event, Instant requested) {
+    record TakenMessage(String executionId, String event, Instant requested) {
     }
 
     /**
@@ -120,24 +120,8 @@ final class OrchestrationWork {
      * on the thread that asked for the claim, after the write, not on the database's one writer thread, which every
      * write waits for ({@link EncodedCheckpoint}).
      */
-    static final class Taken {
-        private final String instanceId;
-        private final InstanceMetadata instance;
-        private final List<TakenMessage> messages;
-        private final int dequeueCount;
-        private final Lease lease;
-        private final Receipt receipt;
-
-        private Taken(String instanceId, InstanceMetadata instance, List<TakenMessage> messages, int dequeueCount,
-                Lease lease, Receipt receipt) {
-            this.instanceId = instanceId;
-            this.instance = instance;
-            this.messages = messages;
-            this.dequeueCount = dequeueCount;
-            this.lease = lease;
-            this.receipt = receipt;
-        }
-
+    record Taken(String instanceId, InstanceMetadata instance, List<TakenMessage> messages, int dequeueCount,
+            Lease lease, Receipt receipt) {
         /** The work item, or null for no claim. */
         static OrchestrationWorkItem item(Taken taken) {
             return taken == null ? null : taken.item();
