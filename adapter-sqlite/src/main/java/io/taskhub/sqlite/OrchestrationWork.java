@@ -122,11 +122,6 @@ final class OrchestrationWork {
      */
     record Taken(String instanceId, InstanceMetadata instance, List<TakenMessage> messages, int dequeueCount,
             Lease lease, Receipt receipt) {
-        /** The work item, or null for no claim. */
-        static OrchestrationWorkItem item(Taken taken) {
-            return taken == null ? null : taken.item();
-        }
-
         OrchestrationWorkItem item() {
             List<InstanceMessage> read = new ArrayList<>(messages.size());
             for (TakenMessage m : messages) {

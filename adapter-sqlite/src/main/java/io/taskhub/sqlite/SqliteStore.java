@@ -190,7 +190,7 @@ final class SqliteStore implements OrchestrationStore {
             Set<RuntimeStatus> replaceableStatuses, InstanceClaim claim) {
         Objects.requireNonNull(claim, "claim");
         String startJson = JsonCodec.writeEvent(started);
-        OrchestrationWorkItem held = OrchestrationWork.Taken.item(db.write(c -> {
+        OrchestrationWorkItem held = read(db.write(c -> {
             Instant now = now();
             boolean createdNew = create(c, instanceId, started, startJson, replaceableStatuses, now);
             boolean visibleNow = started.scheduledStartAt() == null || !started.scheduledStartAt().isAfter(now);
@@ -201,6 +201,32 @@ final class SqliteStore implements OrchestrationStore {
             news.announce(true, false);
         }
         return Optional.ofNullable(held);
+    }
+
+    /**
+     * The work item of a claim the write made (null for none), its messages read after the write. A message this
+     * process cannot read (an event of a later version, say) throws here, after the claim was committed: the
+     * instance is let go again at once, so that a worker that can read it may take it without waiting for the lease
+     * to run out, as if the claim had failed in its write.
+     */
+    private OrchestrationWorkItem read(OrchestrationWork.Taken taken) {
+        if (taken == null) {
+            return null;
+        }
+        try {
+            return taken.item();
+        } catch (RuntimeException unreadable) {
+            try {
+                db.write(c -> {
+                    rows.unlock(c, taken.instanceId(), taken.lease().token());
+                    return null;
+                });
+                news.announce(true, false);
+            } catch (RuntimeException releaseFailed) {
+                unreadable.addSuppressed(releaseFailed);
+            }
+            throw unreadable;
+        }
     }
 
     @Override
@@ -327,7 +353,7 @@ final class SqliteStore implements OrchestrationStore {
     public Optional<OrchestrationWorkItem> claimOrchestrationWorkItem(String owner, Duration leaseDuration,
             int maxMessages, NameFilter names) {
         seenAtClaim.set(new Claimed(news.mark(WorkNews.Kind.ORCHESTRATIONS), now()));
-        return Optional.ofNullable(OrchestrationWork.Taken.item(db.write(c -> orchestrations.claim(c, owner,
+        return Optional.ofNullable(read(db.write(c -> orchestrations.claim(c, owner,
                 leaseDuration, maxMessages, names, now()))));
     }
 
@@ -380,7 +406,7 @@ final class SqliteStore implements OrchestrationStore {
         news.announce(done.next() == null ? done.committed().orchestrationWork() : !checkpoint.messages().isEmpty(),
                 done.committed().tasksForClaims());
         return new StepCommit(done.committed().handedOff(),
-                Optional.ofNullable(OrchestrationWork.Taken.item(done.next())));
+                Optional.ofNullable(read(done.next())));
     }
 
     @Override
@@ -432,7 +458,7 @@ final class SqliteStore implements OrchestrationStore {
     public Optional<OrchestrationWorkItem> completeActivityWorkItem(ActivityWorkItem item, InstanceMessage result,
             InstanceClaim next) {
         Objects.requireNonNull(next, "next");
-        Optional<OrchestrationWorkItem> claimed = Optional.ofNullable(OrchestrationWork.Taken.item(db.write(c -> {
+        Optional<OrchestrationWorkItem> claimed = Optional.ofNullable(read(db.write(c -> {
             Instant now = now();
             activities.complete(c, item, result, now);
             return orchestrations.claimInstance(c, result.instanceId(), next, now);
