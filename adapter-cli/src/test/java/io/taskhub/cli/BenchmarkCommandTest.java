@@ -37,6 +37,7 @@ class BenchmarkCommandTest {
         assertThat(result.path("commitsPerInstance").isNull()).as("counted on PostgreSQL only").isTrue();
         assertThat(result.path("javaCpuMillisPerInstance").asDouble()).as("measured").isPositive();
         assertThat(result.path("jitSeconds").isNumber()).as("measured").isTrue();
+        assertThat(result.path("databaseCpuMillisPerInstance").isNull()).as("read on PostgreSQL only").isTrue();
 
         JsonNode list = result.path("list");
         assertThat(list.path("stored").asInt()).isEqualTo(300);

@@ -32,8 +32,22 @@ public final class DbosProbe {
     private static final Pattern RESULT = Pattern.compile("DBOS (\\S+): sequential ([\\d.]+) ms/workflow; (\\d+)"
             + " workflows in ([\\d.]+) s = (\\d+) workflows/s");
 
-    /** What the probe printed: its sequential time per workflow and the throughput of a burst. */
-    public record Figures(String version, double sequentialMillis, int workflows, double workflowsPerSecond) {
+    /**
+     * Workflows the probe runs before its burst: 200 to warm up, then 200 timed one after another (its
+     * {@code ThroughputIT}).
+     */
+    public static final int WORKFLOWS_BEFORE_BURST = 400;
+
+    /**
+     * What the probe printed: its sequential time per workflow and the throughput of a burst; with the PostgreSQL
+     * server's CPU time per workflow over the probe's whole run (NaN where it cannot be read: {@link
+     * DatabaseServerCpu}).
+     */
+    public record Figures(String version, double sequentialMillis, int workflows, double workflowsPerSecond,
+            double databaseCpuMillisPerWorkflow) {
+        Figures withDatabaseCpu(double millisPerWorkflow) {
+            return new Figures(version, sequentialMillis, workflows, workflowsPerSecond, millisPerWorkflow);
+        }
     }
 
     private final Path project;
@@ -60,7 +74,9 @@ public final class DbosProbe {
         if (!settings.get(Settings.POSTGRES_PASSWORD).isEmpty()) {
             command.add("-Dit.pg.password=" + settings.get(Settings.POSTGRES_PASSWORD));
         }
+        DatabaseServerCpu databaseCpu = new DatabaseServerCpu(settings);
         try {
+            double databaseCpuBefore = databaseCpu.millis();
             Process process = new ProcessBuilder(command).directory(copy.toFile()).redirectErrorStream(true).start();
             // Read on a thread of its own, so that the time limit holds even while Maven keeps printing.
             CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(process));
@@ -73,7 +89,9 @@ public final class DbosProbe {
             if (process.exitValue() != 0) {
                 throw new IllegalStateException("The DBOS probe failed (" + shown(command) + "):\n" + printed);
             }
-            return parse(printed);
+            Figures figures = parse(printed);
+            return figures.withDatabaseCpu((databaseCpu.millis() - databaseCpuBefore)
+                    / (figures.workflows() + WORKFLOWS_BEFORE_BURST));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not run the DBOS probe with " + maven(), e);
         } catch (InterruptedException e) {
@@ -112,7 +130,7 @@ public final class DbosProbe {
             throw new IllegalStateException("The DBOS probe printed no figures:\n" + output);
         }
         return new Figures(m.group(1), Double.parseDouble(m.group(2)), Integer.parseInt(m.group(3)),
-                Double.parseDouble(m.group(5)));
+                Double.parseDouble(m.group(5)), Double.NaN);
     }
 
     /** The same server's URL with another database: jdbc:postgresql://host:port/db?params. */

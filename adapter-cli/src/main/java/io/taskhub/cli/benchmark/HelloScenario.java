@@ -19,29 +19,32 @@ public final class HelloScenario {
      * committed transactions during the burst, per instance (PostgreSQL only). {@code javaCpuMillisPerInstance} is
      * this process's CPU time during the burst, per instance (the database server's is not in it), and
      * {@code jitSeconds} how long the JIT compiler worked during the burst: a large one says the burst was measured
-     * while the code was still being compiled.
+     * while the code was still being compiled. {@code databaseCpuMillisPerInstance} is the PostgreSQL server's CPU
+     * time during the burst, per instance, where it runs on this machine ({@link DatabaseServerCpu}).
      */
     public record Figures(double instancesPerSecond, double activitiesPerSecond, double p50Millis, double p95Millis,
             double listMillis, double commitsPerInstance, double javaCpuMillisPerInstance, double jitSeconds,
-            double fanInSeconds) {
+            double databaseCpuMillisPerInstance, double fanInSeconds) {
         public Figures withFanInSeconds(double seconds) {
             return new Figures(instancesPerSecond, activitiesPerSecond, p50Millis, p95Millis, listMillis,
-                    commitsPerInstance, javaCpuMillisPerInstance, jitSeconds, seconds);
+                    commitsPerInstance, javaCpuMillisPerInstance, jitSeconds, databaseCpuMillisPerInstance, seconds);
         }
 
         /** Figures of a run with no burst. */
         public static Figures none() {
             return new Figures(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, Double.NaN);
+                    Double.NaN, Double.NaN, Double.NaN);
         }
     }
 
     private final TaskhubClient client;
     private final CommitCounter commits;
+    private final DatabaseServerCpu databaseCpu;
 
-    public HelloScenario(TaskhubClient client, CommitCounter commits) {
+    public HelloScenario(TaskhubClient client, CommitCounter commits, DatabaseServerCpu databaseCpu) {
         this.client = client;
         this.commits = commits;
+        this.databaseCpu = databaseCpu;
     }
 
     /** Runs {@code count} hello sequences started at once, unmeasured: the JIT and the pools warm up. */
@@ -55,6 +58,7 @@ public final class HelloScenario {
 
     public Figures hello(int instances, int latencySamples) {
         long commitsBefore = commits.count();
+        double databaseCpuBefore = databaseCpu.millis();
         ProcessCost costBefore = ProcessCost.now();
         long burstStart = System.nanoTime();
         List<String> ids = new ArrayList<>(instances);
@@ -65,6 +69,7 @@ public final class HelloScenario {
         double burstSeconds = (System.nanoTime() - burstStart) / 1e9;
         ProcessCost cost = ProcessCost.now().since(costBefore);
         long commitsAfter = commits.count();
+        double databaseCpuMillis = databaseCpu.millis() - databaseCpuBefore;
         double perSecond = instances / burstSeconds;
         double commitsPerInstance = commitsBefore < 0 || commitsAfter < 0 ? Double.NaN
                 : (double) (commitsAfter - commitsBefore) / instances;
@@ -84,7 +89,7 @@ public final class HelloScenario {
         }
         double listMillis = (System.nanoTime() - listStart) / 1e6 / listRuns;
         return new Figures(perSecond, perSecond * 3, latency.p50(), latency.p95(), listMillis, commitsPerInstance,
-                cost.cpuMillis() / instances, cost.jitMillis() / 1e3, Double.NaN);
+                cost.cpuMillis() / instances, cost.jitMillis() / 1e3, databaseCpuMillis / instances, Double.NaN);
     }
 
     /** One FanOutFanIn of {@code activities}, start to completion. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.taskhub.cli.benchmark.CommitCounter;
+import io.taskhub.cli.benchmark.DatabaseServerCpu;
 import io.taskhub.cli.benchmark.DbosProbe;
 import io.taskhub.cli.benchmark.HelloScenario;
 import io.taskhub.cli.benchmark.ListScenario;
@@ -184,7 +185,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             try {
                 HelloScenario.Figures hello = null;
                 if (runs("hello") || runs("fan-in")) {
-                    HelloScenario engine = new HelloScenario(client, new CommitCounter(settings));
+                    HelloScenario engine = new HelloScenario(client, new CommitCounter(settings),
+                            new DatabaseServerCpu(settings));
                     engine.warmUp(warmup);
                     hello = runs("hello") ? engine.hello(instances, latencySamples) : null;
                     if (runs("fan-in")) {
@@ -260,6 +262,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             number(row, "list100Millis", f == null ? Double.NaN : f.listMillis());
             number(row, "commitsPerInstance", f == null ? Double.NaN : f.commitsPerInstance());
             number(row, "javaCpuMillisPerInstance", f == null ? Double.NaN : f.javaCpuMillisPerInstance());
+            number(row, "databaseCpuMillisPerInstance", f == null ? Double.NaN : f.databaseCpuMillisPerInstance());
             number(row, "jitSeconds", f == null ? Double.NaN : f.jitSeconds());
             number(row, "fanInSeconds", f == null ? Double.NaN : f.fanInSeconds());
             number(row, "fanInResultsPerSecond", f == null ? Double.NaN : fanInRate(f));
@@ -303,6 +306,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             ObjectNode d = body.putObject("dbos").put("version", dbos.version()).put("workflows", dbos.workflows());
             number(d, "workflowsPerSecond", dbos.workflowsPerSecond());
             number(d, "sequentialMillis", dbos.sequentialMillis());
+            number(d, "databaseCpuMillisPerWorkflow", dbos.databaseCpuMillisPerWorkflow());
         }
         return body;
     }
@@ -315,24 +319,28 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 rows.add(List.of(r.backend(), format(f.instancesPerSecond()), format(f.activitiesPerSecond()),
                         format(f.p50Millis()), format(f.p95Millis()), format(f.listMillis()),
                         format(f.commitsPerInstance()), format(f.javaCpuMillisPerInstance()),
-                        format(f.jitSeconds()), format(fanInRate(f))));
+                        format(f.jitSeconds()), format(f.databaseCpuMillisPerInstance()), format(fanInRate(f))));
             }
             if (dbos != null) {
                 rows.add(List.of("DBOS " + dbos.version() + " (postgres)", format(dbos.workflowsPerSecond()),
                         format(dbos.workflowsPerSecond() * 3), format(dbos.sequentialMillis()) + " (mean)", "-",
-                        "-", "-", "-", "-", "-"));
+                        "-", "-", "-", "-", format(dbos.databaseCpuMillisPerWorkflow()), "-"));
             }
             printer.table(List.of("BACKEND", "INSTANCES/S", "ACTIVITIES/S", "LATENCY P50 MS", "LATENCY P95 MS",
-                    "LIST 100 MS", "COMMITS/INSTANCE", "JAVA CPU MS/INSTANCE", "JIT S", "FAN-IN RESULTS/S"), rows);
+                    "LIST 100 MS", "COMMITS/INSTANCE", "JAVA CPU MS/INSTANCE", "JIT S", "DB CPU MS/INSTANCE",
+                    "FAN-IN RESULTS/S"), rows);
             printer.line("Workload: " + (runs("hello") ? instances + " E1_HelloSequence instances started at once"
                     + " (3 activities each); then " + latencySamples + " started one at a time; list = one filtered"
                     + " page of 100 through the client" : "") + (runs("hello") && runs("fan-in") ? "; " : "")
                     + (runs("fan-in") ? "fan-in = one FanOutFanIn of " + fanIn + " activities" : "") + "."
                     + " Commits per instance: PostgreSQL's committed transactions during the burst (- elsewhere)."
                     + " Java CPU: this process's CPU time during the burst, per instance (a database server's is"
-                    + " not in it); JIT: the seconds the JIT compiler worked during the burst."
+                    + " not in it); JIT: the seconds the JIT compiler worked during the burst. DB CPU: the PostgreSQL"
+                    + " server's CPU time during the burst, per instance, when it runs on this machine (- elsewhere)."
                     + (dbos != null ? " DBOS: " + dbos.workflows() + " 3-step workflows started at once; its latency"
-                            + " is the mean of 200 run one after another." : ""));
+                            + " is the mean of 200 run one after another; its DB CPU is over its whole run (the burst"
+                            + " and the " + DbosProbe.WORKFLOWS_BEFORE_BURST + " workflows before it), per workflow."
+                            : ""));
         }
         List<List<String>> rawRows = new ArrayList<>();
         for (Result r : results) {

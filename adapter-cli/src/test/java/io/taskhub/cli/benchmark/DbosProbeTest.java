@@ -13,7 +13,7 @@ class DbosProbeTest {
                 + "DBOS 1.1.0-m6: sequential 3.25 ms/workflow; 1000 workflows in 2.17 s = 461 workflows/s\n"
                 + "[INFO] Tests run: 1\n");
 
-        assertThat(figures).isEqualTo(new DbosProbe.Figures("1.1.0-m6", 3.25, 1000, 461));
+        assertThat(figures).isEqualTo(new DbosProbe.Figures("1.1.0-m6", 3.25, 1000, 461, Double.NaN));
     }
 
     @Test
