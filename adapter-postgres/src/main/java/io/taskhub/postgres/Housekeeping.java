@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The backend's upkeep of its schema, on one daemon thread every few seconds: fresh planner statistics
- * ({@link StatisticsKeeper}) and folded running counts ({@link StatusCountFolder}). Each chore handles its own
+ * ({@link StatisticsKeeper}), folded running counts ({@link StatusCountFolder}) and, where autovacuum does not run,
+ * vacuumed tables ({@link DeadRowSweeper}). Each chore handles its own
  * failures; a failed round is tried again at the next.
  */
 final class Housekeeping implements AutoCloseable {

@@ -39,7 +39,7 @@ public final class PostgresStorageBackend implements StorageBackend {
         waiters.sendThrough(relay::publish);
         this.counts = new StatusCountFolder(db);
         this.housekeeping = new Housekeeping(db.config().schema(),
-                List.of(new StatisticsKeeper(db)::check, counts::foldQuietly));
+                List.of(new StatisticsKeeper(db)::check, counts::foldQuietly, new DeadRowSweeper(db)::sweepQuietly));
     }
 
     /**
