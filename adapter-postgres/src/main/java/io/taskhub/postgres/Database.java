@@ -62,7 +62,7 @@ final class Database implements AutoCloseable {
                     + config.user() + "': " + rootMessage(e), e);
         }
         try {
-            migrate(pool, config.schema());
+            migrate(config);
         } catch (RuntimeException e) {
             pool.close();
             throw new StorageException("Cannot create or update Taskhub's tables in schema '" + config.schema()
@@ -107,11 +107,21 @@ final class Database implements AutoCloseable {
      */
     static final List<String> PLANNER_SETTINGS = List.of("plan_cache_mode=force_generic_plan", "enable_seqscan=off");
 
-    private static void migrate(HikariDataSource pool, String schema) {
+    /**
+     * Migrations run on connections of their own, planned with the server's defaults: a migration that rewrites or
+     * summarizes a table (V7's first counts, say) reads it whole, which the pool's settings would turn into a walk
+     * of an index.
+     */
+    private static void migrate(PostgresConfig config) {
+        org.postgresql.ds.PGSimpleDataSource plain = new org.postgresql.ds.PGSimpleDataSource();
+        plain.setURL(config.jdbcUrl());
+        plain.setUser(config.user());
+        plain.setPassword(config.password());
+        plain.setApplicationName("taskhub");
         Flyway.configure()
-                .dataSource(pool)
-                .schemas(schema)
-                .defaultSchema(schema)
+                .dataSource(plain)
+                .schemas(config.schema())
+                .defaultSchema(config.schema())
                 .createSchemas(true)
                 .locations("classpath:db/migration/postgres")
                 .failOnMissingLocations(true)

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * its live ones (autovacuum's rule, with a much higher floor: each vacuum reads the whole table and its indexes, and
  * with a floor of 5,000 the vacuums during a burst of 2,000 hello sequences cost more than they saved, 2.2 to 2.3
  * ms of database CPU per sequence against 2.1). Tables this process's user does not own are left alone (PostgreSQL
- * would only warn).
+ * would only warn), and a table is vacuumed at most once a minute by each process (rows that an open snapshot still
+ * sees stay dead after a vacuum, and would bring it back every round).
  */
 final class DeadRowSweeper {
     private static final Logger LOG = LoggerFactory.getLogger(DeadRowSweeper.class);
@@ -45,7 +46,7 @@ final class DeadRowSweeper {
     List<String> sweep() {
         List<String> due = tablesDue();
         for (String table : due) {
-            db.maintain("VACUUM " + schema + "." + table);
+            db.maintain("VACUUM (SKIP_LOCKED) " + schema + "." + table);
         }
         return due;
     }
@@ -56,10 +57,13 @@ final class DeadRowSweeper {
             try (PreparedStatement ps = c.prepareStatement("SELECT s.relname FROM pg_stat_user_tables s"
                     + " JOIN pg_class r ON r.oid = s.relid WHERE s.schemaname = ? AND s.relname = ANY (?)"
                     + " AND s.n_dead_tup > ? + 0.2 * s.n_live_tup"
-                    + " AND (current_setting('autovacuum') = 'off'"
-                    + "   OR r.reloptions && ARRAY['autovacuum_enabled=false', 'autovacuum_enabled=off',"
-                    + "      'autovacuum_enabled=0', 'autovacuum_enabled=no'])"
-                    + " AND pg_has_role(current_user, r.relowner, 'MEMBER') ORDER BY s.relname")) {
+                    // Rows an open snapshot still sees stay dead after a vacuum: once a minute is enough to retry.
+                    + " AND coalesce(s.last_vacuum, '-infinity') < now() - interval '1 minute'"
+                    + " AND (current_setting('autovacuum')::boolean IS FALSE OR EXISTS (SELECT FROM"
+                    + "   unnest(r.reloptions) AS o WHERE o LIKE 'autovacuum_enabled=%'"
+                    + "   AND substr(o, 20)::boolean IS FALSE))"
+                    // Vacuum needs the owner's privileges, inherited; others would only get a warning.
+                    + " AND pg_has_role(current_user, r.relowner, 'USAGE') ORDER BY s.relname")) {
                 ps.setString(1, schema);
                 ps.setArray(2, c.createArrayOf("text", TABLES.toArray()));
                 ps.setLong(3, BASE_THRESHOLD);

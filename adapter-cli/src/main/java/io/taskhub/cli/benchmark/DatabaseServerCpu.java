@@ -101,8 +101,9 @@ public final class DatabaseServerCpu {
             return new ProcessTimes(pid, stat.substring(open + 1, close), Long.parseLong(fields[1]), ticks);
         }
 
+        /** A server started through its old name runs as "postmaster". */
         boolean isPostgres() {
-            return name.startsWith("postgres");
+            return name.startsWith("postgres") || name.equals("postmaster");
         }
     }
 }
