@@ -128,8 +128,8 @@ final class InstanceQueries {
 
     /**
      * The same page for a query with an id prefix, read another way when few instances match: up to
-     * {@link #FEW_WITH_PREFIX} + 1 of them are found through the index of ids and sorted (the sort key is an
-     * expression so that the planner cannot take the created-time index instead), and the page's rows joined to
+     * {@link #FEW_WITH_PREFIX} + 1 of them are found through the index of ids and sorted (their limit keeps the
+     * planner from reading them through the created-time index for the sort), and the page's rows joined to
      * the first of them. Walking the created-time index for them would pass over every older instance first when
      * ids follow the created time. Every row carries the number of candidates found; when there were more, the
      * instance columns are null and the caller reads {@link #pageSql} instead.
@@ -156,7 +156,7 @@ final class InstanceQueries {
             return new Sql("SELECT s.candidates, i.* FROM (SELECT instance_id, created_at,"
                     + " count(*) OVER () AS candidates FROM (SELECT instance_id, created_at FROM " + t.instances()
                     + where + " LIMIT " + (FEW_WITH_PREFIX + 1) + ") AS c"
-                    + " ORDER BY created_at + interval '0 s', instance_id LIMIT " + (query.pageSize() + 1) + ") AS s"
+                    + " ORDER BY created_at, instance_id LIMIT " + (query.pageSize() + 1) + ") AS s"
                     + " LEFT JOIN LATERAL (SELECT " + columns + " FROM " + t.instances() + " WHERE task_hub = ?"
                     + " AND instance_id = s.instance_id AND s.candidates <= " + FEW_WITH_PREFIX + ") AS i ON true"
                     + " ORDER BY s.created_at, s.instance_id", params);

@@ -111,7 +111,7 @@ class QueryPlanTest {
         InstanceQuery query = queries().get(name).apply(InstanceQuery.builder()).build();
         assertIndexedPlan(customPlan(queries.pageSql(query)));
         if (query.instanceIdPrefix() != null) {
-            assertIndexedPlan(customPlan(queries.fewWithPrefixSql(query)));
+            assertFindsFewWithPrefixByTheirIds(customPlan(queries.fewWithPrefixSql(query)));
         }
     }
 
@@ -121,7 +121,7 @@ class QueryPlanTest {
         InstanceQuery query = queries().get(name).apply(InstanceQuery.builder()).build();
         assertIndexedPlan(genericPlan(queries.pageSql(query)));
         if (query.instanceIdPrefix() != null) {
-            assertIndexedPlan(genericPlan(queries.fewWithPrefixSql(query)));
+            assertFindsFewWithPrefixByTheirIds(genericPlan(queries.fewWithPrefixSql(query)));
         }
     }
 
@@ -746,6 +746,15 @@ class QueryPlanTest {
         } else {
             assertIndexedPlan(plan);
         }
+    }
+
+    /**
+     * The few instances with a prefix are found through an index that starts with their ids, and sorted: not read in
+     * created order, which passes over every older instance first.
+     */
+    private static void assertFindsFewWithPrefixByTheirIds(JsonNode plan) {
+        assertIndexedPlan(plan);
+        assertThat(plan.toString()).as(plan.toPrettyString()).doesNotContain("\"ix_instances_created\"");
     }
 
     /** Every scan of the instances table goes through an index (a bitmap heap scan follows a bitmap index scan). */
