@@ -35,6 +35,17 @@ final class ActivityWork {
     record TaskReceipt(long seq) {
     }
 
+    /**
+     * The receipt of an activity handed to this process without a task row (V18): its entry on the instance's row,
+     * which fences its result as a row's lease would.
+     */
+    record HandedReceipt(String entry) {
+    }
+
+    static boolean isHanded(ActivityWorkItem item) {
+        return item.receipt() instanceof HandedReceipt;
+    }
+
     private final Tables t;
     private final String hubKey;
     private final MessageDelivery delivery;
@@ -46,6 +57,10 @@ final class ActivityWork {
     final String claimExceptSql;
     /** A task's completion in one statement (see {@link #completeAlone}). */
     final String completeSql;
+    /** The same for a task handed without a row: its entry goes, and its result comes in. */
+    final String completeHandedSql;
+    /** A task handed without a row and given back: its entry goes, and a task row anyone may claim comes. */
+    final String releaseHandedSql;
     /** The same with the claim of the next task (see {@link #completeAndClaim}). */
     final String completeAndClaimSql;
     final String completeAndClaimNamedSql;
@@ -63,6 +78,12 @@ final class ActivityWork {
         // The instance is kept FOR KEY SHARE as MessageDelivery does; nothing at all happens when the lease is lost.
         this.completeSql = completeCte()
                 + " SELECT (SELECT count(*) FROM done) AS done, (SELECT count(*) FROM queued) AS queued";
+        this.completeHandedSql = "WITH done AS (" + removeEntrySql() + " RETURNING instance_id), queued AS ("
+                + delivery.insertMessageSql() + " SELECT ?, d.instance_id, ?, ?, ?, ?, ? FROM done d RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM done) AS done, (SELECT count(*) FROM queued) AS queued";
+        this.releaseHandedSql = "WITH taken AS (" + removeEntrySql() + " RETURNING instance_id) INSERT INTO "
+                + t.tasks() + " (task_hub, instance_id, execution_id, task_id, name, input, visible_at,"
+                + " dequeue_count, trace_parent) SELECT ?, d.instance_id, ?, ?, ?, ?, ?, ?, ? FROM taken d";
         this.completeAndClaimSql = completeAndClaimSql("");
         this.completeAndClaimNamedSql = completeAndClaimSql(" AND lower(x.name) = ANY(p.names)");
     }
@@ -346,9 +367,45 @@ final class ActivityWork {
         return new ActivityWorkItem(task, rs.getInt("dequeue_count"), lease, new TaskReceipt(rs.getLong("seq")));
     }
 
-    /** An expired lease that nobody took over is still the holder's, so renewing it checks only the token. */
+    /**
+     * The removal of a handed task's entry from its instance's row, while it is there; its parameters: the entry,
+     * the hub, the instance and the entry again. The row's update stays HOT (the column has no index).
+     */
+    private String removeEntrySql() {
+        return "UPDATE " + t.instances() + " SET handed = nullif(array_remove(handed, ?), '{}')"
+                + " WHERE task_hub = ? AND instance_id = ? AND ? = ANY(handed)";
+    }
+
+    private int bindEntry(PreparedStatement ps, ActivityWorkItem item) throws SQLException {
+        String entry = ((HandedReceipt) item.receipt()).entry();
+        ps.setString(1, entry);
+        ps.setString(2, hubKey);
+        ps.setString(3, item.task().instanceId());
+        ps.setString(4, entry);
+        return 5;
+    }
+
+    /**
+     * An expired lease that nobody took over is still the holder's, so renewing it checks only the token. A task
+     * handed without a row is held while this process announces itself and its entry is there (V18).
+     */
     Lease renew(Connection c, ActivityWorkItem item, Duration leaseDuration, Instant now) throws SQLException {
         Lease renewed = item.lease().renewedUntil(now.plus(leaseDuration));
+        if (isHanded(item)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + t.instances()
+                    + " WHERE task_hub = ? AND instance_id = ? AND ? = ANY(handed)")) {
+                ps.setString(1, hubKey);
+                ps.setString(2, item.task().instanceId());
+                ps.setString(3, ((HandedReceipt) item.receipt()).entry());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw lost(item, "it was handed to another worker after this process stopped announcing"
+                                + " itself, or its instance finished, was purged or replaced");
+                    }
+                }
+            }
+            return renewed;
+        }
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.tasks() + " SET locked_until = ?"
                 + " WHERE task_hub = ? AND seq = ? AND lock_token = ?")) {
             PgTime.set(ps, 1, renewed.expiresAt());
@@ -375,6 +432,10 @@ final class ActivityWork {
      */
     void completeAlone(Connection c, ActivityWorkItem item, InstanceMessage result, Instant now, Notices notices)
             throws SQLException {
+        if (isHanded(item)) {
+            completeHanded(c, item, result, now, notices);
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement(completeSql)) {
             Instant visibleAt = bindCompletion(ps, item, result, now);
             try (ResultSet rs = ps.executeQuery()) {
@@ -392,6 +453,10 @@ final class ActivityWork {
             ActivityClaim next, Instant now, Notices notices) throws SQLException {
         if (next.names().isExcluding()) {
             throw new IllegalArgumentException("A claim with a result names the activities it accepts");
+        }
+        if (isHanded(item)) {
+            completeHanded(c, item, result, now, notices);
+            return claim(c, next.owner(), next.leaseDuration(), next.names(), now);
         }
         Lease lease = new Lease(next.owner(), UUID.randomUUID().toString(), now.plus(next.leaseDuration()));
         try (PreparedStatement ps = c.prepareStatement(next.names().isAny() ? completeAndClaimSql
@@ -411,6 +476,23 @@ final class ActivityWork {
                 readCompletion(rs, item, visibleAt, now, notices);
                 rs.getLong("seq");
                 return rs.wasNull() ? Optional.empty() : Optional.of(claimed(rs, lease));
+            }
+        }
+    }
+
+    /** {@link #completeAlone} for a task handed without a row: fenced by its entry rather than a row's lease. */
+    private void completeHanded(Connection c, ActivityWorkItem item, InstanceMessage result, Instant now,
+            Notices notices) throws SQLException {
+        if (result.isStart()) {
+            throw new IllegalArgumentException("An activity's result cannot start an instance");
+        }
+        try (PreparedStatement ps = c.prepareStatement(completeHandedSql)) {
+            int next = bindEntry(ps, item);
+            Instant visibleAt = result.visibleAt() == null ? now : PgTime.ceil(result.visibleAt());
+            delivery.bindMessage(ps, next, result, visibleAt);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                readCompletion(rs, item, visibleAt, now, notices);
             }
         }
     }
@@ -442,8 +524,20 @@ final class ActivityWork {
         }
     }
 
-    /** Deletes the task while this lease holds it; else throws {@link LockLostException} (rolling back). */
+    /**
+     * Deletes the task while this lease holds it (or, handed without a row, removes its entry while it is there);
+     * else throws {@link LockLostException} (rolling back).
+     */
     void deleteFenced(Connection c, ActivityWorkItem item, Instant now) throws SQLException {
+        if (isHanded(item)) {
+            try (PreparedStatement ps = c.prepareStatement(removeEntrySql())) {
+                bindEntry(ps, item);
+                if (ps.executeUpdate() == 0) {
+                    throw lost(item, LOST_TASK);
+                }
+            }
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.tasks()
                 + " WHERE task_hub = ? AND seq = ? AND lock_token = ? AND locked_until > ?")) {
             ps.setString(1, hubKey);
@@ -459,6 +553,11 @@ final class ActivityWork {
     /** Releases the task and delays it; {@code counted} false takes back the claim's raise of its count. */
     void abandon(Connection c, ActivityWorkItem item, Duration retryDelay, Instant now, Notices notices,
             boolean counted) throws SQLException {
+        if (isHanded(item)) {
+            releaseHanded(c, item, PgTime.ceil(now.plus(retryDelay)), now, notices,
+                    counted ? item.dequeueCount() : Math.max(item.dequeueCount() - 1, 0));
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.tasks() + " SET lock_owner = NULL,"
                 + " lock_token = NULL, locked_until = NULL, visible_at = ?"
                 + (counted ? "" : ", dequeue_count = greatest(dequeue_count - 1, 0)")
@@ -469,6 +568,26 @@ final class ActivityWork {
             ps.setString(2, hubKey);
             ps.setLong(3, receiptOf(item).seq());
             ps.setString(4, item.lease().token());
+            if (ps.executeUpdate() > 0) {
+                notices.activityWorkAt(visibleAt, now);
+            }
+        }
+    }
+
+    /** A task handed without a row becomes a row anyone may claim at {@code visibleAt}, while its entry is there. */
+    private void releaseHanded(Connection c, ActivityWorkItem item, Instant visibleAt, Instant now, Notices notices,
+            int dequeueCount) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(releaseHandedSql)) {
+            int i = bindEntry(ps, item);
+            ActivityTask task = item.task();
+            ps.setString(i++, hubKey);
+            ps.setString(i++, task.executionId());
+            ps.setInt(i++, task.taskId());
+            ps.setString(i++, task.name());
+            ps.setString(i++, task.input());
+            PgTime.set(ps, i++, visibleAt);
+            ps.setInt(i++, dequeueCount);
+            ps.setString(i, task.traceParent());
             if (ps.executeUpdate() > 0) {
                 notices.activityWorkAt(visibleAt, now);
             }

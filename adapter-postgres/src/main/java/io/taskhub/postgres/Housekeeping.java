@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The backend's upkeep of its schema, on one daemon thread every few seconds: fresh planner statistics
- * ({@link StatisticsKeeper}), folded running counts ({@link StatusCountFolder}) and, where autovacuum does not run,
- * vacuumed tables ({@link DeadRowSweeper}). Each chore handles its own
+ * ({@link StatisticsKeeper}), folded running counts ({@link StatusCountFolder}), where autovacuum does not run,
+ * vacuumed tables ({@link DeadRowSweeper}), and the activities handed to stopped processes given back
+ * ({@link HandOffRecovery}). Each chore handles its own
  * failures; a failed round is tried again at the next.
  */
 final class Housekeeping implements AutoCloseable {

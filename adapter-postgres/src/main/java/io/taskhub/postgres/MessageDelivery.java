@@ -303,16 +303,17 @@ final class MessageDelivery {
     }
 
     /**
-     * Starts the instance over: its history, inbox and tasks go, the row becomes Pending with a higher revision
-     * (so no cached state of the old execution matches) and without a lease (so the old execution's worker
-     * cannot commit into the new one).
+     * Starts the instance over: its history, inbox and tasks go (with the entries of the activities handed without
+     * rows, V18), the row becomes Pending with a higher revision (so no cached state of the old execution matches)
+     * and without a lease (so the old execution's worker cannot commit into the new one).
      */
     private void replaceInstance(Connection c, String id, ExecutionStarted started, Instant now)
             throws SQLException {
         InstanceData.delete(c, t, hubKey, List.of(id));
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.instances() + " SET "
                 + InstanceRows.METADATA_ASSIGNMENTS + ", revision = revision + 1, lock_owner = NULL,"
-                + " lock_token = NULL, locked_until = NULL WHERE task_hub = ? AND instance_id = ?")) {
+                + " lock_token = NULL, locked_until = NULL, handed = NULL, handed_owner = NULL"
+                + " WHERE task_hub = ? AND instance_id = ?")) {
             int next = InstanceRows.bindMetadata(ps, 1, InstanceRows.pending(id, started, now));
             ps.setString(next, hubKey);
             ps.setString(next + 1, id);

@@ -36,6 +36,8 @@ final class OrchestrationWork {
     private final String hubKey;
     private final MessageDelivery delivery;
     private final StepCalls calls;
+    /** Who may be handed activities without task rows now (this process's incarnation), or null (V18). */
+    private final java.util.function.Supplier<String> handedOwner;
     /** Package-private so that the query-plan test can check how PostgreSQL runs them. */
     final String claimSql;
     /** The claim for a worker that runs some names only: the same, with the names' condition. */
@@ -46,8 +48,10 @@ final class OrchestrationWork {
     final String claimInstanceSql;
     final String claimInstanceNamedSql;
 
-    OrchestrationWork(Tables tables, String hubKey, MessageDelivery delivery) {
+    OrchestrationWork(Tables tables, String hubKey, MessageDelivery delivery,
+            java.util.function.Supplier<String> handedOwner) {
         this.t = tables;
+        this.handedOwner = handedOwner;
         this.hubKey = hubKey;
         this.delivery = delivery;
         this.calls = new StepCalls(tables);
@@ -252,7 +256,7 @@ final class OrchestrationWork {
             throw new IllegalArgumentException("The checkpoint's instance row is for '" + row.instanceId()
                     + "' but the work item is for '" + item.instanceId() + "'.");
         }
-        StepCalls.Tasks tasks = new StepCalls.Tasks(checkpoint.activityTasks(), handOff, now);
+        StepCalls.Tasks tasks = new StepCalls.Tasks(checkpoint.activityTasks(), handOff, now, handedOwner.get(), checkpoint);
         announce(item.instanceId(), checkpoint, tasks, notices);
         // Released with messages that arrived meanwhile: someone may take them now.
         notices.orchestrationWorkIfVisible(item.instanceId());
@@ -283,7 +287,7 @@ final class OrchestrationWork {
     Optional<List<ActivityWorkItem>> completeWithStep(Connection c, ActivityWorkItem task, String instanceId,
             long expectedRevision, Checkpoint step, TaskHandOff handOff, Instant now, Notices notices)
             throws SQLException {
-        StepCalls.Tasks tasks = new StepCalls.Tasks(step.activityTasks(), handOff, now);
+        StepCalls.Tasks tasks = new StepCalls.Tasks(step.activityTasks(), handOff, now, handedOwner.get(), step);
         // Gathered apart: they are sent only if the step is taken.
         Notices own = new Notices(t.schema(), hubKey);
         announce(instanceId, step, tasks, own);
@@ -294,8 +298,13 @@ final class OrchestrationWork {
             ps.setString(1, hubKey);
             ps.setString(2, instanceId);
             PgTime.set(ps, 3, now);
-            ps.setLong(4, ActivityWork.receiptOf(task).seq());
-            ps.setString(5, task.lease().token());
+            if (task.receipt() instanceof ActivityWork.HandedReceipt rowless) {
+                ps.setNull(4, java.sql.Types.BIGINT);
+                ps.setString(5, rowless.entry());
+            } else {
+                ps.setLong(4, ActivityWork.receiptOf(task).seq());
+                ps.setString(5, task.lease().token());
+            }
             ps.setLong(6, expectedRevision);
             StepCalls.bindStep(ps, 7, step, tasks);
             handed = callResult(ps, () -> ActivityWork.lost(task, ActivityWork.LOST_TASK));
@@ -316,7 +325,7 @@ final class OrchestrationWork {
     Optional<List<ActivityWorkItem>> createWithStep(Connection c, OrchestrationWorkItem created, Checkpoint step,
             TaskHandOff handOff, Instant now, Notices notices) throws SQLException {
         step.requireFirstStepOf(created.instanceId());
-        StepCalls.Tasks tasks = new StepCalls.Tasks(step.activityTasks(), handOff, now);
+        StepCalls.Tasks tasks = new StepCalls.Tasks(step.activityTasks(), handOff, now, handedOwner.get(), step);
         Array handed;
         try (PreparedStatement ps = c.prepareStatement(calls.createWithStepSql)) {
             ps.setString(1, hubKey);

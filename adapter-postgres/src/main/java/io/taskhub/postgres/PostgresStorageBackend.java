@@ -39,7 +39,8 @@ public final class PostgresStorageBackend implements StorageBackend {
         waiters.sendThrough(relay::publish);
         this.counts = new StatusCountFolder(db);
         this.housekeeping = new Housekeeping(db.config().schema(),
-                List.of(new StatisticsKeeper(db)::check, counts::foldQuietly, new DeadRowSweeper(db)::sweepQuietly));
+                List.of(new StatisticsKeeper(db)::check, counts::foldQuietly, new DeadRowSweeper(db)::sweepQuietly,
+                        new HandOffRecovery(db, relay)::recoverQuietly));
     }
 
     /**

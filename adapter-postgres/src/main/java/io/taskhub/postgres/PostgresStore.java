@@ -3,7 +3,6 @@ package io.taskhub.postgres;
 import io.taskhub.ports.errors.InstanceNotFoundException;
 import io.taskhub.ports.history.ExecutionStarted;
 import io.taskhub.ports.history.HistoryEvent;
-import io.taskhub.ports.json.JsonCodec;
 import io.taskhub.ports.model.InstanceMetadata;
 import io.taskhub.ports.model.InstancePage;
 import io.taskhub.ports.query.InstanceQuery;
@@ -35,6 +34,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -73,6 +73,14 @@ public final class PostgresStore implements OrchestrationStore {
     private final WorkWaits waits;
     /** Activity results committed together (ResultBatches). */
     private final ResultBatches results = new ResultBatches();
+    /**
+     * This store's own id, announced with its workers: activities handed to them without task rows are this
+     * incarnation's, and go to others once it no longer announces itself (V18, {@link HandOffRecovery}). A process
+     * that restarts under the same worker ids is another incarnation.
+     */
+    private final String incarnation = UUID.randomUUID().toString();
+    /** The workers this store announces now; while there are none, every handed activity gets a row. */
+    private final Set<String> announced = ConcurrentHashMap.newKeySet();
 
     PostgresStore(String taskHubName, String hubKey, Database db, NotificationRelay relay, HubSignals signals,
             RemoteWaiters waiters, BooleanSupplier listening) {
@@ -86,7 +94,7 @@ public final class PostgresStore implements OrchestrationStore {
         this.listening = listening;
         this.maxPoll = db.config().maxPollInterval();
         this.delivery = new MessageDelivery(t, hubKey);
-        this.orchestrations = new OrchestrationWork(t, hubKey, delivery);
+        this.orchestrations = new OrchestrationWork(t, hubKey, delivery, this::handedOwner);
         this.activities = new ActivityWork(t, hubKey, delivery);
         this.queries = new InstanceQueries(t, hubKey);
         this.purges = new Purges(t, hubKey);
@@ -127,24 +135,32 @@ public final class PostgresStore implements OrchestrationStore {
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.workers() + " (task_hub, worker_id,"
-                    + " orchestrators, activities, expires_at, hub_name) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT"
-                    + " (task_hub, worker_id) DO UPDATE SET orchestrators = excluded.orchestrators,"
+                    + " orchestrators, activities, expires_at, hub_name, incarnation) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (task_hub, worker_id) DO UPDATE SET orchestrators = excluded.orchestrators,"
                     + " activities = excluded.activities, expires_at = excluded.expires_at,"
-                    + " hub_name = excluded.hub_name")) {
+                    + " hub_name = excluded.hub_name, incarnation = excluded.incarnation")) {
                 ps.setString(1, hubKey);
                 ps.setString(2, registration.workerId());
                 ps.setString(3, WorkerRegistration.encodeNames(registration.orchestrators()));
                 ps.setString(4, WorkerRegistration.encodeNames(registration.activities()));
                 PgTime.set(ps, 5, registration.expiresAt());
                 ps.setString(6, taskHubName);
+                ps.setString(7, incarnation);
                 ps.executeUpdate();
             }
             return null;
         });
+        announced.add(registration.workerId());
+    }
+
+    /** The owner of activities handed without task rows: this incarnation while it announces a worker, else null. */
+    String handedOwner() {
+        return announced.isEmpty() ? null : incarnation;
     }
 
     @Override
     public void unregisterWorker(String workerId) {
+        announced.remove(workerId);
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.workers()
                     + " WHERE task_hub = ? AND worker_id = ?")) {
@@ -315,22 +331,7 @@ public final class PostgresStore implements OrchestrationStore {
 
     @Override
     public List<HistoryEvent> getHistory(String instanceId) {
-        return db.alone(c -> {
-            List<HistoryEvent> events = new ArrayList<>();
-            // A row holds the events of one step, in their order.
-            try (PreparedStatement ps = c.prepareStatement("SELECT e.event FROM " + t.history()
-                    + " h CROSS JOIN LATERAL unnest(h.events) WITH ORDINALITY AS e(event, ord)"
-                    + " WHERE h.task_hub = ? AND h.instance_id = ? ORDER BY h.sequence, e.ord")) {
-                ps.setString(1, hubKey);
-                ps.setString(2, instanceId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        events.add(JsonCodec.readEvent(rs.getString(1)));
-                    }
-                }
-            }
-            return List.copyOf(events);
-        });
+        return db.alone(c -> InstanceData.history(c, t, hubKey, instanceId));
     }
 
     @Override
@@ -519,7 +520,8 @@ public final class PostgresStore implements OrchestrationStore {
      */
     private void commitResults(List<ResultBatches.Pending> batch, ActivityClaim next) {
         Instant now = now();
-        if (batch.size() > 1) {
+        // Tasks handed without rows are fenced by their instances' rows, which that statement does not update.
+        if (batch.size() > 1 && batch.stream().noneMatch(p -> ActivityWork.isHanded(p.completion.item()))) {
             List<ActivityWork.Completion> completions = batch.stream().map(p -> p.completion).toList();
             Optional<List<ActivityWork.Completed>> all;
             try {

@@ -32,7 +32,13 @@ final class StepCalls {
     private static final String STEP_PARAMETERS = "?::boolean, ?::boolean, " + metadataCasts()
             + ", ?::boolean, ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[],"
             + " ?::text,"
-            + " ?::timestamptz, ?::text[], ?::text[]";
+            + " ?::timestamptz, ?::text[], ?::text[], ?::text, ?::text[], ?::boolean";
+
+    /**
+     * At most this many activities of one step go to the committing worker without task rows (V18); a step that
+     * hands more gives each a row, as a fan-out's results would otherwise all update the instance's row.
+     */
+    static final int MAX_ROWLESS = 8;
 
     final String commitStepSql;
     final String commitResultWithStepSql;
@@ -54,15 +60,22 @@ final class StepCalls {
                 + " ?::text";
     }
 
-    /** A step's tasks as bound: the first ones the hand-off takes get a lease token, the rest none. */
+    /**
+     * A step's tasks as bound: the first ones the hand-off takes get a lease token, the rest none. The handed ones
+     * may go without task rows (V18): then each has an entry on the instance's row, owned by {@code handedOwner}
+     * (the committing process's incarnation; null when it may not hand activities over without rows).
+     */
     static final class Tasks {
         private final List<ActivityTask> tasks;
         private final String[] tokens;
         private final TaskHandOff handOff;
         private final Instant expiresAt;
         private final boolean anyForClaims;
+        private final String handedOwner;
+        private final String[] entries;
+        private final boolean resetsEntries;
 
-        Tasks(List<ActivityTask> tasks, TaskHandOff handOff, Instant now) {
+        Tasks(List<ActivityTask> tasks, TaskHandOff handOff, Instant now, String handedOwner, Checkpoint step) {
             this.tasks = tasks;
             this.handOff = handOff;
             this.tokens = new String[tasks.size()];
@@ -78,6 +91,19 @@ final class StepCalls {
                 }
             }
             this.anyForClaims = forClaims;
+            this.handedOwner = handedOwner;
+            boolean finishes = step.instance() != null && step.instance().runtimeStatus().isTerminal();
+            // A finished instance runs nothing more, and a replaced history leaves no earlier entry to answer.
+            this.resetsEntries = finishes || step.replaceHistory();
+            List<String> rowless = new ArrayList<>();
+            if (handedOwner != null && !finishes && handed <= MAX_ROWLESS) {
+                for (int i = 0; i < tokens.length; i++) {
+                    if (tokens[i] != null) {
+                        rowless.add(entry(tasks.get(i), tokens[i]));
+                    }
+                }
+            }
+            this.entries = rowless.toArray(new String[0]);
         }
 
         /** Whether some task is left for any worker to claim (they need telling). */
@@ -95,8 +121,12 @@ final class StepCalls {
             int next = 0;
             for (int i = 0; i < tokens.length; i++) {
                 if (tokens[i] != null) {
+                    Long seq = seqs[next++];
+                    // A NULL: handed without a row, its entry on the instance's row fences its result.
+                    Object receipt = seq == null ? new ActivityWork.HandedReceipt(entry(tasks.get(i), tokens[i]))
+                            : new ActivityWork.TaskReceipt(seq);
                     items.add(new ActivityWorkItem(tasks.get(i), 1, new Lease(handOff.owner(), tokens[i], expiresAt),
-                            new ActivityWork.TaskReceipt(seqs[next++])));
+                            receipt));
                 }
             }
             if (next != seqs.length) {
@@ -104,6 +134,11 @@ final class StepCalls {
             }
             return items;
         }
+    }
+
+    /** The entry of a task handed without a row, as the instance's row holds it (V18). */
+    static String entry(ActivityTask task, String token) {
+        return task.executionId() + " " + task.taskId() + " " + token;
     }
 
     /**
@@ -154,6 +189,9 @@ final class StepCalls {
         PgTime.set(ps, i++, tasks.expiresAt);
         PgArrays.text(ps, i++, NO_TEXT);
         PgArrays.text(ps, i++, NO_TEXT);
+        ps.setString(i++, tasks.handedOwner);
+        PgArrays.text(ps, i++, tasks.entries);
+        ps.setBoolean(i++, tasks.resetsEntries);
         return i;
     }
 

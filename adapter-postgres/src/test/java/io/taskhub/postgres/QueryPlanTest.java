@@ -255,7 +255,7 @@ class QueryPlanTest {
         Instant now = Instant.now();
         // As any worker claims, and as a worker that runs some of the names claims.
         String[] names = {"orchestrator7", "work"};
-        OrchestrationWork orchestrations = new OrchestrationWork(tables, HUB, null);
+        OrchestrationWork orchestrations = new OrchestrationWork(tables, HUB, null, () -> null);
         ActivityWork activities = new ActivityWork(tables, HUB, new MessageDelivery(tables, HUB));
         // The candidate, whether other instances have visible work, the lease, the taking of messages.
         List<Object> orchestration = List.of(HUB, now, now, HUB, now, now, "w", "token", now.plusSeconds(30), HUB,
@@ -340,7 +340,7 @@ class QueryPlanTest {
     private static List<String> claimAndCommit(PostgresSchema target, Connection c, String instanceId)
             throws Exception {
         Tables tables = new Tables(target.name());
-        OrchestrationWork orchestrations = new OrchestrationWork(tables, HUB, new MessageDelivery(tables, HUB));
+        OrchestrationWork orchestrations = new OrchestrationWork(tables, HUB, new MessageDelivery(tables, HUB), () -> null);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO instances (task_hub, instance_id, execution_id,"
                 + " name, runtime_status, created_at, last_updated_at, revision) VALUES (?, ?, 'e1', 'Orchestrator1',"
                 + " 'Running', now(), now(), 1)")) {
