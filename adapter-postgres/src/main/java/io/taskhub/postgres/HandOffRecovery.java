@@ -30,22 +30,50 @@ final class HandOffRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(HandOffRecovery.class);
     /** The instances of one owner read at a time. */
     private static final int BATCH = 100;
+    /**
+     * How often the owners are checked: an announcement lasts 30 s, so a dead process's activities wait at most a
+     * third longer, and an idle server makes one more small read every 10 s (housekeeping runs every 2 s).
+     */
+    static final java.time.Duration EVERY = java.time.Duration.ofSeconds(10);
 
     private final Database db;
     private final Tables t;
     private final NotificationRelay relay;
+    private final String deadOwnersSql;
+    private long nextCheck = System.nanoTime();
 
     HandOffRecovery(Database db, NotificationRelay relay) {
         this.db = db;
         this.t = new Tables(db.config().schema());
         this.relay = relay;
+        this.deadOwnersSql = deadOwnersSql(t);
+    }
+
+    /**
+     * The owners with instances whose workers all stopped announcing themselves (its parameter: now): one index look
+     * per owner (a loose scan of ix_instances_handed_owner), however many instances each has.
+     */
+    static String deadOwnersSql(Tables t) {
+        return "WITH RECURSIVE o AS ((SELECT task_hub, handed_owner FROM " + t.instances()
+                + " WHERE handed_owner IS NOT NULL ORDER BY task_hub, handed_owner LIMIT 1) UNION ALL"
+                + " SELECT n.task_hub, n.handed_owner FROM o CROSS JOIN LATERAL (SELECT i.task_hub, i.handed_owner"
+                + " FROM " + t.instances() + " i WHERE i.handed_owner IS NOT NULL"
+                + " AND (i.task_hub, i.handed_owner) > (o.task_hub, o.handed_owner)"
+                + " ORDER BY i.task_hub, i.handed_owner LIMIT 1) n)"
+                + " SELECT o.task_hub, o.handed_owner FROM o WHERE NOT EXISTS (SELECT 1 FROM " + t.workers() + " w"
+                + " WHERE w.task_hub = o.task_hub AND w.incarnation = o.handed_owner AND w.expires_at > ?)";
     }
 
     /** One owner of handed activities, in one hub. */
     record Owner(String hubKey, String incarnation) {
     }
 
+    /** A housekeeping round: {@link #recover} if {@link #EVERY} has passed since the last look. */
     void recoverQuietly() {
+        if (System.nanoTime() - nextCheck < 0) {
+            return;
+        }
+        nextCheck = System.nanoTime() + EVERY.toNanos();
         try {
             recover();
         } catch (RuntimeException e) {
@@ -70,21 +98,9 @@ final class HandOffRecovery {
         return recovered;
     }
 
-    /**
-     * The owners with instances whose workers all stopped announcing themselves: one index look per owner (a loose
-     * scan of ix_instances_handed_owner), however many instances each has.
-     */
     private List<Owner> deadOwners(Connection c, Instant now) throws SQLException {
-        String sql = "WITH RECURSIVE o AS ((SELECT task_hub, handed_owner FROM " + t.instances()
-                + " WHERE handed_owner IS NOT NULL ORDER BY task_hub, handed_owner LIMIT 1) UNION ALL"
-                + " SELECT n.task_hub, n.handed_owner FROM o CROSS JOIN LATERAL (SELECT i.task_hub, i.handed_owner"
-                + " FROM " + t.instances() + " i WHERE i.handed_owner IS NOT NULL"
-                + " AND (i.task_hub, i.handed_owner) > (o.task_hub, o.handed_owner)"
-                + " ORDER BY i.task_hub, i.handed_owner LIMIT 1) n)"
-                + " SELECT o.task_hub, o.handed_owner FROM o WHERE NOT EXISTS (SELECT 1 FROM " + t.workers() + " w"
-                + " WHERE w.task_hub = o.task_hub AND w.incarnation = o.handed_owner AND w.expires_at > ?)";
         List<Owner> dead = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(deadOwnersSql)) {
             PgTime.set(ps, 1, now);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -81,6 +81,8 @@ public final class PostgresStore implements OrchestrationStore {
     private final String incarnation = UUID.randomUUID().toString();
     /** The workers this store announces now; while there are none, every handed activity gets a row. */
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
+    /** Until when the latest announcement lasts: past it (renewals failing), every handed activity gets a row. */
+    private volatile Instant announcedUntil = Instant.MIN;
 
     PostgresStore(String taskHubName, String hubKey, Database db, NotificationRelay relay, HubSignals signals,
             RemoteWaiters waiters, BooleanSupplier listening) {
@@ -151,11 +153,17 @@ public final class PostgresStore implements OrchestrationStore {
             return null;
         });
         announced.add(registration.workerId());
+        if (registration.expiresAt().isAfter(announcedUntil)) {
+            announcedUntil = registration.expiresAt();
+        }
     }
 
-    /** The owner of activities handed without task rows: this incarnation while it announces a worker, else null. */
+    /**
+     * The owner of activities handed without task rows: this incarnation while its announcement of a worker lasts,
+     * else null (then others would soon give them back to everyone, and run them again).
+     */
     String handedOwner() {
-        return announced.isEmpty() ? null : incarnation;
+        return announced.isEmpty() || !now().isBefore(announcedUntil) ? null : incarnation;
     }
 
     @Override

@@ -21,8 +21,10 @@ import java.util.UUID;
 /**
  * The calls that commit a step in one round trip: {@code commit_step} and {@code commit_result_with_step} of
  * migrations V9, V10 (which adds the tasks' trace contexts) and V11 (the result's step in one update), and
- * {@code create_with_step} of V16 (a new instance with its first step), which say what each writes. This class
- * binds a {@link Checkpoint} to their parameters and reads back the activity tasks handed to the committing worker.
+ * {@code create_with_step} of V16 (a new instance with its first step), which say what each writes, and their
+ * overloads of V18 (a step's few handed activities recorded on the instance's row rather than as task rows). This
+ * class binds a {@link Checkpoint} to their parameters and reads back the activity tasks handed to the committing
+ * worker.
  */
 final class StepCalls {
     /** The SQLSTATE the functions raise when the caller's lease (on the instance or on the task) is lost. */

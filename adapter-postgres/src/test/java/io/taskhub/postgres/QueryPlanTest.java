@@ -712,6 +712,28 @@ class QueryPlanTest {
         }
     }
 
+    /**
+     * The look for owners of activities handed without rows (V18) whose process stopped announcing itself runs
+     * every few seconds in every process: it reads the index of owners, a probe per owner, never the instances.
+     */
+    @org.junit.jupiter.api.Test
+    void theLookForStoppedOwners_readsTheIndexOfOwners() throws Exception {
+        try (Connection c = schema.connect(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("UPDATE instances SET handed_owner = 'owner-' || (substr(instance_id, 6)::int % 3)"
+                    + " WHERE task_hub = '" + HUB + "' AND instance_id < 'inst-000300'");
+            st.execute("ANALYZE instances");
+            st.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+            st.execute("PREPARE stopped AS " + numbered(HandOffRecovery.deadOwnersSql(new Tables(schema.name()))));
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN (FORMAT JSON) EXECUTE stopped(now())")) {
+                JsonNode plan = readPlan(ps);
+                assertIndexedPlan(plan);
+                assertThat(plan.toString()).as(plan.toPrettyString()).contains("ix_instances_handed_owner");
+            }
+            c.rollback(); // the owners and the statistics they made
+        }
+    }
+
     /** No node of the plan reads a whole table of Taskhub's. */
     private static void assertNoSequentialScan(JsonNode plan) {
         assertThat(plan.toString()).as(plan.toPrettyString()).doesNotContain("\"Seq Scan\"");
