@@ -256,7 +256,8 @@ final class OrchestrationWork {
             throw new IllegalArgumentException("The checkpoint's instance row is for '" + row.instanceId()
                     + "' but the work item is for '" + item.instanceId() + "'.");
         }
-        StepCalls.Tasks tasks = new StepCalls.Tasks(checkpoint.activityTasks(), handOff, now, handedOwner.get(), checkpoint);
+        StepCalls.Tasks tasks = new StepCalls.Tasks(checkpoint.activityTasks(), handOff, now, handedOwner.get(),
+                checkpoint);
         announce(item.instanceId(), checkpoint, tasks, notices);
         // Released with messages that arrived meanwhile: someone may take them now.
         notices.orchestrationWorkIfVisible(item.instanceId());

@@ -318,14 +318,17 @@ class QueryPlanTest {
             st.execute("ANALYZE history_steps");
             reportNestedPlans(st);
             List<String> plans = new ArrayList<>(claimAndCommit(schema, c, "plan-custom"));
+            // The same with the handed activity recorded on the instance's row (V18), not as a task row.
+            plans.addAll(claimAndCommit(schema, c, "plan-rowless-custom", "plan-owner"));
             st.execute("SET plan_cache_mode = force_generic_plan");
             plans.addAll(claimAndCommit(schema, c, "plan-generic"));
+            plans.addAll(claimAndCommit(schema, c, "plan-rowless-generic", "plan-owner"));
             Tables tables = new Tables(schema.name());
             // Text found only in the functions' own statements (the claim statement around take_messages is
             // reported too, and checked elsewhere).
             for (String statement : List.of("taken_seq", "i.revision = p_revision", "lock_token = p_lease_token",
                     "DELETE FROM " + tables.tasks(), "DELETE FROM " + tables.inbox(), "max(h.sequence)",
-                    "INSERT INTO " + tables.tasks())) {
+                    "INSERT INTO " + tables.tasks(), "v_entry = ANY(i.handed)")) {
                 assertThat(plans.stream().filter(plan -> plan.contains(statement)).count())
                         .as("plans of the statement with '%s', custom and generic", statement).isGreaterThanOrEqualTo(2);
             }
@@ -339,8 +342,15 @@ class QueryPlanTest {
      */
     private static List<String> claimAndCommit(PostgresSchema target, Connection c, String instanceId)
             throws Exception {
+        return claimAndCommit(target, c, instanceId, null);
+    }
+
+    /** The same with {@code handedOwner} the process's owner of activities handed without rows (or null: none). */
+    private static List<String> claimAndCommit(PostgresSchema target, Connection c, String instanceId,
+            String handedOwner) throws Exception {
         Tables tables = new Tables(target.name());
-        OrchestrationWork orchestrations = new OrchestrationWork(tables, HUB, new MessageDelivery(tables, HUB), () -> null);
+        OrchestrationWork orchestrations = new OrchestrationWork(tables, HUB, new MessageDelivery(tables, HUB),
+                () -> handedOwner);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO instances (task_hub, instance_id, execution_id,"
                 + " name, runtime_status, created_at, last_updated_at, revision) VALUES (?, ?, 'e1', 'Orchestrator1',"
                 + " 'Running', now(), now(), 1)")) {
@@ -369,6 +379,8 @@ class QueryPlanTest {
         List<io.taskhub.ports.store.ActivityWorkItem> handed = orchestrations.complete(c, item, step,
                 new io.taskhub.ports.store.TaskHandOff("planner", java.time.Duration.ofMinutes(1), 1,
                         io.taskhub.ports.store.NameFilter.ANY), now, new Notices(target.name(), HUB));
+        assertThat(handed.get(0).receipt()).isInstanceOf(handedOwner == null ? ActivityWork.TaskReceipt.class
+                : ActivityWork.HandedReceipt.class);
         io.taskhub.ports.store.Checkpoint next = new io.taskhub.ports.store.Checkpoint(null,
                 List.of(new io.taskhub.ports.history.OrchestratorStarted(now)), false, List.of(), List.of());
         assertThat(orchestrations.completeWithStep(c, handed.get(0), item.instanceId(),
