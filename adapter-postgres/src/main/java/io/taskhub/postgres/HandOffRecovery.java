@@ -30,17 +30,11 @@ final class HandOffRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(HandOffRecovery.class);
     /** The instances of one owner read at a time. */
     private static final int BATCH = 100;
-    /**
-     * How often the owners are checked: an announcement lasts 30 s, so a dead process's activities wait at most a
-     * third longer, and an idle server makes one more small read every 10 s (housekeeping runs every 2 s).
-     */
-    static final java.time.Duration EVERY = java.time.Duration.ofSeconds(10);
 
     private final Database db;
     private final Tables t;
     private final NotificationRelay relay;
     private final String deadOwnersSql;
-    private long nextCheck = System.nanoTime();
 
     HandOffRecovery(Database db, NotificationRelay relay) {
         this.db = db;
@@ -68,12 +62,12 @@ final class HandOffRecovery {
     record Owner(String hubKey, String incarnation) {
     }
 
-    /** A housekeeping round: {@link #recover} if {@link #EVERY} has passed since the last look. */
+    /**
+     * A housekeeping round (every 2 s): an announcement lasts a lease, or 30 s with the default and longer leases,
+     * so a dead process's activities move on within a round of when its claimed work would. Where no instance has
+     * an owner the look is one probe of an empty index.
+     */
     void recoverQuietly() {
-        if (System.nanoTime() - nextCheck < 0) {
-            return;
-        }
-        nextCheck = System.nanoTime() + EVERY.toNanos();
         try {
             recover();
         } catch (RuntimeException e) {
