@@ -368,40 +368,44 @@ final class ActivityWork {
     }
 
     /**
-     * The removal of a handed task's entry from its instance's row, while it is there; its parameters: the entry,
-     * the hub, the instance and the entry again. The row's update stays HOT (the column has no index).
+     * The removal of a handed task's entry from its instance's row, while it is there (its lease ended or not, as a
+     * task row's: a lapsed lease that nobody took over is still the holder's); the owner and the lease's end go with
+     * the last entry. Its parameters: the entry four times, then the hub and the instance.
      */
     private String removeEntrySql() {
-        return "UPDATE " + t.instances() + " SET handed = nullif(array_remove(handed, ?), '{}')"
-                + " WHERE task_hub = ? AND instance_id = ? AND ? = ANY(handed)";
+        return "UPDATE " + t.instances() + " SET handed = nullif(array_remove(handed, ?), '{}'),"
+                + " handed_owner = CASE WHEN handed = ARRAY[?::text] THEN NULL ELSE handed_owner END,"
+                + " handed_until = CASE WHEN handed = ARRAY[?::text] THEN NULL ELSE handed_until END"
+                + " WHERE ? = ANY(handed) AND task_hub = ? AND instance_id = ?";
     }
 
+    /** Binds {@link #removeEntrySql}'s parameters; returns the next index. */
     private int bindEntry(PreparedStatement ps, ActivityWorkItem item) throws SQLException {
         String entry = ((HandedReceipt) item.receipt()).entry();
-        ps.setString(1, entry);
-        ps.setString(2, hubKey);
-        ps.setString(3, item.task().instanceId());
-        ps.setString(4, entry);
-        return 5;
+        for (int i = 1; i <= 4; i++) {
+            ps.setString(i, entry);
+        }
+        ps.setString(5, hubKey);
+        ps.setString(6, item.task().instanceId());
+        return 7;
     }
 
     /**
      * An expired lease that nobody took over is still the holder's, so renewing it checks only the token. A task
-     * handed without a row is held while this process announces itself and its entry is there (V18).
+     * handed without a row (V18) moves on the lease of its instance's entries, while its entry is there.
      */
     Lease renew(Connection c, ActivityWorkItem item, Duration leaseDuration, Instant now) throws SQLException {
         Lease renewed = item.lease().renewedUntil(now.plus(leaseDuration));
         if (isHanded(item)) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + t.instances()
-                    + " WHERE task_hub = ? AND instance_id = ? AND ? = ANY(handed)")) {
-                ps.setString(1, hubKey);
-                ps.setString(2, item.task().instanceId());
-                ps.setString(3, ((HandedReceipt) item.receipt()).entry());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw lost(item, "it was handed to another worker after this process stopped announcing"
-                                + " itself, or its instance finished, was purged or replaced");
-                    }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.instances() + " SET handed_until ="
+                    + " greatest(handed_until, ?) WHERE task_hub = ? AND instance_id = ? AND ? = ANY(handed)")) {
+                PgTime.set(ps, 1, renewed.expiresAt());
+                ps.setString(2, hubKey);
+                ps.setString(3, item.task().instanceId());
+                ps.setString(4, ((HandedReceipt) item.receipt()).entry());
+                if (ps.executeUpdate() == 0) {
+                    throw lost(item, "its lease ran out and another worker took it over, or its instance was purged"
+                            + " or replaced");
                 }
             }
             return renewed;

@@ -312,7 +312,8 @@ final class MessageDelivery {
         InstanceData.delete(c, t, hubKey, List.of(id));
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + t.instances() + " SET "
                 + InstanceRows.METADATA_ASSIGNMENTS + ", revision = revision + 1, lock_owner = NULL,"
-                + " lock_token = NULL, locked_until = NULL, handed = NULL, handed_owner = NULL"
+                + " lock_token = NULL, locked_until = NULL, handed = NULL, handed_owner = NULL,"
+                + " handed_until = NULL"
                 + " WHERE task_hub = ? AND instance_id = ?")) {
             int next = InstanceRows.bindMetadata(ps, 1, InstanceRows.pending(id, started, now));
             ps.setString(next, hubKey);

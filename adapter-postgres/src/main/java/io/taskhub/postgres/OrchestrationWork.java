@@ -36,8 +36,8 @@ final class OrchestrationWork {
     private final String hubKey;
     private final MessageDelivery delivery;
     private final StepCalls calls;
-    /** Who may be handed activities without task rows now (this process's incarnation), or null (V18). */
-    private final java.util.function.Supplier<String> handedOwner;
+    /** Whether a step's few handed activities go without task rows (V18); the query-plan test checks both ways. */
+    private final boolean handsWithoutRows;
     /** Package-private so that the query-plan test can check how PostgreSQL runs them. */
     final String claimSql;
     /** The claim for a worker that runs some names only: the same, with the names' condition. */
@@ -48,10 +48,9 @@ final class OrchestrationWork {
     final String claimInstanceSql;
     final String claimInstanceNamedSql;
 
-    OrchestrationWork(Tables tables, String hubKey, MessageDelivery delivery,
-            java.util.function.Supplier<String> handedOwner) {
+    OrchestrationWork(Tables tables, String hubKey, MessageDelivery delivery, boolean handsWithoutRows) {
         this.t = tables;
-        this.handedOwner = handedOwner;
+        this.handsWithoutRows = handsWithoutRows;
         this.hubKey = hubKey;
         this.delivery = delivery;
         this.calls = new StepCalls(tables);
@@ -256,7 +255,7 @@ final class OrchestrationWork {
             throw new IllegalArgumentException("The checkpoint's instance row is for '" + row.instanceId()
                     + "' but the work item is for '" + item.instanceId() + "'.");
         }
-        StepCalls.Tasks tasks = new StepCalls.Tasks(checkpoint.activityTasks(), handOff, now, handedOwner.get(),
+        StepCalls.Tasks tasks = new StepCalls.Tasks(checkpoint.activityTasks(), handOff, now, handsWithoutRows,
                 checkpoint);
         announce(item.instanceId(), checkpoint, tasks, notices);
         // Released with messages that arrived meanwhile: someone may take them now.
@@ -288,7 +287,7 @@ final class OrchestrationWork {
     Optional<List<ActivityWorkItem>> completeWithStep(Connection c, ActivityWorkItem task, String instanceId,
             long expectedRevision, Checkpoint step, TaskHandOff handOff, Instant now, Notices notices)
             throws SQLException {
-        StepCalls.Tasks tasks = new StepCalls.Tasks(step.activityTasks(), handOff, now, handedOwner.get(), step);
+        StepCalls.Tasks tasks = new StepCalls.Tasks(step.activityTasks(), handOff, now, handsWithoutRows, step);
         // Gathered apart: they are sent only if the step is taken.
         Notices own = new Notices(t.schema(), hubKey);
         announce(instanceId, step, tasks, own);
@@ -326,7 +325,7 @@ final class OrchestrationWork {
     Optional<List<ActivityWorkItem>> createWithStep(Connection c, OrchestrationWorkItem created, Checkpoint step,
             TaskHandOff handOff, Instant now, Notices notices) throws SQLException {
         step.requireFirstStepOf(created.instanceId());
-        StepCalls.Tasks tasks = new StepCalls.Tasks(step.activityTasks(), handOff, now, handedOwner.get(), step);
+        StepCalls.Tasks tasks = new StepCalls.Tasks(step.activityTasks(), handOff, now, handsWithoutRows, step);
         Array handed;
         try (PreparedStatement ps = c.prepareStatement(calls.createWithStepSql)) {
             ps.setString(1, hubKey);

@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -73,16 +72,6 @@ public final class PostgresStore implements OrchestrationStore {
     private final WorkWaits waits;
     /** Activity results committed together (ResultBatches). */
     private final ResultBatches results = new ResultBatches();
-    /**
-     * This store's own id, announced with its workers: activities handed to them without task rows are this
-     * incarnation's, and go to others once it no longer announces itself (V18, {@link HandOffRecovery}). A process
-     * that restarts under the same worker ids is another incarnation.
-     */
-    private final String incarnation = UUID.randomUUID().toString();
-    /** The workers this store announces now; while there are none, every handed activity gets a row. */
-    private final Set<String> announced = ConcurrentHashMap.newKeySet();
-    /** Until when the latest announcement lasts: past it (renewals failing), every handed activity gets a row. */
-    private volatile Instant announcedUntil = Instant.MIN;
 
     PostgresStore(String taskHubName, String hubKey, Database db, NotificationRelay relay, HubSignals signals,
             RemoteWaiters waiters, BooleanSupplier listening) {
@@ -96,7 +85,7 @@ public final class PostgresStore implements OrchestrationStore {
         this.listening = listening;
         this.maxPoll = db.config().maxPollInterval();
         this.delivery = new MessageDelivery(t, hubKey);
-        this.orchestrations = new OrchestrationWork(t, hubKey, delivery, this::handedOwner);
+        this.orchestrations = new OrchestrationWork(t, hubKey, delivery, true);
         this.activities = new ActivityWork(t, hubKey, delivery);
         this.queries = new InstanceQueries(t, hubKey);
         this.purges = new Purges(t, hubKey);
@@ -137,38 +126,24 @@ public final class PostgresStore implements OrchestrationStore {
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + t.workers() + " (task_hub, worker_id,"
-                    + " orchestrators, activities, expires_at, hub_name, incarnation) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                    + " ON CONFLICT (task_hub, worker_id) DO UPDATE SET orchestrators = excluded.orchestrators,"
+                    + " orchestrators, activities, expires_at, hub_name) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT"
+                    + " (task_hub, worker_id) DO UPDATE SET orchestrators = excluded.orchestrators,"
                     + " activities = excluded.activities, expires_at = excluded.expires_at,"
-                    + " hub_name = excluded.hub_name, incarnation = excluded.incarnation")) {
+                    + " hub_name = excluded.hub_name")) {
                 ps.setString(1, hubKey);
                 ps.setString(2, registration.workerId());
                 ps.setString(3, WorkerRegistration.encodeNames(registration.orchestrators()));
                 ps.setString(4, WorkerRegistration.encodeNames(registration.activities()));
                 PgTime.set(ps, 5, registration.expiresAt());
                 ps.setString(6, taskHubName);
-                ps.setString(7, incarnation);
                 ps.executeUpdate();
             }
             return null;
         });
-        announced.add(registration.workerId());
-        if (registration.expiresAt().isAfter(announcedUntil)) {
-            announcedUntil = registration.expiresAt();
-        }
-    }
-
-    /**
-     * The owner of activities handed without task rows: this incarnation while its announcement of a worker lasts,
-     * else null (then others would soon give them back to everyone, and run them again).
-     */
-    String handedOwner() {
-        return announced.isEmpty() || !now().isBefore(announcedUntil) ? null : incarnation;
     }
 
     @Override
     public void unregisterWorker(String workerId) {
-        announced.remove(workerId);
         db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + t.workers()
                     + " WHERE task_hub = ? AND worker_id = ?")) {

@@ -34,13 +34,19 @@ final class StepCalls {
     private static final String STEP_PARAMETERS = "?::boolean, ?::boolean, " + metadataCasts()
             + ", ?::boolean, ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[],"
             + " ?::text,"
-            + " ?::timestamptz, ?::text[], ?::text[], ?::text, ?::text[], ?::boolean";
+            + " ?::timestamptz, ?::text[], ?::text[], ?::text[]";
 
     /**
      * At most this many activities of one step go to the committing worker without task rows (V18); a step that
      * hands more gives each a row, as a fan-out's results would otherwise all update the instance's row.
      */
     static final int MAX_ROWLESS = 8;
+
+    /**
+     * The longest input of an activity handed without a row: its entry holds the task whole (so that it can become
+     * a row again without reading anything else), and the instance's row is written again with each step meanwhile.
+     */
+    static final int MAX_ROWLESS_INPUT = 1_000;
 
     final String commitStepSql;
     final String commitResultWithStepSql;
@@ -64,8 +70,8 @@ final class StepCalls {
 
     /**
      * A step's tasks as bound: the first ones the hand-off takes get a lease token, the rest none. The handed ones
-     * may go without task rows (V18): then each has an entry on the instance's row, owned by {@code handedOwner}
-     * (the committing process's incarnation; null when it may not hand activities over without rows).
+     * go without task rows when {@code withoutRows} and they are few (V18): then each has an entry on the
+     * instance's row, under the hand-off's owner and lease.
      */
     static final class Tasks {
         private final List<ActivityTask> tasks;
@@ -73,11 +79,9 @@ final class StepCalls {
         private final TaskHandOff handOff;
         private final Instant expiresAt;
         private final boolean anyForClaims;
-        private final String handedOwner;
         private final String[] entries;
-        private final boolean resetsEntries;
 
-        Tasks(List<ActivityTask> tasks, TaskHandOff handOff, Instant now, String handedOwner, Checkpoint step) {
+        Tasks(List<ActivityTask> tasks, TaskHandOff handOff, Instant now, boolean withoutRows, Checkpoint step) {
             this.tasks = tasks;
             this.handOff = handOff;
             this.tokens = new String[tasks.size()];
@@ -93,12 +97,14 @@ final class StepCalls {
                 }
             }
             this.anyForClaims = forClaims;
-            this.handedOwner = handedOwner;
             boolean finishes = step.instance() != null && step.instance().runtimeStatus().isTerminal();
-            // A finished instance runs nothing more, and a replaced history leaves no earlier entry to answer.
-            this.resetsEntries = finishes || step.replaceHistory();
             List<String> rowless = new ArrayList<>();
-            if (handedOwner != null && !finishes && handed <= MAX_ROWLESS) {
+            boolean small = true;
+            for (int i = 0; i < tokens.length; i++) {
+                String input = tasks.get(i).input();
+                small &= tokens[i] == null || input == null || input.length() <= MAX_ROWLESS_INPUT;
+            }
+            if (withoutRows && !finishes && small && handed <= MAX_ROWLESS) {
                 for (int i = 0; i < tokens.length; i++) {
                     if (tokens[i] != null) {
                         rowless.add(entry(tasks.get(i), tokens[i]));
@@ -138,9 +144,29 @@ final class StepCalls {
         }
     }
 
-    /** The entry of a task handed without a row, as the instance's row holds it (V18). */
+    /**
+     * The entry of a task handed without a row, as the instance's row holds it (V18): the task whole and its lease's
+     * token, as a JSON array (execution id, task id, token, name, input, trace context), which
+     * {@link HandOffRecovery} reads back. It is made once, at the hand-off, and kept in the work item's receipt,
+     * so that the statements fencing its result compare the very same text.
+     */
     static String entry(ActivityTask task, String token) {
-        return task.executionId() + " " + task.taskId() + " " + token;
+        com.fasterxml.jackson.databind.node.ArrayNode entry = JsonCodec.mapper().createArrayNode();
+        entry.add(task.executionId()).add(task.taskId()).add(token).add(task.name()).add(task.input())
+                .add(task.traceParent());
+        return entry.toString();
+    }
+
+    /** The task of an entry ({@link #entry}). */
+    static ActivityTask taskOf(String instanceId, String entry) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode fields = JsonCodec.mapper().readTree(entry);
+            return new ActivityTask(instanceId, fields.get(0).asText(), fields.get(1).asInt(), fields.get(3).asText(),
+                    fields.get(4).isNull() ? null : fields.get(4).asText(),
+                    fields.get(5).isNull() ? null : fields.get(5).asText());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Instance '" + instanceId + "' has an entry that is not one: " + entry, e);
+        }
     }
 
     /**
@@ -191,9 +217,7 @@ final class StepCalls {
         PgTime.set(ps, i++, tasks.expiresAt);
         PgArrays.text(ps, i++, NO_TEXT);
         PgArrays.text(ps, i++, NO_TEXT);
-        ps.setString(i++, tasks.handedOwner);
         PgArrays.text(ps, i++, tasks.entries);
-        ps.setBoolean(i++, tasks.resetsEntries);
         return i;
     }
 

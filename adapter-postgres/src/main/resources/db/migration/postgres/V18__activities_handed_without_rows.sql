@@ -1,27 +1,31 @@
 -- Activities handed to the committing worker without a task row. A step that hands a few activities to its own
 -- worker (the usual case: a sequence of activities, each result committed with the next step) inserted a task row
--- for each, held by that worker, with its five index entries, and the result's commit deleted it again: two of the
--- four rows a hello sequence's step wrote. The history already says durably that the activity was scheduled; what
--- the row added was who runs it and the fencing of its result. Both now live on the instance's row, which every
--- step updates anyway:
+-- for each, held by that worker, with its index entries, and the result's commit deleted it again: two of the four
+-- rows a hello sequence's step wrote. The history already says durably that the activity was scheduled; what the
+-- row added was who runs it, until when, and the fencing of its result. These now live on the instance's row,
+-- which every step updates anyway:
 --
--- * handed: the activities handed without a row and not done yet, each as '<execution id> <task id> <token>'. A
---   result is taken only while its entry is there, and taking it removes the entry in the same statement, so a
---   result is recorded at most once. Not indexed: the step's update stays HOT.
--- * handed_owner: the incarnation of the process they were handed to (a store's own id, announced with its
---   workers in workers.incarnation). Set on the first hand-off and kept while the instance runs, so that the steps
---   of one worker do not change it (it is indexed, to find the instances of a process that died); cleared when the
---   instance finishes. A step hands activities without rows only when the instance's entries are this owner's, or
---   there are none.
+-- * handed: the activities handed without a row and not done yet, an entry each: the task whole and its lease's
+--   token, as a JSON array (execution id, task id, token, name, input, trace context; StepCalls.entry), for
+--   activities with inputs of at most 1,000 characters. A result is taken only while its entry is there, and
+--   taking it removes the entry in the same statement, so a result is recorded at most once. Not indexed: the
+--   step's update stays HOT.
+-- * handed_owner: the worker they were handed to (the lease's owner). A step hands activities without rows only
+--   when the instance's entries are this worker's, or there are none. Set while there are entries and unchanged
+--   from step to step (a hello sequence's steps keep it), so that its index (of the instances with entries) does
+--   not make those updates write every index of the row.
+-- * handed_until: the end of their lease, as a task row's locked_until: set by the hand-off, moved on by the
+--   renewals of activities that run long. Once it has passed, the backend's housekeeping turns the entries into
+--   task rows anyone may claim and clears them (HandOffRecovery), so the late result of a worker that was only
+--   slow finds no entry and is dropped.
 --
--- When a process stops announcing itself (it crashed, or stopped), the backend's housekeeping turns the entries
--- of its instances into task rows anyone may claim, from the instance's history (HandOffRecovery).
---
--- The functions below are new overloads (three more parameters); those of V9 to V17 stay for processes of the
--- previous version during a rolling upgrade, which insert rows as before and leave the new columns alone.
-ALTER TABLE instances ADD COLUMN handed TEXT[], ADD COLUMN handed_owner TEXT;
-CREATE INDEX ix_instances_handed_owner ON instances (task_hub, handed_owner) WHERE handed_owner IS NOT NULL;
-ALTER TABLE workers ADD COLUMN incarnation TEXT;
+-- Entries outlive a step that finishes the instance or replaces its history, as task rows did: a result that
+-- comes late is recorded for a failed instance (a rewind keeps it), and one of an earlier execution is dropped by
+-- the engine. The functions below are new overloads (one more parameter); those of V9 to V17 stay for processes of
+-- the previous version during a rolling upgrade, which insert rows as before and leave the new columns alone (a
+-- rollback to that version would leave the entries of this one unrecovered).
+ALTER TABLE instances ADD COLUMN handed TEXT[], ADD COLUMN handed_owner TEXT, ADD COLUMN handed_until TIMESTAMPTZ;
+CREATE INDEX ix_instances_handed ON instances (task_hub, instance_id) WHERE handed_owner IS NOT NULL;
 
 -- write_step of V17 for a step whose handed tasks (those with a token) are recorded on the instance's row when
 -- p_rowless: only the others are inserted, and the result holds a NULL for each handed task.
@@ -84,14 +88,18 @@ BEGIN
     RETURN v_handed;
 END $$;
 
--- The rule for the two columns, written out in each update below (an update's SET reads the row as it was):
---   kept    = the entries left: none after p_handed_reset (the instance finished, or its history was replaced),
---             else the row's without p_task_entry (the result this step takes, if handed without a row);
---   rowless = the step hands p_handed_entries and the kept entries are this owner's, or there are none;
+-- The rule for the three columns, written out in each update below (an update's SET reads the row as it was):
+--   kept    = the row's entries, without p_task_entry (the result this step takes, if handed without a row);
+--   rowless = the step hands p_handed_entries (to p_owner, until p_locked_until) and the kept entries are
+--             p_owner's, or there are none;
 --   handed  = kept, and p_handed_entries after them if rowless;
---   owner   = p_handed_owner if rowless; none after p_handed_reset with nothing kept; else unchanged.
+--   owner   = p_owner if rowless, none once nothing is kept, else unchanged;
+--   until   = p_locked_until if rowless with nothing kept, the later of both if rowless, none once nothing is kept,
+--             else unchanged.
 -- Whether the step's hand-off went without rows is read back from the updated row (its first entry is there).
 
+-- commit_step of V11, with the lease released in the call itself (V9's release_instance was a nested function,
+-- a call of its own on every step).
 CREATE FUNCTION ${flyway:defaultSchema}.commit_step(
     p_hub TEXT, p_instance_id TEXT, p_now TIMESTAMPTZ, p_lease_token TEXT, p_consumed BIGINT[],
     p_write_row BOOLEAN, p_changed BOOLEAN,
@@ -103,7 +111,7 @@ CREATE FUNCTION ${flyway:defaultSchema}.commit_step(
     p_replace_history BOOLEAN, p_history TEXT[],
     p_task_instance_ids TEXT[], p_task_execution_ids TEXT[], p_task_ids INTEGER[], p_task_names TEXT[],
     p_task_inputs TEXT[], p_task_tokens TEXT[], p_task_trace_parents TEXT[], p_owner TEXT, p_locked_until TIMESTAMPTZ,
-    p_channels TEXT[], p_payloads TEXT[], p_handed_owner TEXT, p_handed_entries TEXT[], p_handed_reset BOOLEAN,
+    p_channels TEXT[], p_payloads TEXT[], p_handed_entries TEXT[],
     p_if_visible_channel TEXT, p_if_visible_payload TEXT
 ) RETURNS BIGINT[] LANGUAGE plpgsql AS $$
 DECLARE
@@ -115,8 +123,6 @@ BEGIN
     IF p_lease_token IS NULL THEN
         RAISE EXCEPTION 'a commit of instance % names no lease', p_instance_id USING ERRCODE = 'TH001';
     END IF;
-    -- The lease is released as V9's release_instance did, in the call itself: a nested function costs a call of
-    -- its own on every step.
     IF p_write_row THEN
         UPDATE ${flyway:defaultSchema}.instances i SET execution_id = p_execution_id, name = p_name,
             version = p_version, runtime_status = p_runtime_status, input = p_input, output = p_output,
@@ -126,31 +132,35 @@ BEGIN
             parent_instance_id = p_parent_instance_id, parent_execution_id = p_parent_execution_id,
             parent_name = p_parent_name, parent_task_id = p_parent_task_id, tags = p_tags,
             revision = revision + 1, lock_owner = NULL, lock_token = NULL, locked_until = NULL,
-            handed = CASE
-                WHEN cardinality(p_handed_entries) > 0 AND (p_handed_reset OR i.handed IS NULL
-                    OR i.handed_owner IS NULL OR i.handed_owner = p_handed_owner)
-                THEN CASE WHEN p_handed_reset THEN '{}' ELSE coalesce(i.handed, '{}') END || p_handed_entries
-                WHEN p_handed_reset THEN NULL ELSE i.handed END,
-            handed_owner = CASE
-                WHEN cardinality(p_handed_entries) > 0 AND (p_handed_reset OR i.handed IS NULL
-                    OR i.handed_owner IS NULL OR i.handed_owner = p_handed_owner) THEN p_handed_owner
-                WHEN p_handed_reset THEN NULL ELSE i.handed_owner END
+            handed = CASE WHEN cardinality(p_handed_entries) > 0
+                    AND (i.handed_owner IS NULL OR i.handed_owner = p_owner OR coalesce(cardinality(i.handed), 0) = 0)
+                THEN coalesce(i.handed, '{}') || p_handed_entries ELSE nullif(i.handed, '{}') END,
+            handed_owner = CASE WHEN cardinality(p_handed_entries) > 0
+                    AND (i.handed_owner IS NULL OR i.handed_owner = p_owner OR coalesce(cardinality(i.handed), 0) = 0)
+                THEN p_owner WHEN coalesce(cardinality(i.handed), 0) = 0 THEN NULL ELSE i.handed_owner END,
+            handed_until = CASE WHEN cardinality(p_handed_entries) > 0
+                    AND (i.handed_owner IS NULL OR i.handed_owner = p_owner OR coalesce(cardinality(i.handed), 0) = 0)
+                THEN CASE WHEN coalesce(cardinality(i.handed), 0) = 0 THEN p_locked_until ELSE greatest(i.handed_until, p_locked_until) END
+                WHEN coalesce(cardinality(i.handed), 0) = 0 THEN NULL ELSE i.handed_until END
         WHERE i.task_hub = p_hub AND i.instance_id = p_instance_id
-            AND (p_lease_token IS NULL OR (i.lock_token = p_lease_token AND i.locked_until > p_now))
+            AND i.lock_token = p_lease_token AND i.locked_until > p_now
         RETURNING i.execution_id, coalesce(p_handed_entries[1] = ANY(i.handed), false) INTO v_execution_id, v_rowless;
     ELSE
         UPDATE ${flyway:defaultSchema}.instances i
         SET revision = revision + CASE WHEN p_changed THEN 1 ELSE 0 END,
             lock_owner = NULL, lock_token = NULL, locked_until = NULL,
-            handed = CASE
-                WHEN cardinality(p_handed_entries) > 0 AND (i.handed IS NULL OR i.handed_owner IS NULL
-                    OR i.handed_owner = p_handed_owner)
-                THEN coalesce(i.handed, '{}') || p_handed_entries ELSE i.handed END,
-            handed_owner = CASE
-                WHEN cardinality(p_handed_entries) > 0 AND (i.handed IS NULL OR i.handed_owner IS NULL
-                    OR i.handed_owner = p_handed_owner) THEN p_handed_owner ELSE i.handed_owner END
+            handed = CASE WHEN cardinality(p_handed_entries) > 0
+                    AND (i.handed_owner IS NULL OR i.handed_owner = p_owner OR coalesce(cardinality(i.handed), 0) = 0)
+                THEN coalesce(i.handed, '{}') || p_handed_entries ELSE nullif(i.handed, '{}') END,
+            handed_owner = CASE WHEN cardinality(p_handed_entries) > 0
+                    AND (i.handed_owner IS NULL OR i.handed_owner = p_owner OR coalesce(cardinality(i.handed), 0) = 0)
+                THEN p_owner WHEN coalesce(cardinality(i.handed), 0) = 0 THEN NULL ELSE i.handed_owner END,
+            handed_until = CASE WHEN cardinality(p_handed_entries) > 0
+                    AND (i.handed_owner IS NULL OR i.handed_owner = p_owner OR coalesce(cardinality(i.handed), 0) = 0)
+                THEN CASE WHEN coalesce(cardinality(i.handed), 0) = 0 THEN p_locked_until ELSE greatest(i.handed_until, p_locked_until) END
+                WHEN coalesce(cardinality(i.handed), 0) = 0 THEN NULL ELSE i.handed_until END
         WHERE i.task_hub = p_hub AND i.instance_id = p_instance_id
-            AND (p_lease_token IS NULL OR (i.lock_token = p_lease_token AND i.locked_until > p_now))
+            AND i.lock_token = p_lease_token AND i.locked_until > p_now
         RETURNING i.execution_id, coalesce(p_handed_entries[1] = ANY(i.handed), false) INTO v_execution_id, v_rowless;
     END IF;
     IF v_execution_id IS NULL THEN
@@ -184,7 +194,7 @@ CREATE FUNCTION ${flyway:defaultSchema}.commit_result_with_step(
     p_replace_history BOOLEAN, p_history TEXT[],
     p_task_instance_ids TEXT[], p_task_execution_ids TEXT[], p_task_ids INTEGER[], p_task_names TEXT[],
     p_task_inputs TEXT[], p_task_tokens TEXT[], p_task_trace_parents TEXT[], p_owner TEXT, p_locked_until TIMESTAMPTZ,
-    p_channels TEXT[], p_payloads TEXT[], p_handed_owner TEXT, p_handed_entries TEXT[], p_handed_reset BOOLEAN
+    p_channels TEXT[], p_payloads TEXT[], p_handed_entries TEXT[]
 ) RETURNS BIGINT[] LANGUAGE plpgsql AS $$
 DECLARE
     v_execution_id TEXT;
@@ -203,17 +213,16 @@ BEGIN
             parent_instance_id = p_parent_instance_id, parent_execution_id = p_parent_execution_id,
             parent_name = p_parent_name, parent_task_id = p_parent_task_id, tags = p_tags,
             revision = revision + 1, lock_owner = NULL, lock_token = NULL, locked_until = NULL,
-            handed = CASE
-                WHEN cardinality(p_handed_entries) > 0 AND (p_handed_reset OR i.handed_owner IS NULL
-                    OR i.handed_owner = p_handed_owner OR coalesce(cardinality(array_remove(i.handed, v_entry)), 0) = 0)
-                THEN CASE WHEN p_handed_reset THEN '{}' ELSE coalesce(array_remove(i.handed, v_entry), '{}') END
-                    || p_handed_entries
-                WHEN p_handed_reset THEN NULL ELSE nullif(array_remove(i.handed, v_entry), '{}') END,
-            handed_owner = CASE
-                WHEN cardinality(p_handed_entries) > 0 AND (p_handed_reset OR i.handed_owner IS NULL
-                    OR i.handed_owner = p_handed_owner OR coalesce(cardinality(array_remove(i.handed, v_entry)), 0) = 0)
-                THEN p_handed_owner
-                WHEN p_handed_reset THEN NULL ELSE i.handed_owner END
+            handed = CASE WHEN cardinality(p_handed_entries) > 0
+                    AND (i.handed_owner IS NULL OR i.handed_owner = p_owner OR coalesce(cardinality(array_remove(i.handed, v_entry)), 0) = 0)
+                THEN coalesce(array_remove(i.handed, v_entry), '{}') || p_handed_entries ELSE nullif(array_remove(i.handed, v_entry), '{}') END,
+            handed_owner = CASE WHEN cardinality(p_handed_entries) > 0
+                    AND (i.handed_owner IS NULL OR i.handed_owner = p_owner OR coalesce(cardinality(array_remove(i.handed, v_entry)), 0) = 0)
+                THEN p_owner WHEN coalesce(cardinality(array_remove(i.handed, v_entry)), 0) = 0 THEN NULL ELSE i.handed_owner END,
+            handed_until = CASE WHEN cardinality(p_handed_entries) > 0
+                    AND (i.handed_owner IS NULL OR i.handed_owner = p_owner OR coalesce(cardinality(array_remove(i.handed, v_entry)), 0) = 0)
+                THEN CASE WHEN coalesce(cardinality(array_remove(i.handed, v_entry)), 0) = 0 THEN p_locked_until ELSE greatest(i.handed_until, p_locked_until) END
+                WHEN coalesce(cardinality(array_remove(i.handed, v_entry)), 0) = 0 THEN NULL ELSE i.handed_until END
         WHERE i.task_hub = p_hub AND i.instance_id = p_instance_id AND i.revision = p_revision
             AND (i.locked_until IS NULL OR i.locked_until <= p_now)
             AND (v_entry IS NULL OR v_entry = ANY(i.handed))
@@ -224,15 +233,16 @@ BEGIN
         UPDATE ${flyway:defaultSchema}.instances i
         SET revision = revision + CASE WHEN p_changed THEN 1 ELSE 0 END,
             lock_owner = NULL, lock_token = NULL, locked_until = NULL,
-            handed = CASE
-                WHEN cardinality(p_handed_entries) > 0 AND (i.handed_owner IS NULL OR i.handed_owner = p_handed_owner
-                    OR coalesce(cardinality(array_remove(i.handed, v_entry)), 0) = 0)
-                THEN coalesce(array_remove(i.handed, v_entry), '{}') || p_handed_entries
-                ELSE nullif(array_remove(i.handed, v_entry), '{}') END,
-            handed_owner = CASE
-                WHEN cardinality(p_handed_entries) > 0 AND (i.handed_owner IS NULL OR i.handed_owner = p_handed_owner
-                    OR coalesce(cardinality(array_remove(i.handed, v_entry)), 0) = 0)
-                THEN p_handed_owner ELSE i.handed_owner END
+            handed = CASE WHEN cardinality(p_handed_entries) > 0
+                    AND (i.handed_owner IS NULL OR i.handed_owner = p_owner OR coalesce(cardinality(array_remove(i.handed, v_entry)), 0) = 0)
+                THEN coalesce(array_remove(i.handed, v_entry), '{}') || p_handed_entries ELSE nullif(array_remove(i.handed, v_entry), '{}') END,
+            handed_owner = CASE WHEN cardinality(p_handed_entries) > 0
+                    AND (i.handed_owner IS NULL OR i.handed_owner = p_owner OR coalesce(cardinality(array_remove(i.handed, v_entry)), 0) = 0)
+                THEN p_owner WHEN coalesce(cardinality(array_remove(i.handed, v_entry)), 0) = 0 THEN NULL ELSE i.handed_owner END,
+            handed_until = CASE WHEN cardinality(p_handed_entries) > 0
+                    AND (i.handed_owner IS NULL OR i.handed_owner = p_owner OR coalesce(cardinality(array_remove(i.handed, v_entry)), 0) = 0)
+                THEN CASE WHEN coalesce(cardinality(array_remove(i.handed, v_entry)), 0) = 0 THEN p_locked_until ELSE greatest(i.handed_until, p_locked_until) END
+                WHEN coalesce(cardinality(array_remove(i.handed, v_entry)), 0) = 0 THEN NULL ELSE i.handed_until END
         WHERE i.task_hub = p_hub AND i.instance_id = p_instance_id AND i.revision = p_revision
             AND (i.locked_until IS NULL OR i.locked_until <= p_now)
             AND (v_entry IS NULL OR v_entry = ANY(i.handed))
@@ -268,7 +278,7 @@ CREATE FUNCTION ${flyway:defaultSchema}.create_with_step(
     p_replace_history BOOLEAN, p_history TEXT[],
     p_task_instance_ids TEXT[], p_task_execution_ids TEXT[], p_task_ids INTEGER[], p_task_names TEXT[],
     p_task_inputs TEXT[], p_task_tokens TEXT[], p_task_trace_parents TEXT[], p_owner TEXT, p_locked_until TIMESTAMPTZ,
-    p_channels TEXT[], p_payloads TEXT[], p_handed_owner TEXT, p_handed_entries TEXT[], p_handed_reset BOOLEAN
+    p_channels TEXT[], p_payloads TEXT[], p_handed_entries TEXT[]
 ) RETURNS BIGINT[] LANGUAGE plpgsql AS $$
 DECLARE
     v_execution_id TEXT;
@@ -277,11 +287,12 @@ BEGIN
     INSERT INTO ${flyway:defaultSchema}.instances (task_hub, instance_id, revision, execution_id, name, version,
         runtime_status, input, output, custom_status, failure, created_at, last_updated_at, completed_at,
         scheduled_start_at, scheduled_start_ns, parent_instance_id, parent_execution_id, parent_name,
-        parent_task_id, tags, handed, handed_owner)
+        parent_task_id, tags, handed, handed_owner, handed_until)
     VALUES (p_hub, p_instance_id, p_revision, p_execution_id, p_name, p_version, p_runtime_status, p_input,
         p_output, p_custom_status, p_failure, p_created_at, p_last_updated_at, p_completed_at, p_scheduled_start_at,
         p_scheduled_start_ns, p_parent_instance_id, p_parent_execution_id, p_parent_name, p_parent_task_id, p_tags,
-        CASE WHEN v_rowless THEN p_handed_entries END, CASE WHEN v_rowless THEN p_handed_owner END)
+        CASE WHEN v_rowless THEN p_handed_entries END, CASE WHEN v_rowless THEN p_owner END,
+        CASE WHEN v_rowless THEN p_locked_until END)
     ON CONFLICT (task_hub, instance_id) DO NOTHING
     RETURNING execution_id INTO v_execution_id;
     IF v_execution_id IS NULL THEN

@@ -28,7 +28,7 @@ class ClaimWakeUpTest {
     @Test
     void aClaim_saysWhetherAnotherInstanceNobodyHoldsHasVisibleWork() throws Exception {
         String hub = "more" + UUID.randomUUID().toString().substring(0, 8);
-        OrchestrationWork orchestrations = new OrchestrationWork(new Tables(schema.name()), hub, null, () -> null);
+        OrchestrationWork orchestrations = new OrchestrationWork(new Tables(schema.name()), hub, null, false);
         try (Connection c = schema.connect()) {
             c.setAutoCommit(true);
             instanceWithMessage(c, hub, "first", "now()");
@@ -60,7 +60,7 @@ class ClaimWakeUpTest {
     @Test
     void theLookForMore_seesWorkOfNamesTheClaimerDoesNotRun() throws Exception {
         String hub = "names" + UUID.randomUUID().toString().substring(0, 8);
-        OrchestrationWork orchestrations = new OrchestrationWork(new Tables(schema.name()), hub, null, () -> null);
+        OrchestrationWork orchestrations = new OrchestrationWork(new Tables(schema.name()), hub, null, false);
         try (Connection c = schema.connect()) {
             c.setAutoCommit(true);
             instanceWithMessage(c, hub, "mine", "now()");

@@ -20,7 +20,6 @@ import io.taskhub.ports.store.NameFilter;
 import io.taskhub.ports.store.OrchestrationStore;
 import io.taskhub.ports.store.OrchestrationWorkItem;
 import io.taskhub.ports.store.TaskHandOff;
-import io.taskhub.ports.store.WorkerRegistration;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,8 +39,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Activities a step hands to its own worker without task rows (V18): their entries on the instance's row fence
  * their results as a row's lease would (each result is taken once, a lost entry records nothing), they turn into
- * rows when given back or when their process stops announcing itself, and a step hands activities without rows
- * only where that is safe.
+ * rows when given back or when their lease runs out unrenewed, they outlive a step that fails the instance, and a
+ * step hands activities without rows only where that is safe.
  */
 class HandedWithoutRowsTest {
     private static final Duration LEASE = Duration.ofMinutes(5);
@@ -51,7 +50,7 @@ class HandedWithoutRowsTest {
 
     @Test
     void aStepsFewActivities_goWithoutRows_andEachResultIsTakenOnce_withItsStepOrAlone() throws Exception {
-        OrchestrationStore store = announced(newTaskHub(schema.backend()), Duration.ofMinutes(1));
+        OrchestrationStore store = newTaskHub(schema.backend());
         Running run = start(store);
         List<ActivityWorkItem> handed = store.completeOrchestrationWorkItem(run.item(), run.scheduling(2),
                 handOff(2));
@@ -62,7 +61,7 @@ class HandedWithoutRowsTest {
         });
         assertThat(taskRows(store)).as("task rows").isZero();
         assertThat(entries(store, run.id())).hasSize(2);
-        assertThat(owner(store, run.id())).isNotNull();
+        assertThat(owner(store, run.id())).isEqualTo("w");
         assertThat(store.renewActivityWorkItem(handed.get(0), LEASE).token()).isEqualTo(handed.get(0).lease().token());
 
         // The first result comes with the step it brings: its entry goes with it.
@@ -85,19 +84,19 @@ class HandedWithoutRowsTest {
         assertThatThrownBy(() -> store.completeActivityWorkItem(handed.get(1), result(handed.get(1))))
                 .isInstanceOf(LockLostException.class);
         assertThat(entries(store, run.id())).isEmpty();
-        assertThat(owner(store, run.id())).as("kept while the instance runs").isNotNull();
+        assertThat(owner(store, run.id())).as("gone with the last entry").isNull();
 
         OrchestrationWorkItem last = store.claimOrchestrationWorkItem("w", LEASE, 10).orElseThrow();
         assertThat(last.messages()).extracting(m -> ((TaskCompleted) m.event()).taskId()).containsExactly(1);
         store.completeOrchestrationWorkItem(last, new Checkpoint(last.instance().toBuilder()
                 .runtimeStatus(RuntimeStatus.Completed).build(), List.of(new OrchestratorStarted(Instant.now())),
                 false, List.of(), List.of()));
-        assertThat(owner(store, run.id())).as("cleared once the instance finished").isNull();
+        assertThat(owner(store, run.id())).isNull();
     }
 
     @Test
-    void aStepHandingManyActivities_orAProcessAnnouncingNoWorker_givesEachARow() throws Exception {
-        OrchestrationStore store = announced(newTaskHub(schema.backend()), Duration.ofMinutes(1));
+    void aStepHandingManyActivities_orLargeInputs_givesEachARow() throws Exception {
+        OrchestrationStore store = newTaskHub(schema.backend());
         Running many = start(store);
         int count = StepCalls.MAX_ROWLESS + 1;
         List<ActivityWorkItem> handed = store.completeOrchestrationWorkItem(many.item(), many.scheduling(count),
@@ -107,89 +106,123 @@ class HandedWithoutRowsTest {
         assertThat(entries(store, many.id())).isEmpty();
         assertThat(taskRows(store)).isEqualTo(count);
 
-        OrchestrationStore silent = newTaskHub(schema.backend()); // nobody announced: nothing would give them back
-        Running quiet = start(silent);
-        assertThat(silent.completeOrchestrationWorkItem(quiet.item(), quiet.scheduling(1), handOff(1)))
-                .singleElement().satisfies(item -> assertThat(item.receipt())
-                        .isInstanceOf(ActivityWork.TaskReceipt.class));
-        assertThat(entries(silent, quiet.id())).isEmpty();
+        Running large = start(store);
+        Checkpoint step = large.scheduling(1);
+        ActivityTask task = step.activityTasks().get(0);
+        String input = "\"" + "x".repeat(StepCalls.MAX_ROWLESS_INPUT) + "\"";
+        Checkpoint withLargeInput = new Checkpoint(step.instance(), step.history(), false, List.of(new ActivityTask(
+                task.instanceId(), task.executionId(), task.taskId(), task.name(), input, task.traceParent())),
+                List.of());
+        assertThat(store.completeOrchestrationWorkItem(large.item(), withLargeInput, handOff(1)))
+                .as("an input over %d characters", StepCalls.MAX_ROWLESS_INPUT).singleElement()
+                .satisfies(item -> assertThat(item.receipt()).isInstanceOf(ActivityWork.TaskReceipt.class));
     }
 
-    /** Two processes: a step of the second does not add entries to an instance the first still has entries on. */
+    /** Two workers: a step of the second adds no entry to an instance the first still has entries on. */
     @Test
-    void anotherProcessesEntries_keepAStepsHandOffInRows() throws Exception {
-        OrchestrationStore first = announced(newTaskHub(schema.backend()), Duration.ofMinutes(1));
-        Running run = start(first);
-        ActivityWorkItem firsts = first.completeOrchestrationWorkItem(run.item(), run.scheduling(1), handOff(1))
+    void anotherWorkersEntries_keepAStepsHandOffInRows() throws Exception {
+        OrchestrationStore store = newTaskHub(schema.backend());
+        Running run = start(store);
+        ActivityWorkItem firsts = store.completeOrchestrationWorkItem(run.item(), run.scheduling(1), handOff(1))
                 .get(0);
         assertThat(firsts.receipt()).isInstanceOf(ActivityWork.HandedReceipt.class);
-        String firstOwner = owner(first, run.id());
 
-        try (PostgresStorageBackend other = PostgresStorageBackend.start(schema.config())) {
-            OrchestrationStore second = announced(other.taskHub(first.taskHubName()), Duration.ofMinutes(1));
-            second.sendMessages(List.of(InstanceMessage.of(run.id(),
-                    new io.taskhub.ports.history.EventRaised(Instant.now(), "go", null))));
-            OrchestrationWorkItem item = second.claimOrchestrationWorkItem("w2", LEASE, 10).orElseThrow();
-            Checkpoint step = new Checkpoint(null, List.of(new OrchestratorStarted(Instant.now()),
-                    new TaskScheduled(Instant.now(), 5, "Work", "\"5\"")), false,
-                    List.of(new ActivityTask(run.id(), run.executionId(), 5, "Work", "\"5\"")), List.of());
-            ActivityWorkItem seconds = second.completeOrchestrationWorkItem(item, step, handOff(1)).get(0);
+        store.sendMessages(List.of(InstanceMessage.of(run.id(),
+                new io.taskhub.ports.history.EventRaised(Instant.now(), "go", null))));
+        OrchestrationWorkItem item = store.claimOrchestrationWorkItem("w2", LEASE, 10).orElseThrow();
+        Checkpoint step = new Checkpoint(null, List.of(new OrchestratorStarted(Instant.now()),
+                new TaskScheduled(Instant.now(), 5, "Work", "\"5\"")), false,
+                List.of(new ActivityTask(run.id(), run.executionId(), 5, "Work", "\"5\"")), List.of());
+        ActivityWorkItem seconds = store.completeOrchestrationWorkItem(item, step,
+                new TaskHandOff("w2", LEASE, 1, NameFilter.ANY)).get(0);
 
-            assertThat(seconds.receipt()).isInstanceOf(ActivityWork.TaskReceipt.class);
-            assertThat(owner(first, run.id())).isEqualTo(firstOwner);
-            assertThat(entries(first, run.id())).hasSize(1);
-        }
+        assertThat(seconds.receipt()).isInstanceOf(ActivityWork.TaskReceipt.class);
+        assertThat(owner(store, run.id())).isEqualTo("w");
+        assertThat(entries(store, run.id())).hasSize(1);
+    }
+
+    /** An activity that runs long keeps its entry by renewing it, as it would keep a task row. */
+    @Test
+    void aRenewedEntry_outlastsTheHandOffsLease() throws Exception {
+        OrchestrationStore store = newTaskHub(schema.backend());
+        Running run = start(store);
+        ActivityWorkItem item = store.completeOrchestrationWorkItem(run.item(), run.scheduling(1),
+                new TaskHandOff("w", Duration.ofSeconds(1), 1, NameFilter.ANY)).get(0);
+        store.renewActivityWorkItem(item, LEASE);
+
+        Thread.sleep(4_000); // past the hand-off's lease and a housekeeping round
+        assertThat(store.claimActivityWorkItem("other", LEASE)).as("nothing given back").isEmpty();
+        assertThat(entries(store, run.id())).hasSize(1);
+        store.completeActivityWorkItem(item, result(item));
+        assertThat(entries(store, run.id())).isEmpty();
     }
 
     /**
-     * The process dies holding an activity handed without a row: once its announcement lapses, the housekeeping
-     * makes a task row of it that anyone may claim, from the history, and the late result of the process (had it
-     * only been slow) is dropped, so the activity's result is recorded once.
+     * The worker dies holding an activity handed without a row: once the lease runs out, the housekeeping makes a
+     * task row of it that anyone may claim, from the history, and the late result of the worker (had it only been
+     * slow) is dropped, so the activity's result is recorded once.
      */
     @Test
-    void theActivitiesOfAProcessThatStoppedAnnouncingItself_becomeTasksAnyoneMayClaim_andItsLateResultIsDropped()
-            throws Exception {
-        OrchestrationStore survivor;
-        Running run;
-        ActivityWorkItem stranded;
-        try (PostgresStorageBackend dying = PostgresStorageBackend.start(schema.config())) {
-            OrchestrationStore store = announced(newTaskHub(dying), Duration.ofSeconds(2));
-            survivor = schema.backend().taskHub(store.taskHubName());
-            run = start(store);
-            stranded = store.completeOrchestrationWorkItem(run.item(), run.scheduling(1), handOff(1)).get(0);
-            assertThat(stranded.receipt()).isInstanceOf(ActivityWork.HandedReceipt.class);
-            assertThat(taskRows(store)).isZero();
-        }
+    void anActivityWhoseLeaseRanOut_becomesATaskAnyoneMayClaim_andTheLateResultIsDropped() throws Exception {
+        OrchestrationStore store = newTaskHub(schema.backend());
+        Running run = start(store);
+        ActivityWorkItem stranded = store.completeOrchestrationWorkItem(run.item(), run.scheduling(1),
+                new TaskHandOff("w", Duration.ofSeconds(1), 1, NameFilter.ANY)).get(0);
+        assertThat(stranded.receipt()).isInstanceOf(ActivityWork.HandedReceipt.class);
+        assertThat(taskRows(store)).isZero();
 
-        // The surviving backend's housekeeping gives it back once the announcement has lapsed.
+        // The backend's housekeeping gives it back once the lease has run out.
         Optional<ActivityWorkItem> claimed = Awaitility.await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> survivor.claimActivityWorkItem("survivor", LEASE), Optional::isPresent);
+                .until(() -> store.claimActivityWorkItem("survivor", LEASE), Optional::isPresent);
         ActivityWorkItem retaken = claimed.orElseThrow();
         assertThat(retaken.task().taskId()).isEqualTo(stranded.task().taskId());
         assertThat(retaken.task().name()).isEqualTo(stranded.task().name());
         assertThat(retaken.task().input()).isEqualTo(stranded.task().input());
         assertThat(retaken.task().executionId()).isEqualTo(run.executionId());
-        assertThat(retaken.task().traceParent()).as("the instance's own trace context")
-                .isEqualTo(run.start().traceParent());
+        assertThat(retaken.task()).as("the task whole, from its entry").isEqualTo(stranded.task());
         assertThat(retaken.dequeueCount()).as("handed once, claimed once").isEqualTo(2);
-        assertThat(entries(survivor, run.id())).isEmpty();
-        assertThat(owner(survivor, run.id())).isNull();
+        assertThat(entries(store, run.id())).isEmpty();
+        assertThat(owner(store, run.id())).isNull();
 
-        // The dead process's late result and renewal find nothing to take.
-        assertThatThrownBy(() -> survivor.completeActivityWorkItem(stranded, result(stranded)))
+        // The stranded worker's late result and renewal find nothing to take.
+        assertThatThrownBy(() -> store.completeActivityWorkItem(stranded, result(stranded)))
                 .isInstanceOf(LockLostException.class);
-        assertThatThrownBy(() -> survivor.renewActivityWorkItem(stranded, LEASE))
+        assertThatThrownBy(() -> store.renewActivityWorkItem(stranded, LEASE))
                 .isInstanceOf(LockLostException.class);
-        survivor.completeActivityWorkItem(retaken, result(retaken));
-        OrchestrationWorkItem results = survivor.claimOrchestrationWorkItem("survivor", LEASE, 10).orElseThrow();
+        store.completeActivityWorkItem(retaken, result(retaken));
+        OrchestrationWorkItem results = store.claimOrchestrationWorkItem("survivor", LEASE, 10).orElseThrow();
         assertThat(results.messages()).extracting(m -> ((TaskCompleted) m.event()).taskId())
                 .as("the activity's result, once").containsExactly(stranded.task().taskId());
     }
 
+    /**
+     * A step that fails the instance while activities it handed run leaves their entries: their results are
+     * recorded late, as those of task rows were, and a rewind (which reruns only what failed) finds them.
+     */
+    @Test
+    void entriesOutliveAStepThatFailsTheInstance() throws Exception {
+        OrchestrationStore store = newTaskHub(schema.backend());
+        Running run = start(store);
+        List<ActivityWorkItem> handed = store.completeOrchestrationWorkItem(run.item(), run.scheduling(2),
+                handOff(2));
+        store.completeActivityWorkItem(handed.get(0), InstanceMessage.of(run.id(),
+                new io.taskhub.ports.history.TaskFailed(Instant.now(), 0,
+                        new io.taskhub.ports.model.FailureDetails("Boom", "it failed", null, null))));
+        OrchestrationWorkItem failing = store.claimOrchestrationWorkItem("w", LEASE, 10).orElseThrow();
+        store.completeOrchestrationWorkItem(failing, new Checkpoint(failing.instance().toBuilder()
+                .runtimeStatus(RuntimeStatus.Failed).build(), List.of(new OrchestratorStarted(Instant.now())),
+                false, List.of(), List.of()));
+
+        assertThat(entries(store, run.id())).hasSize(1);
+        store.completeActivityWorkItem(handed.get(1), result(handed.get(1)));
+        OrchestrationWorkItem late = store.claimOrchestrationWorkItem("w", LEASE, 10).orElseThrow();
+        assertThat(late.messages()).extracting(m -> ((TaskCompleted) m.event()).taskId()).containsExactly(1);
+    }
+
     @Test
     void anActivityGivenBack_becomesATaskRowVisibleAfterItsDelay() throws Exception {
-        OrchestrationStore store = announced(newTaskHub(schema.backend()), Duration.ofMinutes(1));
+        OrchestrationStore store = newTaskHub(schema.backend());
         Running run = start(store);
         List<ActivityWorkItem> handed = store.completeOrchestrationWorkItem(run.item(), run.scheduling(2),
                 handOff(2));
@@ -242,12 +275,6 @@ class HandedWithoutRowsTest {
 
     private static OrchestrationStore newTaskHub(PostgresStorageBackend backend) {
         return backend.taskHub("hw" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
-    }
-
-    private static OrchestrationStore announced(OrchestrationStore store, Duration lasting) {
-        store.registerWorker(new WorkerRegistration("w-" + UUID.randomUUID(), Set.of(WorkerRegistration.ANY_NAME),
-                Set.of(WorkerRegistration.ANY_NAME), store.now().plus(lasting)));
-        return store;
     }
 
     private static InstanceMessage result(ActivityWorkItem item) {

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Worker processes (separate JVMs) sharing one database: every instance completes, no orchestration step is
- * committed twice, and a worker killed with SIGKILL loses nothing once its leases expire (3 s here) and its
- * announcement lapses (30 s: the activities handed to it without task rows are given back then).
+ * committed twice, and a worker killed with SIGKILL loses nothing once its leases expire (3 s here), those of the
+ * activities handed to it without task rows included.
  */
 class MultiProcessWorkerTest {
     private static final int INSTANCES = 500;
@@ -74,8 +74,8 @@ class MultiProcessWorkerTest {
                 .until(() -> completed(store) >= 50 && hangs(store, "worker-doomed", HANDED_OFF)
                         && leasesHeldBy("worker-survivor", store.taskHubName()) > 0);
         // It dies in the middle of an activity its own step's commit handed to it (no claim made for it), most of
-        // them handed without task rows: recorded on their instances' rows only, given back by the survivor's
-        // housekeeping once the dead worker's announcement lapses.
+        // them handed without task rows: recorded on their instances' rows only, given back by the housekeeping
+        // once their lease runs out.
         assertThat(hangs(store, "worker-doomed", HANDED_OFF)).isTrue();
         assertThat(handedWithoutRowsTo("worker-doomed", store.taskHubName()))
                 .as("instances with activities handed to the doomed worker without rows").isPositive();
@@ -178,12 +178,10 @@ class MultiProcessWorkerTest {
         return history.stream().filter(type::isInstance).count();
     }
 
-    /** Instances with activities handed without task rows (V18) to the process of worker {@code workerId}. */
+    /** Instances with activities handed without task rows (V18) to worker {@code workerId}. */
     private static int handedWithoutRowsTo(String workerId, String taskHub) throws Exception {
         try (Connection c = schema.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FROM instances i JOIN workers w ON w.task_hub = i.task_hub"
-                        + " AND w.incarnation = i.handed_owner WHERE i.task_hub = ? AND w.worker_id = ?"
-                        + " AND i.handed IS NOT NULL")) {
+                "SELECT count(*) FROM instances WHERE task_hub = ? AND handed_owner = ? AND handed IS NOT NULL")) {
             ps.setString(1, taskHub.toLowerCase(java.util.Locale.ROOT));
             ps.setString(2, workerId);
             try (ResultSet rs = ps.executeQuery()) {

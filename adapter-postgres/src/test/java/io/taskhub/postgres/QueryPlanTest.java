@@ -255,7 +255,7 @@ class QueryPlanTest {
         Instant now = Instant.now();
         // As any worker claims, and as a worker that runs some of the names claims.
         String[] names = {"orchestrator7", "work"};
-        OrchestrationWork orchestrations = new OrchestrationWork(tables, HUB, null, () -> null);
+        OrchestrationWork orchestrations = new OrchestrationWork(tables, HUB, null, false);
         ActivityWork activities = new ActivityWork(tables, HUB, new MessageDelivery(tables, HUB));
         // The candidate, whether other instances have visible work, the lease, the taking of messages.
         List<Object> orchestration = List.of(HUB, now, now, HUB, now, now, "w", "token", now.plusSeconds(30), HUB,
@@ -319,10 +319,10 @@ class QueryPlanTest {
             reportNestedPlans(st);
             List<String> plans = new ArrayList<>(claimAndCommit(schema, c, "plan-custom"));
             // The same with the handed activity recorded on the instance's row (V18), not as a task row.
-            plans.addAll(claimAndCommit(schema, c, "plan-rowless-custom", "plan-owner"));
+            plans.addAll(claimAndCommit(schema, c, "plan-rowless-custom", true));
             st.execute("SET plan_cache_mode = force_generic_plan");
             plans.addAll(claimAndCommit(schema, c, "plan-generic"));
-            plans.addAll(claimAndCommit(schema, c, "plan-rowless-generic", "plan-owner"));
+            plans.addAll(claimAndCommit(schema, c, "plan-rowless-generic", true));
             Tables tables = new Tables(schema.name());
             // Text found only in the functions' own statements (the claim statement around take_messages is
             // reported too, and checked elsewhere).
@@ -342,15 +342,15 @@ class QueryPlanTest {
      */
     private static List<String> claimAndCommit(PostgresSchema target, Connection c, String instanceId)
             throws Exception {
-        return claimAndCommit(target, c, instanceId, null);
+        return claimAndCommit(target, c, instanceId, false);
     }
 
-    /** The same with {@code handedOwner} the process's owner of activities handed without rows (or null: none). */
+    /** The same, with the handed activity recorded on the instance's row (V18) when {@code withoutRows}. */
     private static List<String> claimAndCommit(PostgresSchema target, Connection c, String instanceId,
-            String handedOwner) throws Exception {
+            boolean withoutRows) throws Exception {
         Tables tables = new Tables(target.name());
         OrchestrationWork orchestrations = new OrchestrationWork(tables, HUB, new MessageDelivery(tables, HUB),
-                () -> handedOwner);
+                withoutRows);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO instances (task_hub, instance_id, execution_id,"
                 + " name, runtime_status, created_at, last_updated_at, revision) VALUES (?, ?, 'e1', 'Orchestrator1',"
                 + " 'Running', now(), now(), 1)")) {
@@ -379,8 +379,8 @@ class QueryPlanTest {
         List<io.taskhub.ports.store.ActivityWorkItem> handed = orchestrations.complete(c, item, step,
                 new io.taskhub.ports.store.TaskHandOff("planner", java.time.Duration.ofMinutes(1), 1,
                         io.taskhub.ports.store.NameFilter.ANY), now, new Notices(target.name(), HUB));
-        assertThat(handed.get(0).receipt()).isInstanceOf(handedOwner == null ? ActivityWork.TaskReceipt.class
-                : ActivityWork.HandedReceipt.class);
+        assertThat(handed.get(0).receipt()).isInstanceOf(withoutRows ? ActivityWork.HandedReceipt.class
+                : ActivityWork.TaskReceipt.class);
         io.taskhub.ports.store.Checkpoint next = new io.taskhub.ports.store.Checkpoint(null,
                 List.of(new io.taskhub.ports.history.OrchestratorStarted(now)), false, List.of(), List.of());
         assertThat(orchestrations.completeWithStep(c, handed.get(0), item.instanceId(),
@@ -725,24 +725,25 @@ class QueryPlanTest {
     }
 
     /**
-     * The look for owners of activities handed without rows (V18) whose process stopped announcing itself runs
-     * every few seconds in every process: it reads the index of owners, a probe per owner, never the instances.
+     * The housekeeping's look for activities handed without rows (V18) whose lease ran out runs every round in every
+     * process: it reads the index of instances with entries (the activities in flight), never the instances.
      */
     @org.junit.jupiter.api.Test
-    void theLookForStoppedOwners_readsTheIndexOfOwners() throws Exception {
+    void theLookForHandedActivitiesWhoseLeaseRanOut_readsTheIndexOfInstancesWithEntries() throws Exception {
         try (Connection c = schema.connect(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
-            st.execute("UPDATE instances SET handed_owner = 'owner-' || (substr(instance_id, 6)::int % 3)"
+            st.execute("UPDATE instances SET handed = ARRAY['e 0 t'], handed_owner = 'w',"
+                    + " handed_until = now() + (substr(instance_id, 6)::int % 3 - 1) * interval '1 minute'"
                     + " WHERE task_hub = '" + HUB + "' AND instance_id < 'inst-000300'");
             st.execute("ANALYZE instances");
             st.execute("SET LOCAL plan_cache_mode = force_generic_plan");
-            st.execute("PREPARE stopped AS " + numbered(HandOffRecovery.deadOwnersSql(new Tables(schema.name()))));
-            try (PreparedStatement ps = c.prepareStatement("EXPLAIN (FORMAT JSON) EXECUTE stopped(now())")) {
+            st.execute("PREPARE expired AS " + numbered(HandOffRecovery.expiredSql(new Tables(schema.name()))));
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN (FORMAT JSON) EXECUTE expired(now(), 100)")) {
                 JsonNode plan = readPlan(ps);
                 assertIndexedPlan(plan);
-                assertThat(plan.toString()).as(plan.toPrettyString()).contains("ix_instances_handed_owner");
+                assertThat(plan.toString()).as(plan.toPrettyString()).contains("ix_instances_handed");
             }
-            c.rollback(); // the owners and the statistics they made
+            c.rollback(); // the entries and the statistics they made
         }
     }
 

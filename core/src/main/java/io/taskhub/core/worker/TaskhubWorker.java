@@ -159,8 +159,7 @@ public final class TaskhubWorker implements AutoCloseable {
         ownActivities = NameFilter.only(registry.activityNames());
         leases = new LeaseKeeper(options.leaseDuration());
         // Announced before the first claim, so the task hub never sees this worker's work as nobody's.
-        presence = new WorkerPresence(store, options.workerId(), registry, remote != null,
-                options.leaseDuration()).start();
+        presence = new WorkerPresence(store, options.workerId(), registry, remote != null).start();
         AtomicInteger runners = new AtomicInteger();
         handedOffRunner = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "taskhub-handed-off-" + runners.incrementAndGet());

@@ -14,33 +14,22 @@ import java.util.concurrent.TimeUnit;
  */
 final class WorkerPresence implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WorkerPresence.class.getName());
-    /**
-     * How often the announcement is renewed at most; it lasts three times as long, so one missed renewal is
-     * harmless. A worker whose leases are shorter renews it every third of a lease, so that it lasts a lease: a store
-     * may hand work to the worker's process on the strength of its announcement (the PostgreSQL backend's activities
-     * handed without task rows), which then moves on as soon as a lease would.
-     */
+    /** How often the announcement is renewed; it lasts three times as long, so one missed renewal is harmless. */
     static final Duration RENEW_EVERY = Duration.ofSeconds(10);
 
     private final OrchestrationStore store;
     private final String workerId;
     private final OrchestrationRegistry registry;
     private final boolean anyName;
-    private final Duration renewEvery;
     private final ScheduledExecutorService timer;
     private volatile boolean failing;
 
-    /**
-     * @param anyName whether the worker also takes every name it lacks (for its remote workers)
-     * @param lease   the worker's lease on its work items
-     */
-    WorkerPresence(OrchestrationStore store, String workerId, OrchestrationRegistry registry, boolean anyName,
-            Duration lease) {
+    /** @param anyName whether the worker also takes every name it lacks (for its remote workers) */
+    WorkerPresence(OrchestrationStore store, String workerId, OrchestrationRegistry registry, boolean anyName) {
         this.store = store;
         this.workerId = workerId;
         this.registry = registry;
         this.anyName = anyName;
-        this.renewEvery = renewEvery(lease);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "taskhub-presence");
             t.setDaemon(true);
@@ -51,21 +40,15 @@ final class WorkerPresence implements AutoCloseable {
     /** Announces the worker now (so that it counts as live before it claims anything), then every few seconds. */
     WorkerPresence start() {
         renew();
-        timer.scheduleWithFixedDelay(this::renew, renewEvery.toMillis(), renewEvery.toMillis(),
+        timer.scheduleWithFixedDelay(this::renew, RENEW_EVERY.toMillis(), RENEW_EVERY.toMillis(),
                 TimeUnit.MILLISECONDS);
         return this;
-    }
-
-    /** {@link #RENEW_EVERY}, or a third of {@code lease} when that is shorter. */
-    static Duration renewEvery(Duration lease) {
-        Duration third = lease.dividedBy(3);
-        return third.compareTo(RENEW_EVERY) < 0 ? third : RENEW_EVERY;
     }
 
     private void renew() {
         try {
             store.registerWorker(new WorkerRegistration(workerId, names(registry.orchestratorNames()),
-                    names(registry.activityNames()), store.now().plus(renewEvery.multipliedBy(3))));
+                    names(registry.activityNames()), store.now().plus(RENEW_EVERY.multipliedBy(3))));
             if (failing) {
                 LOG.log(System.Logger.Level.INFO, "Worker " + workerId + " is announced to its task hub again.");
             }
