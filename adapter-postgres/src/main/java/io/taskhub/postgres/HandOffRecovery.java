@@ -63,7 +63,7 @@ final class HandOffRecovery {
 
     /**
      * Recovers every instance whose entries' lease ran out; returns how many got task rows. An instance that cannot
-     * be recovered (its history unreadable, say) is logged and passed over in this round, so that it holds up no
+     * be recovered (an entry unreadable, say) is logged and passed over in this round, so that it holds up no
      * other.
      */
     int recover() {

@@ -79,7 +79,9 @@ final class StepCalls {
         private final TaskHandOff handOff;
         private final Instant expiresAt;
         private final boolean anyForClaims;
+        /** The entries bound, in task order, and each handed task's own (null for the others). */
         private final String[] entries;
+        private final String[] entryOf;
 
         Tasks(List<ActivityTask> tasks, TaskHandOff handOff, Instant now, boolean withoutRows, Checkpoint step) {
             this.tasks = tasks;
@@ -98,16 +100,18 @@ final class StepCalls {
             }
             this.anyForClaims = forClaims;
             boolean finishes = step.instance() != null && step.instance().runtimeStatus().isTerminal();
-            List<String> rowless = new ArrayList<>();
             boolean small = true;
             for (int i = 0; i < tokens.length; i++) {
                 String input = tasks.get(i).input();
                 small &= tokens[i] == null || input == null || input.length() <= MAX_ROWLESS_INPUT;
             }
+            this.entryOf = new String[tokens.length];
+            List<String> rowless = new ArrayList<>();
             if (withoutRows && !finishes && small && handed <= MAX_ROWLESS) {
                 for (int i = 0; i < tokens.length; i++) {
                     if (tokens[i] != null) {
-                        rowless.add(entry(tasks.get(i), tokens[i]));
+                        entryOf[i] = entry(tasks.get(i), tokens[i]);
+                        rowless.add(entryOf[i]);
                     }
                 }
             }
@@ -131,7 +135,7 @@ final class StepCalls {
                 if (tokens[i] != null) {
                     Long seq = seqs[next++];
                     // A NULL: handed without a row, its entry on the instance's row fences its result.
-                    Object receipt = seq == null ? new ActivityWork.HandedReceipt(entry(tasks.get(i), tokens[i]))
+                    Object receipt = seq == null ? new ActivityWork.HandedReceipt(entryOf[i])
                             : new ActivityWork.TaskReceipt(seq);
                     items.add(new ActivityWorkItem(tasks.get(i), 1, new Lease(handOff.owner(), tokens[i], expiresAt),
                             receipt));
