@@ -44,6 +44,8 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
     /** Messages of work items in progress, by message id: a copy received again refreshes their receipt. */
     private final Map<String, Active> inProgress = new HashMap<>();
     private final Map<Integer, Duration> visibilityPerPartition = new HashMap<>();
+    /** The epoch under which each partition's buffered messages were received: the keep-alive checks it. */
+    private final Map<Integer, Long> epochPerPartition = new HashMap<>();
     /**
      * Receipts that are not attempts, by message id: {dequeue count last seen, receipts not counted, partition}. A
      * message
@@ -59,7 +61,16 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
     /** Whether this worker still holds {@code partition} under {@code epoch}. */
     @FunctionalInterface
     public interface Ownership {
+        /** Held until lost or handed over ({@link #released} follows at once). */
         boolean holds(int partition, long epoch);
+
+        /**
+         * Held, and its lease has not run out: a lease that lapsed unrenewed (rounds late or failing) may already
+         * be another worker's, whose receives must find the partition's messages.
+         */
+        default boolean leased(int partition, long epoch) {
+            return holds(partition, epoch);
+        }
     }
 
     /** A received message with its decoded body. */
@@ -222,15 +233,16 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
                 LOG.debug("Partition {} was lost while receiving: {} messages go back to its next owner.", partition,
                         decoded.size());
             } else {
-                buffer(partition, decoded, visibility, now);
+                buffer(partition, epoch, decoded, visibility, now);
                 return;
             }
         }
-        giveBack(decoded, Map.of());
+        giveBack(decoded, Map.of(), Duration.ZERO);
     }
 
-    private void buffer(int partition, List<Buffered> decoded, Duration visibility, Instant now) {
+    private void buffer(int partition, long epoch, List<Buffered> decoded, Duration visibility, Instant now) {
         visibilityPerPartition.put(partition, visibility);
+        epochPerPartition.put(partition, epoch);
         Map<String, List<Buffered>> instances = buffers.computeIfAbsent(partition, k -> new LinkedHashMap<>());
         for (Buffered message : decoded) {
             Active processing = inProgress.get(message.held().messageId);
@@ -305,21 +317,23 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
         }
     }
 
-    /** Returns taken messages to the buffer (the claim could not be completed) and unlocks the instance. */
-    public void putBack(Taken taken) {
+    /**
+     * Returns taken messages to the queue, visible again after {@code delay}, and unlocks the instance: the claim
+     * could not be completed (storage failed under it). Not to this buffer: the partition may have been lost or
+     * handed over meanwhile, and nobody would then see them while this process kept them invisible; and a failure
+     * that repeats must not have the next claim take the same instance again instead of receiving the rest. This
+     * delivery is not an attempt (the body records it).
+     */
+    public void returnToQueue(Taken taken, Duration delay) {
+        Map<String, Long> notAttempts = new HashMap<>();
         synchronized (lock) {
-            Map<String, List<Buffered>> instances = buffers.computeIfAbsent(taken.partition(),
-                    k -> new LinkedHashMap<>());
-            List<Buffered> list = instances.computeIfAbsent(taken.instanceId(), k -> new ArrayList<>());
-            list.addAll(0, taken.messages());
-            list.sort(Comparator.comparingLong(b -> b.envelope().ts()));
-            Active holder = active.get(taken.instanceId());
-            if (holder != null && holder.token.equals(taken.token())) {
-                // Waiting here again, not given back to the queue: the unlock keeps what their receipts were.
-                taken.messages().forEach(b -> inProgress.remove(b.held().messageId, holder));
+            for (Buffered b : taken.messages()) {
+                long[] seen = receipts.get(b.held().messageId);
+                notAttempts.put(b.held().messageId, seen == null ? 0 : seen[1]);
             }
         }
         unlock(taken.instanceId(), taken.token());
+        giveBack(taken.messages(), notAttempts, delay);
     }
 
     /** True while {@code token} holds the instance and its lease has not run out. */
@@ -407,36 +421,43 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
     /** Lost or handed over: makes the buffered messages visible at once for the next owner. */
     @Override
     public void released(int partition) {
-        Map<String, List<Buffered>> dropped;
         Map<String, Long> notAttempts = new HashMap<>();
+        List<Buffered> dropped;
         synchronized (lock) {
-            dropped = buffers.remove(partition);
-            if (dropped != null) {
-                dropped.values().forEach(list -> list.forEach(b -> {
-                    long[] seen = receipts.get(b.held().messageId);
-                    notAttempts.put(b.held().messageId, seen == null ? 0 : seen[1]);
-                }));
-            }
-            receipts.values().removeIf(seen -> seen[2] == partition); // its messages go to their next owner
+            dropped = removePartitionLocked(partition, notAttempts);
         }
-        if (dropped == null) {
-            return;
+        giveBack(dropped, notAttempts, Duration.ZERO);
+    }
+
+    /** Takes the partition's buffered messages out, with their receipts that were not attempts. */
+    private List<Buffered> removePartitionLocked(int partition, Map<String, Long> notAttempts) {
+        Map<String, List<Buffered>> dropped = buffers.remove(partition);
+        epochPerPartition.remove(partition);
+        List<Buffered> messages = new ArrayList<>();
+        if (dropped != null) {
+            dropped.values().forEach(list -> list.forEach(b -> {
+                long[] seen = receipts.get(b.held().messageId);
+                notAttempts.put(b.held().messageId, seen == null ? 0 : seen[1]);
+                messages.add(b);
+            }));
         }
-        giveBack(dropped.values().stream().flatMap(List::stream).toList(), notAttempts);
+        receipts.values().removeIf(seen -> seen[2] == partition); // its messages go to their next owner
+        return messages;
     }
 
     /**
-     * Makes messages visible at once for the partition's next owner. This release and the receipts here that were
-     * not attempts ({@code notAttempts}, by message id) are added to their deferrals: the next owner counts neither.
+     * Makes messages visible after {@code delay} (at once for a partition's next owner). This release and the
+     * receipts here that were not attempts ({@code notAttempts}, by message id) are added to their deferrals: the
+     * next receiver counts neither.
      */
-    private void giveBack(List<Buffered> messages, Map<String, Long> notAttempts) {
+    private void giveBack(List<Buffered> messages, Map<String, Long> notAttempts, Duration delay) {
         List<Runnable> releases = new ArrayList<>();
         for (Buffered b : messages) {
             int benignNow = 1 + notAttempts.getOrDefault(b.held().messageId, 0L).intValue();
             releases.add(() -> {
                 try {
                     Envelope benign = b.envelope().withBenign(b.envelope().bn() + benignNow);
-                    queues.update(b.held(), Duration.ZERO, codec.encode(benign));
+                    queues.update(b.held(), delay, codec.encode(benign));
                 } catch (RuntimeException e) {
                     LOG.debug("Could not release message {}: {}", b.held(), e.getMessage());
                 }
@@ -445,23 +466,40 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
         parallel.runAll(releases);
     }
 
-    /** Renews buffered messages that would become visible within half their visibility timeout. */
+    /**
+     * Renews buffered messages that would become visible within half their visibility timeout, only while their
+     * partition's lease lasts; gives back at once those of a partition no longer held (a release the buffer
+     * missed must not hide them from the next owner for as long as this process lives).
+     */
     public void keepAlive() {
         List<Buffered> due = new ArrayList<>();
+        List<Buffered> notHeld = new ArrayList<>();
+        Map<String, Long> notAttempts = new HashMap<>();
         Map<Integer, Duration> visibilities;
         synchronized (lock) {
             visibilities = new HashMap<>(visibilityPerPartition);
             Instant now = Instant.now();
-            buffers.forEach((partition, instances) -> {
+            for (Integer partition : List.copyOf(buffers.keySet())) {
+                Long epoch = epochPerPartition.get(partition);
+                if (epoch == null || !ownership.holds(partition, epoch)) {
+                    LOG.warn("Giving back the buffered messages of partition {}, which this worker no longer holds.",
+                            partition);
+                    notHeld.addAll(removePartitionLocked(partition, notAttempts));
+                    continue;
+                }
+                if (!ownership.leased(partition, epoch)) {
+                    continue; // its lease lapsed unrenewed: its messages lapse too, for whoever takes it
+                }
                 Duration visibility = visibilities.getOrDefault(partition, Duration.ofSeconds(30));
                 Instant soon = now.plus(visibility.dividedBy(2));
-                instances.values().forEach(list -> list.forEach(b -> {
+                buffers.get(partition).values().forEach(list -> list.forEach(b -> {
                     if (b.held().visibleUntil().isBefore(soon)) {
                         due.add(b);
                     }
                 }));
-            });
+            }
         }
+        giveBack(notHeld, notAttempts, Duration.ZERO);
         List<Runnable> renewals = new ArrayList<>();
         for (Buffered b : due) {
             Duration visibility = visibilities.getOrDefault(b.held().partition, Duration.ofSeconds(30));
@@ -498,6 +536,7 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
     public void clear() {
         synchronized (lock) {
             buffers.clear();
+            epochPerPartition.clear();
             active.clear();
             inProgress.clear();
             receipts.clear();

@@ -114,7 +114,7 @@ final class OrchestrationClaims {
             try {
                 item = prepare(taken, owner, names, lease);
             } catch (RuntimeException e) {
-                buffer.putBack(taken);
+                buffer.returnToQueue(taken, DEFER_DELAY);
                 throw e;
             }
             if (item.isPresent()) {

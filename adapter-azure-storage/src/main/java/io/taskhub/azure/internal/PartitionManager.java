@@ -162,6 +162,12 @@ final class PartitionManager {
         return o != null && o.epoch() == epoch;
     }
 
+    /** True while {@link #holds} and the lease has not run out (renewed in time), without a safety margin. */
+    public boolean leased(int partition, long epoch) {
+        Owned o = owned.get(partition);
+        return o != null && o.epoch() == epoch && Instant.now().isBefore(o.expiresAt());
+    }
+
     public boolean isDraining(int partition) {
         return draining.contains(partition);
     }
@@ -307,6 +313,7 @@ final class PartitionManager {
     private void lose(int p) {
         draining.remove(p);
         if (owned.remove(p) != null) {
+            LOG.info("{} no longer owns partition {}", me, p);
             listener.released(p);
         }
     }

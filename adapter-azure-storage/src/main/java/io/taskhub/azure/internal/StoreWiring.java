@@ -34,7 +34,17 @@ record StoreWiring(HubClients hub, InstanceRows instances, HistoryRows history, 
                 new ReceiveBackoff(config.minPollingInterval(), config.maxPollingInterval(), outbox::controlSends));
         PartitionManager partitions = new PartitionManager(hub.partitions(), config.partitionCount(),
                 config.partitionLeaseDuration(), config.partitionRenewInterval(), config.workerId(), scheduler, buffer);
-        buffer.checkOwnershipWith(partitions::holds);
+        buffer.checkOwnershipWith(new ControlQueueBuffer.Ownership() {
+            @Override
+            public boolean holds(int partition, long epoch) {
+                return partitions.holds(partition, epoch);
+            }
+
+            @Override
+            public boolean leased(int partition, long epoch) {
+                return partitions.leased(partition, epoch);
+            }
+        });
         OrchestrationClaims claims = new OrchestrationClaims(partitions, buffer, queues, codec, instances, history,
                 starts, urgentIo);
         CurrentExecutions executions = new CurrentExecutions();

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Messages received from a control queue whose partition this worker lost while the receive was under way go back
  * to the queue at once, for the partition's next owner. They were buffered and kept invisible for as long as the
- * process lived: the chaos suite found an orchestration that waited for ever on an activity result held so.
+ * process lived: the chaos suite found an orchestration that waited for ever on an activity result held so. The
+ * same holds for the messages of a claim that failed (they go back to the queue, not to the buffer of a partition
+ * that may be gone), and the keep-alive renews only what belongs to a partition held under a running lease: the
+ * chaos suite found a start that waited for minutes.
  */
 class ControlQueueOwnershipTest {
     private static final Duration VISIBILITY = Duration.ofMinutes(5);
@@ -35,6 +38,7 @@ class ControlQueueOwnershipTest {
     private MessageCodec codec;
     private ControlQueueBuffer buffer;
     private final AtomicBoolean held = new AtomicBoolean(true);
+    private final AtomicBoolean leased = new AtomicBoolean(true);
 
     @BeforeEach
     void createQueues() {
@@ -48,7 +52,17 @@ class ControlQueueOwnershipTest {
         codec = new MessageCodec(new PayloadStore(hub.payloads()));
         buffer = new ControlQueueBuffer(queues, codec, hub::controlQueue, new ParallelIo(io),
                 new ReceiveBackoff(Duration.ofMillis(10), Duration.ofMillis(50), () -> 0));
-        buffer.checkOwnershipWith((partition, epoch) -> partition == 0 && epoch == 7 && held.get());
+        buffer.checkOwnershipWith(new ControlQueueBuffer.Ownership() {
+            @Override
+            public boolean holds(int partition, long epoch) {
+                return partition == 0 && epoch == 7 && held.get();
+            }
+
+            @Override
+            public boolean leased(int partition, long epoch) {
+                return holds(partition, epoch) && leased.get();
+            }
+        });
     }
 
     @AfterEach
@@ -83,6 +97,57 @@ class ControlQueueOwnershipTest {
         assertThat(taken.instanceId()).isEqualTo("held-instance");
         assertThat(queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30))).as("kept invisible")
                 .isEmpty();
+    }
+
+    @Test
+    void aClaimThatFailed_returnsItsMessagesToTheQueue_notCountedAsAnAttempt() {
+        send("failed-claim");
+        buffer.receive(Map.of(0, 7L), VISIBILITY);
+        ControlQueueBuffer.Taken taken = buffer.take(Map.of(0, 7L), 10);
+        assertThat(taken).isNotNull();
+
+        buffer.returnToQueue(taken, Duration.ZERO);
+
+        assertThat(buffer.take(Map.of(0, 7L), 10)).as("not kept in this buffer").isNull();
+        List<HeldMessage> again = queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30));
+        assertThat(again).as("visible again at once, not after the %s visibility", VISIBILITY).hasSize(1);
+        Envelope returned = codec.decodeEnvelope(again.get(0).text);
+        assertThat(returned.iid()).isEqualTo("failed-claim");
+        assertThat(returned.bn()).as("the failed claim's receipt recorded as no attempt").isEqualTo(1);
+    }
+
+    @Test
+    void theKeepAlive_givesBackTheBufferedMessagesOfAPartitionNoLongerHeld() {
+        send("buffered-then-lost");
+        buffer.receive(Map.of(0, 7L), VISIBILITY);
+        held.set(false); // lost without the release reaching this buffer
+
+        buffer.keepAlive();
+
+        assertThat(buffer.take(Map.of(0, 7L), 10)).isNull();
+        assertThat(queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30))).as("visible again at once")
+                .hasSize(1);
+    }
+
+    @Test
+    void theKeepAlive_renewsBufferedMessagesOnlyWhileThePartitionsLeaseRuns() throws InterruptedException {
+        Duration visibility = Duration.ofSeconds(4);
+        send("renewed");
+        buffer.receive(Map.of(0, 7L), visibility);
+        Thread.sleep(2_500); // within half its visibility of lapsing: due for renewal
+
+        buffer.keepAlive(); // hidden for another 4 s
+        Thread.sleep(2_000); // past the first receipt's visibility
+
+        assertThat(queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30))).as("renewed, still hidden")
+                .isEmpty();
+
+        leased.set(false); // the lease ran out unrenewed: the partition may be another worker's already
+        Thread.sleep(2_500); // past the renewal's visibility too
+        buffer.keepAlive(); // would hide it again if it renewed
+
+        assertThat(queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30)))
+                .as("left to lapse, for whoever takes the partition").hasSize(1);
     }
 
     private void send(String instanceId) {
