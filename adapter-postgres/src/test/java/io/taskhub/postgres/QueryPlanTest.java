@@ -161,6 +161,27 @@ class QueryPlanTest {
         }
     }
 
+    /**
+     * The primary key carries the created time, status and name that a page with an id prefix reads of its few
+     * candidates (V19): no second index on the ids, which every insert and change of status would write too.
+     */
+    @org.junit.jupiter.api.Test
+    void theIdsAreIndexedOnce_byAKeyThatCarriesWhatAPrefixPageReads() throws Exception {
+        List<String> definitions = new ArrayList<>();
+        try (Connection c = schema.connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = ? AND tablename = 'instances'")) {
+            ps.setString(1, schema.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    definitions.add(rs.getString(1));
+                }
+            }
+        }
+        assertThat(definitions).filteredOn(d -> d.contains("(task_hub, instance_id") && !d.contains(" WHERE "))
+                .singleElement().asString().contains("UNIQUE INDEX instances_pkey")
+                .endsWith("(task_hub, instance_id) INCLUDE (created_at, runtime_status, name)");
+    }
+
     @org.junit.jupiter.api.Test
     void aPrefixThatFewHave_readsTheSamePagesSorted_asInCreatedOrder_andManyFallBack() throws Exception {
         InstanceQuery.Builder failedWithPrefix = InstanceQuery.builder().instanceIdPrefix("inst-04")
