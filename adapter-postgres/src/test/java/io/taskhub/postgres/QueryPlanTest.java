@@ -144,16 +144,7 @@ class QueryPlanTest {
      */
     @org.junit.jupiter.api.Test
     void noIndexOfTheInstances_readsWhatAStepChanges() throws Exception {
-        List<String> definitions = new ArrayList<>();
-        try (Connection c = schema.connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT indexdef FROM pg_indexes WHERE schemaname = ? AND tablename = 'instances'")) {
-            ps.setString(1, schema.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    definitions.add(rs.getString(1));
-                }
-            }
-        }
+        List<String> definitions = instanceIndexDefinitions();
         assertThat(definitions).anySatisfy(d -> assertThat(d).contains("(task_hub, updated_minute)"));
         for (String changedByAStep : List.of("last_updated_at", "revision", "lock_owner", "lock_token",
                 "locked_until")) {
@@ -167,6 +158,14 @@ class QueryPlanTest {
      */
     @org.junit.jupiter.api.Test
     void theIdsAreIndexedOnce_byAKeyThatCarriesWhatAPrefixPageReads() throws Exception {
+        List<String> definitions = instanceIndexDefinitions();
+        assertThat(definitions).filteredOn(d -> d.contains("(task_hub, instance_id") && !d.contains(" WHERE "))
+                .singleElement().asString().contains("UNIQUE INDEX instances_pkey")
+                .endsWith("(task_hub, instance_id) INCLUDE (created_at, runtime_status, name)");
+    }
+
+    /** The definitions of the instance table's indexes, as {@code pg_indexes} gives them. */
+    private List<String> instanceIndexDefinitions() throws Exception {
         List<String> definitions = new ArrayList<>();
         try (Connection c = schema.connect(); PreparedStatement ps = c.prepareStatement(
                 "SELECT indexdef FROM pg_indexes WHERE schemaname = ? AND tablename = 'instances'")) {
@@ -177,9 +176,7 @@ class QueryPlanTest {
                 }
             }
         }
-        assertThat(definitions).filteredOn(d -> d.contains("(task_hub, instance_id") && !d.contains(" WHERE "))
-                .singleElement().asString().contains("UNIQUE INDEX instances_pkey")
-                .endsWith("(task_hub, instance_id) INCLUDE (created_at, runtime_status, name)");
+        return definitions;
     }
 
     @org.junit.jupiter.api.Test
