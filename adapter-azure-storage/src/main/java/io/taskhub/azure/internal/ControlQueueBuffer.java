@@ -482,7 +482,7 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
             for (Integer partition : List.copyOf(buffers.keySet())) {
                 Long epoch = epochPerPartition.get(partition);
                 if (epoch == null || !ownership.holds(partition, epoch)) {
-                    LOG.warn("Giving back the buffered messages of partition {}, which this worker no longer holds.",
+                    LOG.info("Giving back the buffered messages of partition {}, which this worker no longer holds.",
                             partition);
                     notHeld.addAll(removePartitionLocked(partition, notAttempts));
                     continue;
