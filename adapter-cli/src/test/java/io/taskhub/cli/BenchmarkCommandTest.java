@@ -23,7 +23,7 @@ class BenchmarkCommandTest {
         StringWriter err = new StringWriter();
         int code = TaskhubCli.run(new String[] {"benchmark", "--backends", "sqlite", "--scenario", "all",
             "--instances", "4", "--latency-samples", "2", "--fan-in", "20", "--warmup", "2", "--stored", "300",
-            "--list-samples", "2", "--purge-instances", "40", "-o", "json"},
+            "--list-samples", "2", "--list-warmup", "3", "--purge-instances", "40", "-o", "json"},
                 Map.of("TASKHUB_SQLITE_FILE", dir.resolve("bench.db").toString()),
                 new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true), new PrintWriter(err, true),
                 url -> { });
@@ -41,6 +41,7 @@ class BenchmarkCommandTest {
 
         JsonNode list = result.path("list");
         assertThat(list.path("stored").asInt()).isEqualTo(300);
+        assertThat(list.path("warmUpRounds").asInt()).isEqualTo(3);
         assertThat(list.path("countsP50Millis").isNumber()).as("measured").isTrue();
         assertThat(list.path("filters")).extracting(f -> f.path("filter").asText()).contains("none", "status",
                 "name", "id prefix", "created range", "status + name", "none, page 2");

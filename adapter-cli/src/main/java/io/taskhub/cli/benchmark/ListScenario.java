@@ -32,7 +32,7 @@ public final class ListScenario {
             RuntimeStatus.Completed, RuntimeStatus.Completed, RuntimeStatus.Completed, RuntimeStatus.Completed,
             RuntimeStatus.Completed, RuntimeStatus.Completed, RuntimeStatus.Failed, RuntimeStatus.Terminated);
     private static final String ID_PREFIX = "list-";
-    private static final int WARM_UP_ROUNDS = 5;
+    /** Reads of a filter right before its timed ones (its page's rows are counted on them). */
     private static final int WARM_UP_READS = 3;
 
     /** One filter's reads of a page of 100: how long each took, and how many instances a page held. */
@@ -40,10 +40,10 @@ public final class ListScenario {
     }
 
     /** The figures of one backend; {@code skipped} says why when it could not run. */
-    public record Figures(int stored, double loadSeconds, List<FilterFigures> filters, double countsP50Millis,
-            double countsP95Millis, String skipped) {
+    public record Figures(int stored, double loadSeconds, int warmUpRounds, List<FilterFigures> filters,
+            double countsP50Millis, double countsP95Millis, String skipped) {
         public static Figures notRun(String why) {
-            return new Figures(0, Double.NaN, List.of(), Double.NaN, Double.NaN, why);
+            return new Figures(0, Double.NaN, 0, List.of(), Double.NaN, Double.NaN, why);
         }
     }
 
@@ -51,10 +51,13 @@ public final class ListScenario {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     /**
-     * Loads {@code stored} instances into {@code taskHub} with {@code loader}, then reads each filter
-     * {@code samples} times through {@code server}.
+     * Loads {@code stored} instances into {@code taskHub} with {@code loader}, reads every filter and the counts
+     * {@code warmUpRounds} times (a server's request path is compiled by the JIT over the first few hundred
+     * requests, and a server that answers lists has usually answered many), then reads each {@code samples} times
+     * through {@code server}, timed.
      */
-    public Figures run(BulkLoader loader, String taskHub, TaskhubHttpServer server, int stored, int samples) {
+    public Figures run(BulkLoader loader, String taskHub, TaskhubHttpServer server, int stored, int samples,
+            int warmUpRounds) {
         // Created in the past, a millisecond apart, ending an hour ago: every created-time filter has a known range
         // (and the purge scenario's instances, two days back, are outside all of them).
         Instant createdFrom = Instant.now().minus(1, ChronoUnit.HOURS).minusMillis(stored)
@@ -72,7 +75,7 @@ public final class ListScenario {
                         + " instances came without a continuation token."));
         String counts = server.localBaseUrl() + "/taskhub/v1/counts?taskHub=" + encode(taskHub);
         // Every request once in a while first, so that no filter is measured with a colder JIT than the others.
-        for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+        for (int round = 0; round < warmUpRounds; round++) {
             for (String query : queries.values()) {
                 expectOk(send(base + query, null, apiKey), query);
             }
@@ -94,7 +97,7 @@ public final class ListScenario {
             expectOk(response, "counts");
         }
         Percentiles countTimes = new Percentiles(countMillis);
-        return new Figures(stored, loadSeconds, filters, countTimes.p50(), countTimes.p95(), null);
+        return new Figures(stored, loadSeconds, warmUpRounds, filters, countTimes.p50(), countTimes.p95(), null);
     }
 
     /** Each filter's query string, chosen so that every one matches many instances of the loaded range. */

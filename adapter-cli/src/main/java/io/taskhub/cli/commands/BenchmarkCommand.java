@@ -95,6 +95,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
             description = "Reads of each list filter, and of the counts, that are timed (default 50).")
     int listSamples;
 
+    @Option(names = "--list-warmup", defaultValue = "100", paramLabel = "N",
+            description = "Rounds of every list request (each filter and the counts) read before the timed ones,"
+                    + " so that they measure a server whose request path is compiled (default 100).")
+    int listWarmup;
+
     @Option(names = "--purge-instances", defaultValue = "100000", paramLabel = "N",
             description = "Finished instances (10 history events each) the purge scenario deletes (default 100000).")
     int purgeInstances;
@@ -160,10 +165,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     + String.join(", ", SCENARIOS) + ".");
         }
         if (stored < 200 || stored > MAX_LOADED || listSamples < 1 || purgeInstances < 1
-                || purgeInstances > MAX_LOADED || instances < 1) {
+                || purgeInstances > MAX_LOADED || instances < 1 || listWarmup < 0) {
             throw new ParameterException(spec.commandLine(), "--stored must be from 200 to " + MAX_LOADED
-                    + ", --purge-instances from 1 to " + MAX_LOADED + ", and --list-samples and --instances at"
-                    + " least 1.");
+                    + ", --purge-instances from 1 to " + MAX_LOADED + ", --list-samples and --instances at"
+                    + " least 1, and --list-warmup at least 0.");
         }
         if (dbosProbe != null) {
             try {
@@ -206,7 +211,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     printer.progress("  loading " + stored + " instances for the list queries...");
                     list = loader.isEmpty() ? ListScenario.Figures.notRun(noLoader)
                             : new ListScenario().run(loader.get(), taskHub, deployment.startHttpServer(), stored,
-                                    listSamples);
+                                    listSamples, listWarmup);
                 }
                 PurgeScenario.Figures purge = null;
                 if (runs("purge")) {
@@ -267,7 +272,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             number(row, "fanInSeconds", f == null ? Double.NaN : f.fanInSeconds());
             number(row, "fanInResultsPerSecond", f == null ? Double.NaN : fanInRate(f));
             if (r.list() != null) {
-                ObjectNode l = row.putObject("list").put("stored", r.list().stored());
+                ObjectNode l = row.putObject("list").put("stored", r.list().stored())
+                        .put("warmUpRounds", r.list().warmUpRounds());
                 if (r.list().skipped() != null) {
                     l.put("skipped", r.list().skipped());
                 }
@@ -381,7 +387,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             printer.table(List.of("BACKEND", "LIST FILTER", "P50 MS", "P95 MS", "ROWS"), rows);
             printer.line("List: " + stored + " finished instances stored (4 names; 8 in 10 Completed, 1 Failed, 1"
                     + " Terminated), each filter read " + listSamples + " times as a page of 100 through the HTTP"
-                    + " API (GET /runtime/webhooks/durabletask/instances), counts through GET /taskhub/v1/counts.");
+                    + " API (GET /runtime/webhooks/durabletask/instances), counts through GET /taskhub/v1/counts,"
+                    + " after " + listWarmup + " rounds of every request.");
         }
         if (runs("purge")) {
             List<List<String>> rows = new ArrayList<>();
