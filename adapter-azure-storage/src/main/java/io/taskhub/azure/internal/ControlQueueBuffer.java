@@ -46,6 +46,8 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
     private final Map<Integer, Duration> visibilityPerPartition = new HashMap<>();
     /** The epoch under which each partition's buffered messages were received: the keep-alive checks it. */
     private final Map<Integer, Long> epochPerPartition = new HashMap<>();
+    /** Instances whose claim failed, with when they may be taken again (see {@link #putBack}). */
+    private final Map<String, Instant> backedOff = new HashMap<>();
     /**
      * Receipts that are not attempts, by message id: {dequeue count last seen, receipts not counted, partition}. A
      * message
@@ -142,6 +144,10 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
                     if (holder != null && !canTakeOver(holder, now)) {
                         continue; // its messages wait here, and the keep-alive renews them meanwhile
                     }
+                    Instant notBefore = backedOff.get(instance.getKey());
+                    if (notBefore != null && now.isBefore(notBefore)) {
+                        continue; // its last claim failed a moment ago
+                    }
                     List<Buffered> messages = instance.getValue();
                     // About to become visible again: let it come back with a fresh receipt instead.
                     messages.removeIf(b -> b.held().visibleUntil().isBefore(now.plus(MIN_REMAINING)));
@@ -166,6 +172,7 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
             if (messages.isEmpty()) {
                 buffers.get(bestPartition).remove(best);
             }
+            backedOff.remove(best);
             Active previous = active.get(best);
             Active holder = new Active(bestPartition, UUID.randomUUID().toString(), new ArrayList<>(taken),
                     now.plusSeconds(60));
@@ -318,22 +325,44 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
     }
 
     /**
-     * Returns taken messages to the queue, visible again after {@code delay}, and unlocks the instance: the claim
-     * could not be completed (storage failed under it). Not to this buffer: the partition may have been lost or
-     * handed over meanwhile, and nobody would then see them while this process kept them invisible; and a failure
-     * that repeats must not have the next claim take the same instance again instead of receiving the rest. This
-     * delivery is not an attempt (the body records it).
+     * Returns taken messages to this buffer, in their order, and unlocks the instance: the claim could not be
+     * completed. Only while the partition is still held under the claim's epoch (checked under the lock that
+     * {@link #released} takes): otherwise they go back to the queue at once, for its next owner, which would never
+     * see them while this process kept them invisible. After a failure ({@code backOff} above zero) the instance
+     * is not taken again for that long, so that a failure that repeats does not keep every claim of this process
+     * on it instead of on the other instances and on receiving.
      */
-    public void returnToQueue(Taken taken, Duration delay) {
+    public void putBack(Taken taken, Duration backOff) {
+        boolean held;
         Map<String, Long> notAttempts = new HashMap<>();
         synchronized (lock) {
-            for (Buffered b : taken.messages()) {
-                long[] seen = receipts.get(b.held().messageId);
-                notAttempts.put(b.held().messageId, seen == null ? 0 : seen[1]);
+            held = ownership.holds(taken.partition(), taken.epoch());
+            if (held) {
+                Map<String, List<Buffered>> instances = buffers.computeIfAbsent(taken.partition(),
+                        k -> new LinkedHashMap<>());
+                List<Buffered> list = instances.computeIfAbsent(taken.instanceId(), k -> new ArrayList<>());
+                list.addAll(0, taken.messages());
+                list.sort(Comparator.comparingLong(b -> b.envelope().ts()));
+                epochPerPartition.putIfAbsent(taken.partition(), taken.epoch());
+                if (!backOff.isZero()) {
+                    backedOff.put(taken.instanceId(), Instant.now().plus(backOff));
+                }
+                Active holder = active.get(taken.instanceId());
+                if (holder != null && holder.token.equals(taken.token())) {
+                    // Waiting here again, not given back to the queue: the unlock keeps what their receipts were.
+                    taken.messages().forEach(b -> inProgress.remove(b.held().messageId, holder));
+                }
+            } else {
+                for (Buffered b : taken.messages()) {
+                    long[] seen = receipts.get(b.held().messageId);
+                    notAttempts.put(b.held().messageId, seen == null ? 0 : seen[1]);
+                }
             }
         }
         unlock(taken.instanceId(), taken.token());
-        giveBack(taken.messages(), notAttempts, delay);
+        if (!held) {
+            giveBack(taken.messages(), notAttempts, Duration.ZERO);
+        }
     }
 
     /** True while {@code token} holds the instance and its lease has not run out. */
@@ -435,6 +464,7 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
         epochPerPartition.remove(partition);
         List<Buffered> messages = new ArrayList<>();
         if (dropped != null) {
+            backedOff.keySet().removeAll(dropped.keySet());
             dropped.values().forEach(list -> list.forEach(b -> {
                 long[] seen = receipts.get(b.held().messageId);
                 notAttempts.put(b.held().messageId, seen == null ? 0 : seen[1]);
@@ -537,6 +567,7 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
         synchronized (lock) {
             buffers.clear();
             epochPerPartition.clear();
+            backedOff.clear();
             active.clear();
             inProgress.clear();
             receipts.clear();

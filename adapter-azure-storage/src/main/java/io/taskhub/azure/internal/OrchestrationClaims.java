@@ -114,7 +114,11 @@ final class OrchestrationClaims {
             try {
                 item = prepare(taken, owner, names, lease);
             } catch (RuntimeException e) {
-                buffer.returnToQueue(taken, DEFER_DELAY);
+                try {
+                    buffer.putBack(taken, DEFER_DELAY);
+                } catch (RuntimeException notPutBack) {
+                    e.addSuppressed(notPutBack);
+                }
                 throw e;
             }
             if (item.isPresent()) {
@@ -206,7 +210,11 @@ final class OrchestrationClaims {
             return Optional.empty();
         }
         if (!partitions.owns(taken.partition(), taken.epoch())) {
-            return Optional.empty(); // the partition changed owner meanwhile: its new owner takes the messages
+            // The partition is about to change owner, or did: kept here while it is still held (a renewal may
+            // be under way), else back to the queue at once for its next owner.
+            buffer.putBack(new Taken(instanceId, taken.partition(), taken.epoch(), kept, taken.token()),
+                    Duration.ZERO);
+            return Optional.empty();
         }
         Buffered oldest = kept.get(0);
         for (Buffered b : kept) {

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
  * Messages received from a control queue whose partition this worker lost while the receive was under way go back
  * to the queue at once, for the partition's next owner. They were buffered and kept invisible for as long as the
  * process lived: the chaos suite found an orchestration that waited for ever on an activity result held so. The
- * same holds for the messages of a claim that failed (they go back to the queue, not to the buffer of a partition
- * that may be gone), and the keep-alive renews only what belongs to a partition held under a running lease: the
- * chaos suite found a start that waited for minutes.
+ * same holds for the messages of a claim that failed (they wait here only while the partition is still held), and
+ * the keep-alive renews only what belongs to a partition held under a running lease: the chaos suite found a start
+ * that waited for minutes.
  */
 class ControlQueueOwnershipTest {
     private static final Duration VISIBILITY = Duration.ofMinutes(5);
@@ -100,20 +100,49 @@ class ControlQueueOwnershipTest {
     }
 
     @Test
-    void aClaimThatFailed_returnsItsMessagesToTheQueue_notCountedAsAnAttempt() {
+    void aClaimThatFailed_afterItsPartitionWasLost_returnsItsMessagesToTheQueueAtOnce_notCountedAsAnAttempt() {
         send("failed-claim");
         buffer.receive(Map.of(0, 7L), VISIBILITY);
         ControlQueueBuffer.Taken taken = buffer.take(Map.of(0, 7L), 10);
         assertThat(taken).isNotNull();
+        held.set(false); // lost while the claim was under way
 
-        buffer.returnToQueue(taken, Duration.ZERO);
+        buffer.putBack(taken, Duration.ofSeconds(1));
 
+        held.set(true);
         assertThat(buffer.take(Map.of(0, 7L), 10)).as("not kept in this buffer").isNull();
         List<HeldMessage> again = queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30));
         assertThat(again).as("visible again at once, not after the %s visibility", VISIBILITY).hasSize(1);
         Envelope returned = codec.decodeEnvelope(again.get(0).text);
         assertThat(returned.iid()).isEqualTo("failed-claim");
         assertThat(returned.bn()).as("the failed claim's receipt recorded as no attempt").isEqualTo(1);
+    }
+
+    @Test
+    void aClaimThatFailed_whileThePartitionIsHeld_waitsHereInOrder_behindTheOtherInstancesForAMoment()
+            throws InterruptedException {
+        send("failing", "first");
+        send("failing", "second");
+        buffer.receive(Map.of(0, 7L), VISIBILITY);
+        ControlQueueBuffer.Taken failed = buffer.take(Map.of(0, 7L), 1);
+        assertThat(failed.messages()).extracting(b -> ((EventRaised) codec.event(b.envelope())).name())
+                .containsExactly("first");
+        send("other", "go");
+        buffer.receive(Map.of(0, 7L), VISIBILITY);
+
+        buffer.putBack(failed, Duration.ofSeconds(1));
+
+        ControlQueueBuffer.Taken next = buffer.take(Map.of(0, 7L), 10);
+        assertThat(next.instanceId()).as("another instance first").isEqualTo("other");
+        buffer.unlock(next.instanceId(), next.token());
+        assertThat(buffer.take(Map.of(0, 7L), 10)).as("the failed instance backs off a moment").isNull();
+        Thread.sleep(1_100);
+        ControlQueueBuffer.Taken again = buffer.take(Map.of(0, 7L), 10);
+        assertThat(again.instanceId()).isEqualTo("failing");
+        assertThat(again.messages()).as("in the order they were sent")
+                .extracting(b -> ((EventRaised) codec.event(b.envelope())).name()).containsExactly("first", "second");
+        assertThat(queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30))).as("kept invisible")
+                .isEmpty();
     }
 
     @Test
@@ -151,8 +180,12 @@ class ControlQueueOwnershipTest {
     }
 
     private void send(String instanceId) {
+        send(instanceId, "go");
+    }
+
+    private void send(String instanceId, String eventName) {
         Envelope envelope = new Envelope(UUID.randomUUID().toString(), instanceId, "execution",
-                new EventRaised(Instant.now(), "go", null), null, null, null, null, 0, System.nanoTime(), null,
+                new EventRaised(Instant.now(), eventName, null), null, null, null, null, 0, System.nanoTime(), null,
                 Set.of(), 0);
         queues.send(hub.controlQueue(0), codec.encode(envelope), Duration.ZERO);
     }

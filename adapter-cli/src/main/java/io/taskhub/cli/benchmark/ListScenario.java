@@ -79,6 +79,7 @@ public final class ListScenario {
             for (String query : queries.values()) {
                 expectOk(send(base + query, null, apiKey), query);
             }
+            expectOk(send(base, firstPageToken, apiKey), "none, page 2");
             expectOk(send(counts, null, apiKey), "counts");
         }
         List<FilterFigures> filters = new ArrayList<>();
