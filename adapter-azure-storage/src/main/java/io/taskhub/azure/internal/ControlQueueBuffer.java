@@ -512,9 +512,12 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
             for (Integer partition : List.copyOf(buffers.keySet())) {
                 Long epoch = epochPerPartition.get(partition);
                 if (epoch == null || !ownership.holds(partition, epoch)) {
-                    LOG.info("Giving back the buffered messages of partition {}, which this worker no longer holds.",
-                            partition);
-                    notHeld.addAll(removePartitionLocked(partition, notAttempts));
+                    List<Buffered> removed = removePartitionLocked(partition, notAttempts);
+                    if (!removed.isEmpty()) {
+                        LOG.info("Giving back {} buffered messages of partition {}, which this worker no longer"
+                                + " holds.", removed.size(), partition);
+                    }
+                    notHeld.addAll(removed);
                     continue;
                 }
                 if (!ownership.leased(partition, epoch)) {
