@@ -484,6 +484,7 @@ final class ControlQueueBuffer implements PartitionManager.Listener {
         List<Runnable> releases = new ArrayList<>();
         for (Buffered b : messages) {
             int benignNow = 1 + notAttempts.getOrDefault(b.held().messageId, 0L).intValue();
+            b.held().markReleased(); // a renewal under way for the keep-alive must not hide it again
             releases.add(() -> {
                 try {
                     Envelope benign = b.envelope().withBenign(b.envelope().bn() + benignNow);

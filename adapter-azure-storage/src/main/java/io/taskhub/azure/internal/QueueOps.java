@@ -72,13 +72,16 @@ final class QueueOps {
 
     /**
      * Hides the message for {@code visibility} from now and, when {@code newText} is not null, replaces its body.
+     * A renewal ({@code newText} null) of a message given back ({@link HeldMessage#markReleased}) is refused: one
+     * that comes late, after the give-back, would hide it again from whoever receives it next.
      *
-     * @return false when the pop receipt no longer holds (someone else received the message, or it is gone)
+     * @return false when the pop receipt no longer holds (someone else received the message, or it is gone), or
+     *         the renewal was refused
      */
     public boolean update(HeldMessage message, Duration visibility, String newText) {
         Duration hidden = clamp(visibility, Duration.ZERO);
         synchronized (message) {
-            if (message.isDeleted()) {
+            if (message.isDeleted() || (newText == null && message.isReleased())) {
                 return false;
             }
             return updateLocked(message, hidden, newText);

@@ -119,6 +119,21 @@ class ControlQueueOwnershipTest {
     }
 
     @Test
+    void aMessageGivenBack_isNotHiddenAgain_byARenewalThatComesLate() {
+        send("given-back");
+        buffer.receive(Map.of(0, 7L), VISIBILITY);
+        ControlQueueBuffer.Taken taken = buffer.take(Map.of(0, 7L), 10);
+        HeldMessage held = taken.messages().get(0).held();
+        this.held.set(false);
+        buffer.putBack(taken, Duration.ZERO); // back to the queue for the partition's next owner
+
+        assertThat(queues.update(held, VISIBILITY, null)).as("the keep-alive's renewal, late").isFalse();
+
+        assertThat(queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30))).as("still visible")
+                .hasSize(1);
+    }
+
+    @Test
     void aClaimThatFailed_whileThePartitionIsHeld_waitsHereInOrder_behindTheOtherInstancesForAMoment()
             throws InterruptedException {
         send("failing", "first");
