@@ -80,7 +80,7 @@ class ControlQueueOwnershipTest {
 
         assertThat(received).isEqualTo(1);
         assertThat(buffer.take(Map.of(0, 7L), 10)).as("nothing kept for a partition no longer held").isNull();
-        List<HeldMessage> again = queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30));
+        List<HeldMessage> again = visibleInTheQueue();
         assertThat(again).as("visible again for the next owner, not after the %s visibility", VISIBILITY)
                 .hasSize(1);
         assertThat(codec.decodeEnvelope(again.get(0).text).iid()).isEqualTo("lost-instance");
@@ -95,7 +95,7 @@ class ControlQueueOwnershipTest {
         ControlQueueBuffer.Taken taken = buffer.take(Map.of(0, 7L), 10);
         assertThat(taken).isNotNull();
         assertThat(taken.instanceId()).isEqualTo("held-instance");
-        assertThat(queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30))).as("kept invisible")
+        assertThat(visibleInTheQueue()).as("kept invisible")
                 .isEmpty();
     }
 
@@ -111,7 +111,7 @@ class ControlQueueOwnershipTest {
 
         held.set(true);
         assertThat(buffer.take(Map.of(0, 7L), 10)).as("not kept in this buffer").isNull();
-        List<HeldMessage> again = queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30));
+        List<HeldMessage> again = visibleInTheQueue();
         assertThat(again).as("visible again at once, not after the %s visibility", VISIBILITY).hasSize(1);
         Envelope returned = codec.decodeEnvelope(again.get(0).text);
         assertThat(returned.iid()).isEqualTo("failed-claim");
@@ -129,7 +129,7 @@ class ControlQueueOwnershipTest {
 
         assertThat(queues.update(held, VISIBILITY, null)).as("the keep-alive's renewal, late").isFalse();
 
-        assertThat(queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30))).as("still visible")
+        assertThat(visibleInTheQueue()).as("still visible")
                 .hasSize(1);
     }
 
@@ -156,7 +156,7 @@ class ControlQueueOwnershipTest {
         assertThat(again.instanceId()).isEqualTo("failing");
         assertThat(again.messages()).as("in the order they were sent")
                 .extracting(b -> ((EventRaised) codec.event(b.envelope())).name()).containsExactly("first", "second");
-        assertThat(queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30))).as("kept invisible")
+        assertThat(visibleInTheQueue()).as("kept invisible")
                 .isEmpty();
     }
 
@@ -169,7 +169,7 @@ class ControlQueueOwnershipTest {
         buffer.keepAlive();
 
         assertThat(buffer.take(Map.of(0, 7L), 10)).isNull();
-        assertThat(queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30))).as("visible again at once")
+        assertThat(visibleInTheQueue()).as("visible again at once")
                 .hasSize(1);
     }
 
@@ -183,15 +183,20 @@ class ControlQueueOwnershipTest {
         buffer.keepAlive(); // hidden for another 4 s
         Thread.sleep(2_000); // past the first receipt's visibility
 
-        assertThat(queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30))).as("renewed, still hidden")
+        assertThat(visibleInTheQueue()).as("renewed, still hidden")
                 .isEmpty();
 
         leased.set(false); // the lease ran out unrenewed: the partition may be another worker's already
         Thread.sleep(2_500); // past the renewal's visibility too
         buffer.keepAlive(); // would hide it again if it renewed
 
-        assertThat(queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30)))
+        assertThat(visibleInTheQueue())
                 .as("left to lapse, for whoever takes the partition").hasSize(1);
+    }
+
+    /** What a receive of another worker finds in the queue now (hiding it for 30 s). */
+    private List<HeldMessage> visibleInTheQueue() {
+        return queues.receive(hub.controlQueue(0), 0, 32, Duration.ofSeconds(30));
     }
 
     private void send(String instanceId) {
