@@ -33,18 +33,33 @@ public final class LifecycleLog {
     static void moved(InstanceMetadata before, InstanceMetadata after) {
         RuntimeStatus from = before.runtimeStatus();
         RuntimeStatus to = after.runtimeStatus();
-        String who = "Instance " + after.instanceId() + " (" + after.name() + ", execution " + after.executionId()
-                + ")";
+        if (from == to && to == RuntimeStatus.Running && before.completedAt() == null
+                && after.executionId().equals(before.executionId())) {
+            return; // most steps: nothing to say, and no line to build
+        }
         boolean newExecution = !after.executionId().equals(before.executionId());
         if (to == RuntimeStatus.Running && (from == RuntimeStatus.Pending || newExecution)
                 && before.completedAt() == null) {
-            LOG.log(System.Logger.Level.DEBUG, who + " started.");
+            debug(after, " started.");
         } else if (to == RuntimeStatus.Running && (from == RuntimeStatus.Failed || before.completedAt() != null)) {
-            LOG.log(System.Logger.Level.INFO, who + " was rewound and runs again.");
+            LOG.log(System.Logger.Level.INFO, who(after) + " was rewound and runs again.");
         } else if (to == RuntimeStatus.Suspended && from != RuntimeStatus.Suspended) {
-            LOG.log(System.Logger.Level.INFO, who + " was suspended.");
+            LOG.log(System.Logger.Level.INFO, who(after) + " was suspended.");
         } else if (from == RuntimeStatus.Suspended && to == RuntimeStatus.Running) {
-            LOG.log(System.Logger.Level.INFO, who + " was resumed.");
+            LOG.log(System.Logger.Level.INFO, who(after) + " was resumed.");
+        }
+    }
+
+    /** The instance as a line names it. */
+    private static String who(InstanceMetadata instance) {
+        return "Instance " + instance.instanceId() + " (" + instance.name() + ", execution "
+                + instance.executionId() + ")";
+    }
+
+    /** A DEBUG line, built only when it is logged: one per instance, in the common case nobody reads it. */
+    private static void debug(InstanceMetadata instance, String what) {
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, who(instance) + what);
         }
     }
 
@@ -52,15 +67,13 @@ public final class LifecycleLog {
         if (status == null) {
             return;
         }
-        String who = "Instance " + instance.instanceId() + " (" + instance.name() + ", execution "
-                + instance.executionId() + ")";
         switch (status) {
-            case Failed -> LOG.log(System.Logger.Level.WARNING, who + " failed: " + (failure == null ? "no details"
+            case Failed -> LOG.log(System.Logger.Level.WARNING, who(instance) + " failed: " + (failure == null ? "no details"
                     : failure.errorType() + ": " + failure.errorMessage()));
-            case Terminated -> LOG.log(System.Logger.Level.INFO, who + " was terminated"
+            case Terminated -> LOG.log(System.Logger.Level.INFO, who(instance) + " was terminated"
                     + (!payloads ? "." : ": " + (output == null ? "no reason given" : output)));
-            case Completed -> LOG.log(System.Logger.Level.DEBUG, who + " completed.");
-            case ContinuedAsNew -> LOG.log(System.Logger.Level.DEBUG, who + " continued as new.");
+            case Completed -> debug(instance, " completed.");
+            case ContinuedAsNew -> debug(instance, " continued as new.");
             default -> {
                 // not an end
             }
