@@ -53,7 +53,7 @@ public final class JsonCodec {
 
     /** Made once the subtypes are registered: a reader made for every event was a tenth of what reading cost. */
     private static final ObjectReader EVENT_READER = MAPPER.readerFor(HistoryEvent.class);
-    /** The same for writing: the event's serializer found once per type, not looked up for every event. */
+    /** The same for writing, for the events {@link EventWriter} leaves to the mapper. */
     private static final ObjectWriter EVENT_WRITER = MAPPER.writerFor(HistoryEvent.class);
 
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "eventType")
@@ -71,6 +71,10 @@ public final class JsonCodec {
     }
 
     public static String writeEvent(HistoryEvent event) {
+        String json = EventWriter.write(event);
+        if (json != null) {
+            return json;
+        }
         try {
             return EVENT_WRITER.writeValueAsString(event);
         } catch (JsonProcessingException e) {

@@ -1,4 +1,4 @@
-package io.taskhub.core.json;
+package io.taskhub.ports.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +22,6 @@ import io.taskhub.ports.history.TaskFailed;
 import io.taskhub.ports.history.TaskScheduled;
 import io.taskhub.ports.history.TimerCreated;
 import io.taskhub.ports.history.TimerFired;
-import io.taskhub.ports.json.JsonCodec;
 import io.taskhub.ports.model.FailureDetails;
 import io.taskhub.ports.model.ParentInstance;
 import io.taskhub.ports.model.RuntimeStatus;
@@ -37,13 +36,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The stored form of history events does not move: every history ever written is read back by every later
  * version, and the previous version reads what this one writes during a rolling upgrade. The texts below are what
- * the codec wrote before it formatted instants itself and kept one writer for events.
+ * the codec's mapper wrote before the codec formatted instants itself and wrote events without the mapper
+ * ({@link EventWriter}).
  */
 class HistoryEventJsonTest {
     private static final Instant T = Instant.parse("2026-12-08T03:04:05.123456Z");
 
     @Test
-    void everyEventType_isWrittenAsBefore_andReadsBackEqual() {
+    void everyEventType_isWrittenAsBefore_andReadsBackEqual() throws Exception {
         List<HistoryEvent> events = samples();
         List<String> written = events.stream().map(JsonCodec::writeEvent).toList();
 
@@ -71,6 +71,10 @@ class HistoryEventJsonTest {
                 "{\"eventType\":\"TimerFired\",\"timestamp\":\"2000-02-29T12:00:00.010Z\",\"timerId\":5,\"fireAt\":\"+10000-01-01T00:00:00Z\"}");
         for (int i = 0; i < events.size(); i++) {
             assertThat(JsonCodec.readEvent(written.get(i))).isEqualTo(events.get(i));
+        }
+        for (HistoryEvent event : events) {
+            assertThat(EventWriter.write(event)).as("written without the mapper")
+                    .isEqualTo(JsonCodec.mapper().writeValueAsString(event));
         }
         Set<Class<?>> covered = events.stream().map(Object::getClass).collect(Collectors.toSet());
         assertThat(covered).as("a sample of every event type")
