@@ -68,8 +68,8 @@ public final class LifecycleLog {
             return;
         }
         switch (status) {
-            case Failed -> LOG.log(System.Logger.Level.WARNING, who(instance) + " failed: " + (failure == null ? "no details"
-                    : failure.errorType() + ": " + failure.errorMessage()));
+            case Failed -> LOG.log(System.Logger.Level.WARNING, who(instance) + " failed: "
+                    + (failure == null ? "no details" : failure.errorType() + ": " + failure.errorMessage()));
             case Terminated -> LOG.log(System.Logger.Level.INFO, who(instance) + " was terminated"
                     + (!payloads ? "." : ": " + (output == null ? "no reason given" : output)));
             case Completed -> debug(instance, " completed.");

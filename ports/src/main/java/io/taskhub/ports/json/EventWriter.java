@@ -25,6 +25,7 @@ final class EventWriter {
     private record Component(String name, MethodHandle accessor) {
     }
 
+    /** A record type's components; null for a record whose accessors are not public (left to the mapper). */
     private static final ClassValue<Component[]> COMPONENTS = new ClassValue<>() {
         @Override
         protected Component[] computeValue(Class<?> type) {
@@ -36,8 +37,7 @@ final class EventWriter {
                     result[i] = new Component(components[i].getName(), lookup.unreflect(components[i].getAccessor())
                             .asType(MethodType.methodType(Object.class, Object.class)));
                 } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot read component " + components[i].getName() + " of "
-                            + type.getName(), e);
+                    return null;
                 }
             }
             return result;
@@ -81,8 +81,12 @@ final class EventWriter {
     }
 
     private static void components(StringBuilder json, Record value, boolean afterField) throws NotWritten {
+        Component[] fields = COMPONENTS.get(value.getClass());
+        if (fields == null) {
+            throw new NotWritten();
+        }
         boolean comma = afterField;
-        for (Component component : COMPONENTS.get(value.getClass())) {
+        for (Component component : fields) {
             Object field;
             try {
                 field = component.accessor().invokeExact((Object) value);
