@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Activity work items: each task row is claimed under its own lease and deleted when its result is in. */
@@ -253,7 +252,7 @@ final class ActivityWork {
             if (visibleAts[i] == null) {
                 return Optional.empty();
             }
-            claimTokens[i] = UUID.randomUUID().toString();
+            claimTokens[i] = LeaseTokens.next();
         }
         Instant leaseEnd = now.plus(next.leaseDuration());
         try (PreparedStatement ps = c.prepareStatement(completeAndClaimAllSql(next.names(), n))) {
@@ -343,7 +342,7 @@ final class ActivityWork {
 
     Optional<ActivityWorkItem> claim(Connection c, String owner, Duration leaseDuration, NameFilter names,
             Instant now) throws SQLException {
-        Lease lease = new Lease(owner, UUID.randomUUID().toString(), now.plus(leaseDuration));
+        Lease lease = new Lease(owner, LeaseTokens.next(), now.plus(leaseDuration));
         try (PreparedStatement ps = c.prepareStatement(names.isAny() ? claimSql
                 : names.isExcluding() ? claimExceptSql : claimNamedSql)) {
             ps.setString(1, owner);
@@ -462,7 +461,7 @@ final class ActivityWork {
             completeHanded(c, item, result, now, notices);
             return claim(c, next.owner(), next.leaseDuration(), next.names(), now);
         }
-        Lease lease = new Lease(next.owner(), UUID.randomUUID().toString(), now.plus(next.leaseDuration()));
+        Lease lease = new Lease(next.owner(), LeaseTokens.next(), now.plus(next.leaseDuration()));
         try (PreparedStatement ps = c.prepareStatement(next.names().isAny() ? completeAndClaimSql
                 : completeAndClaimNamedSql)) {
             Instant visibleAt = bindCompletion(ps, item, result, now);

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 
 /**
  * Puts messages into inboxes inside the caller's transaction, applying the start rules of the SPI: a start
@@ -88,7 +87,7 @@ final class MessageDelivery {
     Optional<OrchestrationWorkItem> createHeldIfMissing(Connection c, String instanceId, ExecutionStarted started,
             InstanceClaim claim, Instant now) throws SQLException {
         InstanceMessage message = startOf(instanceId, started);
-        Lease lease = new Lease(claim.owner(), UUID.randomUUID().toString(), now.plus(claim.leaseDuration()));
+        Lease lease = new Lease(claim.owner(), LeaseTokens.next(), now.plus(claim.leaseDuration()));
         InstanceMetadata row = InstanceRows.pending(instanceId, started, now);
         try (PreparedStatement ps = c.prepareStatement(createHeldIfMissingSql)) {
             ps.setString(1, hubKey);

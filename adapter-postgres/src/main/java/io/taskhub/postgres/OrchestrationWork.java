@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Orchestration work items: claiming an instance's messages under a lease, and completing (one transaction per
@@ -130,7 +129,7 @@ final class OrchestrationWork {
      */
     Optional<OrchestrationWorkItem> claimInstance(Connection c, String instanceId, InstanceClaim claim, Instant now,
             boolean light) throws SQLException {
-        Lease lease = new Lease(claim.owner(), UUID.randomUUID().toString(), now.plus(claim.leaseDuration()));
+        Lease lease = new Lease(claim.owner(), LeaseTokens.next(), now.plus(claim.leaseDuration()));
         try (PreparedStatement ps = c.prepareStatement(claim.names().isAny() ? claimInstanceSql
                 : claimInstanceNamedSql)) {
             int i = 1;
@@ -154,7 +153,7 @@ final class OrchestrationWork {
 
     Claimed claim(Connection c, String owner, Duration leaseDuration, int maxMessages, NameFilter names, Instant now)
             throws SQLException {
-        Lease lease = new Lease(owner, UUID.randomUUID().toString(), now.plus(leaseDuration));
+        Lease lease = new Lease(owner, LeaseTokens.next(), now.plus(leaseDuration));
         try (PreparedStatement ps = c.prepareStatement(names.isAny() ? claimSql
                 : names.isExcluding() ? claimExceptSql : claimNamedSql)) {
             int i = 1;

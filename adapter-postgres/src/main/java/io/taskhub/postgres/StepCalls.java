@@ -16,7 +16,6 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The calls that commit a step in one round trip: {@code commit_step} and {@code commit_result_with_step} of
@@ -92,7 +91,7 @@ final class StepCalls {
             boolean forClaims = false;
             for (int i = 0; i < tokens.length; i++) {
                 if (handOff != null && handed < handOff.maxTasks() && handOff.names().accepts(tasks.get(i).name())) {
-                    tokens[i] = UUID.randomUUID().toString();
+                    tokens[i] = LeaseTokens.next();
                     handed++;
                 } else {
                     forClaims = true;
