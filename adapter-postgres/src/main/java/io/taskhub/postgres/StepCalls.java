@@ -159,22 +159,12 @@ final class StepCalls {
         String input = task.input();
         StringBuilder entry = new StringBuilder(96 + (input == null ? 0 : input.length()));
         entry.append('[');
-        jsonString(entry, task.executionId()).append(',').append(task.taskId()).append(',');
-        jsonString(entry, token).append(',');
-        jsonString(entry, task.name()).append(',');
-        jsonString(entry, input).append(',');
-        jsonString(entry, task.traceParent());
+        JsonCodec.appendString(entry, task.executionId()).append(',').append(task.taskId()).append(',');
+        JsonCodec.appendString(entry, token).append(',');
+        JsonCodec.appendString(entry, task.name()).append(',');
+        JsonCodec.appendString(entry, input).append(',');
+        JsonCodec.appendString(entry, task.traceParent());
         return entry.append(']').toString();
-    }
-
-    /** {@code value} as a JSON string (or null), escaped as Jackson's generator escapes it. */
-    private static StringBuilder jsonString(StringBuilder b, String value) {
-        if (value == null) {
-            return b.append("null");
-        }
-        b.append('"');
-        com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(value, b);
-        return b.append('"');
     }
 
     /** The task of an entry ({@link #entry}). */

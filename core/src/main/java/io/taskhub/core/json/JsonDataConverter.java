@@ -1,12 +1,12 @@
 package io.taskhub.core.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.taskhub.ports.errors.InvalidArgumentException;
+import io.taskhub.ports.json.JsonCodec;
 
 /** Converts user values (inputs, outputs, event payloads, custom status) to and from JSON text. */
 public final class JsonDataConverter {
@@ -24,7 +24,7 @@ public final class JsonDataConverter {
             return null;
         }
         if (value instanceof String text) {
-            return quoted(text);
+            return JsonCodec.appendString(new StringBuilder(text.length() + 2), text).toString();
         }
         try {
             return MAPPER.writeValueAsString(value);
@@ -53,15 +53,9 @@ public final class JsonDataConverter {
     /*
      * Strings are the most common payload (an activity's input and result, most often), and the mapper's way with
      * them is the longest: a parser or a generator, a serializer looked up, and much code for the JIT to compile on
-     * a step's path. The two below give what the mapper gives (JsonDataConverterTest compares them).
+     * a step's path. Strings are written with the codec's quoting, and read by the check below; both give what the
+     * mapper gives (JsonDataConverterTest compares them).
      */
-
-    /** {@code text} as a JSON string, escaped as the mapper's generator escapes it. */
-    private static String quoted(String text) {
-        StringBuilder json = new StringBuilder(text.length() + 2).append('"');
-        JsonStringEncoder.getInstance().quoteAsString(text, json);
-        return json.append('"').toString();
-    }
 
     /** Whether {@code json} is a JSON string with nothing to unescape: its text is what lies between its quotes. */
     private static boolean isPlainString(String json) {

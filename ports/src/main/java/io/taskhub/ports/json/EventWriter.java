@@ -1,6 +1,5 @@
 package io.taskhub.ports.json;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.taskhub.ports.history.HistoryEvent;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -71,7 +70,7 @@ final class EventWriter {
         }
         StringBuilder json = new StringBuilder(160);
         json.append("{\"eventType\":");
-        string(json, TYPE_NAMES.get(event.getClass()));
+        JsonCodec.appendString(json, TYPE_NAMES.get(event.getClass()));
         try {
             components(json, record, true);
         } catch (NotWritten e) {
@@ -101,7 +100,7 @@ final class EventWriter {
                 json.append(',');
             }
             comma = true;
-            string(json, component.name());
+            JsonCodec.appendString(json, component.name());
             json.append(':');
             value(json, field);
         }
@@ -109,13 +108,13 @@ final class EventWriter {
 
     private static void value(StringBuilder json, Object value) throws NotWritten {
         if (value instanceof String text) {
-            string(json, text);
+            JsonCodec.appendString(json, text);
         } else if (value instanceof Integer || value instanceof Long || value instanceof Boolean) {
             json.append(value);
         } else if (value instanceof Instant instant) {
             json.append('"').append(JsonCodec.isoInstant(instant)).append('"');
         } else if (value instanceof Enum<?> constant) {
-            string(json, constant.name());
+            JsonCodec.appendString(json, constant.name());
         } else if (value instanceof Record record) {
             json.append('{');
             components(json, record, false);
@@ -131,7 +130,7 @@ final class EventWriter {
                     json.append(',');
                 }
                 comma = true;
-                string(json, key);
+                JsonCodec.appendString(json, key);
                 json.append(':');
                 if (entry.getValue() == null) {
                     throw new NotWritten(); // the mapper's business: its inclusion rules for map contents
@@ -142,12 +141,5 @@ final class EventWriter {
         } else {
             throw new NotWritten();
         }
-    }
-
-    /** {@code text} as a JSON string, escaped as the mapper's generator escapes it. */
-    private static void string(StringBuilder json, String text) {
-        json.append('"');
-        JsonStringEncoder.getInstance().quoteAsString(text, json);
-        json.append('"');
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -119,6 +120,19 @@ public final class JsonCodec {
         }
         text[at++] = 'Z';
         return new String(text, 0, at);
+    }
+
+    /**
+     * Appends {@code text} as a JSON string (or {@code null}), escaped as the mapper's generator escapes it: the one
+     * quoting of the texts Taskhub writes out without the mapper.
+     */
+    public static StringBuilder appendString(StringBuilder json, String text) {
+        if (text == null) {
+            return json.append("null");
+        }
+        json.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(text, json);
+        return json.append('"');
     }
 
     /** 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z in epoch seconds: the years written with four digits. */
